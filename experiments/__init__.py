@@ -1,0 +1,1 @@
+"""Battery profiles (TOML), shipped inside the package as reportgen.profiles."""

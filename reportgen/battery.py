@@ -1,0 +1,64 @@
+"""The battery runner: data first, then each experiment the profile names, timed phase by phase."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+from reportgen import __version__
+from reportgen.data import mnist1d
+from reportgen.devices import DeviceChoice
+from reportgen.experiments import activations, compute, data_scale
+from reportgen.profile import Profile
+from reportgen.results import SCHEMA_VERSION, Results, RunSettings
+from reportgen.system import describe_system
+from reportgen.training import prepare_cpu
+
+
+class Progress:
+    """What the runner tells whoever watches it. This one tells nobody (tests, library use)."""
+
+    def phase(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, label: str) -> None:
+        pass
+
+
+def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int,
+                command: str, progress: Progress | None = None) -> Results:
+    progress = progress or Progress()
+    prepare_cpu(threads)
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    phases: dict[str, float] = {}
+    found: dict = {}
+
+    def phase(name: str, total: int, work):
+        progress.phase(name, total)
+        start = time.perf_counter()
+        found[name] = work()
+        phases[name] = round(time.perf_counter() - start, 3)
+
+    pool = max([*(profile.data_scale.m if profile.data_scale else []),
+                *([profile.activations.train_examples] if profile.activations else [])], default=0)
+    phase("data", 1, lambda: _data(pool, profile.data.test_size, progress))
+    data = found["data"]
+    if profile.data_scale:
+        phase("data_scale", data_scale.units(profile.data_scale),
+              lambda: data_scale.run(profile.data_scale, data, device.name, seed, threads, progress.advance))
+    if profile.activations:
+        phase("activations", activations.units(profile.activations),
+              lambda: activations.run(profile.activations, data, device.name, seed, threads, progress.advance))
+    if profile.compute:
+        phase("compute", compute.units(profile.compute, device.name, threads),
+              lambda: compute.run(profile.compute, device.name, threads, progress.advance))
+
+    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command)
+    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, phases,
+                   data.info, found.get("data_scale"), found.get("activations"), found.get("compute"))
+
+
+def _data(pool: int, test_size: int, progress: Progress):
+    data = mnist1d(pool, test_size)
+    progress.advance("MNIST-1D from cache" if data.info.from_cache else "MNIST-1D generated")
+    return data

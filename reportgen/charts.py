@@ -1,0 +1,134 @@
+"""Altair chart specs built from result records. The HTML embeds them; the PDF gets them as SVG."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+
+from reportgen.experiments.activations import ActivationsResult
+from reportgen.experiments.compute import ComputeResult
+from reportgen.experiments.data_scale import DataScaleResult
+
+WIDTH = 520
+HEIGHT = 280
+FONT = "DejaVu Sans"  # installed with WeasyPrint's fonts, so SVG text in the PDF matches the page
+CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12},
+          "legend": {"labelFontSize": 11, "titleFontSize": 12, "labelLimit": 260,
+                     "symbolOpacity": 1}}  # the spread bands are faint; their legend symbols must not be
+
+
+def _decades(values) -> list[float]:
+    """Tick values at the powers of ten spanning `values`: a log axis labelled at every 1-2-5 is unreadable."""
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    return [10.0**e for e in range(low, high + 1)]
+
+
+def _finish(chart) -> dict:
+    spec = chart.to_dict()
+    spec["config"] = {**spec.get("config", {}), **CONFIG}
+    return spec
+
+
+def _m_axis(r: DataScaleResult) -> alt.X:
+    """A log axis over exactly the measured m values, labelled at each of them."""
+    return alt.X("m:Q", scale=alt.Scale(type="log", domain=[r.m_values[0], r.m_values[-1]], nice=False),
+                 axis=alt.Axis(values=r.m_values, format=",", labelOverlap=True),
+                 title="Labelled training examples m (log scale)")
+
+
+def accuracy_vs_m(r: DataScaleResult) -> dict:
+    rows = []
+    for learner in r.learners:
+        for m in r.m_run(learner.name):
+            s = r.accuracy(learner.name, m)
+            rows.append({"learner": learner.label, "m": m, "accuracy": s.mean, "low": s.low, "high": s.high,
+                         "seeds": s.n})
+    order = [x.label for x in r.learners]
+    base = alt.Chart(alt.Data(values=rows)).encode(x=_m_axis(r), color=alt.Color("learner:N", title="Learner",
+                                                                                  sort=order))
+    band = base.mark_area(opacity=0.18).encode(y="low:Q", y2="high:Q")
+    line = base.mark_line(point=True).encode(
+        y=alt.Y("accuracy:Q", title="Test accuracy (mean over seeds)", axis=alt.Axis(format="%")),
+        tooltip=["learner:N", "m:Q", alt.Tooltip("accuracy:Q", format=".1%"),
+                 alt.Tooltip("low:Q", format=".1%", title="lowest seed"),
+                 alt.Tooltip("high:Q", format=".1%", title="highest seed"), "seeds:Q"])
+    return _finish((band + line).properties(width=WIDTH, height=HEIGHT))
+
+
+def fit_time_vs_m(r: DataScaleResult) -> dict:
+    rows = [{"learner": x.label, "m": m, "seconds": r.fit_seconds(x.name, m).mean}
+            for x in r.learners for m in r.m_run(x.name)]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=_m_axis(r),
+        y=alt.Y("seconds:Q", scale=alt.Scale(type="log"), title="Fit time, seconds (log scale)",
+                axis=alt.Axis(values=_decades([x["seconds"] for x in rows]), format="~g")),
+        color=alt.Color("learner:N", title="Learner", sort=[x.label for x in r.learners]),
+        tooltip=["learner:N", "m:Q", alt.Tooltip("seconds:Q", format=".3g")])
+    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
+
+
+def gradients_by_layer(r: ActivationsResult) -> dict:
+    rows = [{"activation": g.activation, "depth": f"{g.depth} hidden layers", "layer": i + 1, "gradient": v}
+            for g in r.gradients if g.stage == "init" for i, v in enumerate(g.mean_abs_grad)]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("layer:O", title="Weight layer (1 = input side)", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| at initialisation (log)",
+                axis=alt.Axis(values=_decades([x["gradient"] for x in rows]), format=".0e")),
+        color=alt.Color("activation:N", title="Activation", sort=r.activations),
+        tooltip=["activation:N", "depth:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
+    columns = min(len(r.depths), 4)
+    return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
+        facet=alt.Facet("depth:N", title=None, sort=[f"{d} hidden layers" for d in r.depths]), columns=columns
+    ).resolve_scale(x="independent"))
+
+
+def accuracy_vs_time(r: ActivationsResult) -> dict:
+    rows = []
+    for activation in r.activations:
+        for run in r.best_runs(activation):
+            for p in run.curve:
+                rows.append({"activation": f"{activation} (lr {run.learning_rate:g})", "seed": run.seed,
+                             "seconds": p.seconds, "step": p.step, "accuracy": p.train_accuracy})
+    line = alt.Chart(alt.Data(values=rows)).mark_line().encode(
+        x=alt.X("seconds:Q", title="Training time, seconds"),
+        y=alt.Y("accuracy:Q", title="Training accuracy", axis=alt.Axis(format="%")),
+        color=alt.Color("activation:N", title="Activation (best rate)"),
+        detail="seed:N",
+        tooltip=["activation:N", "seed:N", "step:Q", alt.Tooltip("seconds:Q", format=".2f"),
+                 alt.Tooltip("accuracy:Q", format=".1%")])
+    target = alt.Chart(alt.Data(values=[{"target": r.target_accuracy}])).mark_rule(
+        strokeDash=[4, 4], color="gray").encode(y="target:Q")
+    return _finish((line + target).properties(width=WIDTH, height=HEIGHT * 0.8))
+
+
+def config_label(device: str, precision: str, threads: int | None) -> str:
+    return f"CPU, {threads} thread{'s' if threads != 1 else ''}" if device == "cpu" else f"{device} {precision}"
+
+
+def step_time_vs_size(r: ComputeResult) -> dict:
+    rows = [{"configuration": config_label(s.device, s.precision, s.threads), "model": s.model,
+             "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3,
+             "iqr_ms": s.timing.iqr_s * 1e3}
+            for s in r.steps if s.timing]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
+                axis=alt.Axis(values=_decades([x["parameters"] for x in rows]), format="~s")),
+        y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
+                axis=alt.Axis(values=_decades([x["ms"] for x in rows]), format="~g")),
+        color=alt.Color("configuration:N", title="Device"),
+        strokeDash=alt.StrokeDash("batch:N", title="Batch size"),
+        tooltip=["configuration:N", "model:N", "parameters:Q", "batch:Q", alt.Tooltip("ms:Q", format=".3g"),
+                 alt.Tooltip("iqr_ms:Q", format=".2g", title="IQR ms")])
+    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
+
+
+def gflops_vs_size(r: ComputeResult) -> dict:
+    rows = [{"configuration": config_label(m.device, m.precision, m.threads), "n": m.n, "gflops": m.gflops}
+            for m in r.matmuls if m.timing]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
+        y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
+        color=alt.Color("configuration:N", title="Device"),
+        tooltip=["configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
+    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))

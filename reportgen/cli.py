@@ -1,0 +1,64 @@
+"""The command line: parses and validates, then calls. User errors are one line and a non-zero exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from reportgen import __version__
+
+
+class UsageFault(click.ClickException):
+    """Bad input from the user: one line on stderr, exit code 2, nothing written."""
+
+    exit_code = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reportgen")
+def main():
+    """Measure, on this machine, why deep learning took off, and write it up as a report (HTML, PDF, JSON)."""
+
+
+@main.command()
+@click.option("--device", default="auto", show_default=True,
+              help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")
+@click.option("--profile", default="standard", show_default=True,
+              help="Battery to run: quick (about a minute), standard, full (for GPU machines), or a .toml path.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Destination; each build writes a new folder inside it and overwrites nothing.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed for data subsets, initialisation and minibatches.")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="CPU threads for torch and BLAS  [default: all logical cores]")
+def build(device, profile, out, seed, threads):
+    """Run the battery on this machine and write report.html, report.pdf and results.json.
+
+    Example: reportgen build --device auto --profile quick
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.build import build as run_build
+    from reportgen.devices import DeviceError, resolve_device
+    from reportgen.profile import ProfileError, load_profile
+    from reportgen.progress import RichProgress
+
+    threads = threads or os.cpu_count() or 1
+    try:
+        choice = resolve_device(device)
+        loaded, table = load_profile(profile)
+        check_destination(out)
+    except (DeviceError, ProfileError, OutputError) as error:
+        raise UsageFault(str(error))
+    command = (f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}")
+    with RichProgress() as progress:
+        paths = run_build(loaded, table, choice, seed, threads, out, command, progress)
+    click.echo(f"Run folder: {paths.folder}")
+    for label, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
+        click.echo(f"  {label:<14} {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

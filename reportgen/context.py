@@ -1,0 +1,263 @@
+"""The report context: view models with every number already formatted, built from results and findings.
+
+Templates only lay these out; they make no decisions about what the data means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportgen import charts
+from reportgen.findings import Finding, Verdict, findings, steps_to_target
+from reportgen.fmt import count, duration, pct, sci, times
+from reportgen.models import LABELS
+from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
+from reportgen.results import Results
+
+SUMMARY_KEYS = ("large_net_rising", "traditional_plateau", "sigmoid_vanishing", "relu_faster", "gpu_speedup",
+                "threads_speedup")
+
+
+@dataclass
+class Table:
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    number: int = 0
+
+
+@dataclass
+class Figure:
+    key: str
+    caption: str
+    spec: dict
+    table: Table  # the data behind the chart, for readers and screen readers
+    number: int = 0
+    svg: str | None = None  # filled in for the PDF
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    intro: str  # what is measured and how; never what came out
+    findings: list[Finding]
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    machine: str
+    device: str
+    device_reason: str
+    created: str
+    tool_version: str
+    profile: str
+    summary: list[Finding]
+    counts: dict[str, int]
+    sections: list[Section]
+    system: list[tuple[str, str]]
+    settings: list[tuple[str, str]]
+    phases: list[tuple[str, str]]
+    command: str
+    references: list
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]
+
+
+def build_report(results: Results) -> Report:
+    found = findings(results)
+    sections = [s for s in (_data_section(results, found), _algorithms_section(results, found),
+                            _compute_section(results, found)) if s]
+    figure_no = table_no = 0
+    for section in sections:
+        for item in section.figures:
+            figure_no += 1
+            item.number = figure_no
+            table_no += 1
+            item.table.number = table_no
+        for table in section.tables:
+            table_no += 1
+            table.number = table_no
+    by_key = {f.key: f for f in found}
+    summary = [by_key[k] for k in SUMMARY_KEYS if k in by_key]
+    summary += [f for f in found if f.verdict is Verdict.CONTRADICTED and f not in summary]
+    s = results.system
+    return Report(
+        title="Why deep learning is taking off: measured on this machine",
+        machine=f"{s.cpu_model}" + (f" with {s.gpus[0].name}" if s.gpus else ""),
+        device=results.settings.device,
+        device_reason=results.settings.device_reason,
+        created=results.created_utc,
+        tool_version=results.tool_version,
+        profile=results.settings.profile,
+        summary=summary,
+        counts={v.value: sum(f.verdict is v for f in found) for v in Verdict},
+        sections=sections,
+        system=_system_rows(results),
+        settings=_settings_rows(results),
+        phases=[(name, duration(sec)) for name, sec in results.phases.items()],
+        command=results.settings.command,
+        references=REFERENCES,
+    )
+
+
+def _of(found: list[Finding], section: str) -> list[Finding]:
+    return [f for f in found if f.section == section]
+
+
+def _data_section(results: Results, found: list[Finding]) -> Section | None:
+    r = results.data_scale
+    if not r:
+        return None
+    table = Table("Test accuracy by learner and m: mean over seeds (lowest to highest seed).",
+                  ["Learner", *[f"m = {m:,}" for m in r.m_values]],
+                  [[x.label, *[_spread(r.accuracy(x.name, m)) for m in r.m_values]] for x in r.learners])
+    fit_times = Table("Fit time by learner and m (mean over seeds).",
+                  ["Learner", *[f"m = {m:,}" for m in r.m_values]],
+                  [[x.label, *[duration(s.mean) if (s := r.fit_seconds(x.name, m)) else "not run"
+                               for m in r.m_values]] for x in r.learners])
+    section = Section(
+        "data", "Scale of data",
+        f"Each learner is trained on m labelled MNIST-1D examples drawn from a pool, for m from {r.m_values[0]:,} "
+        f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
+        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
+        _of(found, "data"),
+        [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
+                "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
+         Figure("fit_time_vs_m", "Fit time against m (log-log): the cost side of more data.",
+                charts.fit_time_vs_m(r), fit_times)])
+    published = _published_table(r)
+    if published:
+        section.tables.append(published)
+    return section
+
+
+def _spread(s) -> str:
+    if s is None:
+        return "not run"
+    return pct(s.mean) if s.n == 1 else f"{pct(s.mean)} ({pct(s.low)} to {pct(s.high)})"
+
+
+def _published_table(r) -> Table | None:
+    """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
+    m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
+    pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
+             ("CNN", "cnn", "cnn")]
+    rows = []
+    for label, published, ours in pairs:
+        s = r.accuracy(ours, m)
+        if s:
+            rows.append([label, pct(MNIST1D_PUBLISHED[published]), f"{pct(s.mean)} ({LABELS[ours]})"])
+    if not rows:
+        return None
+    return Table(f"Published MNIST-1D test accuracy (Greydanus and Kobak 2020, m = {MNIST1D_PUBLISHED_M:,}, "
+                 f"6,000+ Adam steps) beside ours at m = {m:,} with this run's budget.",
+                 ["Learner", "Published", "This run"], rows)
+
+
+def _algorithms_section(results: Results, found: list[Finding]) -> Section | None:
+    r = results.activations
+    if not r:
+        return None
+    gradient_rows = [[g.activation, str(g.depth), sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)]
+                     for g in r.gradients if g.stage == "init"]
+    gradients = Table("Mean |dL/dW| of the input and output weight layers at initialisation, and their ratio.",
+                      ["Activation", "Hidden layers", "Input layer", "Output layer", "Output / input"],
+                      gradient_rows)
+    speed_rows = []
+    for activation in r.activations:
+        steps, seconds = steps_to_target(r, activation)
+        speed_rows.append([activation, f"{r.best_learning_rate(activation):g}",
+                           f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
+                           duration(seconds) if seconds is not None else "not reached"])
+    speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
+                  "best learning rate (median over seeds).",
+                  ["Activation", "Best learning rate", "Steps", "Time"], speed_rows)
+    curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
+                   f"{run.steps_to_target:,}" if run.steps_to_target is not None else
+                   ("diverged" if run.diverged else "not reached"),
+                   pct(run.curve[-1].train_accuracy)] for run in r.runs]
+    curves = Table("Every training run: activation, learning rate, seed, steps to target, final training accuracy.",
+                   ["Activation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], curve_rows)
+    return Section(
+        "algorithms", "Algorithms: sigmoid against ReLU",
+        f"The same MLP ({r.width} units per hidden layer) is built with sigmoid, tanh and ReLU units from the same "
+        f"initial weights ({r.init}). Gradients are measured at initialisation on one batch for "
+        f"{', '.join(map(str, r.depths))} hidden layers; then a {r.train_depth}-hidden-layer net is trained on "
+        f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
+        f"accuracy or {r.max_steps:,} steps.",
+        _of(found, "algorithms"),
+        [Figure("gradients", "Mean absolute weight gradient per layer at initialisation (log scale). A line that "
+                "falls to the left means gradients vanish on their way to the input.",
+                charts.gradients_by_layer(r), gradients),
+         Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
+                "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
+        [speed])
+
+
+def _compute_section(results: Results, found: list[Finding]) -> Section | None:
+    r = results.compute
+    if not r:
+        return None
+    step_rows = [[LABELS.get(s.model, s.model), count(s.parameters), str(s.batch_size),
+                  charts.config_label(s.device, s.precision, s.threads),
+                  duration(s.timing.median_s) if s.timing else s.skipped or "",
+                  duration(s.timing.iqr_s) if s.timing else "",
+                  f"{s.examples_per_second:,.0f}" if s.timing else ""] for s in r.steps]
+    steps = Table("Median time of one training step (forward, backward, Adam update), its interquartile range and "
+                  "throughput.", ["Model", "Parameters", "Batch", "Device", "Median", "IQR", "Examples/s"],
+                  step_rows)
+    mm_rows = [[str(m.n), charts.config_label(m.device, m.precision, m.threads),
+                f"{m.gflops:,.1f}" if m.timing else m.skipped or "",
+                duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
+    matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
+    notes = []
+    if not [d for d in r.devices if d != "cpu"]:
+        notes.append("No GPU was found on this machine: this section shows the CPU only.")
+    unstable = [s for s in r.steps if s.timing and not s.timing.stable]
+    if unstable:
+        notes.append(f"{len(unstable)} step timing(s) kept a spread (IQR/median) above 10% after "
+                     f"{r.max_seconds:g} s of repeats; treat them with care.")
+    return Section(
+        "computation", "Computation",
+        f"Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
+        f"read, until the interquartile range is under 5% of the median or {r.max_seconds:g} s have passed. The CPU "
+        f"is timed on 1 thread and on {r.threads} threads.",
+        _of(found, "computation"),
+        [Figure("step_time", "Median time per training step against model size (log-log).",
+                charts.step_time_vs_size(r), steps),
+         Figure("gflops", "Matrix-product throughput against matrix size.", charts.gflops_vs_size(r), matmul)],
+        notes=notes)
+
+
+def _system_rows(results: Results) -> list[tuple[str, str]]:
+    s = results.system
+    rows = [("Host", s.hostname), ("CPU", s.cpu_model),
+            ("Cores", f"{s.physical_cores or '?'} physical, {s.logical_cores} logical"),
+            ("Memory", f"{s.memory_gib:g} GiB" if s.memory_gib else "unknown"),
+            ("OS", f"{s.os} (kernel {s.kernel})"), ("Python", s.python), ("PyTorch", s.torch),
+            ("scikit-learn", s.sklearn), ("NumPy", s.numpy), ("BLAS", s.blas)]
+    if s.torch_cuda:
+        rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
+    for i, g in enumerate(s.gpus):
+        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
+                     + (f", driver {g.driver}" if g.driver else "")))
+    rows.append(("reportgen", s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
+    return rows
+
+
+def _settings_rows(results: Results) -> list[tuple[str, str]]:
+    st = results.settings
+    rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
+            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)")]
+    if results.data:
+        d = results.data
+        source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"
+        rows.append(("Data", source))
+    return rows

@@ -1,0 +1,96 @@
+"""MNIST-1D, generated locally and cached on disk, split into a training pool and a fixed held-out test set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+GENERATOR = "mnist1d.data.make_dataset"
+
+
+@dataclass(frozen=True)
+class DataInfo:
+    """What results.json records about the data."""
+
+    name: str
+    generator: str
+    generator_args: dict[str, Any]
+    pool_size: int
+    test_size: int
+    from_cache: bool
+
+
+@dataclass(frozen=True)
+class Dataset:
+    x_pool: np.ndarray  # float32 (n, 40): training examples are drawn from here
+    y_pool: np.ndarray  # int64
+    x_test: np.ndarray  # held out: no training or model selection touches it
+    y_test: np.ndarray
+    info: DataInfo
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("REPORTGEN_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reportgen")
+    return Path(base)
+
+
+def mnist1d(pool_size: int, test_size: int, cache: Path | None = None) -> Dataset:
+    """A pool of at least `pool_size` training examples and exactly `test_size` test examples.
+
+    The published generator settings are kept except the sample count, so examples follow the published
+    distribution; a larger count gives a different sample, not a superset of the published 4000/1000 split.
+    """
+    from mnist1d.data import get_dataset_args  # imported here: mnist1d pulls in matplotlib
+
+    args = get_dataset_args(as_dict=True)
+    args.pop("url")  # never used: we generate, we do not download
+    total = -(-(pool_size + test_size) // 10) * 10  # the generator makes equal counts of the 10 classes
+    args["num_samples"] = total
+    args["train_split"] = 1.0  # we split off the test set ourselves, by count
+    key = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
+    path = (cache or cache_dir()) / f"mnist1d-{key}.npz"
+
+    from_cache = path.exists()
+    if from_cache:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {k: f[k] for k in ("x", "y", "x_test", "y_test")}
+    else:
+        arrays = _generate(args, test_size)
+        _save_atomically(path, arrays)
+    info = DataInfo("MNIST-1D", GENERATOR, args, len(arrays["y"]), len(arrays["y_test"]), from_cache)
+    return Dataset(arrays["x"], arrays["y"], arrays["x_test"], arrays["y_test"], info)
+
+
+def _generate(args: dict, test_size: int) -> dict[str, np.ndarray]:
+    from mnist1d.data import make_dataset
+    from mnist1d.utils import ObjectView
+
+    state = np.random.get_state()  # make_dataset reseeds numpy's global generator: leave it as we found it
+    try:
+        data = make_dataset(ObjectView(dict(args)))
+    finally:
+        np.random.set_state(state)
+    x, y = data["x"].astype(np.float32), data["y"].astype(np.int64)
+    split = len(y) - test_size
+    return {"x": x[:split], "y": y[:split], "x_test": x[split:], "y_test": y[split:]}
+
+
+def _save_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """A cache that cannot be written is no error; a half-written one must never be read."""
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            np.savez(tmp, **arrays)
+        os.replace(tmp.name, path)
+    except OSError:
+        if tmp is not None:
+            Path(tmp.name).unlink(missing_ok=True)

@@ -1,0 +1,308 @@
+"""Findings: a pure function from results to the claims of the lecture, each with a verdict and its numbers.
+
+The report's narrative is assembled from these, never from fixed prose about outcomes: where the data
+contradicts the story, the finding says so.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+from enum import Enum
+
+from reportgen.experiments.activations import ActivationsResult
+from reportgen.experiments.compute import ComputeResult
+from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.fmt import duration, pct, points, times
+from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.results import Results
+
+PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last quarter of the log-m range counts as a plateau
+CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run noise on a 4000-example test set
+VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
+KEEP_RATIO = 10  # within one order of magnitude
+THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
+
+
+class Verdict(str, Enum):
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    INCONCLUSIVE = "inconclusive"
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    section: str  # "data", "algorithms" or "computation"
+    claim: str  # what the lecture says, as tested here
+    verdict: Verdict
+    summary: str  # one sentence with the measured numbers
+    detail: str = ""  # why the verdict, and what to keep in mind
+    numbers: dict[str, float] = field(default_factory=dict)
+
+
+def findings(results: Results) -> list[Finding]:
+    out: list[Finding] = []
+    if results.data_scale:
+        out += data_findings(results.data_scale)
+    if results.activations:
+        out += activation_findings(results.activations)
+    if results.compute:
+        out += compute_findings(results.compute)
+    return out
+
+
+# --- scale of data -------------------------------------------------------------------------------------------
+
+def _late_gain(r: DataScaleResult, learner: str) -> tuple[int, int, float] | None:
+    """(m_from, m_to, gain in mean accuracy) over the last quarter of the log-m range the learner ran on."""
+    ms = r.m_run(learner)
+    if len(ms) < 2:
+        return None
+    start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) / 4)
+    m_from = max(m for m in ms[:-1] if m <= start) if any(m <= start for m in ms[:-1]) else ms[-2]
+    return m_from, ms[-1], r.accuracy(learner, ms[-1]).mean - r.accuracy(learner, m_from).mean
+
+
+def largest_net(r: DataScaleResult) -> str | None:
+    mlps = [x for x in r.learners if x.name in MLP_SIZES]
+    return max(mlps, key=lambda x: x.parameters).name if mlps else None
+
+
+def data_findings(r: DataScaleResult) -> list[Finding]:
+    out = []
+    traditional = [x.name for x in r.learners if x.name in TRADITIONAL and len(r.m_run(x.name)) >= 2]
+    full_range = [x for x in traditional if r.m_run(x)[-1] == r.m_values[-1]]
+    if full_range:
+        gains = {x: _late_gain(r, x) for x in full_range}
+        flat = [x for x, g in gains.items() if g[2] < PLATEAU_GAIN]
+        verdict = (Verdict.SUPPORTED if len(flat) == len(full_range)
+                   else Verdict.CONTRADICTED if not flat else Verdict.INCONCLUSIVE)
+        parts = [f"{r.learner(x).label} gained {points(g[2])} from m = {g[0]:,} to {g[1]:,}"
+                 for x, g in gains.items()]
+        out.append(Finding(
+            "traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.", verdict,
+            "; ".join(parts) + ".",
+            f"A gain under {points(PLATEAU_GAIN)} over the last quarter of the m range (log scale) counts as a "
+            "plateau." + _svm_note(r),
+            {f"{x}_late_gain": g[2] for x, g in gains.items()}))
+
+    big = largest_net(r)
+    if big and len(r.m_run(big)) >= 2:
+        m_from, m_to, gain = _late_gain(r, big)
+        label = r.learner(big).label
+        verdict = Verdict.SUPPORTED if gain >= PLATEAU_GAIN else Verdict.CONTRADICTED
+        out.append(Finding(
+            "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
+            f"The {label} went from {pct(r.accuracy(big, m_from).mean)} at m = {m_from:,} to "
+            f"{pct(r.accuracy(big, m_to).mean)} at m = {m_to:,}, a gain of {points(gain)}.",
+            "Still rising means more data would likely still help; a plateau would mean the model, not the "
+            "data, is the limit." if verdict is Verdict.SUPPORTED else
+            "The largest net has stopped gaining from more data on this grid and budget.",
+            {"gain": gain}))
+
+        m_max = r.m_values[-1]
+        rivals = [x for x in full_range if r.accuracy(x, m_max)]
+        if rivals:
+            best = max(rivals, key=lambda x: r.accuracy(x, m_max).mean)
+            lead = r.accuracy(big, m_max).mean - r.accuracy(best, m_max).mean
+            verdict = (Verdict.SUPPORTED if lead > CLEAR_MARGIN else
+                       Verdict.CONTRADICTED if lead < -CLEAR_MARGIN else Verdict.INCONCLUSIVE)
+            out.append(Finding(
+                "nets_win_at_scale", "data", "With the most data, the large neural net beats traditional learners.",
+                verdict,
+                f"At m = {m_max:,} the {label} scored {pct(r.accuracy(big, m_max).mean)} against "
+                f"{pct(r.accuracy(best, m_max).mean)} for {r.learner(best).label}: "
+                f"{'a lead of' if lead >= 0 else 'behind by'} {points(abs(lead))}.",
+                f"Leads under {points(CLEAR_MARGIN)} are treated as a tie.",
+                {"lead": lead}))
+
+    out.append(_small_m_finding(r))
+    return out
+
+
+def _svm_note(r: DataScaleResult) -> str:
+    if "svm_rbf" in {x.name for x in r.learners} and r.m_values[-1] > r.svm_max_m:
+        return (f" The RBF SVM was run only up to m = {r.svm_max_m:,}: its fit time grows faster than m "
+                "(see the cost chart).")
+    return ""
+
+
+def winners(r: DataScaleResult, m: int) -> list[str]:
+    """The best learner at m for each seed (learners not run at m are left out)."""
+    out = []
+    for seed in r.seeds:
+        scores = {f.learner: f.test_accuracy for f in r.fits if f.m == m and f.seed == seed}
+        if scores:
+            out.append(max(scores, key=scores.get))
+    return out
+
+
+def stable_from(r: DataScaleResult) -> int | None:
+    """The smallest m from which every seed names the same best learner, and that learner stays best."""
+    stable = None
+    final = winners(r, r.m_values[-1])
+    for m in reversed(r.m_values):
+        w = winners(r, m)
+        if len(set(w)) == 1 and w[0] == final[0]:
+            stable = m
+        else:
+            break
+    return stable
+
+
+def _small_m_finding(r: DataScaleResult) -> Finding:
+    m0, m_max = r.m_values[0], r.m_values[-1]
+    ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)),
+                    key=lambda x: -r.accuracy(x, m0).mean)
+    first, second = ranked[0], ranked[1] if len(ranked) > 1 else ranked[0]
+    gap = r.accuracy(first, m0).mean - r.accuracy(second, m0).mean
+    best_at_max = max((x.name for x in r.learners if r.accuracy(x.name, m_max)),
+                      key=lambda x: r.accuracy(x, m_max).mean)
+    since = stable_from(r)
+    changes = first != best_at_max
+    verdict = Verdict.SUPPORTED if changes or gap < CLEAR_MARGIN else Verdict.CONTRADICTED
+    lead = (f"{points(gap)} ahead of {r.learner(second).label}" if gap > 0 else
+            f"tied with {r.learner(second).label}")
+    summary = (f"At m = {m0:,} the best learner was {r.learner(first).label} ({pct(r.accuracy(first, m0).mean)}), "
+               f"{lead}; at m = {m_max:,} it was {r.learner(best_at_max).label}.")
+    if len(r.seeds) > 1 and since is not None:
+        summary += f" Every seed agrees on the winner from m = {since:,} on."
+    elif len(r.seeds) > 1:
+        summary += " The seeds do not agree on the winner even at the largest m."
+    detail = ("With little data the ranking of learners depends on the details (features, regularisation, luck "
+              "of the sample), not on model size." if verdict is Verdict.SUPPORTED else
+              "The same learner led clearly at every scale, so on this data the ranking was settled from the start.")
+    if len(r.seeds) == 1:
+        detail += " With a single seed, stability of the ranking across seeds is not measured."
+    return Finding("small_m_ranking", "data", "With little data, the ranking of learners is not settled.",
+                   verdict, summary, detail,
+                   {"gap_at_smallest_m": gap, **({"stable_from_m": since} if since is not None else {})})
+
+
+# --- algorithms ----------------------------------------------------------------------------------------------
+
+def activation_findings(r: ActivationsResult) -> list[Finding]:
+    out = []
+    deepest = max(r.depths)
+    for activation, key, claim in (
+            ("sigmoid", "sigmoid_vanishing", "Sigmoid gradients vanish on their way back to the input layer."),
+            ("relu", "relu_keeps_gradients", "ReLU keeps gradients within one order of magnitude across depth.")):
+        profiles = [g for d in r.depths if (g := r.gradient(activation, d))]
+        if not profiles:
+            continue
+        ratios = {g.depth: g.ratio for g in profiles}
+        worst = ratios[deepest]
+        if activation == "sigmoid":
+            verdict = (Verdict.SUPPORTED if worst >= VANISH_RATIO else
+                       Verdict.CONTRADICTED if worst < KEEP_RATIO else Verdict.INCONCLUSIVE)
+        else:
+            verdict = (Verdict.SUPPORTED if worst < KEEP_RATIO else
+                       Verdict.CONTRADICTED if worst >= VANISH_RATIO else Verdict.INCONCLUSIVE)
+        listing = ", ".join(f"{times(v)} at {d} hidden layers" for d, v in ratios.items())
+        out.append(Finding(
+            key, "algorithms", claim, verdict,
+            f"At initialisation the output layer's mean |gradient| exceeded the input layer's by {listing}.",
+            "A ratio of 100 or more (two orders of magnitude) means the first layers barely learn; under 10 "
+            "means the signal reaches them." + (" " + _compare(r, "sigmoid", deepest)
+                                                  if activation == "relu" else ""),
+            {f"ratio_depth_{d}": v for d, v in ratios.items()}))
+    speed = _speed_finding(r)
+    if speed:
+        out.append(speed)
+    return out
+
+
+def _compare(r: ActivationsResult, other: str, depth: int) -> str:
+    g = r.gradient(other, depth)
+    return f"For comparison, {other} at {depth} hidden layers: {times(g.ratio)}." if g else ""
+
+
+def steps_to_target(r: ActivationsResult, activation: str) -> tuple[float | None, float | None]:
+    """Median steps and seconds to the target over seeds at the best rate; None if any seed missed it."""
+    runs = r.best_runs(activation)
+    if not runs or any(x.steps_to_target is None for x in runs):
+        return None, None
+    return (statistics.median(x.steps_to_target for x in runs),
+            statistics.median(x.seconds_to_target for x in runs))
+
+
+def _speed_finding(r: ActivationsResult) -> Finding | None:
+    if not {"sigmoid", "relu"} <= set(r.activations):
+        return None
+    relu_steps, relu_s = steps_to_target(r, "relu")
+    sig_steps, sig_s = steps_to_target(r, "sigmoid")
+    target, budget = pct(r.target_accuracy), f"{r.max_steps:,} steps"
+    claim = "ReLU reaches a target training accuracy faster than sigmoid."
+    numbers: dict[str, float] = {}
+    if relu_steps is not None and sig_steps is not None:
+        ratio = sig_steps / relu_steps
+        numbers = {"relu_steps": relu_steps, "sigmoid_steps": sig_steps, "step_ratio": ratio,
+                   "relu_seconds": relu_s, "sigmoid_seconds": sig_s}
+        verdict = Verdict.SUPPORTED if ratio > 1 else Verdict.CONTRADICTED
+        summary = (f"To reach {target} training accuracy ({r.train_depth} hidden layers) ReLU took "
+                   f"{relu_steps:,.0f} steps ({duration(relu_s)}) and sigmoid {sig_steps:,.0f} steps "
+                   f"({duration(sig_s)}): {times(ratio)} {'fewer' if ratio > 1 else 'more'} steps for ReLU.")
+    elif relu_steps is not None:
+        numbers = {"relu_steps": relu_steps, "relu_seconds": relu_s}
+        verdict = Verdict.SUPPORTED
+        summary = (f"ReLU reached {target} training accuracy in {relu_steps:,.0f} steps ({duration(relu_s)}); "
+                   f"sigmoid did not reach it within {budget} at any learning rate tried, so the speed-up is "
+                   f"more than {times(r.max_steps / relu_steps)}.")
+    elif sig_steps is not None:
+        numbers = {"sigmoid_steps": sig_steps, "sigmoid_seconds": sig_s}
+        verdict = Verdict.CONTRADICTED
+        summary = (f"Sigmoid reached {target} training accuracy in {sig_steps:,.0f} steps ({duration(sig_s)}); "
+                   f"ReLU did not reach it within {budget}.")
+    else:
+        verdict = Verdict.INCONCLUSIVE
+        summary = f"Neither sigmoid nor ReLU reached {target} training accuracy within {budget}."
+    detail = ("Each activation used its best learning rate from the grid "
+              f"({', '.join(f'{x:g}' for x in r.learning_rates)}), as in Krizhevsky et al. (2012).")
+    return Finding("relu_faster", "algorithms", claim, verdict, summary, detail, numbers)
+
+
+# --- computation ---------------------------------------------------------------------------------------------
+
+def compute_findings(r: ComputeResult) -> list[Finding]:
+    out = []
+    models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
+    biggest, batch = models[-1], max(s.batch_size for s in r.steps)
+    one, full = r.step(biggest, batch, "cpu", threads=1), r.step(biggest, batch, "cpu", threads=r.threads)
+    if r.threads > 1 and one and full and one.timing and full.timing:
+        gain = one.timing.median_s / full.timing.median_s
+        verdict = (Verdict.SUPPORTED if gain >= THREAD_GAIN else
+                   Verdict.CONTRADICTED if gain < 1.05 else Verdict.INCONCLUSIVE)
+        out.append(Finding(
+            "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
+            f"One training step of the {LABELS[biggest]} (batch {batch}) took {duration(one.timing.median_s)} on "
+            f"1 CPU thread and {duration(full.timing.median_s)} on {r.threads}: {times(gain)} faster.",
+            f"The ideal with {r.threads} threads is {r.threads}×; memory bandwidth and small matrices keep "
+            "real speed-ups below it.", {"speedup": gain}))
+    accelerators = [d for d in r.devices if d != "cpu"]
+    if not accelerators:
+        out.append(Finding(
+            "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.",
+            Verdict.INCONCLUSIVE, "This machine has no GPU, so the claim could not be tested here.",
+            "Run the battery on a machine with a GPU, or compare this report with one from such a machine."))
+    else:
+        gpu = accelerators[0]
+        speedups = {}
+        for m in models:
+            cpu, acc = r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)
+            if cpu and acc and cpu.timing and acc.timing:
+                speedups[m] = cpu.timing.median_s / acc.timing.median_s
+        if speedups:
+            top = speedups.get(biggest)
+            faster = [m for m in models if speedups.get(m, 0) > 1]
+            verdict = (Verdict.INCONCLUSIVE if top is None else
+                       Verdict.SUPPORTED if top > 1 else Verdict.CONTRADICTED)
+            listing = ", ".join(f"{LABELS[m]}: {times(s)}" for m, s in speedups.items())
+            crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if faster else
+                         "The GPU was faster for none of the models timed.")
+            out.append(Finding(
+                "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
+                f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "
+                f"threads: {listing}.", crossover, {f"speedup_{m}": s for m, s in speedups.items()}))
+    return out

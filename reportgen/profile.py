@@ -1,0 +1,132 @@
+"""Battery profiles: which experiments run, on what grids, with what budgets. Data, never code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import tomllib
+
+from reportgen.serde import RecordError, from_jsonable
+
+BUILT_IN = ("quick", "standard", "full")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be read or has values out of range."""
+
+
+@dataclass(frozen=True)
+class DataSettings:
+    test_size: int  # held-out examples no training or model selection touches
+
+
+@dataclass(frozen=True)
+class DataScaleSettings:
+    m: list[int]  # training-set sizes, ascending
+    seeds: int  # repeats per point, each with its own subset and initialisation
+    learners: list[str]
+    steps: int  # Adam steps per neural-net fit (a fixed budget, the same at every m)
+    batch_size: int
+    learning_rate: float
+    svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
+
+
+@dataclass(frozen=True)
+class ActivationsSettings:
+    activations: list[str]
+    width: int  # hidden units per layer
+    depths: list[int]  # hidden layers, for the gradient profile at initialisation
+    gradient_batch: int
+    train_depth: int  # hidden layers of the net trained to the target
+    train_examples: int
+    target_accuracy: float  # training accuracy to reach
+    max_steps: int  # a run that has not reached the target by then is "not reached"
+    learning_rates: list[float]  # the grid searched for each activation
+    seeds: int
+    eval_every: int
+
+
+@dataclass(frozen=True)
+class ComputeSettings:
+    models: list[str]
+    batch_sizes: list[int]
+    matmul_sizes: list[int]
+    max_seconds: float  # time cap per workload once warm
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    description: str
+    data: DataSettings
+    data_scale: DataScaleSettings | None = None
+    activations: ActivationsSettings | None = None
+    compute: ComputeSettings | None = None
+
+
+def profile_path(name_or_path: str) -> Path:
+    if name_or_path in BUILT_IN:
+        return Path(str(resources.files("reportgen.profiles") / f"{name_or_path}.toml"))
+    return Path(name_or_path)
+
+
+def load_profile(name_or_path: str) -> tuple[Profile, dict]:
+    """The checked profile and its raw table (recorded in results.json as the run's settings)."""
+    path = profile_path(name_or_path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"profile '{name_or_path}' not found (built in: {', '.join(BUILT_IN)}, or a .toml path)")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProfileError(f"cannot read profile {path}: {error}")
+    except tomllib.TOMLDecodeError as error:
+        raise ProfileError(f"profile {path} is not valid TOML: {error}")
+    try:
+        profile = from_jsonable(Profile, raw, "profile")
+    except RecordError as error:
+        raise ProfileError(f"profile {path}: {error}")
+    _check(profile)
+    return profile, raw
+
+
+def _check(p: Profile) -> None:
+    from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
+
+    problems = []
+
+    def need(ok: bool, message: str):
+        if not ok:
+            problems.append(message)
+
+    need(p.data.test_size >= 100, "data.test_size must be at least 100")
+    if p.data_scale:
+        s = p.data_scale
+        need(bool(s.m) and all(m >= 20 for m in s.m), "data_scale.m must list sizes of at least 20")
+        need(s.m == sorted(set(s.m)), "data_scale.m must be ascending without repeats")
+        need(s.seeds >= 1, "data_scale.seeds must be at least 1")
+        need(bool(s.learners), "data_scale.learners must not be empty")
+        need(all(x in LEARNERS for x in s.learners), f"data_scale.learners: known are {', '.join(LEARNERS)}")
+        need(s.steps >= 1 and s.batch_size >= 1 and s.learning_rate > 0, "data_scale budgets must be positive")
+        need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
+    if p.activations:
+        a = p.activations
+        need(bool(a.activations) and all(x in ACTIVATIONS for x in a.activations),
+             f"activations.activations: known are {', '.join(ACTIVATIONS)}")
+        need(bool(a.depths) and all(d >= 1 for d in a.depths), "activations.depths must be at least 1")
+        need(a.width >= 1 and a.gradient_batch >= 1 and a.train_depth >= 1, "activations sizes must be positive")
+        need(a.train_examples >= 10 and a.max_steps >= 1 and a.eval_every >= 1,
+             "activations budgets must be positive")
+        need(0 < a.target_accuracy <= 1, "activations.target_accuracy must lie in (0, 1]")
+        need(bool(a.learning_rates) and all(lr > 0 for lr in a.learning_rates),
+             "activations.learning_rates must be positive")
+        need(a.seeds >= 1, "activations.seeds must be at least 1")
+    if p.compute:
+        c = p.compute
+        need(bool(c.models) and all(x in MODELS for x in c.models), f"compute.models: known are {', '.join(MODELS)}")
+        need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
+        need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
+        need(c.max_seconds > 0, "compute.max_seconds must be positive")
+    if problems:
+        raise ProfileError("; ".join(problems))

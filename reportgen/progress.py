@@ -1,0 +1,34 @@
+"""The progress display on the terminal: which phase, how far, elapsed time (rich, on stderr)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from reportgen.battery import Progress as Listener
+
+PHASES = {"data": "Data", "data_scale": "Scale of data", "activations": "Sigmoid vs ReLU",
+          "compute": "Computation", "render": "Rendering"}
+
+
+class RichProgress(Listener):
+    def __init__(self):
+        self._bar = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+                             TimeElapsedColumn(), TextColumn("[dim]{task.fields[label]}"),
+                             console=Console(stderr=True), transient=False)
+        self._task = None
+
+    def __enter__(self):
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._bar.stop()
+
+    def phase(self, name: str, total: int) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, label="")
+        self._task = self._bar.add_task(PHASES.get(name, name), total=total, label="")
+
+    def advance(self, label: str) -> None:
+        self._bar.update(self._task, advance=1, label=label)

@@ -1,0 +1,90 @@
+"""End to end: the real quick battery, its real HTML and PDF, checked against its results.json."""
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen import results as R
+from reportgen.findings import findings
+from reportgen.fmt import pct
+
+pytestmark = pytest.mark.e2e
+
+
+def _text(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+@pytest.fixture(scope="module")
+def built(quick_build):
+    html = quick_build.joinpath("report.html").read_text(encoding="utf-8")
+    pdf = PdfReader(quick_build / "report.pdf")
+    pdf_text = _text(" ".join(page.extract_text() for page in pdf.pages))
+    raw = json.loads(quick_build.joinpath("results.json").read_text())
+    return quick_build, html, pdf, pdf_text, raw
+
+
+def test_a_build_writes_the_three_files(built):
+    folder, *_ = built
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.pdf", "results.json"]
+
+
+def test_results_json_has_the_envelope(built):
+    *_, raw = built
+    assert raw["schema_version"] == R.SCHEMA_VERSION
+    assert raw["settings"]["device"] == "cpu" and raw["settings"]["threads"] >= 1
+    assert set(raw["phases"]) == {"data", "data_scale", "activations", "compute"}
+    assert raw["system"]["cpu_model"] and raw["system"]["torch"]
+
+
+def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
+    _, _, pdf, text, _ = built
+    for title in ("Scale of data", "Algorithms: sigmoid against ReLU", "Computation"):
+        assert title in text
+    for n in range(1, 7):
+        assert f"Figure {n}." in text
+    assert pdf.metadata.title.startswith("Why deep learning is taking off")
+    # Each chart is drawn as vector graphics with real text: its axis titles are in the PDF's text layer.
+    for axis in ("Labelled training examples m (log scale)", "Weight layer (1 = input side)",
+                 "Training time, seconds", "Model parameters (log scale)", "Matrix size n"):
+        assert axis in text
+    assert sum(len(page.images) for page in pdf.pages) == 0  # no raster images anywhere
+
+
+def test_the_html_is_self_contained_and_embeds_the_vega_bundle_once(built):
+    _, html, *_ = built
+    assert html.count("window.vegaEmbed=") == 1
+    assert html.count('type="application/json" id="spec-') == 6
+    assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing fetched from the network
+
+
+def test_every_finding_reads_the_same_in_html_pdf_and_results(built):
+    folder, html, _, pdf_text, _ = built
+    import html as html_lib
+
+    page = _text(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+    for finding in findings(R.load(folder / "results.json")):
+        assert _text(finding.summary) in page
+        assert _text(finding.summary) in pdf_text
+
+
+def test_accuracy_table_numbers_equal_results_json(built):
+    """Read accuracies straight from the JSON (not through our record classes) and find them in the report."""
+    _, html, _, pdf_text, raw = built
+    ds = raw["data_scale"]
+    for learner in ds["learners"]:
+        row = [f"{pct(f['test_accuracy'])}" for m in ds["m_values"] for f in ds["fits"]
+               if f["learner"] == learner["name"] and f["m"] == m]  # quick profile: one seed per point
+        expected = " ".join([learner["label"], *row])
+        assert expected in pdf_text, expected
+        cells = "".join(f"<td>{v}</td>" for v in row)
+        assert cells in html
+
+
+def test_no_raw_python_values_in_the_text(built):
+    _, _, _, pdf_text, _ = built
+    for bad in (" nan", "None", "inf ", "[", "{"):
+        assert bad not in pdf_text
+    assert not re.search(r"\d\.\d{6,}", pdf_text)  # no long raw floats

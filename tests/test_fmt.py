@@ -1,0 +1,14 @@
+from reportgen.fmt import duration, pct, points, sci, times
+
+
+def test_formats_read_as_a_person_writes_them():
+    assert pct(0.6912) == "69.1%"
+    assert points(0.132) == "13.2 points"
+    assert times(6.71) == "6.7×"
+    assert times(4.09e4) == "4.1×10⁴"
+    assert times(9.96e2) == "1.0×10³"
+    assert sci(2.6e-6) == "2.6×10⁻⁶"
+    assert duration(2.3e-4) == "230 µs"
+    assert duration(0.0026) == "2.6 ms"
+    assert duration(300) == "5 min"
+    assert duration(3 * 86400) == "3 days"

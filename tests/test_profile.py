@@ -1,0 +1,48 @@
+"""Profiles: the built-in ones load; bad ones are refused with one clear reason."""
+
+import pytest
+
+from reportgen.profile import BUILT_IN, ProfileError, load_profile
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_built_in_profiles_load(name):
+    profile, table = load_profile(name)
+    assert profile.name == name
+    assert table["name"] == name
+
+
+def _write(tmp_path, text):
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    return str(path)
+
+
+QUICK_DATA = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name = [", "not valid TOML"),
+    (QUICK_DATA + "[bogus]\nx = 1\n", "unknown field 'bogus'"),
+    (QUICK_DATA.replace("1000", '"many"'), "expected int"),
+    (QUICK_DATA.replace("1000", "10"), "test_size must be at least 100"),
+    (QUICK_DATA + '[compute]\nmodels = ["gpt5"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\n',
+     "compute.models: known are"),
+    (QUICK_DATA + '[data_scale]\nm = [-5, 100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
+     'batch_size = 1\nlearning_rate = 0.1\nsvm_max_m = 0\n', "data_scale.m must list sizes"),
+])
+def test_bad_profiles_are_refused(tmp_path, text, message):
+    with pytest.raises(ProfileError, match=message):
+        load_profile(_write(tmp_path, text))
+
+
+def test_zero_seeds_is_refused(tmp_path):
+    text = (QUICK_DATA + '[data_scale]\nm = [100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
+            'batch_size = 1\nlearning_rate = 0.1\nsvm_max_m = 0\n')
+    with pytest.raises(ProfileError, match="seeds must be at least 1"):
+        load_profile(_write(tmp_path, text))
+
+
+def test_a_missing_profile_names_the_built_in_ones():
+    with pytest.raises(ProfileError, match="not found.*quick, standard, full"):
+        load_profile("nonexistent-profile")

@@ -1,0 +1,61 @@
+"""results.json: round trip, and clear refusals of files that are not what they claim."""
+
+import json
+
+import factories
+import pytest
+
+from reportgen import results as R
+
+
+def test_round_trip_is_exact(tmp_path):
+    original = factories.results()
+    R.save(original, tmp_path / "results.json")
+    assert R.load(tmp_path / "results.json") == original
+
+
+def test_the_envelope_carries_version_time_system_and_settings():
+    raw = json.loads(R.dumps(factories.results()))
+    assert raw["schema_version"] == R.SCHEMA_VERSION
+    assert raw["created_utc"].endswith("Z")
+    assert raw["system"]["cpu_model"] == "Test CPU"
+    assert raw["settings"]["seed"] == 0
+    assert set(raw) >= {"phases", "data_scale", "activations", "compute", "tool_version"}
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"schema_version": 1, "tool": "reportgen"', "not valid JSON"),
+    ("[1, 2]", "no JSON object"),
+    ('{"hello": 1}', "no schema_version"),
+    ('{"schema_version": 99}', "schema version 99; this reportgen reads version 1"),
+])
+def test_unreadable_files_are_refused_with_the_reason(text, message):
+    with pytest.raises(R.ResultsError, match=message):
+        R.loads(text)
+
+
+def test_a_value_of_the_wrong_type_is_refused_with_its_path():
+    raw = json.loads(R.dumps(factories.results()))
+    raw["data_scale"]["fits"][0]["test_accuracy"] = "high"
+    with pytest.raises(R.ResultsError, match=r"data_scale\.fits\[0\]\.test_accuracy: expected a number"):
+        R.loads(json.dumps(raw))
+
+
+def test_a_missing_or_unknown_field_is_refused():
+    raw = json.loads(R.dumps(factories.results()))
+    del raw["system"]["cpu_model"]
+    with pytest.raises(R.ResultsError, match="missing field 'cpu_model'"):
+        R.loads(json.dumps(raw))
+    raw = json.loads(R.dumps(factories.results()))
+    raw["settings"]["surprise"] = 1
+    with pytest.raises(R.ResultsError, match="unknown field 'surprise'"):
+        R.loads(json.dumps(raw))
+
+
+def test_atomic_write_never_leaves_a_half_written_file(tmp_path):
+    target = tmp_path / "results.json"
+    target.write_text("good")
+    with pytest.raises(TypeError):
+        R.write_atomically(target, object())  # the write fails half-way
+    assert target.read_text() == "good"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
