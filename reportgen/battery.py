@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 
 from reportgen import __version__
-from reportgen.data import mnist1d
+from reportgen.data import Dataset, mnist1d
 from reportgen.devices import DeviceChoice
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.profile import Profile
@@ -26,7 +26,8 @@ class Progress:
 
 
 def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int,
-                command: str, progress: Progress | None = None) -> Results:
+                command: str, progress: Progress | None = None, user_data: Dataset | None = None) -> Results:
+    """Run the profile's experiments; `user_data`, when given, replaces MNIST-1D in the data-scale experiment."""
     progress = progress or Progress()
     prepare_cpu(threads)
     created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -39,13 +40,17 @@ def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, see
         found[name] = work()
         phases[name] = round(time.perf_counter() - start, 3)
 
-    pool = max([*(profile.data_scale.m if profile.data_scale else []),
+    pool = max([*(profile.data_scale.m if profile.data_scale and user_data is None else []),
                 *([profile.activations.train_examples] if profile.activations else [])], default=0)
-    phase("data", 1, lambda: _data(pool, profile.data.test_size, progress))
-    data = found["data"]
+    data = None
+    if pool:
+        phase("data", 1, lambda: _data(pool, profile.data.test_size, progress))
+        data = found["data"]
     if profile.data_scale:
-        phase("data_scale", data_scale.units(profile.data_scale),
-              lambda: data_scale.run(profile.data_scale, data, device.name, seed, threads, progress.advance))
+        curves_on = user_data or data
+        plan = data_scale.plan(profile.data_scale, curves_on.info)
+        phase("data_scale", plan.units(profile.data_scale.seeds),
+              lambda: data_scale.run(profile.data_scale, curves_on, device.name, seed, threads, progress.advance))
     if profile.activations:
         phase("activations", activations.units(profile.activations),
               lambda: activations.run(profile.activations, data, device.name, seed, threads, progress.advance))
@@ -55,7 +60,8 @@ def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, see
 
     settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command)
     return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, phases,
-                   data.info, found.get("data_scale"), found.get("activations"), found.get("compute"))
+                   data.info if data else None, found.get("data_scale"), found.get("activations"),
+                   found.get("compute"))
 
 
 def _data(pool: int, test_size: int, progress: Progress):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reportgen import results as results_file
 from reportgen.battery import Progress, run_battery
+from reportgen.data import Dataset
 from reportgen.devices import DeviceChoice
 from reportgen.profile import Profile
 from reportgen.render import render_html, render_pdf
@@ -58,9 +59,9 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
 
 
 def build(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, out: Path,
-          command: str, progress: Progress | None = None) -> BuildOutput:
+          command: str, progress: Progress | None = None, user_data: Dataset | None = None) -> BuildOutput:
     folder = new_run_folder(out)
-    results = run_battery(profile, profile_table, device, seed, threads, command, progress)
+    results = run_battery(profile, profile_table, device, seed, threads, command, progress, user_data)
     paths = BuildOutput(folder, folder / "results.json", folder / "report.html", folder / "report.pdf")
     results_file.save(results, paths.results)  # first, so that a failed render loses no measurement
     if progress:

@@ -34,7 +34,13 @@ def main():
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="CPU threads for torch and BLAS  [default: all logical cores]")
-def build(device, profile, out, seed, threads):
+@click.option("--dataset", type=click.Path(path_type=Path), default=None,
+              help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
+                   "data-scale experiment, instead of MNIST-1D.")
+@click.option("--label", default="label", show_default=True, help="The label column of a --dataset CSV.")
+@click.option("--target-accuracy", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="Test accuracy whose data needs the report projects from the learning curves.")
+def build(device, profile, out, seed, threads, dataset, label, target_accuracy):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
 
     Example: reportgen build --device auto --profile quick
@@ -42,22 +48,29 @@ def build(device, profile, out, seed, threads):
     from reportgen.build import OutputError, check_destination
     from reportgen.build import build as run_build
     from reportgen.devices import DeviceError, resolve_device
-    from reportgen.profile import ProfileError, load_profile
+    from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
+    from reportgen.user_data import DatasetError, load_user_dataset
 
     threads = threads or os.cpu_count() or 1
     try:
         choice = resolve_device(device)
         loaded, table = load_profile(profile)
+        loaded = with_target(loaded, target_accuracy)
+        user_data = load_user_dataset(dataset, label, seed) if dataset else None
         check_destination(out)
-    except (DeviceError, ProfileError, OutputError) as error:
+    except (DeviceError, ProfileError, OutputError, DatasetError) as error:
         raise UsageFault(str(error))
-    command = (f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}")
+    command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
+    if dataset:
+        command += f" --dataset {dataset.name} --label {label}"
+    if target_accuracy:
+        command += f" --target-accuracy {target_accuracy:g}"
     with RichProgress() as progress:
-        paths = run_build(loaded, table, choice, seed, threads, out, command, progress)
+        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data)
     click.echo(f"Run folder: {paths.folder}")
-    for label, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
-        click.echo(f"  {label:<14} {path}")
+    for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
+        click.echo(f"  {kind:<14} {path}")
 
 
 if __name__ == "__main__":

@@ -8,14 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.findings import Finding, Verdict, findings, steps_to_target
-from reportgen.fmt import count, duration, pct, sci, times
+from reportgen.findings import Finding, Verdict, data_needed, findings, steps_to_target, trends
+from reportgen.fmt import count, duration, pct, points, sci, times
 from reportgen.models import LABELS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
 
-SUMMARY_KEYS = ("large_net_rising", "traditional_plateau", "sigmoid_vanishing", "relu_faster", "gpu_speedup",
-                "threads_speedup")
+SUMMARY_KEYS = ("large_net_rising", "traditional_plateau", "nets_win_at_scale", "sigmoid_vanishing", "relu_faster",
+                "gpu_speedup", "threads_speedup")
 
 
 @dataclass
@@ -124,7 +124,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                                for m in r.m_values]] for x in r.learners])
     section = Section(
         "data", "Scale of data",
-        f"Each learner is trained on m labelled MNIST-1D examples drawn from a pool, for m from {r.m_values[0]:,} "
+        f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
+        f"for m from {r.m_values[0]:,} "
         f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
         f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
         _of(found, "data"),
@@ -132,10 +133,51 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
          Figure("fit_time_vs_m", "Fit time against m (log-log): the cost side of more data.",
                 charts.fit_time_vs_m(r), fit_times)])
+    measured = trends(r)
+    section.tables.append(_trend_table(r, measured))
     published = _published_table(r)
     if published:
         section.tables.append(published)
+    section.notes += r.notes
+    projection = _projection(r, measured)
+    if projection:
+        section.notes.append(projection)
     return section
+
+
+def _trend_table(r, measured) -> Table:
+    rows = []
+    for t in measured:
+        x = r.learner(t.learner)
+        rows.append([x.label, count(x.parameters) if x.parameters else "",
+                     points(t.late_gain) if t.late_gain is not None else "",
+                     {True: "plateau", False: "rising", None: ""}[t.plateaued],
+                     f"{t.fit.b:.2f}" if t.fit else "no fit", pct(1 - t.fit.c) if t.fit else "",
+                     f"{t.fit.r2:.2f}" if t.fit else "",
+                     f"m^{t.time_exponent:.1f}" if t.time_exponent is not None else ""])
+    return Table("How each learner moves with m: accuracy gained over the last quarter of its m range (log scale), "
+                 "the power-law fit of test error err = a·m^b + c (exponent b, the accuracy 1 - c it levels off at, "
+                 "R²), and how its fit time grows with m.",
+                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "R²", "Fit time"], rows)
+
+
+def _projection(r, measured) -> str | None:
+    need = data_needed(r, measured)
+    if not need:
+        return None
+    learner, target, m = need
+    label = r.learner(learner).label
+    if m is None:
+        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off below "
+                f"{pct(target)} test accuracy, so more data alone would not get it there.")
+    return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
+            f"{_round_m(m)} labelled examples to reach {pct(target)} test accuracy. This extrapolates the fitted "
+            "curve beyond the measured grid; treat it as an order of magnitude.")
+
+
+def _round_m(m: float) -> str:
+    """Two significant figures: a projection is no more precise than that."""
+    return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
 
 
 def _spread(s) -> str:
@@ -146,6 +188,8 @@ def _spread(s) -> str:
 
 def _published_table(r) -> Table | None:
     """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
+    if r.data and r.data.name != "MNIST-1D":
+        return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
              ("CNN", "cnn", "cnn")]

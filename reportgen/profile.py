@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -29,8 +29,9 @@ class DataScaleSettings:
     learners: list[str]
     steps: int  # Adam steps per neural-net fit (a fixed budget, the same at every m)
     batch_size: int
-    learning_rate: float
+    learning_rates: dict[str, float]  # Adam's rate for each neural learner
     svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
+    target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,13 @@ def load_profile(name_or_path: str) -> tuple[Profile, dict]:
     return profile, raw
 
 
+def with_target(profile: Profile, target_accuracy: float | None) -> Profile:
+    """The profile with the data-scale target accuracy given on the command line, if any."""
+    if target_accuracy is None or profile.data_scale is None:
+        return profile
+    return replace(profile, data_scale=replace(profile.data_scale, target_accuracy=target_accuracy))
+
+
 def _check(p: Profile) -> None:
     from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
 
@@ -108,7 +116,11 @@ def _check(p: Profile) -> None:
         need(s.seeds >= 1, "data_scale.seeds must be at least 1")
         need(bool(s.learners), "data_scale.learners must not be empty")
         need(all(x in LEARNERS for x in s.learners), f"data_scale.learners: known are {', '.join(LEARNERS)}")
-        need(s.steps >= 1 and s.batch_size >= 1 and s.learning_rate > 0, "data_scale budgets must be positive")
+        need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
+        nets = [x for x in s.learners if x in MODELS]
+        need(all(s.learning_rates.get(x, 0) > 0 for x in nets),
+             f"data_scale.learning_rates needs a positive rate for each net: {', '.join(nets)}")
+        need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
     if p.activations:
         a = p.activations

@@ -50,3 +50,12 @@ def test_a_bad_profile_file_is_refused(tmp_path):
     result = run("build", "--profile", str(profile), "--out", str(tmp_path / "out"))
     assert result.exit_code == 2
     assert "is not valid TOML" in result.output
+
+
+def test_a_malformed_dataset_is_refused_before_any_work(tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("a,b\n1,2\n")
+    result = run("build", "--profile", "quick", "--dataset", str(data), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: dataset d.csv: no label column 'label' (columns: a, b); name it with --label"
+    assert not (tmp_path / "out").exists()
