@@ -40,6 +40,7 @@ class ActivationsSettings:
     width: int  # hidden units per layer
     depths: list[int]  # hidden layers, for the gradient profile at initialisation
     gradient_batch: int
+    trained_steps: int  # the gradient profile is measured again after this many steps at the best rate
     train_depth: int  # hidden layers of the net trained to the target
     train_examples: int
     target_accuracy: float  # training accuracy to reach
@@ -55,6 +56,7 @@ class ComputeSettings:
     batch_sizes: list[int]
     matmul_sizes: list[int]
     max_seconds: float  # time cap per workload once warm
+    loop_steps: int  # steps of one training experiment, for the idea-code-experiment loop in words
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def _check(p: Profile) -> None:
              f"activations.activations: known are {', '.join(ACTIVATIONS)}")
         need(bool(a.depths) and all(d >= 1 for d in a.depths), "activations.depths must be at least 1")
         need(a.width >= 1 and a.gradient_batch >= 1 and a.train_depth >= 1, "activations sizes must be positive")
+        need(a.trained_steps >= 0, "activations.trained_steps must not be negative")
         need(a.train_examples >= 10 and a.max_steps >= 1 and a.eval_every >= 1,
              "activations budgets must be positive")
         need(0 < a.target_accuracy <= 1, "activations.target_accuracy must lie in (0, 1]")
@@ -140,5 +143,6 @@ def _check(p: Profile) -> None:
         need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
         need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
+        need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
     if problems:
         raise ProfileError("; ".join(problems))
