@@ -10,7 +10,7 @@ from reportgen.data import Dataset, mnist1d
 from reportgen.devices import DeviceChoice
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.profile import Profile
-from reportgen.results import SCHEMA_VERSION, Results, RunSettings
+from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
 
@@ -26,8 +26,13 @@ class Progress:
 
 
 def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int,
-                command: str, progress: Progress | None = None, user_data: Dataset | None = None) -> Results:
-    """Run the profile's experiments; `user_data`, when given, replaces MNIST-1D in the data-scale experiment."""
+                command: str, progress: Progress | None = None, user_data: Dataset | None = None,
+                baseline: Results | None = None) -> Results:
+    """Run the profile's experiments.
+
+    `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
+    results, is kept beside this run's computation results for comparison.
+    """
     progress = progress or Progress()
     prepare_cpu(threads)
     created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -61,7 +66,13 @@ def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, see
     settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command)
     return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, phases,
                    data.info if data else None, found.get("data_scale"), found.get("activations"),
-                   found.get("compute"))
+                   found.get("compute"), _baseline(baseline))
+
+
+def _baseline(other: Results | None) -> Baseline | None:
+    if other is None or other.compute is None:
+        return None
+    return Baseline(other.system.summary, other.created_utc, other.compute)
 
 
 def _data(pool: int, test_size: int, progress: Progress):

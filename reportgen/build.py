@@ -14,7 +14,7 @@ from reportgen.data import Dataset
 from reportgen.devices import DeviceChoice
 from reportgen.profile import Profile
 from reportgen.render import render_html, render_pdf
-from reportgen.results import write_atomically
+from reportgen.results import Results, write_atomically
 
 
 class OutputError(ValueError):
@@ -59,9 +59,10 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
 
 
 def build(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, out: Path,
-          command: str, progress: Progress | None = None, user_data: Dataset | None = None) -> BuildOutput:
+          command: str, progress: Progress | None = None, user_data: Dataset | None = None,
+          baseline: Results | None = None) -> BuildOutput:
     folder = new_run_folder(out)
-    results = run_battery(profile, profile_table, device, seed, threads, command, progress, user_data)
+    results = run_battery(profile, profile_table, device, seed, threads, command, progress, user_data, baseline)
     paths = BuildOutput(folder, folder / "results.json", folder / "report.html", folder / "report.pdf")
     results_file.save(results, paths.results)  # first, so that a failed render loses no measurement
     if progress:

@@ -40,7 +40,10 @@ def main():
 @click.option("--label", default="label", show_default=True, help="The label column of a --dataset CSV.")
 @click.option("--target-accuracy", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
               help="Test accuracy whose data needs the report projects from the learning curves.")
-def build(device, profile, out, seed, threads, dataset, label, target_accuracy):
+@click.option("--baseline", type=click.Path(path_type=Path), default=None,
+              help="results.json of another machine (a GPU server, say) whose timings the report sets beside "
+                   "these.")
+def build(device, profile, out, seed, threads, dataset, label, target_accuracy, baseline):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
 
     Example: reportgen build --device auto --profile quick
@@ -50,6 +53,7 @@ def build(device, profile, out, seed, threads, dataset, label, target_accuracy):
     from reportgen.devices import DeviceError, resolve_device
     from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
+    from reportgen.results import ResultsError, load
     from reportgen.user_data import DatasetError, load_user_dataset
 
     threads = threads or os.cpu_count() or 1
@@ -58,16 +62,21 @@ def build(device, profile, out, seed, threads, dataset, label, target_accuracy):
         loaded, table = load_profile(profile)
         loaded = with_target(loaded, target_accuracy)
         user_data = load_user_dataset(dataset, label, seed) if dataset else None
+        other = load(baseline) if baseline else None
+        if other and other.compute is None:
+            raise ResultsError(f"baseline {baseline} has no computation results to compare with")
         check_destination(out)
-    except (DeviceError, ProfileError, OutputError, DatasetError) as error:
+    except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError) as error:
         raise UsageFault(str(error))
     command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
     if dataset:
         command += f" --dataset {dataset.name} --label {label}"
     if target_accuracy:
         command += f" --target-accuracy {target_accuracy:g}"
+    if baseline:
+        command += f" --baseline {baseline.name}"
     with RichProgress() as progress:
-        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data)
+        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data, other)
     click.echo(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         click.echo(f"  {kind:<14} {path}")

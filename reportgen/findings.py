@@ -14,7 +14,7 @@ from enum import Enum
 from reportgen.experiments.activations import ActivationsResult
 from reportgen.experiments.compute import ComputeResult
 from reportgen.experiments.data_scale import DataScaleResult
-from reportgen.fmt import duration, pct, points, times
+from reportgen.fmt import config_label, duration, pct, points, times
 from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
 from reportgen.results import Results
 from reportgen.stats import PowerLaw, fit_power_law, growth_exponent
@@ -52,7 +52,8 @@ def findings(results: Results) -> list[Finding]:
     if results.activations:
         out += activation_findings(results.activations)
     if results.compute:
-        out += compute_findings(results.compute)
+        ds = results.data_scale
+        out += compute_findings(results.compute, len(ds.fits) // len(ds.learners) if ds else 0)
     return out
 
 
@@ -275,12 +276,15 @@ def activation_findings(r: ActivationsResult) -> list[Finding]:
             verdict = (Verdict.SUPPORTED if worst < KEEP_RATIO else
                        Verdict.CONTRADICTED if worst >= VANISH_RATIO else Verdict.INCONCLUSIVE)
         listing = ", ".join(f"{times(v)} at {d} hidden layers" for d, v in ratios.items())
+        context = (_compare(r, "sigmoid", deepest) if activation == "relu" else
+                   "Glorot and Bengio (2010) published the same shrinking with sigmoid units and the same standard "
+                   "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
+                   f"{r.width}-unit layers and MNIST-1D.")
         out.append(Finding(
             key, "algorithms", claim, verdict,
             f"At initialisation the output layer's mean |gradient| exceeded the input layer's by {listing}.",
             "A ratio of 100 or more (two orders of magnitude) means the first layers barely learn; under 10 "
-            "means the signal reaches them." + (" " + _compare(r, "sigmoid", deepest)
-                                                  if activation == "relu" else ""),
+            "means the signal reaches them. " + context,
             {f"ratio_depth_{d}": v for d, v in ratios.items()}))
     speed = _speed_finding(r)
     if speed:
@@ -333,13 +337,15 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
         verdict = Verdict.INCONCLUSIVE
         summary = f"Neither sigmoid nor ReLU reached {target} training accuracy within {budget}."
     detail = ("Each activation used its best learning rate from the grid "
-              f"({', '.join(f'{x:g}' for x in r.learning_rates)}), as in Krizhevsky et al. (2012).")
+              f"({', '.join(f'{x:g}' for x in r.learning_rates)}). Krizhevsky et al. (2012) published six times "
+              "fewer epochs for ReLU than tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it "
+              "is an MLP on MNIST-1D, counted in steps, against sigmoid.")
     return Finding("relu_faster", "algorithms", claim, verdict, summary, detail, numbers)
 
 
 # --- computation ---------------------------------------------------------------------------------------------
 
-def compute_findings(r: ComputeResult) -> list[Finding]:
+def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     biggest, batch = models[-1], max(s.batch_size for s in r.steps)
@@ -379,4 +385,34 @@ def compute_findings(r: ComputeResult) -> list[Finding]:
                 "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
                 f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "
                 f"threads: {listing}.", crossover, {f"speedup_{m}": s for m, s in speedups.items()}))
+    loop = _loop_finding(r, biggest, sweep_fits)
+    if loop:
+        out.append(loop)
     return out
+
+
+def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
+    """(configuration, seconds for one experiment of `loop_steps` steps) at the first batch size, slowest first."""
+    batch = min(s.batch_size for s in r.steps)
+    times_ = [(config_label(s.device, s.precision, s.threads), r.loop_steps * s.timing.median_s)
+              for s in r.steps if s.model == model and s.batch_size == batch and s.timing]
+    return sorted(times_, key=lambda x: -x[1])
+
+
+def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:
+    runs = loop_times(r, model)
+    if len(runs) < 2 or not r.loop_steps:
+        return None
+    (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
+    gain = slow / fast
+    verdict = (Verdict.SUPPORTED if gain >= THREAD_GAIN else
+               Verdict.CONTRADICTED if gain < 1.05 else Verdict.INCONCLUSIVE)
+    sweep = (f" A learning curve of {sweep_fits} such fits takes {duration(slow * sweep_fits)} against "
+             f"{duration(fast * sweep_fits)}." if sweep_fits > 1 else "")
+    return Finding(
+        "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
+        f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) takes {duration(slow)} on "
+        f"{slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in the same time.{sweep}",
+        "Computed from the measured median step times; data loading and evaluation are not included. "
+        + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
+        {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})

@@ -38,6 +38,15 @@ class RunSettings:
 
 
 @dataclass(frozen=True)
+class Baseline:
+    """Another machine's computation results, given with --baseline, to set this machine's beside."""
+
+    machine: str
+    created_utc: str
+    compute: ComputeResult
+
+
+@dataclass(frozen=True)
 class Results:
     schema_version: int
     tool: str
@@ -50,6 +59,7 @@ class Results:
     data_scale: DataScaleResult | None = None
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
+    baseline: Baseline | None = None
 
 
 def dumps(results: Results) -> str:

@@ -48,6 +48,13 @@ class SystemInfo:
     git_commit: str | None
     gpus: list[GpuInfo] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """The machine in a few words: CPU, and GPU when there is one."""
+        gpus = f" with {len(self.gpus)}x {self.gpus[0].name}" if len(self.gpus) > 1 else (
+            f" with {self.gpus[0].name}" if self.gpus else "")
+        return self.cpu_model + gpus
+
 
 def describe_system() -> SystemInfo:
     cuda = torch.cuda.is_available()
