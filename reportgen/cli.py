@@ -60,5 +60,43 @@ def build(device, profile, out, seed, threads):
         click.echo(f"  {label:<14} {path}")
 
 
+def _results_file(path: Path):
+    from reportgen.results import ResultsError, load
+
+    try:
+        return load(path)
+    except ResultsError as error:
+        raise UsageFault(str(error))
+
+
+@main.command()
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder to write the report into  [default: the results file's folder]")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              help="Comma-separated: html, pdf or both.")
+def render(results, out, formats):
+    """Render report.html and report.pdf again from a results.json alone, running nothing.
+
+    Example: reportgen render output/20260101T120000Z-host/results.json --format html
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.render import FORMATS, write_report
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageFault(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
+    loaded = _results_file(results)
+    out = out or results.parent
+    try:
+        check_destination(out)
+    except OutputError as error:
+        raise UsageFault(str(error))
+    out.mkdir(parents=True, exist_ok=True)
+    for path in write_report(loaded, out, list(dict.fromkeys(chosen))):
+        click.echo(str(path))
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
 from reportgen.context import Report, build_report
-from reportgen.results import Results
+from reportgen.results import Results, write_atomically
+
+REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
+FORMATS = tuple(REPORT_FILES)
 
 
 def _environment() -> jinja2.Environment:
@@ -27,12 +31,15 @@ def _render(report: Report, mode: str, bundle: str = "") -> str:
     return _environment().get_template("report.html").render(report=report, mode=mode, bundle=bundle, css=css)
 
 
-def render_html(results: Results, report: Report | None = None) -> str:
-    """One self-contained page: the Vega bundle inlined once, the specs embedded as JSON, no network."""
+def _bundle() -> str:
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
-    return _render(report or build_report(results), "html", bundle)
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
+
+
+def render_html(results: Results, report: Report | None = None) -> str:
+    """One self-contained page: the Vega bundle inlined once, the specs embedded as JSON, no network."""
+    return _render(report or build_report(results), "html", _bundle())
 
 
 def render_pdf(results: Results, report: Report | None = None) -> bytes:
@@ -45,3 +52,11 @@ def render_pdf(results: Results, report: Report | None = None) -> bytes:
         svg = vl_convert.vegalite_to_svg(figure.spec)
         figure.svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
     return HTML(string=_render(report, "pdf")).write_pdf()
+
+
+def write_report(results: Results, folder: Path, formats=FORMATS) -> list[Path]:
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
+    renderers = {"html": render_html, "pdf": render_pdf}
+    for fmt in formats:
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+    return [folder / REPORT_FILES[fmt] for fmt in formats]
