@@ -98,5 +98,29 @@ def render(results, out, formats):
         click.echo(str(path))
 
 
+@main.command(name="compare")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Destination; each comparison writes a new folder inside it and overwrites nothing.")
+@click.option("--baseline", default="1", show_default=True,
+              help="The run the speed-ups are relative to: its position among FILES (1 is the first) or its path.")
+def compare_runs(files, out, baseline):
+    """Set two or more runs side by side in one page: machines, step times and speed-ups, findings.
+
+    Example: reportgen compare laptop/results.json server/results.json --baseline 1
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.compare import CompareError, pick_baseline, write_comparison
+
+    if len(files) < 2:
+        raise UsageFault("compare needs two or more results files")
+    try:
+        base = pick_baseline(baseline, list(files))
+        check_destination(out)
+    except (CompareError, OutputError) as error:
+        raise UsageFault(str(error))
+    click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -42,6 +42,13 @@ def render_html(results: Results, report: Report | None = None) -> str:
     return _render(report or build_report(results), "html", _bundle())
 
 
+def render_page(template: str, charts: bool = False, **context) -> str:
+    """A page beside the reports (a comparison, a site's index), in the report's style; self-contained too."""
+    css = "\n".join((resources.files("reportgen.templates") / name).read_text(encoding="utf-8")
+                    for name in ("report.css", "site.css"))
+    return _environment().get_template(template).render(css=css, bundle=_bundle() if charts else "", **context)
+
+
 def render_pdf(results: Results, report: Report | None = None) -> bytes:
     """The same document with every chart as vector SVG, laid out for print by WeasyPrint."""
     import vl_convert
