@@ -122,5 +122,24 @@ def compare_runs(files, out, baseline):
     click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
 
 
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--site", type=click.Path(path_type=Path), required=True,
+              help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
+def publish(runs, site):
+    """Publish runs (run folders or results files) to a static site: an index, each report, a comparison.
+
+    Example: reportgen publish output/* --site site
+    """
+    from reportgen.publish import PublishError
+    from reportgen.publish import publish as publish_site
+
+    try:
+        done = publish_site(list(runs), site)
+    except PublishError as error:
+        raise UsageFault(str(error))
+    click.echo(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
+
+
 if __name__ == "__main__":
     sys.exit(main())
