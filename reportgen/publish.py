@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import results as results_file
+from reportgen.build import OutputError, check_destination
 from reportgen.charts import config_label
 from reportgen.compare import compare, machine
 from reportgen.findings import Verdict, findings, largest_net
@@ -128,8 +129,10 @@ def read_source(path: Path) -> Source:
 def publish(paths: list[Path], site: Path) -> Published:
     """Add the runs at `paths` to the site at `site` (created if need be), then rewrite its index and comparison."""
     sources = [read_source(p) for p in paths]  # all are checked before anything is written
-    if site.exists() and not site.is_dir():
-        raise PublishError(f"site path {site} is not a folder")
+    try:
+        check_destination(site)
+    except OutputError as error:
+        raise PublishError(str(error))
     runs = site / RUNS
     added = list(dict.fromkeys(s.slug for s in sources if not (runs / s.slug).exists()))
     for source in sources:

@@ -82,4 +82,4 @@ def test_a_site_path_that_is_a_file_is_refused(tmp_path):
     a = _run_folder(tmp_path, "a", factories.results())
     (tmp_path / "site").write_text("x")
     with pytest.raises(PublishError, match="is not a folder"):
-        publish([a], tmp_path / "site")
+        publish([a], tmp_path / "site" / "sub")
