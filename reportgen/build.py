@@ -60,7 +60,7 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
 
 def build(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, out: Path,
           command: str, progress: Progress | None = None, user_data: Dataset | None = None,
-          baseline: Results | None = None) -> BuildOutput:
+          baseline: Results | None = None, page_size: str = "A4") -> BuildOutput:
     folder = new_run_folder(out)
     results = run_battery(profile, profile_table, device, seed, threads, command, progress, user_data, baseline)
     paths = BuildOutput(folder, folder / "results.json", folder / "report.html", folder / "report.pdf")
@@ -70,7 +70,7 @@ def build(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int
     write_atomically(paths.html, render_html(results))
     if progress:
         progress.advance("report.html")
-    write_atomically(paths.pdf, render_pdf(results))
+    write_atomically(paths.pdf, render_pdf(results, page_size=page_size))
     if progress:
         progress.advance("report.pdf")
     return paths

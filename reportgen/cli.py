@@ -43,7 +43,9 @@ def main():
 @click.option("--baseline", type=click.Path(path_type=Path), default=None,
               help="results.json of another machine (a GPU server, say) whose timings the report sets beside "
                    "these.")
-def build(device, profile, out, seed, threads, dataset, label, target_accuracy, baseline):
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper size of the PDF.")
+def build(device, profile, out, seed, threads, dataset, label, target_accuracy, baseline, page_size):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
 
     Example: reportgen build --device auto --profile quick
@@ -76,10 +78,100 @@ def build(device, profile, out, seed, threads, dataset, label, target_accuracy, 
     if baseline:
         command += f" --baseline {baseline.name}"
     with RichProgress() as progress:
-        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data, other)
+        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data, other,
+                          _page(page_size))
     click.echo(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         click.echo(f"  {kind:<14} {path}")
+
+
+def _page(size: str) -> str:
+    return "Letter" if size.lower() == "letter" else "A4"
+
+
+def _results_file(path: Path):
+    from reportgen.results import ResultsError, load
+
+    try:
+        return load(path)
+    except ResultsError as error:
+        raise UsageFault(str(error))
+
+
+@main.command()
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder to write the report into  [default: the results file's folder]")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              help="Comma-separated: html, pdf or both.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper size of the PDF.")
+def render(results, out, formats, page_size):
+    """Render report.html and report.pdf again from a results.json alone, running nothing.
+
+    RESULTS may also be a report.pdf: its embedded results.json is read.
+
+    Example: reportgen render output/20260101T120000Z-host/results.json --format html
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.render import FORMATS, write_report
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageFault(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
+    loaded = _results_file(results)
+    out = out or results.parent
+    try:
+        check_destination(out)
+    except OutputError as error:
+        raise UsageFault(str(error))
+    out.mkdir(parents=True, exist_ok=True)
+    for path in write_report(loaded, out, list(dict.fromkeys(chosen)), _page(page_size)):
+        click.echo(str(path))
+
+
+@main.command(name="compare")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Destination; each comparison writes a new folder inside it and overwrites nothing.")
+@click.option("--baseline", default="1", show_default=True,
+              help="The run the speed-ups are relative to: its position among FILES (1 is the first) or its path.")
+def compare_runs(files, out, baseline):
+    """Set two or more runs side by side in one page: machines, step times and speed-ups, findings.
+
+    Example: reportgen compare laptop/results.json server/results.json --baseline 1
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.compare import CompareError, pick_baseline, write_comparison
+
+    if len(files) < 2:
+        raise UsageFault("compare needs two or more results files")
+    try:
+        base = pick_baseline(baseline, list(files))
+        check_destination(out)
+    except (CompareError, OutputError) as error:
+        raise UsageFault(str(error))
+    click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
+
+
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--site", type=click.Path(path_type=Path), required=True,
+              help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
+def publish(runs, site):
+    """Publish runs (run folders or results files) to a static site: an index, each report, a comparison.
+
+    Example: reportgen publish output/* --site site
+    """
+    from reportgen.publish import PublishError
+    from reportgen.publish import publish as publish_site
+
+    try:
+        done = publish_site(list(runs), site)
+    except PublishError as error:
+        raise UsageFault(str(error))
+    click.echo(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
 
 
 if __name__ == "__main__":

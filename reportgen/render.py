@@ -5,11 +5,15 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
 from reportgen.context import Report, build_report
-from reportgen.results import Results, dumps
+from reportgen.results import Results, dumps, write_atomically
+
+REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
+FORMATS = tuple(REPORT_FILES)
 
 
 def _environment() -> jinja2.Environment:
@@ -32,12 +36,22 @@ def _render(report: Report, mode: str, bundle: str = "", page_size: str = "A4") 
                                                              page_size=page_size)
 
 
-def render_html(results: Results, report: Report | None = None) -> str:
-    """One self-contained page: the Vega bundle inlined once, the specs embedded as JSON, no network."""
+def _bundle() -> str:
     import vl_convert
 
-    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
-    return _render(report or build_report(results), "html", bundle)
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
+
+
+def render_html(results: Results, report: Report | None = None) -> str:
+    """One self-contained page: the Vega bundle inlined once, the specs embedded as JSON, no network."""
+    return _render(report or build_report(results), "html", _bundle())
+
+
+def render_page(template: str, charts: bool = False, **context) -> str:
+    """A page beside the reports (a comparison, a site's index), in the report's style; self-contained too."""
+    css = "\n".join((resources.files("reportgen.templates") / name).read_text(encoding="utf-8")
+                    for name in ("report.css", "site.css"))
+    return _environment().get_template(template).render(css=css, bundle=_bundle() if charts else "", **context)
 
 
 def render_pdf(results: Results, report: Report | None = None, page_size: str = "A4") -> bytes:
@@ -62,3 +76,11 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
 
 
 ATTACHMENT = "results.json"
+
+
+def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
+    renderers = {"html": render_html, "pdf": lambda r: render_pdf(r, page_size=page_size)}
+    for fmt in formats:
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+    return [folder / REPORT_FILES[fmt] for fmt in formats]

@@ -8,7 +8,7 @@ from reportgen.experiments.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.experiments.data_scale import DataScaleResult, Fit, Learner
 from reportgen.models import LABELS
 from reportgen.results import SCHEMA_VERSION, Results, RunSettings
-from reportgen.system import SystemInfo
+from reportgen.system import GpuInfo, SystemInfo
 from reportgen.timing import Timing
 
 M = [100, 300, 1000, 3000, 10000]
@@ -77,6 +77,10 @@ def system(**changes) -> SystemInfo:
             "torch_cuda": None, "cudnn": None, "sklearn": "1.9", "numpy": "2.4", "blas": "test BLAS",
             "tool_version": "0.1.0", "git_commit": None, "gpus": []}
     return SystemInfo(**{**base, **changes})
+
+
+def gpu(**changes) -> GpuInfo:
+    return GpuInfo(**{"name": "Test GPU", "memory_gib": 80.0, "compute_capability": "9.0", "driver": "550.1", **changes})
 
 
 def results(data=None, acts=None, comp=None, **system_changes) -> Results:

@@ -27,7 +27,7 @@ def test_the_envelope_carries_version_time_system_and_settings():
     ('{"schema_version": 1, "tool": "reportgen"', "not valid JSON"),
     ("[1, 2]", "no JSON object"),
     ('{"hello": 1}', "no schema_version"),
-    ('{"schema_version": 99}', "schema version 99; this reportgen reads version 1"),
+    ('{"schema_version": 99}', r"schema version 99, newer than this reportgen reads \(1\): upgrade reportgen"),
 ])
 def test_unreadable_files_are_refused_with_the_reason(text, message):
     with pytest.raises(R.ResultsError, match=message):
