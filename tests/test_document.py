@@ -1,0 +1,78 @@
+"""The report as a document: gold HTML, PDF/A-3 with its evidence, determinism, and a story contradicted."""
+
+import os
+import re
+from pathlib import Path
+
+import factories
+import pytest
+from pypdf import PdfReader
+
+from reportgen import __version__
+from reportgen.context import build_report
+from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.render import render_html, render_pdf
+from reportgen.results import dumps, load
+
+GOLD = Path(__file__).parent / "gold" / "report.html"
+UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLD") == "1"  # REPORTGEN_UPDATE_GOLD=1 pytest tests/test_document.py
+
+
+def scrub(html: str) -> str:
+    """Leave out what changes without the report changing: the Vega bundle and the tool's version."""
+    html = re.sub(r"<script>(?!\s*// Draw).*?</script>", "<script>[vega bundle]</script>", html, count=1, flags=re.S)
+    return html.replace(__version__, "[version]")
+
+
+def test_html_matches_the_gold_file():
+    html = scrub(render_html(factories.results()))
+    if UPDATE:
+        GOLD.write_text(html, encoding="utf-8")
+    assert html == GOLD.read_text(encoding="utf-8"), "HTML changed: look at it, then REPORTGEN_UPDATE_GOLD=1"
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes():
+    return render_pdf(factories.results())
+
+
+def test_the_pdf_is_pdf_a_3b_and_carries_its_results(pdf_bytes, tmp_path):
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf_bytes)
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert reader.attachments["results.json"][0].decode() == dumps(factories.results())
+    assert load(path) == factories.results()  # `reportgen render report.pdf` reads it back
+    assert reader.metadata.title.startswith("Why deep learning is taking off")
+    assert reader.metadata.creator == f"reportgen {__version__}"
+    assert reader.metadata.creation_date.year == 2026  # the run's time, not the render's
+
+
+def test_same_results_give_byte_identical_pdfs(pdf_bytes, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    assert render_pdf(factories.results()) == render_pdf(factories.results())
+
+
+def test_letter_pages(tmp_path):
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_pdf(factories.results(), page_size="Letter"))
+    box = PdfReader(path).pages[0].mediabox
+    assert (round(box.width), round(box.height)) == (612, 792)
+
+
+def test_contradicted_story_is_said_in_the_summary():
+    """Logistic regression ahead of every net at every m, and ReLU slower than sigmoid."""
+    data: DataScaleResult = factories.data_scale({"logistic": [0.5, 0.6, 0.7, 0.8, 0.9],
+                                                  "mlp_small": [0.2, 0.25, 0.3, 0.32, 0.33],
+                                                  "mlp_large": [0.3, 0.4, 0.45, 0.46, 0.46]})
+    acts = factories.activations(steps={"sigmoid": 100, "relu": 400})
+    summary = build_report(factories.results(data=data, acts=acts)).summary
+    contradicted = {f.key for f in summary if f.verdict.value == "contradicted"}
+    assert {"nets_win_at_scale", "large_net_rising", "relu_faster"} <= contradicted
+    html = render_html(factories.results(data=data, acts=acts))
+    head = html[html.index('id="summary"'):html.index('id="data"')]
+    assert head.count("contradicted</span>") >= 3
+    assert "behind by 44.0 points" in head
