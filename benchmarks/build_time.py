@@ -1,6 +1,7 @@
 """Wall time and peak memory of a build, phase by phase (data, each experiment, rendering).
 
-Run:  python benchmarks/build_time.py quick standard
+Run:  python benchmarks/build_time.py quick standard [--keep DIR]
+With --keep, the builds stay under DIR (their results.json and reports); otherwise they go to a temporary folder.
 Targets on 2 cores: quick under 60 s, standard under 10 minutes, rendering (HTML + PDF) under 10 s,
 peak memory under 2 GiB. Each profile runs in a fresh subprocess so that import time and memory are real.
 """
@@ -31,11 +32,11 @@ print(json.dumps({"imports": imported, **phases, "render": total - sum(phases.va
 """
 
 
-def main(profiles: list[str], threads: int = 2) -> None:
+def main(profiles: list[str], keep: str | None = None, threads: int = 2) -> None:
     for name in profiles:
-        with tempfile.TemporaryDirectory() as out:
+        with tempfile.TemporaryDirectory() as scratch:
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", CHILD, name, out, str(threads)],
+            done = subprocess.run([sys.executable, "-c", CHILD, name, keep or scratch, str(threads)],
                                   capture_output=True, text=True, check=True)
             wall = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB -> GiB, largest child so far
@@ -46,4 +47,7 @@ def main(profiles: list[str], threads: int = 2) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["quick"])
+    args = sys.argv[1:]
+    kept = args[args.index("--keep") + 1] if "--keep" in args else None
+    names = [a for a in args if a not in ("--keep", kept)]
+    main(names or ["quick"], kept)
