@@ -40,7 +40,7 @@ def _profile(activation, depth, ratio, stage="init"):
 def activations(ratios=None, steps=None) -> ActivationsResult:
     """ratios: {activation: {depth: output/input ratio}}; steps: {activation: steps to target or None}."""
     ratios = ratios or {"sigmoid": {2: 80.0, 5: 4.1e4}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.8, 5: 8.9}}
-    steps = {**{"sigmoid": None, "tanh": 250, "relu": 175}, **(steps or {})}
+    steps = {"sigmoid": None, "tanh": 250, "relu": 175, **(steps or {})}
     gradients = [_profile(a, d, r, stage) for a, by_depth in ratios.items() for d, r in by_depth.items()
                  for stage in ("init", "trained")]
     runs = []

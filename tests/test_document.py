@@ -20,7 +20,7 @@ UPDATE = os.environ.get("REPORTGEN_UPDATE_GOLD") == "1"  # REPORTGEN_UPDATE_GOLD
 
 def scrub(html: str) -> str:
     """Leave out what changes without the report changing: the Vega bundle and the tool's version."""
-    html = re.sub(r"<script>(?!\s*// Draw).*?</script>", "<script>[vega bundle]</script>", html, count=1, flags=re.S)
+    html = re.sub(r"<script>(?!\s*// Draw).*?</script>", "<script>[vega bundle]</script>", html, count=1, flags=re.DOTALL)
     return html.replace(__version__, "[version]")
 
 
