@@ -6,6 +6,7 @@ Everything the report shows can be re-rendered from this file alone.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -76,11 +77,24 @@ def save(results: Results, path: Path) -> None:
     write_atomically(path, dumps(results))
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def loads(text: str, source: str = "results") -> Results:
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_float=_finite, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ResultsError(f"{source} is not valid JSON ({error.msg} at line {error.lineno})")
+    except (ValueError, RecursionError) as error:  # NaN, 1e999, a 5000-digit integer, nesting too deep
+        raise ResultsError(f"{source} is not valid JSON ({error})")
     if not isinstance(raw, dict):
         raise ResultsError(f"{source} is not a reportgen results file (no JSON object)")
     version = raw.get("schema_version")
