@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from reportgen import __version__
 
@@ -34,30 +38,73 @@ def main():
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="CPU threads for torch and BLAS  [default: all logical cores]")
-def build(device, profile, out, seed, threads):
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="RUN_DIR",
+              help="Finish an interrupted build in its run folder, skipping the experiments it finished.")
+@click.pass_context
+def build(ctx, device, profile, out, seed, threads, resume_dir):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
+
+    Ctrl-C keeps every finished experiment in the run folder; --resume finishes the rest.
 
     Example: reportgen build --device auto --profile quick
     """
-    from reportgen.build import OutputError, check_destination
+    from reportgen.battery import start
+    from reportgen.build import Interrupted, OutputError, Stopped, check_destination, new_run_folder, resume
     from reportgen.build import build as run_build
     from reportgen.devices import DeviceError, resolve_device
     from reportgen.profile import ProfileError, load_profile
     from reportgen.progress import RichProgress
+    from reportgen.resume import ResumeError, plan_resume
 
-    threads = threads or os.cpu_count() or 1
+    given = [name for name in ("device", "profile", "seed", "threads", "out")
+             if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
     try:
-        choice = resolve_device(device)
-        loaded, table = load_profile(profile)
-        check_destination(out)
-    except (DeviceError, ProfileError, OutputError) as error:
+        if resume_dir is not None:
+            if "out" in given:
+                raise UsageFault("--out does not go with --resume: a resumed build finishes in its own folder")
+            plan = plan_resume(resume_dir, **{name: ctx.params[name] for name in given})
+            work = partial(resume, plan)
+        else:
+            threads = threads or os.cpu_count() or 1
+            choice = resolve_device(device)
+            loaded, table = load_profile(profile)
+            check_destination(out)
+            command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
+            so_far = start(loaded, table, choice, seed, threads, command)
+            work = partial(run_build, new_run_folder(out), loaded, so_far)
+    except (DeviceError, ProfileError, OutputError, ResumeError) as error:
         raise UsageFault(str(error))
-    command = (f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}")
-    with RichProgress() as progress:
-        paths = run_build(loaded, table, choice, seed, threads, out, command, progress)
+    with _sigterm_as_interrupt(), RichProgress() as progress:
+        try:
+            paths = work(progress)
+        except Stopped as stop:
+            raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
     click.echo(f"Run folder: {paths.folder}")
     for label, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         click.echo(f"  {label:<14} {path}")
+    for experiment, reason in paths.failures.items():
+        click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
+
+
+class BuildStopped(click.ClickException):
+    """A build stopped part-way (Ctrl-C, SIGTERM, a full disk): one line saying what is kept and how to finish."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a scheduler, `kill`) stops a build the way Ctrl-C does, keeping what finished."""
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

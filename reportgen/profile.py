@@ -11,6 +11,7 @@ import tomllib
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
+EXPERIMENTS = ("data_scale", "activations", "compute")  # a profile's tables besides [data], in run order
 
 
 class ProfileError(ValueError):
@@ -83,12 +84,22 @@ def load_profile(name_or_path: str) -> tuple[Profile, dict]:
         raise ProfileError(f"cannot read profile {path}: {error}")
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {path} is not valid TOML: {error}")
+    return parse_profile(raw, str(path)), raw
+
+
+def parse_profile(raw: dict, source: str) -> Profile:
+    """A profile from its table, as read from TOML or as recorded in a run's checkpoint."""
+    tables = [key for key, value in raw.items() if isinstance(value, dict)]
+    unknown = [key for key in tables if key not in ("data", *EXPERIMENTS)]
+    if unknown:
+        raise ProfileError(f"profile {source} names an unknown experiment {unknown[0]!r} "
+                           f"(known: {', '.join(EXPERIMENTS)})")
     try:
         profile = from_jsonable(Profile, raw, "profile")
     except RecordError as error:
-        raise ProfileError(f"profile {path}: {error}")
+        raise ProfileError(f"profile {source}: {error}")
     _check(profile)
-    return profile, raw
+    return profile
 
 
 def _check(p: Profile) -> None:

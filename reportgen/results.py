@@ -9,7 +9,7 @@ import json
 import math
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Results:
     data_scale: DataScaleResult | None = None
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
+    failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it has no record
+
+    def done(self, experiment: str) -> bool:
+        return getattr(self, experiment) is not None
 
 
 def dumps(results: Results) -> str:
@@ -58,19 +62,29 @@ def dumps(results: Results) -> str:
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one."""
+    """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one.
+
+    A full disk, Ctrl-C or a crash part-way leaves the old file (if any) and no temporary file behind.
+    """
     mode = "wb" if isinstance(text, bytes) else "w"
     with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
                                      delete=False, **({} if mode == "wb" else {"encoding": "utf-8"})) as tmp:
         try:
             tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())  # on disk before the rename, so a power cut cannot leave an empty file
         except BaseException:
+            tmp.close()
             os.unlink(tmp.name)
             raise
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp.name, 0o666 & ~umask)  # a temporary file is private; the result should not be
-    os.replace(tmp.name, path)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp.name, 0o666 & ~umask)  # a temporary file is private; the result should not be
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
 
 
 def save(results: Results, path: Path) -> None:
