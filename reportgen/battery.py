@@ -12,15 +12,13 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from reportgen import __version__
-from reportgen.data import mnist1d
+from reportgen.data import Dataset, mnist1d
 from reportgen.devices import DeviceChoice, is_out_of_memory
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.profile import EXPERIMENTS, Profile
-from reportgen.results import SCHEMA_VERSION, Results, RunSettings
+from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
-
-NEEDS_DATA = ("data_scale", "activations")
 
 
 class Progress:
@@ -36,19 +34,26 @@ class Progress:
         """An experiment finished before the run was interrupted: kept, not run again."""
 
 
-def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int,
-          command: str) -> Results:
-    """A run before its first phase: the envelope every checkpoint of the run shares."""
+def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
+          user_data: Dataset | None = None, baseline: Results | None = None) -> Results:
+    """A run before its first phase: the envelope every checkpoint of the run shares.
+
+    `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
+    results, is kept beside this run's computation results for comparison.
+    """
     created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command)
-    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, {})
+    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command,
+                           user_data.info if user_data else None)
+    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, {},
+                   baseline=_baseline(baseline))
 
 
 def run_battery(profile: Profile, so_far: Results, progress: Progress | None = None,
-                keep: Callable[[Results], None] | None = None) -> Results:
+                keep: Callable[[Results], None] | None = None, user_data: Dataset | None = None) -> Results:
     """Run what `so_far` lacks and hand the results to `keep` after each phase.
 
-    An experiment that raises is recorded with its reason and the battery goes on; Ctrl-C is not caught.
+    `user_data` is the run's --dataset, needed while its data-scale experiment is still to run. An experiment
+    that raises is recorded with its reason and the battery goes on; Ctrl-C is not caught.
     """
     progress = progress or Progress()
     keep = keep or (lambda results: None)
@@ -56,10 +61,14 @@ def run_battery(profile: Profile, so_far: Results, progress: Progress | None = N
     prepare_cpu(run.threads)
     results = so_far
     todo = [name for name in EXPERIMENTS if getattr(profile, name) and not so_far.done(name)]
+    on_file = run.dataset is not None
+    if "data_scale" in todo and on_file and user_data is None:
+        raise ValueError(f"the data-scale experiment needs the run's dataset {run.dataset.name}")
+    # The pool size picks the MNIST-1D sample, so it comes from the whole profile, whatever is left to run.
+    pool = max([*(profile.data_scale.m if profile.data_scale and not on_file else []),
+                *([profile.activations.train_examples] if profile.activations else [])], default=0)
     data = None
-    if set(todo) & set(NEEDS_DATA):
-        pool = max([*(profile.data_scale.m if profile.data_scale else []),
-                    *([profile.activations.train_examples] if profile.activations else [])])
+    if pool and set(todo) & ({"activations"} if on_file else {"data_scale", "activations"}):
         progress.phase("data", 1)
         begin = time.perf_counter()
         data = _data(pool, profile.data.test_size, progress)
@@ -70,7 +79,7 @@ def run_battery(profile: Profile, so_far: Results, progress: Progress | None = N
             if getattr(profile, name):
                 progress.kept(name)
             continue
-        units, work = _plan(name, getattr(profile, name), data, run, progress.advance)
+        units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance)
         progress.phase(name, units)
         begin = time.perf_counter()
         failures = {k: v for k, v in results.failures.items() if k != name}
@@ -83,13 +92,17 @@ def run_battery(profile: Profile, so_far: Results, progress: Progress | None = N
     return results
 
 
-def _plan(name: str, settings, data, run: RunSettings, advance) -> tuple[int, Callable[[], object]]:
+def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None, run: RunSettings,
+          advance) -> tuple[int, Callable[[], object]]:
     """How many progress units an experiment has, and the call that runs it."""
-    if name == "compute":
-        return (compute.units(settings, run.device, run.threads),
-                lambda: compute.run(settings, run.device, run.threads, advance))
-    module = data_scale if name == "data_scale" else activations
-    return module.units(settings), lambda: module.run(settings, data, run.device, run.seed, run.threads, advance)
+    if name == "data_scale":
+        return (data_scale.plan(settings, curves_on.info).units(settings.seeds),
+                lambda: data_scale.run(settings, curves_on, run.device, run.seed, run.threads, advance))
+    if name == "activations":
+        return (activations.units(settings),
+                lambda: activations.run(settings, mnist, run.device, run.seed, run.threads, advance))
+    return (compute.units(settings, run.device, run.threads),
+            lambda: compute.run(settings, run.device, run.threads, advance))
 
 
 def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]:
@@ -101,6 +114,12 @@ def _reason(error: Exception) -> str:
         return "out of memory"
     message = str(error).splitlines()[0][:200] if str(error) else ""
     return f"failed: {type(error).__name__}" + (f": {message}" if message else "")
+
+
+def _baseline(other: Results | None) -> Baseline | None:
+    if other is None or other.compute is None:
+        return None
+    return Baseline(other.system.summary, other.created_utc, other.compute)
 
 
 def _data(pool: int, test_size: int, progress: Progress):

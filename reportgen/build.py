@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reportgen import results as results_file
 from reportgen.battery import Progress, run_battery
+from reportgen.data import Dataset
 from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError, write_atomically
@@ -77,31 +78,33 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
     raise OutputError(f"could not create a new run folder under {out}")
 
 
-def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None = None) -> BuildOutput:
+def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None = None,
+          user_data: Dataset | None = None, page_size: str = "A4") -> BuildOutput:
     """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render."""
     with _stopping(folder):
         checkpoint = folder / CHECKPOINT
         _write(checkpoint, results_file.dumps(so_far))
-        results = run_battery(profile, so_far, progress, lambda r: _write(checkpoint, results_file.dumps(r)))
+        results = run_battery(profile, so_far, progress, lambda r: _write(checkpoint, results_file.dumps(r)),
+                              user_data)
         _write(folder / RESULTS, results_file.dumps(results))  # first, so that a failed render loses no measurement
         checkpoint.unlink()
-        return _render(folder, results, progress or Progress())
+        return _render(folder, results, progress or Progress(), page_size)
 
 
-def resume(plan: Resumable, progress: Progress | None = None) -> BuildOutput:
+def resume(plan: Resumable, progress: Progress | None = None, page_size: str = "A4") -> BuildOutput:
     """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
     if plan.profile is not None:
-        return build(plan.folder, plan.profile, plan.so_far, progress)
+        return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
     with _stopping(plan.folder):
-        return _render(plan.folder, plan.so_far, progress or Progress())
+        return _render(plan.folder, plan.so_far, progress or Progress(), page_size)
 
 
-def _render(folder: Path, results: Results, progress: Progress) -> BuildOutput:
+def _render(folder: Path, results: Results, progress: Progress, page_size: str) -> BuildOutput:
     paths = BuildOutput(folder, folder / RESULTS, folder / "report.html", folder / "report.pdf", results.failures)
     progress.phase("render", 2)
     _write(paths.html, render_html(results))
     progress.advance("report.html")
-    _write(paths.pdf, render_pdf(results))
+    _write(paths.pdf, render_pdf(results, page_size=page_size))
     progress.advance("report.pdf")
     return paths
 

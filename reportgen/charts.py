@@ -9,6 +9,7 @@ import altair as alt
 from reportgen.experiments.activations import ActivationsResult
 from reportgen.experiments.compute import ComputeResult
 from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.fmt import config_label
 
 WIDTH = 520
 HEIGHT = 280
@@ -69,14 +70,16 @@ def fit_time_vs_m(r: DataScaleResult) -> dict:
 
 
 def gradients_by_layer(r: ActivationsResult) -> dict:
-    rows = [{"activation": g.activation, "depth": f"{g.depth} hidden layers", "layer": i + 1, "gradient": v}
-            for g in r.gradients if g.stage == "init" for i, v in enumerate(g.mean_abs_grad)]
+    stages = {"init": "at initialisation", "trained": f"after {r.trained_steps} steps"}
+    rows = [{"activation": g.activation, "depth": f"{g.depth} hidden layers", "layer": i + 1, "gradient": v,
+             "when": stages[g.stage]} for g in r.gradients for i, v in enumerate(g.mean_abs_grad)]
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("layer:O", title="Weight layer (1 = input side)", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| at initialisation (log)",
+        y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| (log scale)",
                 axis=alt.Axis(values=_decades([x["gradient"] for x in rows]), format=".0e")),
         color=alt.Color("activation:N", title="Activation", sort=r.activations),
-        tooltip=["activation:N", "depth:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
+        strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
+        tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
     columns = min(len(r.depths), 4)
     return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
         facet=alt.Facet("depth:N", title=None, sort=[f"{d} hidden layers" for d in r.depths]), columns=columns
@@ -102,10 +105,6 @@ def accuracy_vs_time(r: ActivationsResult) -> dict:
     return _finish((line + target).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
-def config_label(device: str, precision: str, threads: int | None) -> str:
-    return f"CPU, {threads} thread{'s' if threads != 1 else ''}" if device == "cpu" else f"{device} {precision}"
-
-
 def step_time_vs_size(r: ComputeResult) -> dict:
     rows = [{"configuration": config_label(s.device, s.precision, s.threads), "model": s.model,
              "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3,
@@ -121,6 +120,25 @@ def step_time_vs_size(r: ComputeResult) -> dict:
         tooltip=["configuration:N", "model:N", "parameters:Q", "batch:Q", alt.Tooltip("ms:Q", format=".3g"),
                  alt.Tooltip("iqr_ms:Q", format=".2g", title="IQR ms")])
     return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
+
+
+def speedups(r: ComputeResult) -> dict:
+    """Speed-up of each configuration over the CPU on one thread, per model and batch size."""
+    rows = []
+    for s in r.steps:
+        one = r.step(s.model, s.batch_size, "cpu", threads=1)
+        if s.timing and one and one.timing and s is not one:
+            rows.append({"workload": f"{s.model}, batch {s.batch_size}",
+                         "configuration": config_label(s.device, s.precision, s.threads),
+                         "speedup": one.timing.median_s / s.timing.median_s})
+    bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("workload:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        xOffset="configuration:N",
+        y=alt.Y("speedup:Q", title="Speed-up over 1 CPU thread (×)"),
+        color=alt.Color("configuration:N", title="Device"),
+        tooltip=["workload:N", "configuration:N", alt.Tooltip("speedup:Q", format=".2f")])
+    one = alt.Chart(alt.Data(values=[{"y": 1}])).mark_rule(color="gray", strokeDash=[4, 4]).encode(y="y:Q")
+    return _finish((bars + one).properties(width=WIDTH, height=HEIGHT * 0.7))
 
 
 def gflops_vs_size(r: ComputeResult) -> dict:

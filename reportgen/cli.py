@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import sys
 from functools import partial
 from pathlib import Path
@@ -38,10 +36,22 @@ def main():
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="CPU threads for torch and BLAS  [default: all logical cores]")
+@click.option("--dataset", type=click.Path(path_type=Path), default=None,
+              help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
+                   "data-scale experiment, instead of MNIST-1D.")
+@click.option("--label", default="label", show_default=True, help="The label column of a --dataset CSV.")
+@click.option("--target-accuracy", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              help="Test accuracy whose data needs the report projects from the learning curves.")
+@click.option("--baseline", type=click.Path(path_type=Path), default=None,
+              help="results.json of another machine (a GPU server, say) whose timings the report sets beside "
+                   "these.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper size of the PDF.")
 @click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="RUN_DIR",
               help="Finish an interrupted build in its run folder, skipping the experiments it finished.")
 @click.pass_context
-def build(ctx, device, profile, out, seed, threads, resume_dir):
+def build(ctx, device, profile, out, seed, threads, dataset, label, target_accuracy, baseline, page_size,
+          resume_dir):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
 
     Ctrl-C keeps every finished experiment in the run folder; --resume finishes the rest.
@@ -52,36 +62,53 @@ def build(ctx, device, profile, out, seed, threads, resume_dir):
     from reportgen.build import Interrupted, OutputError, Stopped, check_destination, new_run_folder, resume
     from reportgen.build import build as run_build
     from reportgen.devices import DeviceError, resolve_device
-    from reportgen.profile import ProfileError, load_profile
+    from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
+    from reportgen.results import ResultsError, load
     from reportgen.resume import ResumeError, plan_resume
+    from reportgen.stopping import StopPoints, stop_on_signals
+    from reportgen.user_data import DatasetError, load_user_dataset
 
-    given = [name for name in ("device", "profile", "seed", "threads", "out")
-             if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT]
+    given = {name: ctx.params[name] for name in ("device", "profile", "seed", "threads", "out", "dataset", "label",
+                                                 "target_accuracy", "baseline")
+             if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
     try:
         if resume_dir is not None:
-            if "out" in given:
-                raise UsageFault("--out does not go with --resume: a resumed build finishes in its own folder")
-            plan = plan_resume(resume_dir, **{name: ctx.params[name] for name in given})
-            work = partial(resume, plan)
+            fixed = [f"--{name.replace('_', '-')}" for name in ("out", "target_accuracy", "baseline") if name in given]
+            if fixed:
+                raise UsageFault(f"{fixed[0]} does not go with --resume: a resumed build finishes in its own folder "
+                                 "with the settings it started with")
+            plan = plan_resume(resume_dir, **given)
+            work = partial(resume, plan, page_size=_page(page_size))
         else:
             threads = threads or os.cpu_count() or 1
             choice = resolve_device(device)
-            loaded, table = load_profile(profile)
+            loaded, table = with_target(*load_profile(profile), target_accuracy)
+            user_data = load_user_dataset(dataset, label, seed) if dataset else None
+            other = load(baseline) if baseline else None
+            if other and other.compute is None:
+                raise ResultsError(f"baseline {baseline} has no computation results to compare with")
             check_destination(out)
             command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
-            so_far = start(loaded, table, choice, seed, threads, command)
-            work = partial(run_build, new_run_folder(out), loaded, so_far)
-    except (DeviceError, ProfileError, OutputError, ResumeError) as error:
+            if dataset:
+                command += f" --dataset {dataset.name} --label {label}"
+            if target_accuracy:
+                command += f" --target-accuracy {target_accuracy:g}"
+            if baseline:
+                command += f" --baseline {baseline.name}"
+            so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
+            work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
+                           page_size=_page(page_size))
+    except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError, ResumeError) as error:
         raise UsageFault(str(error))
-    with _sigterm_as_interrupt(), RichProgress() as progress:
+    with stop_on_signals() as requested, RichProgress() as progress:
         try:
-            paths = work(progress)
+            paths = work(StopPoints(progress, requested))
         except Stopped as stop:
             raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
     click.echo(f"Run folder: {paths.folder}")
-    for label, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
-        click.echo(f"  {label:<14} {path}")
+    for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
+        click.echo(f"  {kind:<14} {path}")
     for experiment, reason in paths.failures.items():
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
 
@@ -94,17 +121,98 @@ class BuildStopped(click.ClickException):
         self.exit_code = exit_code
 
 
-@contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """SIGTERM (a scheduler, `kill`) stops a build the way Ctrl-C does, keeping what finished."""
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
+def _page(size: str) -> str:
+    return "Letter" if size.lower() == "letter" else "A4"
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+
+def _results_file(path: Path):
+    from reportgen.results import ResultsError, load
+
     try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+        return load(path)
+    except ResultsError as error:
+        raise UsageFault(str(error))
+
+
+@main.command()
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder to write the report into  [default: the results file's folder]")
+@click.option("--format", "formats", default="html,pdf", show_default=True,
+              help="Comma-separated: html, pdf or both.")
+@click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
+              show_default=True, help="Paper size of the PDF.")
+def render(results, out, formats, page_size):
+    """Render report.html and report.pdf again from a results.json alone, running nothing.
+
+    RESULTS may also be a report.pdf: its embedded results.json is read.
+
+    Example: reportgen render output/20260101T120000Z-host/results.json --format html
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.render import FORMATS, write_report
+
+    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise UsageFault(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
+    loaded = _results_file(results)
+    out = out or results.parent
+    try:
+        check_destination(out)
+    except OutputError as error:
+        raise UsageFault(str(error))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = write_report(loaded, out, list(dict.fromkeys(chosen)), _page(page_size))
+    except OSError as error:  # a full disk: no half-written report, and the results file was only read
+        raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
+                                   f"{results} is untouched")
+    for path in written:
+        click.echo(str(path))
+
+
+@main.command(name="compare")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Destination; each comparison writes a new folder inside it and overwrites nothing.")
+@click.option("--baseline", default="1", show_default=True,
+              help="The run the speed-ups are relative to: its position among FILES (1 is the first) or its path.")
+def compare_runs(files, out, baseline):
+    """Set two or more runs side by side in one page: machines, step times and speed-ups, findings.
+
+    Example: reportgen compare laptop/results.json server/results.json --baseline 1
+    """
+    from reportgen.build import OutputError, check_destination
+    from reportgen.compare import CompareError, pick_baseline, write_comparison
+
+    if len(files) < 2:
+        raise UsageFault("compare needs two or more results files")
+    try:
+        base = pick_baseline(baseline, list(files))
+        check_destination(out)
+    except (CompareError, OutputError) as error:
+        raise UsageFault(str(error))
+    click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
+
+
+@main.command()
+@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--site", type=click.Path(path_type=Path), required=True,
+              help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
+def publish(runs, site):
+    """Publish runs (run folders or results files) to a static site: an index, each report, a comparison.
+
+    Example: reportgen publish output/* --site site
+    """
+    from reportgen.publish import PublishError
+    from reportgen.publish import publish as publish_site
+
+    try:
+        done = publish_site(list(runs), site)
+    except PublishError as error:
+        raise UsageFault(str(error))
+    click.echo(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
 
 
 if __name__ == "__main__":

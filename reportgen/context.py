@@ -8,14 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.findings import Finding, Verdict, findings, steps_to_target
-from reportgen.fmt import count, duration, pct, sci, times
+from reportgen.findings import Finding, Verdict, data_needed, findings, loop_times, steps_to_target, trends
+from reportgen.fmt import config_label, count, duration, pct, points, sci, times
 from reportgen.models import LABELS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
 
-SUMMARY_KEYS = ("large_net_rising", "traditional_plateau", "sigmoid_vanishing", "relu_faster", "gpu_speedup",
-                "threads_speedup")
+# The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
+# loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
+HEADLINES = (("nets_win_at_scale", "large_net_rising", "traditional_plateau"), ("relu_faster", "sigmoid_vanishing"),
+             ("gpu_speedup", "threads_speedup"), ("iteration_loop",))
 
 
 @dataclass
@@ -73,7 +75,7 @@ class Report:
 def build_report(results: Results) -> Report:
     found = findings(results)
     sections = [s for s in (_data_section(results, found), _algorithms_section(results, found),
-                            _compute_section(results, found)) if s]
+                            _compute_section(results, found), _loop_section(results, found)) if s]
     figure_no = table_no = 0
     for section in sections:
         for item in section.figures:
@@ -85,12 +87,12 @@ def build_report(results: Results) -> Report:
             table_no += 1
             table.number = table_no
     by_key = {f.key: f for f in found}
-    summary = [by_key[k] for k in SUMMARY_KEYS if k in by_key]
+    summary = [next(by_key[k] for k in group if k in by_key) for group in HEADLINES if any(k in by_key for k in group)]
     summary += [f for f in found if f.verdict is Verdict.CONTRADICTED and f not in summary]
     s = results.system
     return Report(
         title="Why deep learning is taking off: measured on this machine",
-        machine=f"{s.cpu_model}" + (f" with {s.gpus[0].name}" if s.gpus else ""),
+        machine=s.summary,
         device=results.settings.device,
         device_reason=results.settings.device_reason,
         created=results.created_utc,
@@ -124,7 +126,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                                for m in r.m_values]] for x in r.learners])
     section = Section(
         "data", "Scale of data",
-        f"Each learner is trained on m labelled MNIST-1D examples drawn from a pool, for m from {r.m_values[0]:,} "
+        f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
+        f"for m from {r.m_values[0]:,} "
         f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
         f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
         _of(found, "data"),
@@ -132,10 +135,51 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
          Figure("fit_time_vs_m", "Fit time against m (log-log): the cost side of more data.",
                 charts.fit_time_vs_m(r), fit_times)])
+    measured = trends(r)
+    section.tables.append(_trend_table(r, measured))
     published = _published_table(r)
     if published:
         section.tables.append(published)
+    section.notes += r.notes
+    projection = _projection(r, measured)
+    if projection:
+        section.notes.append(projection)
     return section
+
+
+def _trend_table(r, measured) -> Table:
+    rows = []
+    for t in measured:
+        x = r.learner(t.learner)
+        rows.append([x.label, count(x.parameters) if x.parameters else "",
+                     points(t.late_gain) if t.late_gain is not None else "",
+                     {True: "plateau", False: "rising", None: ""}[t.plateaued],
+                     f"{t.fit.b:.2f}" if t.fit else "no fit", pct(1 - t.fit.c) if t.fit else "",
+                     f"{t.fit.r2:.2f}" if t.fit else "",
+                     f"m^{t.time_exponent:.1f}" if t.time_exponent is not None else ""])
+    return Table("How each learner moves with m: accuracy gained over the last quarter of its m range (log scale), "
+                 "the power-law fit of test error err = a·m^b + c (exponent b, the accuracy 1 - c it levels off at, "
+                 "R²), and how its fit time grows with m.",
+                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "R²", "Fit time"], rows)
+
+
+def _projection(r, measured) -> str | None:
+    need = data_needed(r, measured)
+    if not need:
+        return None
+    learner, target, m = need
+    label = r.learner(learner).label
+    if m is None:
+        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off below "
+                f"{pct(target)} test accuracy, so more data alone would not get it there.")
+    return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
+            f"{_round_m(m)} labelled examples to reach {pct(target)} test accuracy. This extrapolates the fitted "
+            "curve beyond the measured grid; treat it as an order of magnitude.")
+
+
+def _round_m(m: float) -> str:
+    """Two significant figures: a projection is no more precise than that."""
+    return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
 
 
 def _spread(s) -> str:
@@ -146,6 +190,8 @@ def _spread(s) -> str:
 
 def _published_table(r) -> Table | None:
     """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
+    if r.data and r.data.name != "MNIST-1D":
+        return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
              ("CNN", "cnn", "cnn")]
@@ -165,20 +211,31 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
     r = results.activations
     if not r:
         return None
-    gradient_rows = [[g.activation, str(g.depth), sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)]
-                     for g in r.gradients if g.stage == "init"]
-    gradients = Table("Mean |dL/dW| of the input and output weight layers at initialisation, and their ratio.",
-                      ["Activation", "Hidden layers", "Input layer", "Output layer", "Output / input"],
+    gradient_rows = [[g.activation, str(g.depth), "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
+                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)] for g in r.gradients]
+    gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio, at initialisation and "
+                      f"after {r.trained_steps} training steps at each activation's best learning rate.",
+                      ["Activation", "Hidden layers", "Measured", "Input layer", "Output layer", "Output / input"],
                       gradient_rows)
+    relu_steps = steps_to_target(r, "relu")[0] if "relu" in r.activations else None
     speed_rows = []
     for activation in r.activations:
         steps, seconds = steps_to_target(r, activation)
+        ratio = (times(steps / relu_steps) if steps is not None and relu_steps else
+                 f"more than {times(r.max_steps / relu_steps)}" if relu_steps else "")
         speed_rows.append([activation, f"{r.best_learning_rate(activation):g}",
                            f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
-                           duration(seconds) if seconds is not None else "not reached"])
+                           duration(seconds) if seconds is not None else "not reached", ratio])
     speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
-                  "best learning rate (median over seeds).",
-                  ["Activation", "Best learning rate", "Steps", "Time"], speed_rows)
+                  "best learning rate (median over seeds), and the steps it took relative to ReLU.",
+                  ["Activation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"], speed_rows)
+    deepest = max(r.depths)
+    saturation_rows = [[g.activation, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
+                        *[pct(v) for v in g.saturated]] for g in r.gradients if g.depth == deepest]
+    saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
+                       "(unit, example) pairs whose slope is below 10% of the activation's largest slope (a ReLU "
+                       "unit counts when it is off).",
+                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]], saturation_rows)
     curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
                    ("diverged" if run.diverged else "not reached"),
@@ -193,12 +250,13 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
         f"accuracy or {r.max_steps:,} steps.",
         _of(found, "algorithms"),
-        [Figure("gradients", "Mean absolute weight gradient per layer at initialisation (log scale). A line that "
-                "falls to the left means gradients vanish on their way to the input.",
+        [Figure("gradients", "Mean absolute weight gradient per layer, at initialisation (solid) and after "
+                f"{r.trained_steps} training steps (dashed), log scale. A line that falls to the left means "
+                "gradients vanish on their way to the input.",
                 charts.gradients_by_layer(r), gradients),
          Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
                 "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
-        [speed])
+        [speed, saturation])
 
 
 def _compute_section(results: Results, found: list[Finding]) -> Section | None:
@@ -206,20 +264,28 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
     if not r:
         return None
     step_rows = [[LABELS.get(s.model, s.model), count(s.parameters), str(s.batch_size),
-                  charts.config_label(s.device, s.precision, s.threads),
+                  config_label(s.device, s.precision, s.threads),
                   duration(s.timing.median_s) if s.timing else s.skipped or "",
                   duration(s.timing.iqr_s) if s.timing else "",
                   f"{s.examples_per_second:,.0f}" if s.timing else ""] for s in r.steps]
     steps = Table("Median time of one training step (forward, backward, Adam update), its interquartile range and "
                   "throughput.", ["Model", "Parameters", "Batch", "Device", "Median", "IQR", "Examples/s"],
                   step_rows)
-    mm_rows = [[str(m.n), charts.config_label(m.device, m.precision, m.threads),
+    mm_rows = [[str(m.n), config_label(m.device, m.precision, m.threads),
                 f"{m.gflops:,.1f}" if m.timing else m.skipped or "",
                 duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
     matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
+    speed_rows = [[LABELS.get(s.model, s.model), str(s.batch_size), config_label(s.device, s.precision, s.threads),
+                   times(one.timing.median_s / s.timing.median_s)]
+                  for s in r.steps if s.timing and (one := r.step(s.model, s.batch_size, "cpu", threads=1))
+                  and one.timing and s is not one]
+    speedup = Table("Speed-up of one training step over the CPU on one thread.",
+                    ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
     if not [d for d in r.devices if d != "cpu"]:
-        notes.append("No GPU was found on this machine: this section shows the CPU only.")
+        notes.append("No GPU was found on this machine: this section shows the CPU only."
+                     + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
+                                                    "timings beside these."))
     unstable = [s for s in r.steps if s.timing and not s.timing.stable]
     if unstable:
         notes.append(f"{len(unstable)} step timing(s) kept a spread (IQR/median) above 10% after "
@@ -232,8 +298,50 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         _of(found, "computation"),
         [Figure("step_time", "Median time per training step against model size (log-log).",
                 charts.step_time_vs_size(r), steps),
+         Figure("speedups", "Speed-up of one training step over the CPU on one thread, per workload; the dashed "
+                "line marks no gain.", charts.speedups(r), speedup),
          Figure("gflops", "Matrix-product throughput against matrix size.", charts.gflops_vs_size(r), matmul)],
-        notes=notes)
+        [t for t in [_baseline_table(results)] if t], notes=notes)
+
+
+def _loop_section(results: Results, found: list[Finding]) -> Section | None:
+    r = results.compute
+    mine = _of(found, "loop")
+    if not r or not mine:
+        return None
+    model = max(r.steps, key=lambda s: s.parameters).model
+    rows = [[label, duration(seconds)] for label, seconds in loop_times(r, model)]
+    table = Table(f"Wall time of one experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) on each "
+                  "configuration measured, from its median step time.", ["Device", "One experiment"], rows)
+    return Section(
+        "loop", "The idea, code, experiment loop",
+        "Progress in deep learning comes from trying many ideas: the faster an experiment runs, the more ideas a "
+        "person can test in a day. This section turns the measured step times into the wall time of one "
+        "experiment of this battery.", mine, tables=[table])
+
+
+def _baseline_table(results: Results) -> Table | None:
+    """This machine beside the --baseline machine: the fastest configuration of each workload on each."""
+    if not results.baseline or not results.compute:
+        return None
+    ours, theirs = results.compute, results.baseline.compute
+
+    def fastest(r, model, batch):
+        timed = [s for s in r.steps if s.model == model and s.batch_size == batch and s.timing]
+        return min(timed, key=lambda s: s.timing.median_s) if timed else None
+
+    rows = []
+    for model, batch in dict.fromkeys((s.model, s.batch_size) for s in ours.steps):
+        a, b = fastest(ours, model, batch), fastest(theirs, model, batch)
+        if a and b:
+            ratio = a.timing.median_s / b.timing.median_s
+            rows.append([LABELS.get(model, model), str(batch),
+                         f"{duration(a.timing.median_s)} ({config_label(a.device, a.precision, a.threads)})",
+                         f"{duration(b.timing.median_s)} ({config_label(b.device, b.precision, b.threads)})",
+                         f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower"])
+    return Table(f"Fastest step time here and on the baseline machine ({results.baseline.machine}, run "
+                 f"{results.baseline.created_utc}); the last column says how the baseline compares.",
+                 ["Model", "Batch", "This machine", "Baseline", "Baseline is"], rows)
 
 
 def _system_rows(results: Results) -> list[tuple[str, str]]:

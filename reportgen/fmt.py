@@ -58,3 +58,8 @@ def duration(seconds: float) -> str:
 
 def count(n: int) -> str:
     return f"{n:,}"
+
+
+def config_label(device: str, precision: str, threads: int | None) -> str:
+    """A timed configuration: 'CPU, 2 threads' or 'cuda:0 bf16'."""
+    return f"CPU, {threads} thread{'s' if threads != 1 else ''}" if device == "cpu" else f"{device} {precision}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -30,8 +30,9 @@ class DataScaleSettings:
     learners: list[str]
     steps: int  # Adam steps per neural-net fit (a fixed budget, the same at every m)
     batch_size: int
-    learning_rate: float
+    learning_rates: dict[str, float]  # Adam's rate for each neural learner
     svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
+    target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class ActivationsSettings:
     width: int  # hidden units per layer
     depths: list[int]  # hidden layers, for the gradient profile at initialisation
     gradient_batch: int
+    trained_steps: int  # the gradient profile is measured again after this many steps at the best rate
     train_depth: int  # hidden layers of the net trained to the target
     train_examples: int
     target_accuracy: float  # training accuracy to reach
@@ -55,6 +57,7 @@ class ComputeSettings:
     batch_sizes: list[int]
     matmul_sizes: list[int]
     max_seconds: float  # time cap per workload once warm
+    loop_steps: int  # steps of one training experiment, for the idea-code-experiment loop in words
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,17 @@ def parse_profile(raw: dict, source: str) -> Profile:
     return profile
 
 
+def with_target(profile: Profile, table: dict, target_accuracy: float | None) -> tuple[Profile, dict]:
+    """The profile and its table with the data-scale target accuracy given on the command line, if any.
+
+    The table as recorded in results.json carries the target, so that a resumed run projects to the same one.
+    """
+    if target_accuracy is None or profile.data_scale is None:
+        return profile, table
+    return (replace(profile, data_scale=replace(profile.data_scale, target_accuracy=target_accuracy)),
+            {**table, "data_scale": {**table["data_scale"], "target_accuracy": target_accuracy}})
+
+
 def _check(p: Profile) -> None:
     from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
 
@@ -119,7 +133,11 @@ def _check(p: Profile) -> None:
         need(s.seeds >= 1, "data_scale.seeds must be at least 1")
         need(bool(s.learners), "data_scale.learners must not be empty")
         need(all(x in LEARNERS for x in s.learners), f"data_scale.learners: known are {', '.join(LEARNERS)}")
-        need(s.steps >= 1 and s.batch_size >= 1 and s.learning_rate > 0, "data_scale budgets must be positive")
+        need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
+        nets = [x for x in s.learners if x in MODELS]
+        need(all(s.learning_rates.get(x, 0) > 0 for x in nets),
+             f"data_scale.learning_rates needs a positive rate for each net: {', '.join(nets)}")
+        need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
     if p.activations:
         a = p.activations
@@ -127,6 +145,7 @@ def _check(p: Profile) -> None:
              f"activations.activations: known are {', '.join(ACTIVATIONS)}")
         need(bool(a.depths) and all(d >= 1 for d in a.depths), "activations.depths must be at least 1")
         need(a.width >= 1 and a.gradient_batch >= 1 and a.train_depth >= 1, "activations sizes must be positive")
+        need(a.trained_steps >= 0, "activations.trained_steps must not be negative")
         need(a.train_examples >= 10 and a.max_steps >= 1 and a.eval_every >= 1,
              "activations budgets must be positive")
         need(0 < a.target_accuracy <= 1, "activations.target_accuracy must lie in (0, 1]")
@@ -139,5 +158,6 @@ def _check(p: Profile) -> None:
         need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
         need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
+        need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
     if problems:
         raise ProfileError("; ".join(problems))

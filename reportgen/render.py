@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
 from reportgen.context import Report, build_report
-from reportgen.results import Results
+from reportgen.results import Results, dumps, write_atomically
+
+REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
+FORMATS = tuple(REPORT_FILES)
 
 
 def _environment() -> jinja2.Environment:
@@ -22,26 +27,60 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def _render(report: Report, mode: str, bundle: str = "") -> str:
+PAGE_SIZES = ("A4", "Letter")
+
+
+def _render(report: Report, mode: str, bundle: str = "", page_size: str = "A4") -> str:
     css = (resources.files("reportgen.templates") / "report.css").read_text(encoding="utf-8")
-    return _environment().get_template("report.html").render(report=report, mode=mode, bundle=bundle, css=css)
+    return _environment().get_template("report.html").render(report=report, mode=mode, bundle=bundle, css=css,
+                                                             page_size=page_size)
+
+
+def _bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
 
 
 def render_html(results: Results, report: Report | None = None) -> str:
     """One self-contained page: the Vega bundle inlined once, the specs embedded as JSON, no network."""
+    return _render(report or build_report(results), "html", _bundle())
+
+
+def render_page(template: str, charts: bool = False, **context) -> str:
+    """A page beside the reports (a comparison, a site's index), in the report's style; self-contained too."""
+    css = "\n".join((resources.files("reportgen.templates") / name).read_text(encoding="utf-8")
+                    for name in ("report.css", "site.css"))
+    return _environment().get_template(template).render(css=css, bundle=_bundle() if charts else "", **context)
+
+
+def render_pdf(results: Results, report: Report | None = None, page_size: str = "A4") -> bytes:
+    """The same document with vector (SVG) charts, as archival PDF/A-3b carrying its own results.json.
+
+    The attachment makes a PDF sent on its own auditable and re-renderable (`reportgen render report.pdf`). Its
+    timestamps are the run's, so the same results give the same bytes (with SOURCE_DATE_EPOCH set for the rest).
+    """
     import vl_convert
-
-    bundle = vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
-    return _render(report or build_report(results), "html", bundle)
-
-
-def render_pdf(results: Results, report: Report | None = None) -> bytes:
-    """The same document with every chart as vector SVG, laid out for print by WeasyPrint."""
-    import vl_convert
-    from weasyprint import HTML
+    from weasyprint import HTML, Attachment
 
     report = report or build_report(results)
     for figure in report.figures:
         svg = vl_convert.vegalite_to_svg(figure.spec)
         figure.svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return HTML(string=_render(report, "pdf")).write_pdf()
+    created = datetime.fromisoformat(results.created_utc.replace("Z", "+00:00"))
+    evidence = Attachment(string=dumps(results).encode(), name=ATTACHMENT, relationship="Source",
+                          description="The measurements this report was rendered from (reportgen results.json)",
+                          created=created, modified=created)
+    return HTML(string=_render(report, "pdf", page_size=page_size)).write_pdf(pdf_variant="pdf/a-3b",
+                                                                              attachments=[evidence])
+
+
+ATTACHMENT = "results.json"
+
+
+def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
+    renderers = {"html": render_html, "pdf": lambda r: render_pdf(r, page_size=page_size)}
+    for fmt in formats:
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+    return [folder / REPORT_FILES[fmt] for fmt in formats]

@@ -9,10 +9,12 @@ import json
 import math
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportgen import schema
 from reportgen.data import DataInfo
 from reportgen.experiments.activations import ActivationsResult
 from reportgen.experiments.compute import ComputeResult
@@ -21,6 +23,9 @@ from reportgen.serde import RecordError, from_jsonable, to_jsonable
 from reportgen.system import SystemInfo
 
 SCHEMA_VERSION = 1
+# version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
+# bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {}
 
 
 class ResultsError(ValueError):
@@ -36,13 +41,25 @@ class RunSettings:
     seed: int
     threads: int
     command: str  # the command line that reproduces the run
+    dataset: DataInfo | None = None  # the file given with --dataset, on which data_scale ran instead of MNIST-1D
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Another machine's computation results, given with --baseline, to set this machine's beside."""
+
+    machine: str
+    created_utc: str
+    compute: ComputeResult
 
 
 @dataclass(frozen=True)
 class Results:
-    schema_version: int
-    tool: str
-    tool_version: str
+    """One run of the battery: the envelope (version, time, tool, machine, settings) and one entry per experiment."""
+
+    schema_version: int  # the version of this format; older files are migrated on loading, newer ones refused
+    tool: str  # "reportgen"
+    tool_version: str  # the reportgen that ran the battery
     created_utc: str  # ISO 8601, UTC
     system: SystemInfo
     settings: RunSettings
@@ -51,10 +68,16 @@ class Results:
     data_scale: DataScaleResult | None = None
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
-    failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it has no record
+    baseline: Baseline | None = None
+    failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it failed and has no record
 
     def done(self, experiment: str) -> bool:
         return getattr(self, experiment) is not None
+
+
+def generated_schema() -> dict:
+    """The JSON Schema of results.json as the records define it now (shipped as reportgen/results.schema.json)."""
+    return schema.generate(Results, SCHEMA_VERSION, f"reportgen results.json, schema version {SCHEMA_VERSION}")
 
 
 def dumps(results: Results) -> str:
@@ -114,17 +137,54 @@ def loads(text: str, source: str = "results") -> Results:
     version = raw.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ResultsError(f"{source} is not a reportgen results file (no schema_version)")
-    if version != SCHEMA_VERSION:
-        raise ResultsError(f"{source} has schema version {version}; this reportgen reads version {SCHEMA_VERSION}")
+    if version > SCHEMA_VERSION:
+        raise ResultsError(f"{source} has schema version {version}, newer than this reportgen reads "
+                           f"({SCHEMA_VERSION}): upgrade reportgen to read it")
+    raw = migrate(raw, source)
+    bad = schema.problem(raw)
+    if bad:
+        raise ResultsError(f"{source} is invalid: {bad}")
     try:
         return from_jsonable(Results, raw)
     except (RecordError, TypeError, ValueError) as error:
         raise ResultsError(f"{source} is invalid: {error}")
 
 
+def migrate(raw: dict, source: str = "results") -> dict:
+    """Bring a file of an older schema version up to SCHEMA_VERSION, one version at a time."""
+    version = raw["schema_version"]
+    while version < SCHEMA_VERSION:
+        if version not in MIGRATIONS:
+            raise ResultsError(f"{source} has schema version {version}, which this reportgen cannot migrate to "
+                               f"version {SCHEMA_VERSION}")
+        raw = {**MIGRATIONS[version](raw), "schema_version": version + 1}
+        version += 1
+    return raw
+
+
 def load(path: Path) -> Results:
+    """A results.json, or the results a reportgen PDF carries as its attachment."""
+    path = Path(path)
+    if path.suffix.lower() == ".pdf":
+        return loads(_attachment(path), str(path))
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ResultsError(f"cannot read {path}: {error}")
     return loads(text, str(path))
+
+
+def _attachment(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        attached = PdfReader(path).attachments.get("results.json")
+    except (OSError, PyPdfError, ValueError) as error:
+        raise ResultsError(f"cannot read {path} as a PDF: {error}")
+    if not attached:
+        raise ResultsError(f"{path} carries no results.json (it was not made by reportgen 0.1 or later)")
+    try:
+        return attached[0].decode("utf-8")
+    except UnicodeDecodeError:
+        raise ResultsError(f"{path}: its results.json attachment is not UTF-8 text")

@@ -41,7 +41,7 @@ def from_jsonable(cls, value, path: str = "$"):
         if not isinstance(value, dict):
             raise RecordError(f"{path}: expected an object, got {_kind(value)}")
         _, item = typing.get_args(cls)
-        return {str(k): from_jsonable(item, v, _member(path, str(k))) for k, v in value.items()}
+        return {str(k): from_jsonable(item, v, member(path, str(k))) for k, v in value.items()}
     if dataclasses.is_dataclass(cls):
         if not isinstance(value, dict):
             raise RecordError(f"{path}: expected an object, got {_kind(value)}")
@@ -69,8 +69,11 @@ def from_jsonable(cls, value, path: str = "$"):
     raise RecordError(f"{path}: unsupported type {cls}")
 
 
-def _member(path: str, key: str) -> str:
-    """A key from the file, quoted unless plain, so that an error message stays one readable line."""
+def member(path: str, key: str | int) -> str:
+    """The JSON path of a list index or of a key from the file, quoted unless plain, so that an error message
+    stays one readable line."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
     return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
 
 

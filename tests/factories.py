@@ -8,7 +8,7 @@ from reportgen.experiments.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.experiments.data_scale import DataScaleResult, Fit, Learner
 from reportgen.models import LABELS
 from reportgen.results import SCHEMA_VERSION, Results, RunSettings
-from reportgen.system import SystemInfo
+from reportgen.system import GpuInfo, SystemInfo
 from reportgen.timing import Timing
 
 M = [100, 300, 1000, 3000, 10000]
@@ -41,17 +41,17 @@ def activations(ratios=None, steps=None) -> ActivationsResult:
     """ratios: {activation: {depth: output/input ratio}}; steps: {activation: steps to target or None}."""
     ratios = ratios or {"sigmoid": {2: 80.0, 5: 4.1e4}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.8, 5: 8.9}}
     steps = steps or {"sigmoid": None, "tanh": 250, "relu": 175}
-    gradients = [_profile(a, d, r) for a, by_depth in ratios.items() for d, r in by_depth.items()]
+    gradients = [_profile(a, d, r, stage) for a, by_depth in ratios.items() for d, r in by_depth.items()
+                 for stage in ("init", "trained")]
     runs = []
     for activation, n in steps.items():
         reached = n is not None
         end = n if reached else 800
         curve = [CurvePoint(0, 0.0, 0.1), CurvePoint(end, end * 5e-4, 0.55 if reached else 0.2)]
-        runs.append(ConvergenceRun(activation, 0.1, 0, n, end * 5e-4 if reached else None, curve, False,
-                                   _profile(activation, 4, 5.0, "trained")))
+        runs.append(ConvergenceRun(activation, 0.1, 0, n, end * 5e-4 if reached else None, curve, False))
     depths = sorted({d for by in ratios.values() for d in by})
     return ActivationsResult(list(ratios), 128, depths, 4, 2000, 0.5, 800, [0.1], [0], "default", "SGD", gradients,
-                             runs, "cpu", 2)
+                             runs, "cpu", 2, 300)
 
 
 def _timing(seconds):
@@ -68,7 +68,7 @@ def compute(step_ms=None, gpu_ms=None) -> ComputeResult:
         steps += [StepTime(m, PARAMETERS[m], 100, "cuda:0", "fp32", None, _timing(ms / 1e3))
                   for m, ms in gpu_ms.items()]
     matmuls = [MatmulTime(n, "cpu", "fp32", t, _timing(2 * n**3 / 100e9)) for n in (64, 256) for t in (1, 2)]
-    return ComputeResult(devices, 2, 0.3, steps, matmuls)
+    return ComputeResult(devices, 2, 0.3, steps, matmuls, 2000)
 
 
 def system(**changes) -> SystemInfo:
@@ -77,6 +77,10 @@ def system(**changes) -> SystemInfo:
             "torch_cuda": None, "cudnn": None, "sklearn": "1.9", "numpy": "2.4", "blas": "test BLAS",
             "tool_version": "0.1.0", "git_commit": None, "gpus": []}
     return SystemInfo(**{**base, **changes})
+
+
+def gpu(**changes) -> GpuInfo:
+    return GpuInfo(**{"name": "Test GPU", "memory_gib": 80.0, "compute_capability": "9.0", "driver": "550.1", **changes})
 
 
 def results(data=None, acts=None, comp=None, **system_changes) -> Results:

@@ -7,17 +7,20 @@ import re
 from pathlib import Path
 
 import factories
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from reportgen import results as R
 from reportgen.cli import main
+from reportgen.data import DataInfo
+from reportgen.profile import load_profile
 from reportgen.system import describe_system
 
 TINY = Path(__file__).parent / "tiny.toml"
 PROFILE = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
 SCALE = ('[data_scale]\nm = [100]\nseeds = 1\nlearners = ["logistic"]\nsteps = 1\nbatch_size = 1\n'
-         'learning_rate = 0.1\nsvm_max_m = 0\n')
+         'learning_rates = {}\nsvm_max_m = 0\n')
 
 
 def new(*args):
@@ -46,17 +49,36 @@ def unwritable(tmp):
     return ["--device", "cpu", "--profile", str(TINY), "--out", str(tmp / "ro" / "out")]
 
 
-def run_folder(name="checkpoint.json", text=None, here=True, then=(), **settings):
-    """Resume a run folder holding `name`: a checkpoint made here (or elsewhere) with `settings` changed."""
+def dataset(name, write):
+    def setup(tmp):
+        write(tmp / name)
+        return new("--profile", str(TINY), "--dataset", str(tmp / name))(tmp)
+    return setup
+
+
+def run_folder(name="checkpoint.json", text=None, here=True, then=(), lacking=(), **settings):
+    """Resume a run folder holding `name`: a checkpoint made here (or elsewhere) with `settings` changed and the
+    experiments in `lacking` still to run."""
     def setup(tmp):
         folder = tmp / "run"
         folder.mkdir()
         results = factories.results()  # made on "Test CPU"
+        recorded = {"profile": "tiny", "profile_table": load_profile(str(TINY))[1], **settings}
         results = dataclasses.replace(results, system=describe_system() if here else results.system,
-                                      settings=dataclasses.replace(results.settings, **settings))
+                                      settings=dataclasses.replace(results.settings, **recorded),
+                                      **dict.fromkeys(lacking))
         (folder / name).write_text(R.dumps(results) if text is None else text(R.dumps(results)))
         return ["--resume", str(folder), *then]
     return setup
+
+
+FILE = DataInfo("mine.csv", "file", {"label": "label", "sha256": "0" * 16, "class_names": ["a", "b"]}, 150, 50,
+                False, 2, 2, sequence=False)
+
+
+def _results_file(tmp, change):
+    (tmp / "b.json").write_text(change(R.dumps(factories.results())))
+    return tmp / "b.json"
 
 
 def wrong_type(text):
@@ -76,6 +98,14 @@ BAD_INPUT = {
     "profile with zero seeds": (profile(PROFILE + SCALE.replace("seeds = 1", "seeds = 0")),
                                 "data_scale.seeds must be at least 1"),
     "profile value of the wrong type": (profile(PROFILE.replace("1000", '"many"')), "expected int"),
+    "dataset malformed (CSV)": (dataset("d.csv", lambda path: path.write_text("a,b\n1,2\n")),
+                                "dataset d.csv: no label column 'label'"),
+    "dataset with pickled objects (NPZ)": (
+        dataset("d.npz", lambda path: np.savez(path, X=np.zeros((200, 2)), y=np.array([{}] * 200, dtype=object))),
+        "dataset d.npz is not a readable NPZ file without pickled objects"),
+    "baseline results.json truncated": (
+        lambda tmp: new("--profile", str(TINY), "--baseline", str(_results_file(tmp, lambda t: t[:100])))(tmp),
+        "b.json is not valid JSON"),
     "output path is a file": (file_in_the_way, r"is not a folder \(a file is in the way"),
     "output path not writable": (unwritable, "not writable|cannot create a run folder"),
     "resume a folder that is not there": (lambda tmp: ["--resume", str(tmp / "nope")], "no such run folder"),
@@ -84,15 +114,18 @@ BAD_INPUT = {
     "checkpoint not JSON": (run_folder(text=lambda t: "\x00\x01 binary"), "checkpoint.json is not valid JSON"),
     "checkpoint of an unknown schema version": (
         run_folder(text=lambda t: t.replace('"schema_version": 1', '"schema_version": 99')),
-        "schema version 99; this reportgen reads version 1"),
+        r"schema version 99, newer than this reportgen reads \(1\)"),
     "checkpoint with a value of the wrong type": (run_folder(text=wrong_type),
                                                   r"fits\[0\]\.test_accuracy: expected a number"),
     "results.json truncated": (run_folder("results.json", text=lambda t: t[:100]), "results.json is not valid JSON"),
     "resume with another seed": (run_folder(then=["--seed", "3"]), "with another seed: it was started with seed 0"),
-    "resume with another profile": (run_folder(then=["--profile", str(TINY)]),
-                                    "with another profile: it was started with profile 'quick' as recorded"),
+    "resume with another profile": (run_folder(then=["--profile", "quick"]),
+                                    "with another profile: it was started with profile 'tiny' as recorded"),
     "resume on a device not here": (run_folder(device="cuda:99"), "device 'cuda:99' is not available here"),
     "resume on another machine": (run_folder(here=False), "started on another machine"),
+    "resume without its dataset": (run_folder(lacking=["data_scale"], dataset=FILE), "give --dataset mine.csv again"),
+    "resume an MNIST-1D run with a dataset": (run_folder(then=["--dataset", "d.csv"]), "it was started on MNIST-1D"),
+    "resume with a baseline": (run_folder(then=["--baseline", "b.json"]), "--baseline does not go with --resume"),
     "resume into another folder": (run_folder(then=["--out", "elsewhere"]), "--out does not go with --resume"),
 }
 

@@ -1,4 +1,4 @@
-"""Faults: a failed workload or experiment is recorded and the battery goes on; a stopped build keeps its results."""
+"""Faults: a failed experiment is recorded and the battery goes on; a stopped build keeps what finished."""
 
 import dataclasses
 import errno
@@ -21,7 +21,7 @@ from reportgen.cli import main
 from reportgen.data import DataInfo
 from reportgen.devices import DeviceChoice
 from reportgen.experiments import activations, compute, data_scale
-from reportgen.profile import EXPERIMENTS, ComputeSettings, load_profile
+from reportgen.profile import EXPERIMENTS, load_profile
 
 TINY = Path(__file__).parent / "tiny.toml"
 
@@ -60,24 +60,13 @@ def test_a_failed_experiment_is_recorded_and_the_battery_goes_on(monkeypatch, er
     assert again.activations == factories.activations() and again.data_scale == results.data_scale
 
 
-def test_compute_records_a_workload_that_fails_and_times_the_rest(monkeypatch):
-    real = compute._time_matmul
-
-    def matmul(n, *args):
-        if n == 16:
-            raise torch.cuda.OutOfMemoryError("CUDA out of memory")
-        if n == 32:
-            raise RuntimeError("MPS backend failed\ndetail")
-        return real(n, *args)
-
-    monkeypatch.setattr(compute, "_time_matmul", matmul)
-    result = compute.run(ComputeSettings(["mlp_small"], [8], [8, 16, 32], 0.01), "cpu", 1, lambda label: None)
-    assert [(m.n, m.skipped) for m in result.matmuls] == [
-        (8, None), (16, "out of memory"), (32, "failed: MPS backend failed")]
-    assert result.matmuls[0].timing and result.steps[0].timing
-
-
-def test_a_full_disk_at_render_time_keeps_results_json_and_says_so(tmp_path, monkeypatch):
+@pytest.mark.parametrize("command, message", [
+    (["build", "--resume", "{run}"], ("could not write report.html: No space left on device; results.json in {run} "
+                                     "is intact; finish it with: reportgen build --resume {run}")),
+    (["render", "{run}/results.json"], ("could not write the report into {run}: No space left on device; "
+                                       "{run}/results.json is untouched")),
+])
+def test_a_full_disk_at_render_time_keeps_results_json_and_says_so(tmp_path, monkeypatch, command, message):
     folder = tmp_path / "run"
     folder.mkdir()
     R.save(factories.results(), folder / "results.json")
@@ -94,34 +83,51 @@ def test_a_full_disk_at_render_time_keeps_results_json_and_says_so(tmp_path, mon
         return tmp
 
     monkeypatch.setattr(tempfile, "NamedTemporaryFile", full_disk)
-    result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
+    result = CliRunner().invoke(main, [arg.format(run=folder) for arg in command])
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[-1] == (
-        f"Error: could not write report.html: No space left on device; results.json in {folder} is intact; "
-        f"finish it with: reportgen build --resume {folder}")
+    assert result.stderr.splitlines()[-1] == "Error: " + message.format(run=folder)
     assert "Traceback" not in result.output
     assert (folder / "results.json").read_bytes() == saved
     assert os.listdir(folder) == ["results.json"]  # no half-written report, no temporary file
 
 
-def test_sigterm_stops_a_build_as_ctrl_c_does_and_keeps_what_finished(tmp_path, monkeypatch):
-    def run_battery(profile, so_far, progress, keep):
+def sigterm(progress):
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(10)  # the signal arrives here
+
+
+class SignalsInItsFinalizer:
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(10000):  # the handler runs in this loop, and Python drops its KeyboardInterrupt
+            pass
+
+
+def ctrl_c_in_a_finalizer(progress):
+    SignalsInItsFinalizer()  # dropped at once
+    progress.advance("the next step")
+
+
+@pytest.mark.parametrize("stop", [sigterm, ctrl_c_in_a_finalizer])
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_signal_stops_a_build_and_keeps_what_finished(tmp_path, monkeypatch, stop):
+    def run_battery(profile, so_far, progress, keep, user_data):
         keep(dataclasses.replace(so_far, data_scale=factories.data_scale()))
-        os.kill(os.getpid(), signal.SIGTERM)
-        time.sleep(10)  # the signal arrives here
-        raise AssertionError("SIGTERM did not stop the build")
+        stop(progress)
+        raise AssertionError("the build ran on")
 
     def unhandled(signum, frame):
-        raise AssertionError("SIGTERM reached the test, not the build")
+        raise AssertionError("the signal reached the test, not the build")
 
     monkeypatch.setattr(build_module, "run_battery", run_battery)
-    before = signal.signal(signal.SIGTERM, unhandled)
+    before = {s: signal.signal(s, unhandled) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(TINY), "--threads", "1",
                                            "--out", str(tmp_path)])
-        assert signal.getsignal(signal.SIGTERM) is unhandled  # the build put the handler back
+        assert signal.getsignal(signal.SIGINT) is signal.getsignal(signal.SIGTERM) is unhandled  # put back
     finally:
-        signal.signal(signal.SIGTERM, before)
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
     assert result.exit_code == 130, result.output
     (folder,) = tmp_path.iterdir()
     assert result.stderr.splitlines()[-1] == (

@@ -1,6 +1,7 @@
 """Findings on synthetic records: the ones that tell the lecture's story, and the ones that contradict it."""
 
 import factories
+import pytest
 
 from reportgen.findings import Verdict, findings, stable_from
 from reportgen.fmt import pct
@@ -47,7 +48,6 @@ def test_summaries_quote_the_measured_numbers():
     f = by_key(factories.results())
     assert f"{pct(0.80)} at m = 10,000" in f["large_net_rising"].summary
     assert "gain of 16.0 points" in f["large_net_rising"].summary
-    assert "RBF SVM was run only up to m = 3,000" in f["traditional_plateau"].detail
 
 
 def test_ranking_stability_across_seeds():
@@ -98,3 +98,22 @@ def test_gpu_slower_than_cpu_is_contradicted_and_faster_is_supported():
     assert f.verdict is Verdict.SUPPORTED
     assert "Large MLP (512x3): 10.0×" in f.summary
     assert "faster from the Large MLP (512x3) on" in f.detail
+
+
+def test_power_law_and_cost_findings_on_the_story():
+    f = by_key(factories.results())
+    assert f["power_law"].verdict is Verdict.SUPPORTED
+    assert "Large MLP (512x3) b = " in f["power_law"].summary
+    assert f["svm_cost"].verdict is Verdict.SUPPORTED  # the factory's SVM time grows like m^1.5
+    assert "m^1.5" in f["svm_cost"].summary
+
+
+def test_data_needed_projects_from_the_best_learner_fit():
+    from reportgen.findings import data_needed, trends
+
+    r = factories.data_scale()
+    learner, target, m = data_needed(r, trends(r))
+    assert learner == "mlp_large" and target == pytest.approx(0.85)  # five points above the best measured 80%
+    assert m is None or m > 10000
+    flat = factories.data_scale({"logistic": [0.3, 0.31, 0.315, 0.316, 0.316], "mlp_large": [0.2, 0.25, 0.3, 0.31, 0.31]})
+    assert data_needed(flat, trends(flat))[2] is None  # the fit levels off below the target: never reached

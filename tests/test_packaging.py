@@ -14,7 +14,10 @@ def test_the_wheel_ships_templates_and_profiles(tmp_path):
     (wheel,) = tmp_path.glob("reportgen-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for required in ("reportgen/templates/report.html", "reportgen/templates/table.html",
-                     "reportgen/templates/report.css", "reportgen/profiles/quick.toml",
+                     "reportgen/templates/report.css", "reportgen/templates/compare.html",
+                     "reportgen/templates/site_index.html", "reportgen/templates/site.css",
+                     "reportgen/templates/figure.html", "reportgen/templates/embed.html",
+                     "reportgen/results.schema.json", "reportgen/profiles/quick.toml",
                      "reportgen/profiles/standard.toml", "reportgen/profiles/full.toml", "reportgen/cli.py"):
         assert required in names
 

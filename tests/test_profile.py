@@ -26,10 +26,10 @@ QUICK_DATA = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
     (QUICK_DATA + "[bogus]\nx = 1\n", "unknown experiment 'bogus'"),
     (QUICK_DATA.replace("1000", '"many"'), "expected int"),
     (QUICK_DATA.replace("1000", "10"), "test_size must be at least 100"),
-    (QUICK_DATA + '[compute]\nmodels = ["gpt5"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\n',
+    (QUICK_DATA + '[compute]\nmodels = ["gpt5"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\nloop_steps = 1\n',
      "compute.models: known are"),
     (QUICK_DATA + '[data_scale]\nm = [-5, 100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
-     'batch_size = 1\nlearning_rate = 0.1\nsvm_max_m = 0\n', "data_scale.m must list sizes"),
+     'batch_size = 1\nlearning_rates = {}\nsvm_max_m = 0\n', "data_scale.m must list sizes"),
 ])
 def test_bad_profiles_are_refused(tmp_path, text, message):
     with pytest.raises(ProfileError, match=message):
@@ -38,7 +38,7 @@ def test_bad_profiles_are_refused(tmp_path, text, message):
 
 def test_zero_seeds_is_refused(tmp_path):
     text = (QUICK_DATA + '[data_scale]\nm = [100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
-            'batch_size = 1\nlearning_rate = 0.1\nsvm_max_m = 0\n')
+            'batch_size = 1\nlearning_rates = {}\nsvm_max_m = 0\n')
     with pytest.raises(ProfileError, match="seeds must be at least 1"):
         load_profile(_write(tmp_path, text))
 

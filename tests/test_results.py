@@ -27,7 +27,7 @@ def test_the_envelope_carries_version_time_system_and_settings():
     ('{"schema_version": 1, "tool": "reportgen"', "not valid JSON"),
     ("[1, 2]", "no JSON object"),
     ('{"hello": 1}', "no schema_version"),
-    ('{"schema_version": 99}', "schema version 99; this reportgen reads version 1"),
+    ('{"schema_version": 99}', r"schema version 99, newer than this reportgen reads \(1\): upgrade reportgen"),
     ('{"schema_version": 1, "phases": {"data": NaN}}', "NaN is not a number JSON allows"),
     ('{"schema_version": 1, "phases": {"data": 1e999}}', "number 1e999 is out of range"),
     ('{"schema_version": 1, "seed": ' + "9" * 5000 + "}", "not valid JSON"),

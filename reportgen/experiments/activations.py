@@ -50,7 +50,6 @@ class ConvergenceRun:
     seconds_to_target: float | None
     curve: list[CurvePoint]
     diverged: bool  # the weights went non-finite: the rate is too high for this activation
-    trained: GradientProfile | None  # the gradient profile where training stopped (None if diverged)
 
 
 @dataclass(frozen=True)
@@ -66,31 +65,36 @@ class ActivationsResult:
     seeds: list[int]
     init: str
     optimizer: str
-    gradients: list[GradientProfile]
+    gradients: list[GradientProfile]  # at initialisation, and after `trained_steps` at the best rate
     runs: list[ConvergenceRun]
     device: str
     threads: int
+    trained_steps: int = 0
 
     def gradient(self, activation: str, depth: int, stage: str = "init") -> GradientProfile | None:
         return next((g for g in self.gradients
                      if g.activation == activation and g.depth == depth and g.stage == stage), None)
 
     def best_learning_rate(self, activation: str) -> float:
-        """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
-        def cost(lr):
-            runs = [r for r in self.runs if r.activation == activation and r.learning_rate == lr]
-            reached = [r.steps_to_target for r in runs if r.steps_to_target is not None]
-            return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
-                    -max(r.curve[-1].train_accuracy for r in runs))
-        return min(self.learning_rates, key=cost)
+        return best_learning_rate(self.runs, activation, self.learning_rates)
 
     def best_runs(self, activation: str) -> list[ConvergenceRun]:
         lr = self.best_learning_rate(activation)
         return [r for r in self.runs if r.activation == activation and r.learning_rate == lr]
 
 
+def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[float]) -> float:
+    """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
+    def cost(lr):
+        mine = [r for r in runs if r.activation == activation and r.learning_rate == lr]
+        reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
+        return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
+                -max(r.curve[-1].train_accuracy for r in mine))
+    return min(rates, key=cost)
+
+
 def units(settings: ActivationsSettings) -> int:
-    return len(settings.activations) * (len(settings.depths) + len(settings.learning_rates) * settings.seeds)
+    return len(settings.activations) * (2 * len(settings.depths) + len(settings.learning_rates) * settings.seeds)
 
 
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
@@ -101,22 +105,28 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
     probe = slice(0, min(settings.gradient_batch, n))
     gradients, runs = [], []
     for activation in settings.activations:
+        for lr in settings.learning_rates:
+            for s in range(seed, seed + settings.seeds):
+                seed_everything(s)
+                model = mlp([settings.width] * settings.train_depth, activation).to(device)
+                runs.append(_train_to_target(model, activation, lr, s, x, y, settings))
+                advance(f"training: {activation}, learning rate {lr:g}")
+        best = best_learning_rate(runs, activation, settings.learning_rates)
         for depth in settings.depths:
             seed_everything(seed)  # the same weights for every activation at this depth
             model = mlp([settings.width] * depth, activation).to(device)
             gradients.append(_gradient_profile(model, activation, depth, "init", x[probe], y[probe]))
             advance(f"gradients: {activation}, {depth} layers")
-        for lr in settings.learning_rates:
-            for s in range(seed, seed + settings.seeds):
-                seed_everything(s)
-                model = mlp([settings.width] * settings.train_depth, activation).to(device)
-                runs.append(_train_to_target(model, activation, lr, s, x, y, x[probe], y[probe], settings))
-                advance(f"training: {activation}, learning rate {lr:g}")
+            optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
+            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, torch.Generator().manual_seed(seed))
+            if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+                gradients.append(_gradient_profile(model, activation, depth, "trained", x[probe], y[probe]))
+            advance(f"gradients after training: {activation}, {depth} layers")
     optimizer = f"SGD with momentum {MOMENTUM}, batch {BATCH}"
     return ActivationsResult(list(settings.activations), settings.width, list(settings.depths),
                              settings.train_depth, n, settings.target_accuracy, settings.max_steps,
                              list(settings.learning_rates), list(range(seed, seed + settings.seeds)), INIT,
-                             optimizer, gradients, runs, device, threads)
+                             optimizer, gradients, runs, device, threads, settings.trained_steps)
 
 
 def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: str, x, y) -> GradientProfile:
@@ -148,8 +158,7 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
     return (z > 0).float()
 
 
-def _train_to_target(model, activation, lr, seed, x, y, x_probe, y_probe,
-                     settings: ActivationsSettings) -> ConvergenceRun:
+def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings) -> ConvergenceRun:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
     generator = torch.Generator().manual_seed(seed)
     sync = synchronizer(device=str(x.device))
@@ -166,7 +175,5 @@ def _train_to_target(model, activation, lr, seed, x, y, x_probe, y_probe,
         diverged = not all(bool(torch.isfinite(p).all()) for p in model.parameters())
         curve.append(CurvePoint(step, seconds, 0.0 if diverged else accuracy(model, x, y)))
     reached = curve[-1].train_accuracy >= settings.target_accuracy
-    trained = None if diverged else _gradient_profile(model, activation, settings.train_depth, "trained",
-                                                      x_probe, y_probe)
     return ConvergenceRun(activation, lr, seed, step if reached else None, seconds if reached else None, curve,
-                          diverged, trained)
+                          diverged)

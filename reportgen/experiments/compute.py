@@ -55,6 +55,7 @@ class ComputeResult:
     max_seconds: float
     steps: list[StepTime]
     matmuls: list[MatmulTime]
+    loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
 
     def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
              threads: int | None = None) -> StepTime | None:
@@ -97,7 +98,7 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
     finally:
         torch.set_num_threads(threads)
     return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
-                         settings.max_seconds, steps, matmuls)
+                         settings.max_seconds, steps, matmuls, settings.loop_steps)
 
 
 def _guarded(measurement, *args) -> tuple[Timing | None, str | None]:
@@ -127,6 +128,11 @@ def precision_mode(device: str, precision: str):
 
 
 def _time_step(model_name: str, batch: int, device: str, precision: str, max_seconds: float) -> Timing:
+    return measure(training_step(model_name, batch, device, precision), synchronizer(device), max_seconds=max_seconds)
+
+
+def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
+    """One full training step of the model on a fixed random batch, as a function to time."""
     torch.manual_seed(0)
     model = build_model(model_name).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
@@ -140,7 +146,7 @@ def _time_step(model_name: str, batch: int, device: str, precision: str, max_sec
         loss.backward()
         optimizer.step()
 
-    return measure(step, synchronizer(device), max_seconds=max_seconds)
+    return step
 
 
 def _time_matmul(n: int, device: str, precision: str, max_seconds: float) -> Timing:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 from threadpoolctl import threadpool_limits
 
-from reportgen.data import Dataset
+from reportgen.data import DataInfo, Dataset
 from reportgen.devices import synchronizer
 from reportgen.models import LABELS, TRADITIONAL, build_model, parameter_count
 from reportgen.profile import DataScaleSettings
@@ -48,6 +48,10 @@ class DataScaleResult:
     test_size: int
     device: str
     threads: int
+    data: DataInfo | None = None  # which data the curves are on (MNIST-1D or the user's file)
+    learning_rates: dict[str, float] = field(default_factory=dict)
+    target_accuracy: float | None = None  # the accuracy whose data needs the report projects
+    notes: list[str] = field(default_factory=list)  # learners or points left out, and why
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
@@ -65,43 +69,78 @@ class DataScaleResult:
         return [m for m in self.m_values if self.accuracy(learner, m) is not None]
 
 
-def runs_for(settings: DataScaleSettings, learner: str) -> list[int]:
-    if learner == "svm_rbf":
-        return [m for m in settings.m if m <= settings.svm_max_m]
-    return list(settings.m)
+@dataclass(frozen=True)
+class Plan:
+    m_values: list[int]
+    learners: list[str]
+    notes: list[str]
+    svm_max_m: int
+
+    def runs_for(self, learner: str) -> list[int]:
+        return [m for m in self.m_values if learner != "svm_rbf" or m <= self.svm_max_m]
+
+    def units(self, seeds: int) -> int:
+        return seeds * sum(len(self.runs_for(x)) for x in self.learners)
 
 
-def units(settings: DataScaleSettings) -> int:
-    return settings.seeds * sum(len(runs_for(settings, x)) for x in settings.learners)
+def plan(settings: DataScaleSettings, info: DataInfo) -> Plan:
+    """The grid and learners that fit this data: m no larger than the pool, a CNN only for sequences."""
+    notes = []
+    m_values = [m for m in settings.m if m <= info.pool_size]
+    if len(m_values) < len(settings.m):
+        if not m_values or m_values[-1] < info.pool_size:
+            m_values.append(info.pool_size)
+        if len(m_values) < 4:
+            m_values = sorted({round(float(m)) for m in np.geomspace(min(100, info.pool_size // 8), info.pool_size, 6)})
+        notes.append(f"The pool holds {info.pool_size:,} training examples, so m runs up to {m_values[-1]:,}.")
+    learners = list(settings.learners)
+    if "cnn" in learners and not info.sequence:
+        learners.remove("cnn")
+        notes.append("The CNN was left out: it needs examples that are 1-D sequences, and this data is a table.")
+    if "svm_rbf" in learners and m_values[-1] > settings.svm_max_m:
+        notes.append(f"The RBF SVM was run only up to m = {settings.svm_max_m:,}: its fit time grows faster than m.")
+    return Plan(m_values, learners, notes, settings.svm_max_m)
 
 
 def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, threads: int, advance) -> DataScaleResult:
+    p = plan(settings, data.info)
+    classes = data.info.classes
     x_test = torch.from_numpy(data.x_test).to(device)
     y_test = torch.from_numpy(data.y_test).to(device)
     seeds = [seed + i for i in range(settings.seeds)]
     fits = []
     for s in seeds:
-        # Nested subsets: for one seed, the examples at m are among those at every larger m.
-        order = np.random.default_rng(s).permutation(len(data.y_pool))
-        for m in settings.m:
+        order = _order(data.y_pool, np.random.default_rng(s))
+        for m in p.m_values:
             x, y = data.x_pool[order[:m]], data.y_pool[order[:m]]
-            for name in settings.learners:
-                if m not in runs_for(settings, name):
+            for name in p.learners:
+                if m not in p.runs_for(name):
                     continue
                 if name in TRADITIONAL:
                     fit = _fit_traditional(name, x, y, data, s, threads)
                 else:
                     fit = _fit_net(name, torch.from_numpy(x).to(device), torch.from_numpy(y).to(device),
-                                   x_test, y_test, settings, s)
+                                   x_test, y_test, settings, s, classes)
                 fits.append(Fit(name, m, s, *fit))
                 advance(f"{LABELS[name]}, m={m}")
     learners = [Learner(n, LABELS[n], "traditional" if n in TRADITIONAL else "neural",
-                        None if n in TRADITIONAL else parameter_count(build_model(n))) for n in settings.learners]
-    budget = (f"neural nets: {settings.steps} Adam steps (learning rate {settings.learning_rate:g}, batch "
-              f"{settings.batch_size}) at every m, no early stopping; logistic regression and SVM fitted to "
-              f"convergence with scikit-learn defaults")
-    return DataScaleResult(list(settings.m), seeds, learners, fits, budget, settings.svm_max_m,
-                           len(data.y_test), device, threads)
+                        None if n in TRADITIONAL else parameter_count(build_model(n, data.info.features, classes)))
+                for n in p.learners]
+    rates = {n: settings.learning_rates[n] for n in p.learners if n not in TRADITIONAL}
+    budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, no early "
+              f"stopping; logistic regression and SVM fitted to convergence with scikit-learn defaults")
+    return DataScaleResult(p.m_values, seeds, learners, fits, budget, settings.svm_max_m, len(data.y_test), device,
+                           threads, data.info, rates, settings.target_accuracy, p.notes)
+
+
+def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A random order of the pool that starts with one example of each class, so every subset has them all.
+
+    Subsets are nested: for one seed, the examples at m are among those at every larger m.
+    """
+    order = rng.permutation(len(y))
+    _, first = np.unique(y[order], return_index=True)
+    return np.concatenate([order[np.sort(first)], np.delete(order, first)])
 
 
 def _fit_traditional(name: str, x: np.ndarray, y: np.ndarray, data: Dataset, seed: int, threads: int):
@@ -113,10 +152,10 @@ def _fit_traditional(name: str, x: np.ndarray, y: np.ndarray, data: Dataset, see
         return model.score(data.x_test, data.y_test), model.score(x, y), seconds
 
 
-def _fit_net(name, x, y, x_test, y_test, settings: DataScaleSettings, seed: int):
+def _fit_net(name, x, y, x_test, y_test, settings: DataScaleSettings, seed: int, classes: int):
     seed_everything(seed)
-    model = build_model(name).to(x.device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rate)
+    model = build_model(name, x.shape[1], classes).to(x.device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rates[name])
     generator = torch.Generator().manual_seed(seed)
     start = time.perf_counter()
     train_steps(model, optimizer, x, y, settings.steps, settings.batch_size, generator)

@@ -1,0 +1,65 @@
+"""Altair specs that overlay several runs, one colour per machine, built from the result records."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from reportgen.charts import HEIGHT, WIDTH, _decades, _finish, config_label
+from reportgen.results import Results
+
+MACHINE = "Machine (run)"
+
+
+def _machine(labels: list[str]) -> alt.Color:
+    return alt.Color("machine:N", title=MACHINE, sort=labels)
+
+
+def step_times(runs: list[Results], labels: list[str]) -> dict:
+    rows = [{"machine": label, "configuration": config_label(s.device, s.precision, s.threads),
+             "model": s.model, "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3}
+            for r, label in zip(runs, labels) if r.compute for s in r.compute.steps if s.timing]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
+                axis=alt.Axis(values=_decades([x["parameters"] for x in rows]), format="~s")),
+        y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
+                axis=alt.Axis(values=_decades([x["ms"] for x in rows]), format="~g")),
+        color=_machine(labels),
+        strokeDash=alt.StrokeDash("configuration:N", title="Device"),
+        detail="batch:N",
+        tooltip=["machine:N", "configuration:N", "model:N", "parameters:Q", "batch:Q",
+                 alt.Tooltip("ms:Q", format=".3g")])
+    return _finish(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+def gflops(runs: list[Results], labels: list[str]) -> dict:
+    rows = [{"machine": label, "configuration": config_label(m.device, m.precision, m.threads), "n": m.n,
+             "gflops": m.gflops}
+            for r, label in zip(runs, labels) if r.compute for m in r.compute.matmuls if m.timing]
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
+        y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
+        color=_machine(labels),
+        strokeDash=alt.StrokeDash("configuration:N", title="Device"),
+        tooltip=["machine:N", "configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
+    return _finish(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+def accuracy(runs: list[Results], labels: list[str]) -> dict:
+    rows, learners = [], {}
+    for r, label in zip(runs, labels):
+        if not r.data_scale:
+            continue
+        for learner in r.data_scale.learners:
+            learners.setdefault(learner.label)
+            for m in r.data_scale.m_run(learner.name):
+                rows.append({"machine": label, "learner": learner.label, "m": m,
+                             "accuracy": r.data_scale.accuracy(learner.name, m).mean})
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("m:Q", scale=alt.Scale(type="log"), title="m (log scale)",
+                axis=alt.Axis(format="~s", values=_decades([x["m"] for x in rows]))),
+        y=alt.Y("accuracy:Q", title="Test accuracy", axis=alt.Axis(format="%")),
+        color=_machine(labels),
+        tooltip=["machine:N", "learner:N", "m:Q", alt.Tooltip("accuracy:Q", format=".1%")])
+    columns = 3
+    return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=150).facet(
+        facet=alt.Facet("learner:N", title=None, sort=list(learners)), columns=columns))

@@ -1,0 +1,74 @@
+"""The computation experiment: agreement with torch.utils.benchmark, precision modes, failures kept as data."""
+
+import factories
+import pytest
+import torch
+from torch.utils import benchmark
+
+from reportgen.context import build_report
+from reportgen.experiments import compute
+from reportgen.findings import Verdict, findings
+
+
+@pytest.mark.parametrize("model", ["mlp_small", "mlp_medium"])
+def test_our_median_agrees_with_blocked_autorange(model):
+    """Both time the same step; alternate them so that a change of machine load hits both alike."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        step = compute.training_step(model, 100, "cpu")
+        ours, theirs = [], []
+        for _ in range(3):
+            ours.append(compute.measure(step, max_seconds=0.3).median_s)
+            theirs.append(benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=0.3).median)
+    finally:
+        torch.set_num_threads(threads)
+    assert min(ours) == pytest.approx(min(theirs), rel=0.10)
+
+
+def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision():
+    assert compute.configurations("cpu", 4) == [("cpu", "fp32", 1), ("cpu", "fp32", 4)]
+    assert compute.configurations("cpu", 1) == [("cpu", "fp32", 1)]
+    assert compute.configurations("cuda:0", 2)[2:] == [("cuda:0", "fp32", None), ("cuda:0", "tf32", None),
+                                                       ("cuda:0", "bf16", None)]
+
+
+def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
+    before = torch.backends.cuda.matmul.allow_tf32
+    with compute.precision_mode("cuda:0", "fp32"):
+        assert torch.backends.cuda.matmul.allow_tf32 is False
+    with compute.precision_mode("cuda:0", "tf32"):
+        assert torch.backends.cuda.matmul.allow_tf32 is True
+    assert torch.backends.cuda.matmul.allow_tf32 == before
+
+
+def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
+    def oom():
+        raise RuntimeError("CUDA out of memory. Tried to allocate 80 GiB")
+
+    def broken():
+        raise RuntimeError("cuBLAS failure\nwith details")
+
+    assert compute._guarded(oom) == (None, "out of memory")
+    assert compute._guarded(broken) == (None, "failed: cuBLAS failure")
+
+
+def test_the_loop_in_words():
+    f = {x.key: x for x in findings(factories.results())}["iteration_loop"]
+    assert f.verdict is Verdict.SUPPORTED
+    assert "2,000 training steps of the Large MLP (512x3)) takes 8 s on CPU, 1 thread and 5.2 s on CPU, 2 threads" \
+        in f.summary
+    flat = factories.compute(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2,
+                                      ("mlp_large", 2): 4.0})
+    assert {x.key: x for x in findings(factories.results(comp=flat))}["iteration_loop"].verdict is Verdict.CONTRADICTED
+
+
+def test_a_baseline_machine_is_set_beside_this_one():
+    from reportgen.results import Baseline
+
+    same = factories.results()
+    r = factories.results()
+    r = type(r)(**{**r.__dict__, "baseline": Baseline("Other CPU", "2026-01-02T00:00:00Z", same.compute)})
+    (table,) = [t for s in build_report(r).sections for t in s.tables if "baseline machine" in t.caption]
+    assert "Other CPU" in table.caption
+    assert all(row[-1] == "1.0× faster" for row in table.rows)

@@ -1,0 +1,40 @@
+"""Statistics of learning curves: the power-law fit, its inverse, and growth exponents."""
+
+import pytest
+
+from reportgen.stats import Spread, fit_power_law, growth_exponent
+
+M = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def test_power_law_fit_recovers_known_parameters():
+    fit = fit_power_law(M, [0.7 * m**-0.25 + 0.1 for m in M])
+    assert fit.a == pytest.approx(0.7, rel=1e-3)
+    assert fit.b == pytest.approx(-0.25, rel=1e-3)
+    assert fit.c == pytest.approx(0.1, abs=1e-3)
+    assert fit.r2 > 0.999
+
+
+def test_the_inverse_gives_the_data_a_target_error_needs():
+    fit = fit_power_law(M, [0.7 * m**-0.25 + 0.1 for m in M])
+    assert fit.m_for_error(0.7 * 64000**-0.25 + 0.1) == pytest.approx(64000, rel=1e-2)
+    assert fit.m_for_error(0.05) is None  # below the level the curve flattens at: never reached
+
+
+def test_a_flat_curve_levels_off_at_its_value():
+    fit = fit_power_law(M, [0.68, 0.675, 0.672, 0.671, 0.67, 0.67, 0.67, 0.67, 0.67])
+    assert fit.c == pytest.approx(0.67, abs=0.005)
+
+
+def test_too_few_points_give_no_fit():
+    assert fit_power_law([100, 1000, 10000], [0.5, 0.4, 0.3]) is None
+
+
+def test_growth_exponent_reads_the_upper_half_of_the_range():
+    assert growth_exponent(M, [1e-7 * m**2 for m in M]) == pytest.approx(2.0)
+    assert growth_exponent(M, [0.5 + 0 * m for m in M]) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_spread():
+    s = Spread.of([0.5, 0.7, 0.6])
+    assert (s.mean, s.low, s.high, s.n) == (pytest.approx(0.6), 0.5, 0.7, 3)

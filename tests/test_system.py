@@ -1,0 +1,26 @@
+"""The system description: what a hardware evaluation needs, and nothing private beyond it."""
+
+import dataclasses
+import getpass
+import json
+import os
+from pathlib import Path
+
+import torch
+
+from reportgen.system import describe_system
+
+
+def test_the_description_has_what_an_evaluation_needs():
+    info = describe_system()
+    assert info.cpu_model and info.logical_cores >= 1 and info.os and info.kernel and info.python
+    assert info.torch == torch.__version__ and info.blas.startswith("torch: ")
+    assert info.threads == torch.get_num_threads()
+    assert len(info.gpus) == (torch.cuda.device_count() if torch.cuda.is_available() else 0)
+
+
+def test_the_description_holds_no_user_name_path_or_environment():
+    text = json.dumps(dataclasses.asdict(describe_system()))
+    private = {getpass.getuser(), str(Path.home()), os.getcwd(), str(Path(__file__).parent.parent)}
+    private |= {v for v in os.environ.values() if "/" in v}  # paths and search paths from the environment
+    assert not [p for p in private if len(p) > 3 and p in text]
