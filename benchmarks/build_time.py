@@ -19,13 +19,15 @@ CHILD = """
 import json, sys, time
 start = time.perf_counter()
 from pathlib import Path
-from reportgen.build import build
+from reportgen.battery import start as begin
+from reportgen.build import build, new_run_folder
 from reportgen.devices import resolve_device
 from reportgen.profile import load_profile
 imported = time.perf_counter() - start
 profile, table = load_profile(sys.argv[1])
 t = time.perf_counter()
-paths = build(profile, table, resolve_device("cpu"), 0, int(sys.argv[3]), Path(sys.argv[2]), "benchmark")
+so_far = begin(profile, table, resolve_device("cpu"), 0, int(sys.argv[3]), "benchmark")
+paths = build(new_run_folder(Path(sys.argv[2])), profile, so_far)
 total = time.perf_counter() - t
 phases = json.loads(paths.results.read_text())["phases"]
 print(json.dumps({"imports": imported, **phases, "render": total - sum(phases.values()), "build": total}))

@@ -1,15 +1,21 @@
-"""The battery runner: data first, then each experiment the profile names, timed phase by phase."""
+"""The battery runner: data first, then each experiment the profile names, timed phase by phase.
+
+It hands the results so far to a keeper after every phase (the build saves them as the run's checkpoint), and it
+runs only what those results lack, so an interrupted run can be finished without repeating anything.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from reportgen import __version__
 from reportgen.data import Dataset, mnist1d
-from reportgen.devices import DeviceChoice
+from reportgen.devices import DeviceChoice, is_out_of_memory
 from reportgen.experiments import activations, compute, data_scale
-from reportgen.profile import Profile
+from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
@@ -24,49 +30,90 @@ class Progress:
     def advance(self, label: str) -> None:
         pass
 
+    def kept(self, name: str) -> None:
+        """An experiment finished before the run was interrupted: kept, not run again."""
 
-def run_battery(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int,
-                command: str, progress: Progress | None = None, user_data: Dataset | None = None,
-                baseline: Results | None = None) -> Results:
-    """Run the profile's experiments.
+
+def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
+          user_data: Dataset | None = None, baseline: Results | None = None) -> Results:
+    """A run before its first phase: the envelope every checkpoint of the run shares.
 
     `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
     results, is kept beside this run's computation results for comparison.
     """
-    progress = progress or Progress()
-    prepare_cpu(threads)
     created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    phases: dict[str, float] = {}
-    found: dict = {}
+    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command,
+                           user_data.info if user_data else None)
+    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, {},
+                   baseline=_baseline(baseline))
 
-    def phase(name: str, total: int, work):
-        progress.phase(name, total)
-        start = time.perf_counter()
-        found[name] = work()
-        phases[name] = round(time.perf_counter() - start, 3)
 
-    pool = max([*(profile.data_scale.m if profile.data_scale and user_data is None else []),
+def run_battery(profile: Profile, so_far: Results, progress: Progress | None = None,
+                keep: Callable[[Results], None] | None = None, user_data: Dataset | None = None) -> Results:
+    """Run what `so_far` lacks and hand the results to `keep` after each phase.
+
+    `user_data` is the run's --dataset, needed while its data-scale experiment is still to run. An experiment
+    that raises is recorded with its reason and the battery goes on; Ctrl-C is not caught.
+    """
+    progress = progress or Progress()
+    keep = keep or (lambda results: None)
+    run = so_far.settings
+    prepare_cpu(run.threads)
+    results = so_far
+    todo = [name for name in EXPERIMENTS if getattr(profile, name) and not so_far.done(name)]
+    on_file = run.dataset is not None
+    if "data_scale" in todo and on_file and user_data is None:
+        raise ValueError(f"the data-scale experiment needs the run's dataset {run.dataset.name}")
+    # The pool size picks the MNIST-1D sample, so it comes from the whole profile, whatever is left to run.
+    pool = max([*(profile.data_scale.m if profile.data_scale and not on_file else []),
                 *([profile.activations.train_examples] if profile.activations else [])], default=0)
     data = None
-    if pool:
-        phase("data", 1, lambda: _data(pool, profile.data.test_size, progress))
-        data = found["data"]
-    if profile.data_scale:
-        curves_on = user_data or data
-        plan = data_scale.plan(profile.data_scale, curves_on.info)
-        phase("data_scale", plan.units(profile.data_scale.seeds),
-              lambda: data_scale.run(profile.data_scale, curves_on, device.name, seed, threads, progress.advance))
-    if profile.activations:
-        phase("activations", activations.units(profile.activations),
-              lambda: activations.run(profile.activations, data, device.name, seed, threads, progress.advance))
-    if profile.compute:
-        phase("compute", compute.units(profile.compute, device.name, threads),
-              lambda: compute.run(profile.compute, device.name, threads, progress.advance))
+    if pool and set(todo) & ({"activations"} if on_file else {"data_scale", "activations"}):
+        progress.phase("data", 1)
+        begin = time.perf_counter()
+        data = _data(pool, profile.data.test_size, progress)
+        results = replace(results, data=data.info, phases=_with(results.phases, "data", begin))
+        keep(results)
+    for name in EXPERIMENTS:
+        if name not in todo:
+            if getattr(profile, name):
+                progress.kept(name)
+            continue
+        units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance)
+        progress.phase(name, units)
+        begin = time.perf_counter()
+        failures = {k: v for k, v in results.failures.items() if k != name}
+        try:
+            found = {name: work()}
+        except Exception as error:  # noqa: BLE001 - one failed experiment must not cost the others theirs
+            found, failures = {}, {**failures, name: _reason(error)}
+        results = replace(results, **found, failures=failures, phases=_with(results.phases, name, begin))
+        keep(results)
+    return results
 
-    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command)
-    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, phases,
-                   data.info if data else None, found.get("data_scale"), found.get("activations"),
-                   found.get("compute"), _baseline(baseline))
+
+def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None, run: RunSettings,
+          advance) -> tuple[int, Callable[[], object]]:
+    """How many progress units an experiment has, and the call that runs it."""
+    if name == "data_scale":
+        return (data_scale.plan(settings, curves_on.info).units(settings.seeds),
+                lambda: data_scale.run(settings, curves_on, run.device, run.seed, run.threads, advance))
+    if name == "activations":
+        return (activations.units(settings),
+                lambda: activations.run(settings, mnist, run.device, run.seed, run.threads, advance))
+    return (compute.units(settings, run.device, run.threads),
+            lambda: compute.run(settings, run.device, run.threads, advance))
+
+
+def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]:
+    return {**phases, name: round(time.perf_counter() - begin, 3)}
+
+
+def _reason(error: Exception) -> str:
+    if is_out_of_memory(error):
+        return "out of memory"
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")
 
 
 def _baseline(other: Results | None) -> Baseline | None:

@@ -1,7 +1,13 @@
-"""One build: run the battery, keep its results, render the report, each into a run folder of its own."""
+"""One build: run the battery, keep its results, render the report, each into a run folder of its own.
+
+The results so far are saved to the run folder's checkpoint after every phase, so Ctrl-C, SIGTERM or a full disk
+loses nothing that finished, and `reportgen build --resume RUN_DIR` finishes the rest.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import socket
 from dataclasses import dataclass
@@ -11,14 +17,26 @@ from pathlib import Path
 from reportgen import results as results_file
 from reportgen.battery import Progress, run_battery
 from reportgen.data import Dataset
-from reportgen.devices import DeviceChoice
-from reportgen.profile import Profile
+from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
-from reportgen.results import Results, write_atomically
+from reportgen.results import Results, ResultsError, write_atomically
+from reportgen.resume import CHECKPOINT, RESULTS, Resumable
 
 
 class OutputError(ValueError):
     """The destination cannot take a new run folder."""
+
+
+class Stopped(Exception):
+    """The build stopped part-way: what finished is kept in its run folder, and the message says how to finish."""
+
+    def __init__(self, folder: Path, reason: str):
+        super().__init__(f"{reason}; {_kept(folder)}")
+        self.folder = folder
+
+
+class Interrupted(Stopped):
+    """Ctrl-C or SIGTERM."""
 
 
 @dataclass(frozen=True)
@@ -27,6 +45,7 @@ class BuildOutput:
     results: Path
     html: Path
     pdf: Path
+    failures: dict[str, str]  # experiment -> why it has no record (also in results.json)
 
 
 def check_destination(out: Path) -> None:
@@ -36,8 +55,6 @@ def check_destination(out: Path) -> None:
         probe = probe.parent
     if not probe.is_dir():
         raise OutputError(f"output path {out} is not a folder (a file is in the way at {probe})")
-    import os
-
     if not os.access(probe, os.W_OK | os.X_OK):
         raise OutputError(f"output folder {probe} is not writable")
 
@@ -47,30 +64,74 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
     now = now or datetime.now(timezone.utc)
     host = re.sub(r"[^A-Za-z0-9.-]+", "-", host or socket.gethostname()).strip("-.") or "host"
     stem = f"{now:%Y%m%dT%H%M%SZ}-{host}"
-    out.mkdir(parents=True, exist_ok=True)
-    for suffix in ["", *(f"-{i}" for i in range(2, 1000))]:
-        folder = out / (stem + suffix)
-        try:
-            folder.mkdir()
-            return folder
-        except FileExistsError:
-            continue
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for suffix in ["", *(f"-{i}" for i in range(2, 1000))]:
+            folder = out / (stem + suffix)
+            try:
+                folder.mkdir()
+                return folder
+            except FileExistsError:
+                continue
+    except OSError as error:  # what check_destination cannot foresee: a read-only file system, a full disk
+        raise OutputError(f"cannot create a run folder in {out}: {error.strerror or error}")
     raise OutputError(f"could not create a new run folder under {out}")
 
 
-def build(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, out: Path,
-          command: str, progress: Progress | None = None, user_data: Dataset | None = None,
-          baseline: Results | None = None, page_size: str = "A4") -> BuildOutput:
-    folder = new_run_folder(out)
-    results = run_battery(profile, profile_table, device, seed, threads, command, progress, user_data, baseline)
-    paths = BuildOutput(folder, folder / "results.json", folder / "report.html", folder / "report.pdf")
-    results_file.save(results, paths.results)  # first, so that a failed render loses no measurement
-    if progress:
-        progress.phase("render", 2)
-    write_atomically(paths.html, render_html(results))
-    if progress:
-        progress.advance("report.html")
-    write_atomically(paths.pdf, render_pdf(results, page_size=page_size))
-    if progress:
-        progress.advance("report.pdf")
+def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None = None,
+          user_data: Dataset | None = None, page_size: str = "A4") -> BuildOutput:
+    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render."""
+    with _stopping(folder):
+        checkpoint = folder / CHECKPOINT
+        _write(checkpoint, results_file.dumps(so_far))
+        results = run_battery(profile, so_far, progress, lambda r: _write(checkpoint, results_file.dumps(r)),
+                              user_data)
+        _write(folder / RESULTS, results_file.dumps(results))  # first, so that a failed render loses no measurement
+        checkpoint.unlink()
+        return _render(folder, results, progress or Progress(), page_size)
+
+
+def resume(plan: Resumable, progress: Progress | None = None, page_size: str = "A4") -> BuildOutput:
+    """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
+    if plan.profile is not None:
+        return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
+    with _stopping(plan.folder):
+        return _render(plan.folder, plan.so_far, progress or Progress(), page_size)
+
+
+def _render(folder: Path, results: Results, progress: Progress, page_size: str) -> BuildOutput:
+    paths = BuildOutput(folder, folder / RESULTS, folder / "report.html", folder / "report.pdf", results.failures)
+    progress.phase("render", 2)
+    _write(paths.html, render_html(results))
+    progress.advance("report.html")
+    _write(paths.pdf, render_pdf(results, page_size=page_size))
+    progress.advance("report.pdf")
     return paths
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    try:
+        write_atomically(path, content)
+    except OSError as error:  # a full disk, a folder removed under us: say so, keep what is already there
+        raise Stopped(path.parent, f"could not write {path.name}: {error.strerror or error}") from error
+
+
+@contextlib.contextmanager
+def _stopping(folder: Path):
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise Interrupted(folder, "interrupted") from None
+
+
+def _kept(folder: Path) -> str:
+    """What a stopped build leaves behind, and how to finish it."""
+    finish = f"finish it with: reportgen build --resume {folder}"
+    if (folder / RESULTS).exists():
+        return f"{RESULTS} in {folder} is intact; {finish}"
+    try:
+        so_far = results_file.load(folder / CHECKPOINT)
+    except ResultsError:
+        return f"nothing was finished, nothing is kept in {folder}"
+    done = [name for name in EXPERIMENTS if so_far.done(name)]
+    return f"finished experiments ({', '.join(done) or 'none yet'}) are kept in {folder / CHECKPOINT}; {finish}"

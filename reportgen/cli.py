@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from reportgen import __version__
 
@@ -45,44 +47,78 @@ def main():
                    "these.")
 @click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
               show_default=True, help="Paper size of the PDF.")
-def build(device, profile, out, seed, threads, dataset, label, target_accuracy, baseline, page_size):
+@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="RUN_DIR",
+              help="Finish an interrupted build in its run folder, skipping the experiments it finished.")
+@click.pass_context
+def build(ctx, device, profile, out, seed, threads, dataset, label, target_accuracy, baseline, page_size,
+          resume_dir):
     """Run the battery on this machine and write report.html, report.pdf and results.json.
+
+    Ctrl-C keeps every finished experiment in the run folder; --resume finishes the rest.
 
     Example: reportgen build --device auto --profile quick
     """
-    from reportgen.build import OutputError, check_destination
+    from reportgen.battery import start
+    from reportgen.build import Interrupted, OutputError, Stopped, check_destination, new_run_folder, resume
     from reportgen.build import build as run_build
     from reportgen.devices import DeviceError, resolve_device
     from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
     from reportgen.results import ResultsError, load
+    from reportgen.resume import ResumeError, plan_resume
+    from reportgen.stopping import StopPoints, stop_on_signals
     from reportgen.user_data import DatasetError, load_user_dataset
 
-    threads = threads or os.cpu_count() or 1
+    given = {name: ctx.params[name] for name in ("device", "profile", "seed", "threads", "out", "dataset", "label",
+                                                 "target_accuracy", "baseline")
+             if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
     try:
-        choice = resolve_device(device)
-        loaded, table = load_profile(profile)
-        loaded = with_target(loaded, target_accuracy)
-        user_data = load_user_dataset(dataset, label, seed) if dataset else None
-        other = load(baseline) if baseline else None
-        if other and other.compute is None:
-            raise ResultsError(f"baseline {baseline} has no computation results to compare with")
-        check_destination(out)
-    except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError) as error:
+        if resume_dir is not None:
+            fixed = [f"--{name.replace('_', '-')}" for name in ("out", "target_accuracy", "baseline") if name in given]
+            if fixed:
+                raise UsageFault(f"{fixed[0]} does not go with --resume: a resumed build finishes in its own folder "
+                                 "with the settings it started with")
+            plan = plan_resume(resume_dir, **given)
+            work = partial(resume, plan, page_size=_page(page_size))
+        else:
+            threads = threads or os.cpu_count() or 1
+            choice = resolve_device(device)
+            loaded, table = with_target(*load_profile(profile), target_accuracy)
+            user_data = load_user_dataset(dataset, label, seed) if dataset else None
+            other = load(baseline) if baseline else None
+            if other and other.compute is None:
+                raise ResultsError(f"baseline {baseline} has no computation results to compare with")
+            check_destination(out)
+            command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
+            if dataset:
+                command += f" --dataset {dataset.name} --label {label}"
+            if target_accuracy:
+                command += f" --target-accuracy {target_accuracy:g}"
+            if baseline:
+                command += f" --baseline {baseline.name}"
+            so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
+            work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
+                           page_size=_page(page_size))
+    except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError, ResumeError) as error:
         raise UsageFault(str(error))
-    command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
-    if dataset:
-        command += f" --dataset {dataset.name} --label {label}"
-    if target_accuracy:
-        command += f" --target-accuracy {target_accuracy:g}"
-    if baseline:
-        command += f" --baseline {baseline.name}"
-    with RichProgress() as progress:
-        paths = run_build(loaded, table, choice, seed, threads, out, command, progress, user_data, other,
-                          _page(page_size))
+    with stop_on_signals() as requested, RichProgress() as progress:
+        try:
+            paths = work(StopPoints(progress, requested))
+        except Stopped as stop:
+            raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
     click.echo(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         click.echo(f"  {kind:<14} {path}")
+    for experiment, reason in paths.failures.items():
+        click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
+
+
+class BuildStopped(click.ClickException):
+    """A build stopped part-way (Ctrl-C, SIGTERM, a full disk): one line saying what is kept and how to finish."""
+
+    def __init__(self, message: str, exit_code: int):
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def _page(size: str) -> str:
@@ -126,8 +162,13 @@ def render(results, out, formats, page_size):
         check_destination(out)
     except OutputError as error:
         raise UsageFault(str(error))
-    out.mkdir(parents=True, exist_ok=True)
-    for path in write_report(loaded, out, list(dict.fromkeys(chosen)), _page(page_size)):
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        written = write_report(loaded, out, list(dict.fromkeys(chosen)), _page(page_size))
+    except OSError as error:  # a full disk: no half-written report, and the results file was only read
+        raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
+                                   f"{results} is untouched")
+    for path in written:
         click.echo(str(path))
 
 

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import tempfile
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,15 +62,25 @@ def mnist1d(pool_size: int, test_size: int, cache: Path | None = None) -> Datase
     key = hashlib.sha256(json.dumps(args, sort_keys=True).encode()).hexdigest()[:16]
     path = (cache or cache_dir()) / f"mnist1d-{key}.npz"
 
-    from_cache = path.exists()
-    if from_cache:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in ("x", "y", "x_test", "y_test")}
-    else:
+    arrays = _read_cache(path)
+    from_cache = arrays is not None
+    if arrays is None:
         arrays = _generate(args, test_size)
         _save_atomically(path, arrays)
     info = DataInfo("MNIST-1D", GENERATOR, args, len(arrays["y"]), len(arrays["y_test"]), from_cache)
     return Dataset(arrays["x"], arrays["y"], arrays["x_test"], arrays["y_test"], info)
+
+
+def _read_cache(path: Path) -> dict[str, np.ndarray] | None:
+    """The cached arrays, or None when there is no usable cache: missing, truncated, or not plain arrays.
+
+    Never unpickled (allow_pickle=False): a file in a cache folder may have been put there by someone else.
+    """
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            return {k: f[k] for k in ("x", "y", "x_test", "y_test")}
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile):
+        return None
 
 
 def _generate(args: dict, test_size: int) -> dict[str, np.ndarray]:

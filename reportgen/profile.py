@@ -11,6 +11,7 @@ import tomllib
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
+EXPERIMENTS = ("data_scale", "activations", "compute")  # a profile's tables besides [data], in run order
 
 
 class ProfileError(ValueError):
@@ -86,19 +87,33 @@ def load_profile(name_or_path: str) -> tuple[Profile, dict]:
         raise ProfileError(f"cannot read profile {path}: {error}")
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {path} is not valid TOML: {error}")
+    return parse_profile(raw, str(path)), raw
+
+
+def parse_profile(raw: dict, source: str) -> Profile:
+    """A profile from its table, as read from TOML or as recorded in a run's checkpoint."""
+    tables = [key for key, value in raw.items() if isinstance(value, dict)]
+    unknown = [key for key in tables if key not in ("data", *EXPERIMENTS)]
+    if unknown:
+        raise ProfileError(f"profile {source} names an unknown experiment {unknown[0]!r} "
+                           f"(known: {', '.join(EXPERIMENTS)})")
     try:
         profile = from_jsonable(Profile, raw, "profile")
     except RecordError as error:
-        raise ProfileError(f"profile {path}: {error}")
+        raise ProfileError(f"profile {source}: {error}")
     _check(profile)
-    return profile, raw
+    return profile
 
 
-def with_target(profile: Profile, target_accuracy: float | None) -> Profile:
-    """The profile with the data-scale target accuracy given on the command line, if any."""
+def with_target(profile: Profile, table: dict, target_accuracy: float | None) -> tuple[Profile, dict]:
+    """The profile and its table with the data-scale target accuracy given on the command line, if any.
+
+    The table as recorded in results.json carries the target, so that a resumed run projects to the same one.
+    """
     if target_accuracy is None or profile.data_scale is None:
-        return profile
-    return replace(profile, data_scale=replace(profile.data_scale, target_accuracy=target_accuracy))
+        return profile, table
+    return (replace(profile, data_scale=replace(profile.data_scale, target_accuracy=target_accuracy)),
+            {**table, "data_scale": {**table["data_scale"], "target_accuracy": target_accuracy}})
 
 
 def _check(p: Profile) -> None:

@@ -32,3 +32,7 @@ class RichProgress(Listener):
 
     def advance(self, label: str) -> None:
         self._bar.update(self._task, advance=1, label=label)
+
+    def kept(self, name: str) -> None:
+        task = self._bar.add_task(PHASES.get(name, name), total=1, label="kept from the checkpoint")
+        self._bar.update(task, advance=1)  # done at once: its clock stops at zero

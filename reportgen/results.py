@@ -6,10 +6,11 @@ Everything the report shows can be re-rendered from this file alone.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ class RunSettings:
     seed: int
     threads: int
     command: str  # the command line that reproduces the run
+    dataset: DataInfo | None = None  # the file given with --dataset, on which data_scale ran instead of MNIST-1D
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class Results:
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
     baseline: Baseline | None = None
+    failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it failed and has no record
+
+    def done(self, experiment: str) -> bool:
+        return getattr(self, experiment) is not None
 
 
 def generated_schema() -> dict:
@@ -79,30 +85,53 @@ def dumps(results: Results) -> str:
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one."""
+    """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one.
+
+    A full disk, Ctrl-C or a crash part-way leaves the old file (if any) and no temporary file behind.
+    """
     mode = "wb" if isinstance(text, bytes) else "w"
     with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
                                      delete=False, **({} if mode == "wb" else {"encoding": "utf-8"})) as tmp:
         try:
             tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())  # on disk before the rename, so a power cut cannot leave an empty file
         except BaseException:
+            tmp.close()
             os.unlink(tmp.name)
             raise
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp.name, 0o666 & ~umask)  # a temporary file is private; the result should not be
-    os.replace(tmp.name, path)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp.name, 0o666 & ~umask)  # a temporary file is private; the result should not be
+        os.replace(tmp.name, path)
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
 
 
 def save(results: Results, path: Path) -> None:
     write_atomically(path, dumps(results))
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {text} is out of range")
+    return value
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
 def loads(text: str, source: str = "results") -> Results:
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_float=_finite, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ResultsError(f"{source} is not valid JSON ({error.msg} at line {error.lineno})")
+    except (ValueError, RecursionError) as error:  # NaN, 1e999, a 5000-digit integer, nesting too deep
+        raise ResultsError(f"{source} is not valid JSON ({error})")
     if not isinstance(raw, dict):
         raise ResultsError(f"{source} is not a reportgen results file (no JSON object)")
     version = raw.get("schema_version")

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import jsonschema
 
+from reportgen.serde import member
+
 SCHEMA_FILE = "results.schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _PRIMITIVES = {str: "string", int: "integer", float: "number", bool: "boolean"}
@@ -121,7 +123,7 @@ def problem(raw) -> str | None:
     error = jsonschema.exceptions.best_match(_validator().iter_errors(raw))
     if error is None:
         return None
-    path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    path = functools.reduce(member, error.absolute_path, "$")
     return f"{path}: {_describe(error)}"
 
 
@@ -143,7 +145,7 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"missing field '{missing[0]}'"
     if error.validator == "additionalProperties":
         known = set(error.schema.get("properties", {}))
-        return f"unknown field '{min(set(instance) - known)}'"
+        return f"unknown field {min(set(instance) - known)!r}"
     return error.message
 
 

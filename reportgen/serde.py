@@ -41,14 +41,14 @@ def from_jsonable(cls, value, path: str = "$"):
         if not isinstance(value, dict):
             raise RecordError(f"{path}: expected an object, got {_kind(value)}")
         _, item = typing.get_args(cls)
-        return {str(k): from_jsonable(item, v, f"{path}.{k}") for k, v in value.items()}
+        return {str(k): from_jsonable(item, v, member(path, str(k))) for k, v in value.items()}
     if dataclasses.is_dataclass(cls):
         if not isinstance(value, dict):
             raise RecordError(f"{path}: expected an object, got {_kind(value)}")
         hints = typing.get_type_hints(cls)
         unknown = sorted(set(value) - set(hints))
         if unknown:
-            raise RecordError(f"{path}: unknown field '{unknown[0]}'")
+            raise RecordError(f"{path}: unknown field {unknown[0]!r}")
         kwargs = {}
         for field in dataclasses.fields(cls):
             if field.name in value:
@@ -67,6 +67,14 @@ def from_jsonable(cls, value, path: str = "$"):
             raise RecordError(f"{path}: expected {cls.__name__}, got {_kind(value)}")
         return value
     raise RecordError(f"{path}: unsupported type {cls}")
+
+
+def member(path: str, key: str | int) -> str:
+    """The JSON path of a list index or of a key from the file, quoted unless plain, so that an error message
+    stays one readable line."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
 
 
 def _kind(value) -> str:

@@ -1,4 +1,5 @@
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -13,15 +14,34 @@ def private_cache(tmp_path_factory):
     os.environ["REPORTGEN_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
+def block_network(patch: pytest.MonkeyPatch, attempts: list) -> None:
+    """Refuse, and record, every attempt to resolve a name or open a connection from this process."""
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access is blocked in this test")
+
+    for owner, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"), (socket.socket, "sendto"),
+                        (socket, "create_connection"), (socket, "getaddrinfo")):
+        patch.setattr(owner, name, refuse)
+
+
 @pytest.fixture(scope="session")
-def quick_build(tmp_path_factory, private_cache):
-    """The real quick battery, built once per test session through the CLI."""
+def network_attempts():
+    """The connections the session's quick build tried to open (each was refused)."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def quick_build(tmp_path_factory, private_cache, network_attempts):
+    """The real quick battery, built once per test session through the CLI, with the network blocked."""
     from click.testing import CliRunner
 
     from reportgen.cli import main
 
     out = tmp_path_factory.mktemp("output")
-    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", "quick", "--out", str(out)])
+    with pytest.MonkeyPatch.context() as patch:
+        block_network(patch, network_attempts)
+        result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", "quick", "--out", str(out)])
     assert result.exit_code == 0, result.output
     (folder,) = out.iterdir()
     return folder

@@ -43,7 +43,7 @@ def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
     _, _, pdf, text, _ = built
     for title in ("Scale of data", "Algorithms: sigmoid against ReLU", "Computation"):
         assert title in text
-    for n in range(1, 7):
+    for n in range(1, 8):
         assert f"Figure {n}." in text
     assert pdf.metadata.title.startswith("Why deep learning is taking off")
     # Each chart is drawn as vector graphics with real text: its axis titles are in the PDF's text layer.
@@ -56,7 +56,7 @@ def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
 def test_the_html_is_self_contained_and_embeds_the_vega_bundle_once(built):
     _, html, *_ = built
     assert html.count("window.vegaEmbed=") == 1
-    assert html.count('type="application/json" id="spec-') == 6
+    assert html.count('type="application/json" id="spec-') == 7  # 2 data, 2 algorithms, 3 computation
     assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing fetched from the network
 
 

@@ -23,7 +23,7 @@ QUICK_DATA = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
 
 @pytest.mark.parametrize("text, message", [
     ("name = [", "not valid TOML"),
-    (QUICK_DATA + "[bogus]\nx = 1\n", "unknown field 'bogus'"),
+    (QUICK_DATA + "[bogus]\nx = 1\n", "unknown experiment 'bogus'"),
     (QUICK_DATA.replace("1000", '"many"'), "expected int"),
     (QUICK_DATA.replace("1000", "10"), "test_size must be at least 100"),
     (QUICK_DATA + '[compute]\nmodels = ["gpt5"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\nloop_steps = 1\n',

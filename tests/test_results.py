@@ -28,6 +28,10 @@ def test_the_envelope_carries_version_time_system_and_settings():
     ("[1, 2]", "no JSON object"),
     ('{"hello": 1}', "no schema_version"),
     ('{"schema_version": 99}', r"schema version 99, newer than this reportgen reads \(1\): upgrade reportgen"),
+    ('{"schema_version": 1, "phases": {"data": NaN}}', "NaN is not a number JSON allows"),
+    ('{"schema_version": 1, "phases": {"data": 1e999}}', "number 1e999 is out of range"),
+    ('{"schema_version": 1, "seed": ' + "9" * 5000 + "}", "not valid JSON"),
+    ("[" * 100000, "not valid JSON"),
 ])
 def test_unreadable_files_are_refused_with_the_reason(text, message):
     with pytest.raises(R.ResultsError, match=message):
@@ -50,6 +54,10 @@ def test_a_missing_or_unknown_field_is_refused():
     raw["settings"]["surprise"] = 1
     with pytest.raises(R.ResultsError, match="unknown field 'surprise'"):
         R.loads(json.dumps(raw))
+    del raw["settings"]["surprise"]
+    raw["phases"]["two\nlines"] = "long"
+    with pytest.raises(R.ResultsError, match=r"phases\['two\\nlines'\]: expected a number, got str$"):
+        R.loads(json.dumps(raw))  # a key from the file cannot break the message into two lines
 
 
 def test_atomic_write_never_leaves_a_half_written_file(tmp_path):

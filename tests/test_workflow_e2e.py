@@ -175,4 +175,5 @@ def test_the_index_and_pages_render_in_headless_chromium(served, site, tmp_path)
     root, *_ = site
     run = max((root / "runs").iterdir()).name
     report = _chromium(urljoin(served, f"runs/{run}/report.html"), tmp_path)
-    assert len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"[^>]*><svg', report)) == 6
+    assert len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"[^>]*><svg', report)) == report.count(
+        'type="application/json" id="spec-') == 7  # every figure of the quick report drawn
