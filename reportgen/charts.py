@@ -10,6 +10,7 @@ from reportgen.experiments.activations import ActivationsResult
 from reportgen.experiments.compute import ComputeResult
 from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label
+from reportgen.models import LABELS
 
 WIDTH = 520
 HEIGHT = 280
@@ -80,7 +81,7 @@ def gradients_by_layer(r: ActivationsResult) -> dict:
         color=alt.Color("activation:N", title="Activation", sort=r.activations),
         strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
         tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
-    columns = min(len(r.depths), 4)
+    columns = min(len(r.depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
     return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
         facet=alt.Facet("depth:N", title=None, sort=[f"{d} hidden layers" for d in r.depths]), columns=columns
     ).resolve_scale(x="independent"))
@@ -106,11 +107,13 @@ def accuracy_vs_time(r: ActivationsResult) -> dict:
 
 
 def step_time_vs_size(r: ComputeResult) -> dict:
-    rows = [{"configuration": config_label(s.device, s.precision, s.threads), "model": s.model,
-             "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3,
-             "iqr_ms": s.timing.iqr_s * 1e3}
+    rows = [{"configuration": config_label(s.device, s.precision, s.threads), "model": LABELS.get(s.model, s.model),
+             "family": "CNN" if s.model == "cnn" else "MLP", "parameters": s.parameters, "batch": s.batch_size,
+             "ms": s.timing.median_s * 1e3, "iqr_ms": s.timing.iqr_s * 1e3}
             for s in r.steps if s.timing]
-    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+    # Lines join the MLPs, which differ only in size; the CNN, whose convolutions cost more per parameter, is
+    # drawn as points of its own shape rather than joined into the MLP line.
+    base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
                 axis=alt.Axis(values=_decades([x["parameters"] for x in rows]), format="~s")),
         y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
@@ -119,7 +122,9 @@ def step_time_vs_size(r: ComputeResult) -> dict:
         strokeDash=alt.StrokeDash("batch:N", title="Batch size"),
         tooltip=["configuration:N", "model:N", "parameters:Q", "batch:Q", alt.Tooltip("ms:Q", format=".3g"),
                  alt.Tooltip("iqr_ms:Q", format=".2g", title="IQR ms")])
-    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
+    lines = base.mark_line().transform_filter(alt.datum.family == "MLP")
+    points = base.mark_point(filled=True, size=50).encode(shape=alt.Shape("family:N", title="Model"))
+    return _finish((lines + points).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
 def speedups(r: ComputeResult) -> dict:
@@ -128,7 +133,7 @@ def speedups(r: ComputeResult) -> dict:
     for s in r.steps:
         one = r.step(s.model, s.batch_size, "cpu", threads=1)
         if s.timing and one and one.timing and s is not one:
-            rows.append({"workload": f"{s.model}, batch {s.batch_size}",
+            rows.append({"workload": f"{LABELS.get(s.model, s.model)}, batch {s.batch_size}",
                          "configuration": config_label(s.device, s.precision, s.threads),
                          "speedup": one.timing.median_s / s.timing.median_s})
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(

@@ -8,7 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.findings import Finding, Verdict, data_needed, findings, loop_times, steps_to_target, trends
+from reportgen.findings import (
+    NO_FLOOR,
+    Finding,
+    Verdict,
+    data_needed,
+    findings,
+    loop_times,
+    steps_to_target,
+    trends,
+)
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
 from reportgen.models import LABELS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
@@ -66,6 +75,7 @@ class Report:
     phases: list[tuple[str, str]]
     command: str
     references: list
+    failures: list[str] = field(default_factory=list)  # experiments that failed, in words
 
     @property
     def figures(self) -> list[Figure]:
@@ -106,7 +116,13 @@ def build_report(results: Results) -> Report:
         phases=[(name, duration(sec)) for name, sec in results.phases.items()],
         command=results.settings.command,
         references=REFERENCES,
+        failures=[f"The {EXPERIMENT_TITLES.get(name, name)} experiment failed ({reason}), so its section is missing; "
+                  "`reportgen build --resume` on the run folder tries it again." for name, reason in
+                  results.failures.items()],
     )
+
+
+EXPERIMENT_TITLES = {"data_scale": "scale-of-data", "activations": "sigmoid against ReLU", "compute": "computation"}
 
 
 def _of(found: list[Finding], section: str) -> list[Finding]:
@@ -154,12 +170,13 @@ def _trend_table(r, measured) -> Table:
         rows.append([x.label, count(x.parameters) if x.parameters else "",
                      points(t.late_gain) if t.late_gain is not None else "",
                      {True: "plateau", False: "rising", None: ""}[t.plateaued],
-                     f"{t.fit.b:.2f}" if t.fit else "no fit", pct(1 - t.fit.c) if t.fit else "",
+                     f"{t.fit.b:.2f}" if t.fit else "no fit",
+                     (pct(1 - t.fit.c) if t.fit.c >= NO_FLOOR else "none in sight") if t.fit else "",
                      f"{t.fit.r2:.2f}" if t.fit else "",
                      f"m^{t.time_exponent:.1f}" if t.time_exponent is not None else ""])
     return Table("How each learner moves with m: accuracy gained over the last quarter of its m range (log scale), "
                  "the power-law fit of test error err = a·m^b + c (exponent b, the accuracy 1 - c it levels off at, "
-                 "R²), and how its fit time grows with m.",
+                 "where the fit finds a level, and R²), and how its fit time grows with m.",
                  ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "R²", "Fit time"], rows)
 
 
@@ -185,7 +202,7 @@ def _round_m(m: float) -> str:
 def _spread(s) -> str:
     if s is None:
         return "not run"
-    return pct(s.mean) if s.n == 1 else f"{pct(s.mean)} ({pct(s.low)} to {pct(s.high)})"
+    return pct(s.mean) if s.n == 1 else f"{pct(s.mean)} ({100 * s.low:.1f}–{100 * s.high:.1f})"
 
 
 def _published_table(r) -> Table | None:

@@ -24,6 +24,7 @@ CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
 KEEP_RATIO = 10  # within one order of magnitude
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
+NO_FLOOR = 0.005  # a fitted irreducible error below this is no level at all: the curve is still falling
 POWER_LAW_R2 = 0.9  # a power-law fit explaining less of the variance than this does not describe the curve
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
 
@@ -53,7 +54,8 @@ def findings(results: Results) -> list[Finding]:
         out += activation_findings(results.activations)
     if results.compute:
         ds = results.data_scale
-        out += compute_findings(results.compute, len(ds.fits) // len(ds.learners) if ds else 0)
+        big = largest_net(ds) if ds else None
+        out += compute_findings(results.compute, sum(f.learner == big for f in ds.fits) if big else 0)
     return out
 
 
@@ -160,11 +162,12 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         return None
     fit = fits[big]
     verdict = Verdict.SUPPORTED if fit.r2 >= POWER_LAW_R2 and fit.b < 0 else Verdict.INCONCLUSIVE
-    listing = "; ".join(f"{r.learner(n).label} b = {f.b:.2f}, levelling off at {pct(1 - f.c)} (R² {f.r2:.2f})"
-                        for n, f in fits.items())
+    listing = "; ".join(f"{r.learner(n).label} b = {f.b:.2f}, " + (
+        f"levelling off at {pct(1 - f.c)}" if f.c >= NO_FLOOR else "no level in sight") + f" (R² {f.r2:.2f})"
+        for n, f in fits.items())
     return Finding(
         "power_law", "data", "Test error falls as a power law of m, err = a·m^b + c (Hestness et al. 2017).",
-        verdict, f"Fitted exponents and the accuracy each curve levels off at: {listing}.",
+        verdict, f"Fitted exponents, and the accuracy each curve levels off at where the fit finds one: {listing}.",
         f"A fit with R² of at least {POWER_LAW_R2} counts as following the law. Hestness et al. published exponents "
         "between -0.07 and -0.35 on far larger tasks; the levelling-off accuracy is an extrapolation from this "
         "grid, not a measurement.",
@@ -195,7 +198,8 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     k = growth["svm_rbf"]
     verdict = (Verdict.SUPPORTED if k > SUPERLINEAR else
                Verdict.CONTRADICTED if k < 1 else Verdict.INCONCLUSIVE)
-    others = ", ".join(f"{r.learner(n).label} m^{v:.1f}" for n, v in growth.items() if n != "svm_rbf")
+    others = ", ".join(f"{r.learner(n).label} m^{abs(v) if abs(v) < 0.05 else v:.1f}"
+                       for n, v in growth.items() if n != "svm_rbf")
     return Finding(
         "svm_cost", "data", "A kernel SVM's training cost grows faster than the data.", verdict,
         f"The RBF SVM's fit time grew like m^{k:.1f} over the upper half of its range (others: {others}).",

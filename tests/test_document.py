@@ -76,3 +76,13 @@ def test_contradicted_story_is_said_in_the_summary():
     head = html[html.index('id="summary"'):html.index('id="data"')]
     assert head.count("contradicted</span>") >= 3
     assert "behind by 44.0 points" in head
+
+
+def test_a_failed_experiment_is_named_in_the_summary():
+    from dataclasses import replace
+
+    r = replace(factories.results(), activations=None, failures={"activations": "out of memory"})
+    html = render_html(r)
+    head = html[html.index('id="summary"'):html.index('id="data"')]
+    assert "The sigmoid against ReLU experiment failed (out of memory)" in head
+    assert 'id="algorithms"' not in html
