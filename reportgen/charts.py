@@ -119,10 +119,10 @@ def step_time_vs_size(r: ComputeResult) -> dict:
         y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
                 axis=alt.Axis(values=_decades([x["ms"] for x in rows]), format="~g")),
         color=alt.Color("configuration:N", title="Device"),
-        strokeDash=alt.StrokeDash("batch:N", title="Batch size"),
         tooltip=["configuration:N", "model:N", "parameters:Q", "batch:Q", alt.Tooltip("ms:Q", format=".3g"),
                  alt.Tooltip("iqr_ms:Q", format=".2g", title="IQR ms")])
-    lines = base.mark_line().transform_filter(alt.datum.family == "MLP")
+    lines = base.mark_line().encode(strokeDash=alt.StrokeDash("batch:N", title="Batch size")).transform_filter(
+        alt.datum.family == "MLP")
     points = base.mark_point(filled=True, size=50).encode(shape=alt.Shape("family:N", title="Model"))
     return _finish((lines + points).properties(width=WIDTH, height=HEIGHT * 0.8))
 
@@ -137,7 +137,7 @@ def speedups(r: ComputeResult) -> dict:
                          "configuration": config_label(s.device, s.precision, s.threads),
                          "speedup": one.timing.median_s / s.timing.median_s})
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("workload:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=200)),
+        x=alt.X("workload:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=300)),
         xOffset="configuration:N",
         y=alt.Y("speedup:Q", title="Speed-up over 1 CPU thread (×)"),
         color=alt.Color("configuration:N", title="Device"),
