@@ -79,7 +79,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
                 raise UsageFault(f"{fixed[0]} does not go with --resume: a resumed build finishes in its own folder "
                                  "with the settings it started with")
             plan = plan_resume(resume_dir, **given)
-            work = partial(resume, plan, page_size=_page(page_size))
+            work = partial(resume, plan, page_size=page_size)
         else:
             threads = threads or os.cpu_count() or 1
             choice = resolve_device(device)
@@ -98,7 +98,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
                 command += f" --baseline {baseline.name}"
             so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
             work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
-                           page_size=_page(page_size))
+                           page_size=page_size)
     except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError, ResumeError) as error:
         raise UsageFault(str(error))
     with stop_on_signals() as requested, RichProgress() as progress:
@@ -119,10 +119,6 @@ class BuildStopped(click.ClickException):
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def _page(size: str) -> str:
-    return "Letter" if size.lower() == "letter" else "A4"
 
 
 def _results_file(path: Path):
@@ -164,7 +160,7 @@ def render(results, out, formats, page_size):
         raise UsageFault(str(error))
     try:
         out.mkdir(parents=True, exist_ok=True)
-        written = write_report(loaded, out, list(dict.fromkeys(chosen)), _page(page_size))
+        written = write_report(loaded, out, list(dict.fromkeys(chosen)), page_size)
     except OSError as error:  # a full disk: no half-written report, and the results file was only read
         raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
                                    f"{results} is untouched")

@@ -76,6 +76,7 @@ class Report:
     command: str
     references: list
     failures: list[str] = field(default_factory=list)  # experiments that failed, in words
+    limits: list[str] = field(default_factory=list)  # what the battery cannot show
 
     @property
     def figures(self) -> list[Figure]:
@@ -116,6 +117,7 @@ def build_report(results: Results) -> Report:
         phases=[(name, duration(sec)) for name, sec in results.phases.items()],
         command=results.settings.command,
         references=REFERENCES,
+        limits=_limits(results),
         failures=[f"The {EXPERIMENT_TITLES.get(name, name)} experiment failed ({reason}), so its section is missing; "
                   "`reportgen build --resume` on the run folder tries it again." for name, reason in
                   results.failures.items()],
@@ -123,6 +125,26 @@ def build_report(results: Results) -> Report:
 
 
 EXPERIMENT_TITLES = {"data_scale": "scale-of-data", "activations": "sigmoid against ReLU", "compute": "computation"}
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _limits(results: Results) -> list[str]:
+    """What the battery cannot show, stated with this run's own sizes."""
+    ds = results.data_scale
+    data = (f"{ds.data.name} ({ds.data.features} features, {ds.data.pool_size + ds.data.test_size:,} rows)"
+            if ds and ds.data and ds.data.name != "MNIST-1D" else "MNIST-1D sequences of 40 samples")
+    nets = [x.parameters for x in ds.learners if x.parameters] if ds else []
+    size = f", nets of at most {count(max(nets))} parameters" if nets else ""
+    return [(f"The battery is small by design: {data}{size}, a fixed training budget. Its curves show the shape of "
+            "the argument on this machine, not the accuracy of state-of-the-art models."),
+            ("Neural nets are trained for a fixed number of steps at every m, without tuning per m; a tuned budget "
+            "could change the small-m ranking."),
+            ("The data-scale argument is about large perceptual data. On tabular data of about ten thousand rows, "
+            "tree-based models still beat deep nets (Grinsztajn et al. 2022); nothing here tests that setting."),
+            "Timings hold for this machine, its load and its software versions at the time of the run."]
 
 
 def _of(found: list[Finding], section: str) -> list[Finding]:
@@ -168,8 +190,8 @@ def _trend_table(r, measured) -> Table:
     for t in measured:
         x = r.learner(t.learner)
         rows.append([x.label, count(x.parameters) if x.parameters else "",
-                     points(t.late_gain) if t.late_gain is not None else "",
-                     {True: "plateau", False: "rising", None: ""}[t.plateaued],
+                     points(t.late_gain.gain) if t.late_gain is not None else "",
+                     {True: "plateau", False: "rising", None: "unclear" if t.late_gain else ""}[t.plateaued],
                      f"{t.fit.b:.2f}" if t.fit else "no fit",
                      (pct(1 - t.fit.c) if t.fit.c >= NO_FLOOR else "none in sight") if t.fit else "",
                      f"{t.fit.r2:.2f}" if t.fit else "",
@@ -261,7 +283,7 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                    ["Activation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], curve_rows)
     return Section(
         "algorithms", "Algorithms: sigmoid against ReLU",
-        f"The same MLP ({r.width} units per hidden layer) is built with sigmoid, tanh and ReLU units from the same "
+        f"The same MLP ({r.width} units per hidden layer) is built with {_and(r.activations)} units from the same "
         f"initial weights ({r.init}). Gradients are measured at initialisation on one batch for "
         f"{', '.join(map(str, r.depths))} hidden layers; then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
@@ -311,7 +333,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "computation", "Computation",
         f"Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
         f"read, until the interquartile range is under 5% of the median or {r.max_seconds:g} s have passed. The CPU "
-        f"is timed on 1 thread and on {r.threads} threads.",
+        + (f"is timed on 1 thread and on {r.threads} threads." if r.threads > 1 else "is timed on 1 thread."),
         _of(found, "computation"),
         [Figure("step_time", "Median time per training step against model size (log-log).",
                 charts.step_time_vs_size(r), steps),
@@ -326,7 +348,7 @@ def _loop_section(results: Results, found: list[Finding]) -> Section | None:
     mine = _of(found, "loop")
     if not r or not mine:
         return None
-    model = max(r.steps, key=lambda s: s.parameters).model
+    model = r.largest_model
     rows = [[label, duration(seconds)] for label, seconds in loop_times(r, model)]
     table = Table(f"Wall time of one experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) on each "
                   "configuration measured, from its median step time.", ["Device", "One experiment"], rows)

@@ -24,6 +24,8 @@ CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
 KEEP_RATIO = 10  # within one order of magnitude
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
+SPEED_GAIN = 1.2  # ReLU and sigmoid within this factor of each other's steps reach the target about as fast
+GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
 NO_FLOOR = 0.005  # a fitted irreducible error below this is no level at all: the curve is still falling
 POWER_LAW_R2 = 0.9  # a power-law fit explaining less of the variance than this does not describe the curve
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
@@ -53,22 +55,44 @@ def findings(results: Results) -> list[Finding]:
     if results.activations:
         out += activation_findings(results.activations)
     if results.compute:
-        ds = results.data_scale
-        big = largest_net(ds) if ds else None
-        out += compute_findings(results.compute, sum(f.learner == big for f in ds.fits) if big else 0)
+        # The loop finding may put one learning curve's cost in words only where the computation experiment
+        # timed the data-scale experiment's own largest net at its own step budget.
+        ds, c = results.data_scale, results.compute
+        same = (ds and c.steps and largest_net(ds) == c.largest_model
+                and results.settings.profile_table.get("data_scale", {}).get("steps") == c.loop_steps)
+        out += compute_findings(c, sum(f.learner == c.largest_model for f in ds.fits) if same else 0)
     return out
 
 
 # --- scale of data -------------------------------------------------------------------------------------------
 
-def _late_gain(r: DataScaleResult, learner: str) -> tuple[int, int, float] | None:
-    """(m_from, m_to, gain in mean accuracy) over the last quarter of the log-m range the learner ran on."""
+@dataclass(frozen=True)
+class LateGain:
+    """Accuracy gained over the last quarter of the log-m range a learner ran on, with the seeds' spread."""
+
+    m_from: int
+    m_to: int
+    gain: float
+    noise: float  # the widest seed range (highest minus lowest) at the two ends; 0 with one seed
+
+    @property
+    def flat(self) -> bool | None:
+        """True: a plateau; False: still rising; None: the seeds' spread leaves it undecided."""
+        if self.gain + self.noise < PLATEAU_GAIN:
+            return True
+        if self.gain - self.noise >= PLATEAU_GAIN:
+            return False
+        return None
+
+
+def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     ms = r.m_run(learner)
     if len(ms) < 2:
         return None
     start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) / 4)
     m_from = max(m for m in ms[:-1] if m <= start) if any(m <= start for m in ms[:-1]) else ms[-2]
-    return m_from, ms[-1], r.accuracy(learner, ms[-1]).mean - r.accuracy(learner, m_from).mean
+    a, b = r.accuracy(learner, m_from), r.accuracy(learner, ms[-1])
+    return LateGain(m_from, ms[-1], b.mean - a.mean, max(a.high - a.low, b.high - b.low))
 
 
 def largest_net(r: DataScaleResult) -> str | None:
@@ -82,30 +106,32 @@ def data_findings(r: DataScaleResult) -> list[Finding]:
     full_range = [x for x in traditional if r.m_run(x)[-1] == r.m_values[-1]]
     if full_range:
         gains = {x: _late_gain(r, x) for x in full_range}
-        flat = [x for x, g in gains.items() if g[2] < PLATEAU_GAIN]
-        verdict = (Verdict.SUPPORTED if len(flat) == len(full_range)
-                   else Verdict.CONTRADICTED if not flat else Verdict.INCONCLUSIVE)
-        parts = [f"{r.learner(x).label} gained {points(g[2])} from m = {g[0]:,} to {g[1]:,}"
+        verdict = (Verdict.SUPPORTED if all(g.flat is True for g in gains.values()) else
+                   Verdict.CONTRADICTED if all(g.flat is False for g in gains.values()) else Verdict.INCONCLUSIVE)
+        parts = [f"{r.learner(x).label} gained {points(g.gain)} from m = {g.m_from:,} to {g.m_to:,}"
                  for x, g in gains.items()]
         out.append(Finding(
             "traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.", verdict,
             "; ".join(parts) + ".",
             f"A gain under {points(PLATEAU_GAIN)} over the last quarter of the m range (log scale) counts as a "
-            "plateau.",
-            {f"{x}_late_gain": g[2] for x, g in gains.items()}))
+            "plateau, once the spread between seeds is allowed for.",
+            {f"{x}_late_gain": g.gain for x, g in gains.items()}))
 
     big = largest_net(r)
     if big and len(r.m_run(big)) >= 2:
-        m_from, m_to, gain = _late_gain(r, big)
+        late = _late_gain(r, big)
+        m_from, m_to, gain = late.m_from, late.m_to, late.gain
         label = r.learner(big).label
-        verdict = Verdict.SUPPORTED if gain >= PLATEAU_GAIN else Verdict.CONTRADICTED
+        verdict = {False: Verdict.SUPPORTED, True: Verdict.CONTRADICTED, None: Verdict.INCONCLUSIVE}[late.flat]
         out.append(Finding(
             "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
             f"The {label} went from {pct(r.accuracy(big, m_from).mean)} at m = {m_from:,} to "
             f"{pct(r.accuracy(big, m_to).mean)} at m = {m_to:,}, a gain of {points(gain)}.",
             "Still rising means more data would likely still help; a plateau would mean the model, not the "
             "data, is the limit." if verdict is Verdict.SUPPORTED else
-            "The largest net has stopped gaining from more data on this grid and budget.",
+            "The largest net has stopped gaining from more data on this grid and budget."
+            if verdict is Verdict.CONTRADICTED else
+            "The gain is within the spread between seeds: more seeds or a wider grid would settle it.",
             {"gain": gain}))
 
         m_max = r.m_values[-1]
@@ -124,9 +150,8 @@ def data_findings(r: DataScaleResult) -> list[Finding]:
                 f"Leads under {points(CLEAR_MARGIN)} are treated as a tie.",
                 {"lead": lead}))
 
-    out.append(_small_m_finding(r))
     measured = trends(r)
-    out += [f for f in (_power_law_finding(r, measured), _cost_finding(r, measured)) if f]
+    out += [f for f in (_small_m_finding(r), _power_law_finding(r, measured), _cost_finding(r, measured)) if f]
     return out
 
 
@@ -135,13 +160,13 @@ class Trend:
     """How one learner's accuracy and cost move with m."""
 
     learner: str
-    late_gain: float | None  # accuracy gained over the last quarter of its m range
+    late_gain: LateGain | None  # accuracy gained over the last quarter of its m range
     fit: PowerLaw | None  # test error against m
     time_exponent: float | None  # fit time grows like m to this power
 
     @property
     def plateaued(self) -> bool | None:
-        return None if self.late_gain is None else self.late_gain < PLATEAU_GAIN
+        return None if self.late_gain is None else self.late_gain.flat
 
 
 def trends(r: DataScaleResult) -> list[Trend]:
@@ -151,7 +176,7 @@ def trends(r: DataScaleResult) -> list[Trend]:
         gain = _late_gain(r, x.name)
         fit = fit_power_law(ms, [1 - r.accuracy(x.name, m).mean for m in ms])
         growth = growth_exponent(ms, [r.fit_seconds(x.name, m).mean for m in ms])
-        out.append(Trend(x.name, gain[2] if gain else None, fit, growth))
+        out.append(Trend(x.name, gain, fit, growth))
     return out
 
 
@@ -222,6 +247,8 @@ def stable_from(r: DataScaleResult) -> int | None:
     """The smallest m from which every seed names the same best learner, and that learner stays best."""
     stable = None
     final = winners(r, r.m_values[-1])
+    if not final:
+        return None
     for m in reversed(r.m_values):
         w = winners(r, m)
         if len(set(w)) == 1 and w[0] == final[0]:
@@ -231,11 +258,13 @@ def stable_from(r: DataScaleResult) -> int | None:
     return stable
 
 
-def _small_m_finding(r: DataScaleResult) -> Finding:
+def _small_m_finding(r: DataScaleResult) -> Finding | None:
     m0, m_max = r.m_values[0], r.m_values[-1]
     ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)),
                     key=lambda x: -r.accuracy(x, m0).mean)
-    first, second = ranked[0], ranked[1] if len(ranked) > 1 else ranked[0]
+    if len(ranked) < 2 or not any(r.accuracy(x.name, m_max) for x in r.learners):
+        return None  # a ranking needs two learners
+    first, second = ranked[:2]
     gap = r.accuracy(first, m0).mean - r.accuracy(second, m0).mean
     best_at_max = max((x.name for x in r.learners if r.accuracy(x.name, m_max)),
                       key=lambda x: r.accuracy(x, m_max).mean)
@@ -310,6 +339,10 @@ def steps_to_target(r: ActivationsResult, activation: str) -> tuple[float | None
             statistics.median(x.seconds_to_target for x in runs))
 
 
+def _ever_reached(r: ActivationsResult, activation: str) -> bool:
+    return any(x.steps_to_target is not None for x in r.runs if x.activation == activation)
+
+
 def _speed_finding(r: ActivationsResult) -> Finding | None:
     if not {"sigmoid", "relu"} <= set(r.activations):
         return None
@@ -322,21 +355,24 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
         ratio = sig_steps / relu_steps
         numbers = {"relu_steps": relu_steps, "sigmoid_steps": sig_steps, "step_ratio": ratio,
                    "relu_seconds": relu_s, "sigmoid_seconds": sig_s}
-        verdict = Verdict.SUPPORTED if ratio > 1 else Verdict.CONTRADICTED
+        verdict = (Verdict.SUPPORTED if ratio >= SPEED_GAIN else
+                   Verdict.CONTRADICTED if ratio <= 1 / SPEED_GAIN else Verdict.INCONCLUSIVE)
         summary = (f"To reach {target} training accuracy ({r.train_depth} hidden layers) ReLU took "
                    f"{relu_steps:,.0f} steps ({duration(relu_s)}) and sigmoid {sig_steps:,.0f} steps "
-                   f"({duration(sig_s)}): {times(ratio)} {'fewer' if ratio > 1 else 'more'} steps for ReLU.")
+                   f"({duration(sig_s)}): " + (f"{times(ratio)} fewer steps for ReLU." if ratio >= 1 else
+                                                f"{times(1 / ratio)} more steps for ReLU."))
     elif relu_steps is not None:
         numbers = {"relu_steps": relu_steps, "relu_seconds": relu_s}
         verdict = Verdict.SUPPORTED
-        summary = (f"ReLU reached {target} training accuracy in {relu_steps:,.0f} steps ({duration(relu_s)}); "
-                   f"sigmoid did not reach it within {budget} at any learning rate tried, so the speed-up is "
-                   f"more than {times(r.max_steps / relu_steps)}.")
+        summary = f"ReLU reached {target} training accuracy in {relu_steps:,.0f} steps ({duration(relu_s)}); " + (
+            f"sigmoid did not reach it within {budget} at any learning rate tried, so the speed-up is more than "
+            f"{times(r.max_steps / relu_steps)}." if not _ever_reached(r, "sigmoid") else
+            f"sigmoid did not reach it with every seed at its best rate within {budget}.")
     elif sig_steps is not None:
         numbers = {"sigmoid_steps": sig_steps, "sigmoid_seconds": sig_s}
         verdict = Verdict.CONTRADICTED
         summary = (f"Sigmoid reached {target} training accuracy in {sig_steps:,.0f} steps ({duration(sig_s)}); "
-                   f"ReLU did not reach it within {budget}.")
+                   f"ReLU did not reach it with every seed at its best rate within {budget}.")
     else:
         verdict = Verdict.INCONCLUSIVE
         summary = f"Neither sigmoid nor ReLU reached {target} training accuracy within {budget}."
@@ -352,7 +388,7 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
 def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
-    biggest, batch = models[-1], max(s.batch_size for s in r.steps)
+    biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
     one, full = r.step(biggest, batch, "cpu", threads=1), r.step(biggest, batch, "cpu", threads=r.threads)
     if r.threads > 1 and one and full and one.timing and full.timing:
         gain = one.timing.median_s / full.timing.median_s
@@ -380,11 +416,14 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
         if speedups:
             top = speedups.get(biggest)
             faster = [m for m in models if speedups.get(m, 0) > 1]
-            verdict = (Verdict.INCONCLUSIVE if top is None else
-                       Verdict.SUPPORTED if top > 1 else Verdict.CONTRADICTED)
+            verdict = (Verdict.INCONCLUSIVE if top is None else Verdict.SUPPORTED if top >= GPU_GAIN else
+                       Verdict.CONTRADICTED if top <= 1 else Verdict.INCONCLUSIVE)
             listing = ", ".join(f"{LABELS[m]}: {times(s)}" for m, s in speedups.items())
-            crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if faster else
+            from_here = faster and all(speedups.get(m, 0) > 1 for m in models[models.index(faster[0]):])
+            crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if from_here else
+                         f"The GPU was faster for: {', '.join(LABELS[m] for m in faster)}." if faster else
                          "The GPU was faster for none of the models timed.")
+            crossover += f" A speed-up of at least {GPU_GAIN:g}× counts as much faster."
             out.append(Finding(
                 "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
                 f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "

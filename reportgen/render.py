@@ -27,9 +27,6 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-PAGE_SIZES = ("A4", "Letter")
-
-
 def _render(report: Report, mode: str, bundle: str = "", page_size: str = "A4") -> str:
     css = (resources.files("reportgen.templates") / "report.css").read_text(encoding="utf-8")
     return _environment().get_template("report.html").render(report=report, mode=mode, bundle=bundle, css=css,

@@ -57,6 +57,10 @@ class ComputeResult:
     matmuls: list[MatmulTime]
     loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
 
+    @property
+    def largest_model(self) -> str:
+        return max(self.steps, key=lambda s: s.parameters).model
+
     def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
              threads: int | None = None) -> StepTime | None:
         return next((s for s in self.steps if (s.model, s.batch_size, s.device, s.precision, s.threads)
