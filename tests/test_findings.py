@@ -120,7 +120,8 @@ def test_data_needed_projects_from_the_best_learner_fit():
 
 
 def test_a_gain_within_the_seeds_spread_is_undecided():
-    # The large net gains 1.5 points on average, but its seeds spread over 4 points: neither plateau nor rise.
+    # The large net gains 1.5 points on average, but its seeds spread over 4 points (2 either side of their
+    # middle): neither a plateau nor a rise.
     curves = {"logistic": [0.25, 0.30, 0.32, 0.325, 0.326], "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.655]}
     r = factories.data_scale(curves, seeds=(0, 1), jitter=0.04)
     f = by_key(factories.results(data=r))["large_net_rising"]
