@@ -17,7 +17,7 @@ from pathlib import Path
 from reportgen import results as results_file
 from reportgen.battery import Progress, run_battery
 from reportgen.data import Dataset
-from reportgen.profile import EXPERIMENTS, Profile
+from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError, write_atomically
 from reportgen.resume import CHECKPOINT, RESULTS, Resumable
@@ -46,6 +46,21 @@ class BuildOutput:
     html: Path
     pdf: Path
     failures: dict[str, str]  # experiment -> why it has no record (also in results.json)
+
+
+def reproduce_command(device: str, profile: str, seed: int, threads: int, dataset: Path | None = None,
+                      label: str = "label", target_accuracy: float | None = None,
+                      baseline: Path | None = None) -> str:
+    """The command line that repeats a build, recorded in results.json. Files by name only: no private paths."""
+    profile = profile if profile in BUILT_IN else Path(profile).name
+    command = f"reportgen build --device {device} --profile {profile} --seed {seed} --threads {threads}"
+    if dataset:
+        command += f" --dataset {dataset.name} --label {label}"
+    if target_accuracy:
+        command += f" --target-accuracy {target_accuracy:g}"
+    if baseline:
+        command += f" --baseline {baseline.name}"
+    return command
 
 
 def check_destination(out: Path) -> None:

@@ -59,7 +59,15 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
     Example: reportgen build --device auto --profile quick
     """
     from reportgen.battery import start
-    from reportgen.build import Interrupted, OutputError, Stopped, check_destination, new_run_folder, resume
+    from reportgen.build import (
+        Interrupted,
+        OutputError,
+        Stopped,
+        check_destination,
+        new_run_folder,
+        reproduce_command,
+        resume,
+    )
     from reportgen.build import build as run_build
     from reportgen.devices import DeviceError, resolve_device
     from reportgen.profile import ProfileError, load_profile, with_target
@@ -89,13 +97,8 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             if other and other.compute is None:
                 raise ResultsError(f"baseline {baseline} has no computation results to compare with")
             check_destination(out)
-            command = f"reportgen build --device {choice.name} --profile {profile} --seed {seed} --threads {threads}"
-            if dataset:
-                command += f" --dataset {dataset.name} --label {label}"
-            if target_accuracy:
-                command += f" --target-accuracy {target_accuracy:g}"
-            if baseline:
-                command += f" --baseline {baseline.name}"
+            command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy,
+                                        baseline)
             so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
             work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
                            page_size=page_size)

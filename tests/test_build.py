@@ -13,3 +13,15 @@ def test_each_build_gets_a_new_folder(tmp_path):
     assert first.name == "20261125T123005Z-lab-box-1"
     assert second.name == "20261125T123005Z-lab-box-1-2"
     assert first.is_dir() and second.is_dir()
+
+
+def test_the_reproduce_command_names_files_without_their_folders():
+    from pathlib import Path
+
+    from reportgen.build import reproduce_command
+
+    command = reproduce_command("cpu", "/home/alice/mine.toml", 1, 2, Path("/home/alice/data.csv"), "kind", 0.9,
+                                Path("/srv/gpu/results.json"))
+    assert command == ("reportgen build --device cpu --profile mine.toml --seed 1 --threads 2 --dataset data.csv "
+                       "--label kind --target-accuracy 0.9 --baseline results.json")
+    assert "alice" not in command
