@@ -17,9 +17,10 @@ from pathlib import Path
 from reportgen import results as results_file
 from reportgen.battery import Progress, run_battery
 from reportgen.data import Dataset
+from reportgen.files import write_atomically
 from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
-from reportgen.results import Results, ResultsError, write_atomically
+from reportgen.results import Results, ResultsError
 from reportgen.resume import CHECKPOINT, RESULTS, Resumable
 
 

@@ -20,13 +20,13 @@ CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12},
                      "symbolOpacity": 1}}  # the spread bands are faint; their legend symbols must not be
 
 
-def _decades(values) -> list[float]:
+def decades(values) -> list[float]:
     """Tick values at the powers of ten spanning `values`: a log axis labelled at every 1-2-5 is unreadable."""
     low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
     return [10.0**e for e in range(low, high + 1)]
 
 
-def _finish(chart) -> dict:
+def finish(chart) -> dict:
     spec = chart.to_dict()
     spec["config"] = {**spec.get("config", {}), **CONFIG}
     return spec
@@ -55,7 +55,7 @@ def accuracy_vs_m(r: DataScaleResult) -> dict:
         tooltip=["learner:N", "m:Q", alt.Tooltip("accuracy:Q", format=".1%"),
                  alt.Tooltip("low:Q", format=".1%", title="lowest seed"),
                  alt.Tooltip("high:Q", format=".1%", title="highest seed"), "seeds:Q"])
-    return _finish((band + line).properties(width=WIDTH, height=HEIGHT))
+    return finish((band + line).properties(width=WIDTH, height=HEIGHT))
 
 
 def fit_time_vs_m(r: DataScaleResult) -> dict:
@@ -64,10 +64,10 @@ def fit_time_vs_m(r: DataScaleResult) -> dict:
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=_m_axis(r),
         y=alt.Y("seconds:Q", scale=alt.Scale(type="log"), title="Fit time, seconds (log scale)",
-                axis=alt.Axis(values=_decades([x["seconds"] for x in rows]), format="~g")),
+                axis=alt.Axis(values=decades([x["seconds"] for x in rows]), format="~g")),
         color=alt.Color("learner:N", title="Learner", sort=[x.label for x in r.learners]),
         tooltip=["learner:N", "m:Q", alt.Tooltip("seconds:Q", format=".3g")])
-    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
+    return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
 def gradients_by_layer(r: ActivationsResult) -> dict:
@@ -77,12 +77,12 @@ def gradients_by_layer(r: ActivationsResult) -> dict:
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("layer:O", title="Weight layer (1 = input side)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| (log scale)",
-                axis=alt.Axis(values=_decades([x["gradient"] for x in rows]), format=".0e")),
+                axis=alt.Axis(values=decades([x["gradient"] for x in rows]), format=".0e")),
         color=alt.Color("activation:N", title="Activation", sort=r.activations),
         strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
         tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
     columns = min(len(r.depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
-    return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
+    return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
         facet=alt.Facet("depth:N", title=None, sort=[f"{d} hidden layers" for d in r.depths]), columns=columns
     ).resolve_scale(x="independent"))
 
@@ -103,7 +103,7 @@ def accuracy_vs_time(r: ActivationsResult) -> dict:
                  alt.Tooltip("accuracy:Q", format=".1%")])
     target = alt.Chart(alt.Data(values=[{"target": r.target_accuracy}])).mark_rule(
         strokeDash=[4, 4], color="gray").encode(y="target:Q")
-    return _finish((line + target).properties(width=WIDTH, height=HEIGHT * 0.8))
+    return finish((line + target).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
 def step_time_vs_size(r: ComputeResult) -> dict:
@@ -115,16 +115,16 @@ def step_time_vs_size(r: ComputeResult) -> dict:
     # drawn as points of its own shape rather than joined into the MLP line.
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
-                axis=alt.Axis(values=_decades([x["parameters"] for x in rows]), format="~s")),
+                axis=alt.Axis(values=decades([x["parameters"] for x in rows]), format="~s")),
         y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
-                axis=alt.Axis(values=_decades([x["ms"] for x in rows]), format="~g")),
+                axis=alt.Axis(values=decades([x["ms"] for x in rows]), format="~g")),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["configuration:N", "model:N", "parameters:Q", "batch:Q", alt.Tooltip("ms:Q", format=".3g"),
                  alt.Tooltip("iqr_ms:Q", format=".2g", title="IQR ms")])
     lines = base.mark_line().encode(strokeDash=alt.StrokeDash("batch:N", title="Batch size")).transform_filter(
         alt.datum.family == "MLP")
     points = base.mark_point(filled=True, size=50).encode(shape=alt.Shape("family:N", title="Model"))
-    return _finish((lines + points).properties(width=WIDTH, height=HEIGHT * 0.8))
+    return finish((lines + points).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
 def speedups(r: ComputeResult) -> dict:
@@ -143,7 +143,7 @@ def speedups(r: ComputeResult) -> dict:
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["workload:N", "configuration:N", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(alt.Data(values=[{"y": 1}])).mark_rule(color="gray", strokeDash=[4, 4]).encode(y="y:Q")
-    return _finish((bars + one).properties(width=WIDTH, height=HEIGHT * 0.7))
+    return finish((bars + one).properties(width=WIDTH, height=HEIGHT * 0.7))
 
 
 def gflops_vs_size(r: ComputeResult) -> dict:
@@ -154,4 +154,4 @@ def gflops_vs_size(r: ComputeResult) -> dict:
         y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
-    return _finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))
+    return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))

@@ -13,11 +13,12 @@ from reportgen import compare_charts
 from reportgen.build import new_run_folder
 from reportgen.context import Figure, Table
 from reportgen.experiments.compute import ComputeResult
+from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
 from reportgen.fmt import duration, pct, times
 from reportgen.models import LABELS
 from reportgen.render import render_page
-from reportgen.results import Results, write_atomically
+from reportgen.results import Results
 
 SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Physical cores",
                  "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import altair as alt
 
-from reportgen.charts import HEIGHT, WIDTH, _decades, _finish, config_label
+from reportgen.charts import HEIGHT, WIDTH, decades, finish
+from reportgen.fmt import config_label
 from reportgen.results import Results
 
 MACHINE = "Machine (run)"
@@ -20,15 +21,15 @@ def step_times(runs: list[Results], labels: list[str]) -> dict:
             for r, label in zip(runs, labels) if r.compute for s in r.compute.steps if s.timing]
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
-                axis=alt.Axis(values=_decades([x["parameters"] for x in rows]), format="~s")),
+                axis=alt.Axis(values=decades([x["parameters"] for x in rows]), format="~s")),
         y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Median time per training step, ms (log)",
-                axis=alt.Axis(values=_decades([x["ms"] for x in rows]), format="~g")),
+                axis=alt.Axis(values=decades([x["ms"] for x in rows]), format="~g")),
         color=_machine(labels),
         strokeDash=alt.StrokeDash("configuration:N", title="Device"),
         detail="batch:N",
         tooltip=["machine:N", "configuration:N", "model:N", "parameters:Q", "batch:Q",
                  alt.Tooltip("ms:Q", format=".3g")])
-    return _finish(chart.properties(width=WIDTH, height=HEIGHT))
+    return finish(chart.properties(width=WIDTH, height=HEIGHT))
 
 
 def gflops(runs: list[Results], labels: list[str]) -> dict:
@@ -41,7 +42,7 @@ def gflops(runs: list[Results], labels: list[str]) -> dict:
         color=_machine(labels),
         strokeDash=alt.StrokeDash("configuration:N", title="Device"),
         tooltip=["machine:N", "configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
-    return _finish(chart.properties(width=WIDTH, height=HEIGHT))
+    return finish(chart.properties(width=WIDTH, height=HEIGHT))
 
 
 def accuracy(runs: list[Results], labels: list[str]) -> dict:
@@ -56,10 +57,10 @@ def accuracy(runs: list[Results], labels: list[str]) -> dict:
                              "accuracy": r.data_scale.accuracy(learner.name, m).mean})
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("m:Q", scale=alt.Scale(type="log"), title="m (log scale)",
-                axis=alt.Axis(format="~s", values=_decades([x["m"] for x in rows]))),
+                axis=alt.Axis(format="~s", values=decades([x["m"] for x in rows]))),
         y=alt.Y("accuracy:Q", title="Test accuracy", axis=alt.Axis(format="%")),
         color=_machine(labels),
         tooltip=["machine:N", "learner:N", "m:Q", alt.Tooltip("accuracy:Q", format=".1%")])
     columns = 3
-    return _finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=150).facet(
+    return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=150).facet(
         facet=alt.Facet("learner:N", title=None, sort=list(learners)), columns=columns))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from reportgen.files import write_atomically
 
 GENERATOR = "mnist1d.data.make_dataset"
 
@@ -99,12 +101,10 @@ def _generate(args: dict, test_size: int) -> dict[str, np.ndarray]:
 
 def _save_atomically(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """A cache that cannot be written is no error; a half-written one must never be read."""
-    tmp = None
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
-            np.savez(tmp, **arrays)
-        os.replace(tmp.name, path)
+        write_atomically(path, buffer.getvalue())
     except OSError:
-        if tmp is not None:
-            Path(tmp.name).unlink(missing_ok=True)
+        pass

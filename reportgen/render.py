@@ -10,7 +10,8 @@ from pathlib import Path
 import jinja2
 
 from reportgen.context import Report, build_report
-from reportgen.results import Results, dumps, write_atomically
+from reportgen.files import write_atomically
+from reportgen.results import Results, dumps
 
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
 FORMATS = tuple(REPORT_FILES)

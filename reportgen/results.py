@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from reportgen.data import DataInfo
 from reportgen.experiments.activations import ActivationsResult
 from reportgen.experiments.compute import ComputeResult
 from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.files import write_atomically
 from reportgen.serde import RecordError, from_jsonable, to_jsonable
 from reportgen.system import SystemInfo
 
@@ -82,32 +81,6 @@ def generated_schema() -> dict:
 
 def dumps(results: Results) -> str:
     return json.dumps(to_jsonable(results), indent=2, allow_nan=False) + "\n"
-
-
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one.
-
-    A full disk, Ctrl-C or a crash part-way leaves the old file (if any) and no temporary file behind.
-    """
-    mode = "wb" if isinstance(text, bytes) else "w"
-    with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                     delete=False, **({} if mode == "wb" else {"encoding": "utf-8"})) as tmp:
-        try:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())  # on disk before the rename, so a power cut cannot leave an empty file
-        except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
-            raise
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp.name, 0o666 & ~umask)  # a temporary file is private; the result should not be
-        os.replace(tmp.name, path)
-    except BaseException:
-        Path(tmp.name).unlink(missing_ok=True)
-        raise
 
 
 def save(results: Results, path: Path) -> None:

@@ -6,6 +6,7 @@ import factories
 import pytest
 
 from reportgen import results as R
+from reportgen.files import write_atomically
 
 
 def test_round_trip_is_exact(tmp_path):
@@ -64,6 +65,6 @@ def test_atomic_write_never_leaves_a_half_written_file(tmp_path):
     target = tmp_path / "results.json"
     target.write_text("good")
     with pytest.raises(TypeError):
-        R.write_atomically(target, object())  # the write fails half-way
+        write_atomically(target, object())  # the write fails half-way
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
