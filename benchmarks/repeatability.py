@@ -1,43 +1,45 @@
-"""Are the computation timings repeatable? Two quick builds' compute phases, per-workload medians compared.
+"""Are the computation timings repeatable? Several real builds, their per-workload medians compared.
 
-Run on an idle machine:  python benchmarks/repeatability.py [PROFILE]
-Target: every per-workload median within 15% of the other run's. Each run is a fresh process, as a build is.
+Run on an idle machine:  python benchmarks/repeatability.py [PROFILE [BUILDS]]
+Each build is `python -m reportgen build` in a fresh process, as a user runs it. Target: for every workload the
+slowest build's median within 15% of the fastest's, so that every pair of builds agrees within 15%.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
-CHILD = """
-import json, sys
-from reportgen.experiments import compute
-from reportgen.profile import load_profile
-from reportgen.training import prepare_cpu
-threads = int(sys.argv[2])
-prepare_cpu(threads)
-settings = load_profile(sys.argv[1])[0].compute
-r = compute.run(settings, "cpu", threads, lambda label: None)
-rows = {f"step {s.model} batch {s.batch_size} {s.threads}t": s.timing.median_s for s in r.steps if s.timing}
-rows.update({f"matmul {m.n} {m.threads}t": m.timing.median_s for m in r.matmuls if m.timing})
-print(json.dumps(rows))
-"""
+from reportgen.results import load
 
 
-def main(profile: str = "quick", threads: int = 2) -> int:
-    runs = [json.loads(subprocess.run([sys.executable, "-c", CHILD, profile, str(threads)], capture_output=True,
-                                      text=True, check=True).stdout) for _ in range(2)]
+def medians(results_json: Path) -> dict[str, float]:
+    compute = load(results_json).compute
+    rows = {f"step {s.model} batch {s.batch_size} {s.threads}t": s.timing.median_s for s in compute.steps if s.timing}
+    rows.update({f"matmul {m.n} {m.threads}t": m.timing.median_s for m in compute.matmuls if m.timing})
+    return rows
+
+
+def main(profile: str = "quick", builds: str = "3") -> int:
+    found = []
+    with tempfile.TemporaryDirectory() as out:
+        for i in range(int(builds)):
+            subprocess.run([sys.executable, "-m", "reportgen", "build", "--profile", profile, "--device", "cpu",
+                            "--out", out], check=True, capture_output=True)
+            found.append(medians(sorted(Path(out).glob("*/results.json"))[-1]))
+            print(f"build {i + 1} of {builds} done", file=sys.stderr)
     worst = 0.0
-    print(f"{'workload':<34} {'run 1':>10} {'run 2':>10} {'change':>8}")
-    for key, first in runs[0].items():
-        second = runs[1][key]
-        change = abs(second - first) / first
-        worst = max(worst, change)
-        print(f"{key:<34} {first * 1e3:9.3f}ms {second * 1e3:9.3f}ms {100 * change:7.1f}%")
-    print(f"largest change: {100 * worst:.1f}% (target: under 15%)")
+    print(f"{'workload':<34} {'fastest':>10} {'slowest':>10} {'range':>8}   ({len(found)} builds)")
+    for key in found[0]:
+        values = [run[key] for run in found]
+        spread = max(values) / min(values) - 1
+        worst = max(worst, spread)
+        print(f"{key:<34} {min(values) * 1e3:9.3f}ms {max(values) * 1e3:9.3f}ms {100 * spread:7.1f}%")
+    print(f"largest range: {100 * worst:.1f}% (target: under 15%)")
     return 0 if worst < 0.15 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:2]))
+    sys.exit(main(*sys.argv[1:3]))

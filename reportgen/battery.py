@@ -57,9 +57,8 @@ def run_battery(profile: Profile, so_far: Results, progress: Progress | None = N
     """
     progress = progress or Progress()
     keep = keep or (lambda results: None)
-    run = so_far.settings
-    prepare_cpu(run.threads)
-    results = so_far
+    run = replace(so_far.settings, allocator=prepare_cpu(so_far.settings.threads))
+    results = replace(so_far, settings=run)
     todo = [name for name in EXPERIMENTS if getattr(profile, name) and not so_far.done(name)]
     on_file = run.dataset is not None
     if "data_scale" in todo and on_file and user_data is None:

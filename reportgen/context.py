@@ -333,7 +333,9 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "computation", "Computation",
         f"Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
         f"read, until the interquartile range is under 5% of the median or {r.max_seconds:g} s have passed. The CPU "
-        + (f"is timed on 1 thread and on {r.threads} threads." if r.threads > 1 else "is timed on 1 thread."),
+        + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
+        + (", with denormals flushed to zero and freed memory kept for reuse, so that no timed step pays for page "
+           "faults." if results.settings.allocator else ", with denormals flushed to zero."),
         _of(found, "computation"),
         [Figure("step_time", "Median time per training step against model size (log-log).",
                 charts.step_time_vs_size(r), steps),
@@ -402,7 +404,8 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
 def _settings_rows(results: Results) -> list[tuple[str, str]]:
     st = results.settings
     rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
-            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)")]
+            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)"),
+            ("Memory allocator", st.allocator or "the platform's default")]
     if results.data:
         d = results.data
         source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"

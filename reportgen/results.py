@@ -41,6 +41,7 @@ class RunSettings:
     threads: int
     command: str  # the command line that reproduces the run
     dataset: DataInfo | None = None  # the file given with --dataset, on which data_scale ran instead of MNIST-1D
+    allocator: str | None = None  # what was set on the C allocator for the run; None: the platform's default
 
 
 @dataclass(frozen=True)

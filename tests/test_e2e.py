@@ -1,7 +1,9 @@
 """End to end: the real quick battery, its real HTML and PDF, checked against its results.json."""
 
 import json
+import platform
 import re
+from html import unescape
 
 import pytest
 from pypdf import PdfReader
@@ -32,9 +34,12 @@ def test_a_build_writes_the_three_files(built):
 
 
 def test_results_json_has_the_envelope(built):
-    *_, raw = built
+    _, page, *_, raw = built
     assert raw["schema_version"] == R.SCHEMA_VERSION
     assert raw["settings"]["device"] == "cpu" and raw["settings"]["threads"] >= 1
+    if platform.libc_ver()[0] == "glibc":  # the run says what it set on the allocator, and so does the report
+        assert raw["settings"]["allocator"].startswith("glibc malloc keeps freed memory")
+        assert raw["settings"]["allocator"] in unescape(page)
     assert set(raw["phases"]) == {"data", "data_scale", "activations", "compute"}
     assert raw["system"]["cpu_model"] and raw["system"]["torch"]
 
@@ -62,9 +67,7 @@ def test_the_html_is_self_contained_and_embeds_the_vega_bundle_once(built):
 
 def test_every_finding_reads_the_same_in_html_pdf_and_results(built):
     folder, html, _, pdf_text, _ = built
-    import html as html_lib
-
-    page = _text(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)))
+    page = _text(unescape(re.sub(r"<[^>]+>", " ", html)))
     for finding in findings(R.load(folder / "results.json")):
         assert _text(finding.summary) in page
         assert _text(finding.summary) in pdf_text
