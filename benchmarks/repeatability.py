@@ -26,9 +26,11 @@ def main(profile: str = "quick", builds: str = "3") -> int:
     found = []
     with tempfile.TemporaryDirectory() as out:
         for i in range(int(builds)):
+            dest = Path(out) / str(i)
             subprocess.run([sys.executable, "-m", "reportgen", "build", "--profile", profile, "--device", "cpu",
-                            "--out", out], check=True, capture_output=True)
-            found.append(medians(sorted(Path(out).glob("*/results.json"))[-1]))
+                            "--out", str(dest)], check=True, capture_output=True)
+            (results_json,) = dest.glob("*/results.json")
+            found.append(medians(results_json))
             print(f"build {i + 1} of {builds} done", file=sys.stderr)
     worst = 0.0
     print(f"{'workload':<34} {'fastest':>10} {'slowest':>10} {'range':>8}   ({len(found)} builds)")

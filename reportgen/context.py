@@ -22,6 +22,7 @@ from reportgen.fmt import config_label, count, duration, pct, points, sci, times
 from reportgen.models import LABELS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
+from reportgen.timing import ROUND_DRIFT
 
 # The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
 # loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
@@ -329,10 +330,19 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
     if unstable:
         notes.append(f"{len(unstable)} step timing(s) kept a spread (IQR/median) above 10% after "
                      f"{r.max_seconds:g} s of repeats; treat them with care.")
+    drifted = [w.timing for w in [*r.steps, *r.matmuls] if w.timing and w.timing.round_drift > ROUND_DRIFT]
+    if drifted:
+        worst = max(t.round_drift for t in drifted)
+        notes.append(f"{len(drifted)} timing(s) moved by more than {100 * ROUND_DRIFT:.0f}% between rounds (at most "
+                     f"{100 * worst:.0f}%): this machine changed speed during the run, so these timings may not "
+                     "repeat.")
     return Section(
         "computation", "Computation",
-        f"Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
-        f"read, until the interquartile range is under 5% of the median or {r.max_seconds:g} s have passed. The CPU "
+        "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
+        "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
+                    "spoils one round, not a whole timing), " if r.rounds > 1 else "")
+        + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
+        + f"until the interquartile range is under 5% of the median, or {r.max_seconds:g} s have passed. The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that no timed step pays for page "
            "faults." if results.settings.allocator else ", with denormals flushed to zero."),

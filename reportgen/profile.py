@@ -58,6 +58,7 @@ class ComputeSettings:
     matmul_sizes: list[int]
     max_seconds: float  # time cap per workload once warm
     loop_steps: int  # steps of one training experiment, for the idea-code-experiment loop in words
+    min_seconds: float = 0.0  # time each workload at least this long, so one slow moment of the machine counts less
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ def _check(p: Profile) -> None:
         need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
         need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
+        need(0 <= c.min_seconds <= c.max_seconds, "compute.min_seconds must lie between 0 and max_seconds")
         need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
     if problems:
         raise ProfileError("; ".join(problems))

@@ -1,9 +1,13 @@
 """The timing core every measurement shares.
 
 Protocol (agrees with torch.utils.benchmark's blocked_autorange): warm up, then time blocks of calls long
-enough to swamp clock overhead, synchronising the device before each clock read; keep adding blocks until the
-relative spread (IQR / median of the per-call block times) is small or the time cap is hit. A spread that stays
-large is recorded, not hidden.
+enough to swamp clock overhead, synchronising the device before each clock read; keep adding blocks for at least
+a minimum time, then until the relative spread (IQR / median of the per-call block times) is small or the time
+cap is hit. A spread that stays large is recorded, not hidden.
+
+A sweep visits its workloads in rounds (as Google Benchmark's random interleaving does), so that each median
+pools blocks taken at different moments: a slow second of a shared machine then spoils one round's blocks, not
+one workload's whole timing, and workloads that are compared were timed under the same conditions.
 """
 
 from __future__ import annotations
@@ -11,21 +15,23 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 TARGET_SPREAD = 0.05  # IQR / median under which we stop repeating
 MIN_BLOCKS = 5  # fewer blocks give no meaningful IQR
 BLOCK_SECONDS = 0.02  # each block long enough that perf_counter's resolution does not matter
+ROUND_DRIFT = 0.10  # round medians further apart than this (relative): the machine changed speed mid-run
 
 
 @dataclass(frozen=True)
 class Timing:
-    median_s: float  # seconds per call
+    median_s: float  # seconds per call, over the blocks of every round
     iqr_s: float
     blocks: int
     calls_per_block: int
     warmup_calls: int
-    total_s: float
+    total_s: float  # time spent in timed blocks
+    round_medians_s: list[float] = field(default_factory=list)  # per round, in order; empty before rounds existed
 
     @property
     def relative_spread(self) -> float:
@@ -35,32 +41,74 @@ class Timing:
     def stable(self) -> bool:
         return self.relative_spread <= 2 * TARGET_SPREAD
 
+    @property
+    def round_drift(self) -> float:
+        """How far the per-round medians moved, relative to the median: the machine changing speed mid-run."""
+        rounds = self.round_medians_s
+        return (max(rounds) - min(rounds)) / self.median_s if len(rounds) > 1 and self.median_s > 0 else 0.0
 
-def measure(fn, sync=lambda: None, max_seconds: float = 1.0, warmup_seconds: float = 0.1,
-            clock=time.perf_counter) -> Timing:
-    """Time `fn()` per call: warm-up, synchronised blocks, repeats until the spread is small or time is up."""
-    warmup_calls, start = 0, clock()
-    while warmup_calls < 3 or clock() - start < warmup_seconds:
-        fn()
-        warmup_calls += 1
-        sync()
-    per_call = max((clock() - start) / warmup_calls, 1e-9)
-    calls = max(1, math.ceil(BLOCK_SECONDS / per_call))
 
-    samples: list[float] = []
-    begin = clock()
-    while True:
-        sync()
-        t0 = clock()
-        for _ in range(calls):
+class Sampler:
+    """One workload, warmed up once and then timed in one or more visits whose blocks are pooled."""
+
+    def __init__(self, fn, sync=lambda: None, warmup_seconds: float = 0.1, clock=time.perf_counter):
+        self.fn, self.sync, self.clock = fn, sync, clock
+        self.warmup_calls, start = 0, clock()
+        while self.warmup_calls < 3 or clock() - start < warmup_seconds:
             fn()
-        sync()
-        samples.append((clock() - t0) / calls)
-        if len(samples) >= MIN_BLOCKS:
-            median, iqr = median_iqr(samples)
-            if iqr / median <= TARGET_SPREAD or clock() - begin >= max_seconds:
+            self.warmup_calls += 1
+            sync()
+        per_call = max((clock() - start) / self.warmup_calls, 1e-9)
+        self.calls = max(1, math.ceil(BLOCK_SECONDS / per_call))
+        self.samples: list[float] = []
+        self.round_medians: list[float] = []
+        self.total = 0.0
+
+    def visit(self, min_seconds: float, max_seconds: float, min_blocks: int = MIN_BLOCKS) -> None:
+        """Take at least `min_blocks` blocks and `min_seconds`, then more until the pooled spread is small or
+        `max_seconds` is up. After other work ran, one untimed block first brings caches and threads back."""
+        if self.samples:
+            self._block()
+        taken, begin = [], self.clock()
+        while True:
+            taken.append(self._block())
+            elapsed = self.clock() - begin
+            if len(taken) >= min_blocks and (elapsed >= max_seconds or (
+                    elapsed >= min_seconds and self._settled(self.samples + taken))):
                 break
-    return Timing(median, iqr, len(samples), calls, warmup_calls, clock() - begin)
+        self.samples += taken
+        self.round_medians.append(statistics.median(taken))
+        self.total += self.clock() - begin
+
+    def timing(self) -> Timing:
+        median, iqr = median_iqr(self.samples)
+        return Timing(median, iqr, len(self.samples), self.calls, self.warmup_calls, self.total,
+                      self.round_medians)
+
+    @staticmethod
+    def _settled(pooled: list[float]) -> bool:
+        """Small spread; too few blocks to tell (an early round of several) counts as settled for now."""
+        if len(pooled) < MIN_BLOCKS:
+            return True
+        median, iqr = median_iqr(pooled)
+        return iqr / median <= TARGET_SPREAD
+
+    def _block(self) -> float:
+        self.sync()
+        t0 = self.clock()
+        for _ in range(self.calls):
+            self.fn()
+        self.sync()
+        return (self.clock() - t0) / self.calls
+
+
+def measure(fn, sync=lambda: None, min_seconds: float = 0.0, max_seconds: float = 1.0, warmup_seconds: float = 0.1,
+            clock=time.perf_counter) -> Timing:
+    """Time `fn()` per call in one visit: warm-up, then synchronised blocks for at least `min_seconds`, repeated
+    until the spread is small or `max_seconds` is up."""
+    sampler = Sampler(fn, sync, warmup_seconds, clock)
+    sampler.visit(min_seconds, max_seconds)
+    return sampler.timing()
 
 
 def median_iqr(values: list[float]) -> tuple[float, float]:

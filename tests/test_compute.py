@@ -1,5 +1,7 @@
 """The computation experiment: agreement with torch.utils.benchmark, precision modes, failures kept as data."""
 
+from dataclasses import replace
+
 import factories
 import pytest
 import torch
@@ -8,6 +10,8 @@ from torch.utils import benchmark
 from reportgen.context import build_report
 from reportgen.experiments import compute
 from reportgen.findings import Verdict, findings
+from reportgen.profile import ComputeSettings
+from reportgen.timing import measure
 
 
 @pytest.mark.parametrize("model", ["mlp_small", "mlp_medium"])
@@ -19,7 +23,7 @@ def test_our_median_agrees_with_blocked_autorange(model):
         step = compute.training_step(model, 100, "cpu")
         ours, theirs = [], []
         for _ in range(3):
-            ours.append(compute.measure(step, max_seconds=0.3).median_s)
+            ours.append(measure(step, max_seconds=0.3).median_s)
             theirs.append(benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=0.3).median)
     finally:
         torch.set_num_threads(threads)
@@ -46,11 +50,16 @@ def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
     def oom():
         raise RuntimeError("CUDA out of memory. Tried to allocate 80 GiB")
 
-    def broken():
-        raise RuntimeError("cuBLAS failure\nwith details")
-
-    assert compute._guarded(oom) == (None, "out of memory")
-    assert compute._guarded(broken) == (None, "failed: cuBLAS failure")
+    settings = ComputeSettings(["mlp_small"], [10], [16], max_seconds=0.03, loop_steps=1)
+    sweep = compute.workloads(settings, "cpu", 1)
+    sweep[0].make = oom
+    for _ in range(compute.ROUNDS):
+        for workload in sweep:
+            workload.visit(settings)
+    first, second = sweep[0].result(), sweep[1].result()
+    assert (first.timing, first.skipped) == (None, "out of memory")
+    assert second.timing and second.timing.blocks >= 5 and second.skipped is None
+    assert compute.failure(RuntimeError("cuBLAS failure\nwith details")) == "failed: cuBLAS failure"
 
 
 def test_the_loop_in_words():
@@ -72,3 +81,16 @@ def test_a_baseline_machine_is_set_beside_this_one():
     (table,) = [t for s in build_report(r).sections for t in s.tables if "baseline machine" in t.caption]
     assert "Other CPU" in table.caption
     assert all(row[-1] == "1.0× faster" for row in table.rows)
+
+
+def test_a_machine_that_changed_speed_between_rounds_is_said_so():
+    r = factories.results()
+    steady = build_report(r).sections
+    step = r.compute.steps[0]
+    moved = replace(step, timing=replace(step.timing, round_medians_s=[step.timing.median_s,
+                                                                       1.3 * step.timing.median_s]))
+    r = replace(r, compute=replace(r.compute, steps=[moved, *r.compute.steps[1:]]))
+    (section,) = [s for s in build_report(r).sections if s.key == "computation"]
+    (note,) = [n for n in section.notes if "between rounds" in n]
+    assert note.startswith("1 timing(s) moved by more than 10% between rounds (at most 30%)")
+    assert not any("between rounds" in n for s in steady for n in s.notes)

@@ -28,6 +28,8 @@ QUICK_DATA = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
     (QUICK_DATA.replace("1000", "10"), "test_size must be at least 100"),
     (QUICK_DATA + '[compute]\nmodels = ["gpt5"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\nloop_steps = 1\n',
      "compute.models: known are"),
+    (QUICK_DATA + '[compute]\nmodels = ["mlp_small"]\nbatch_sizes = [1]\nmatmul_sizes = [8]\nmax_seconds = 1\n'
+     'min_seconds = 2\nloop_steps = 1\n', "min_seconds must lie between 0 and max_seconds"),
     (QUICK_DATA + '[data_scale]\nm = [-5, 100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
      'batch_size = 1\nlearning_rates = {}\nsvm_max_m = 0\n', "data_scale.m must list sizes"),
 ])

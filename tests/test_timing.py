@@ -2,7 +2,9 @@
 
 import itertools
 
-from reportgen.timing import BLOCK_SECONDS, MIN_BLOCKS, measure, median_iqr
+import pytest
+
+from reportgen.timing import BLOCK_SECONDS, MIN_BLOCKS, Sampler, measure, median_iqr
 
 
 class FakeClock:
@@ -30,6 +32,13 @@ def test_steady_work_stops_after_the_minimum_blocks_with_the_right_median():
     assert len(syncs) >= 2 * t.blocks  # synchronised before and after every timed block
 
 
+def test_steady_work_is_still_timed_for_the_minimum_time():
+    clock = FakeClock([0.001])
+    t = measure(clock.work, clock=clock, min_seconds=0.3, max_seconds=1.0)
+    assert t.blocks > MIN_BLOCKS
+    assert 0.3 <= t.total_s < 0.3 + 2 * BLOCK_SECONDS
+
+
 def test_noisy_work_repeats_until_the_time_cap_and_is_flagged():
     clock = FakeClock([0.001, 0.003, 0.001, 0.0005, 0.004])
     t = measure(clock.work, clock=clock, max_seconds=0.5)
@@ -40,3 +49,16 @@ def test_noisy_work_repeats_until_the_time_cap_and_is_flagged():
 
 def test_median_iqr():
     assert median_iqr([1, 2, 3, 4, 5]) == (3, 2)
+
+
+def test_visits_pool_their_blocks_and_keep_each_rounds_median():
+    clock = FakeClock([0.001])
+    sampler = Sampler(clock.work, clock=clock)
+    sampler.visit(0.0, 1.0, min_blocks=2)
+    clock.durations = itertools.cycle([0.002])  # the machine slows down between rounds
+    sampler.visit(0.0, 1.0, min_blocks=2)
+    sampler.visit(0.0, 1.0, min_blocks=2)
+    t = sampler.timing()
+    assert t.round_medians_s == pytest.approx([0.001, 0.002, 0.002])
+    assert t.median_s == pytest.approx(0.002) and t.blocks == len(sampler.samples)
+    assert t.round_drift == pytest.approx(0.5)

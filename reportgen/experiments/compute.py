@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import nn
@@ -11,9 +14,10 @@ from torch import nn
 from reportgen.devices import is_out_of_memory, synchronizer
 from reportgen.models import INPUT_LENGTH, build_model, parameter_count
 from reportgen.profile import ComputeSettings
-from reportgen.timing import Timing, measure
+from reportgen.timing import MIN_BLOCKS, Sampler, Timing
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
+ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class ComputeResult:
     steps: list[StepTime]
     matmuls: list[MatmulTime]
     loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
+    min_seconds: float = 0.0  # each workload was timed at least this long (0 in files from before it was recorded)
+    rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
 
     @property
     def largest_model(self) -> str:
@@ -78,42 +84,86 @@ def configurations(device: str, threads: int) -> list[tuple[str, str, int | None
 
 
 def units(settings: ComputeSettings, device: str, threads: int) -> int:
-    return len(configurations(device, threads)) * (
+    return ROUNDS * len(configurations(device, threads)) * (
         len(settings.models) * len(settings.batch_sizes) + len(settings.matmul_sizes))
 
 
+@dataclass
+class Workload:
+    """One timed function, built on its first visit and kept (with its memory) until the sweep ends, and the
+    record its timing becomes."""
+
+    make: Callable[[], Callable[[], object]]
+    device: str
+    mode: str  # the precision_mode the visits run in
+    threads: int | None
+    record: Callable[[Timing | None, str | None], StepTime | MatmulTime]
+    label: str
+    sampler: Sampler | None = None
+    skipped: str | None = None
+
+    def visit(self, settings: ComputeSettings) -> None:
+        """One round: a share of the time budget. A failure (out of memory, say) is kept as data."""
+        if self.skipped:
+            return
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        try:
+            with precision_mode(self.device, self.mode):
+                if self.sampler is None:
+                    self.sampler = Sampler(self.make(), synchronizer(self.device))
+                self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
+                                   min_blocks=math.ceil(MIN_BLOCKS / ROUNDS))
+        except RuntimeError as error:
+            self.sampler, self.skipped = None, failure(error)
+
+    def result(self) -> StepTime | MatmulTime:
+        return self.record(self.sampler.timing() if self.sampler else None, self.skipped)
+
+
+def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Workload]:
+    found = []
+    for dev, precision, n_threads in configurations(device, threads):
+        label = f"{dev} {precision}" + (f", {n_threads} thread(s)" if n_threads else "")
+        for model in settings.models:
+            params = parameter_count(build_model(model))
+            for batch in settings.batch_sizes:
+                found.append(Workload(
+                    partial(training_step, model, batch, dev, precision), dev, precision, n_threads,
+                    partial(StepTime, model, params, batch, dev, precision, n_threads),
+                    f"{model} step, batch {batch}, {label}"))
+        for n in settings.matmul_sizes:
+            mode = "tf32" if precision == "tf32" else "fp32"  # bf16 is in the operands' dtype, not autocast
+            found.append(Workload(partial(matmul, n, dev, precision), dev, mode, n_threads,
+                                  partial(MatmulTime, n, dev, precision, n_threads), f"matmul {n}, {label}"))
+    return found
+
+
 def run(settings: ComputeSettings, device: str, threads: int, advance) -> ComputeResult:
-    steps, matmuls = [], []
+    """Every workload in ROUNDS interleaved visits (see reportgen.timing for why)."""
+    sweep = workloads(settings, device, threads)
     try:
-        for dev, precision, n_threads in configurations(device, threads):
-            if n_threads:
-                torch.set_num_threads(n_threads)
-            label = f"{dev} {precision}" + (f", {n_threads} thread(s)" if n_threads else "")
-            for model in settings.models:
-                for batch in settings.batch_sizes:
-                    timing, skipped = _guarded(_time_step, model, batch, dev, precision, settings.max_seconds)
-                    params = parameter_count(build_model(model))
-                    steps.append(StepTime(model, params, batch, dev, precision, n_threads, timing, skipped))
-                    advance(f"{model} step, batch {batch}, {label}")
-            for n in settings.matmul_sizes:
-                timing, skipped = _guarded(_time_matmul, n, dev, precision, settings.max_seconds)
-                matmuls.append(MatmulTime(n, dev, precision, n_threads, timing, skipped))
-                advance(f"matmul {n}, {label}")
+        for round_ in range(ROUNDS):
+            for workload in sweep:
+                workload.visit(settings)
+                advance(f"{workload.label} (round {round_ + 1} of {ROUNDS})")
     finally:
         torch.set_num_threads(threads)
-    return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
-                         settings.max_seconds, steps, matmuls, settings.loop_steps)
-
-
-def _guarded(measurement, *args) -> tuple[Timing | None, str | None]:
-    """A workload that fails is recorded with its reason; the sweep goes on."""
-    try:
-        return measurement(*args), None
-    except RuntimeError as error:
-        if is_out_of_memory(error):
+        if device.startswith("cuda"):
             torch.cuda.empty_cache()
-            return None, "out of memory"
-        return None, f"failed: {str(error).splitlines()[0][:200]}"
+    records = [w.result() for w in sweep]
+    return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
+                         settings.max_seconds, [r for r in records if isinstance(r, StepTime)],
+                         [r for r in records if isinstance(r, MatmulTime)], settings.loop_steps,
+                         settings.min_seconds, ROUNDS)
+
+
+def failure(error: RuntimeError) -> str:
+    """Why a workload has no timing, in a few words."""
+    if is_out_of_memory(error):
+        torch.cuda.empty_cache()
+        return "out of memory"
+    return f"failed: {str(error).splitlines()[0][:200]}"
 
 
 @contextlib.contextmanager
@@ -129,10 +179,6 @@ def precision_mode(device: str, precision: str):
             yield
     finally:
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
-
-
-def _time_step(model_name: str, batch: int, device: str, precision: str, max_seconds: float) -> Timing:
-    return measure(training_step(model_name, batch, device, precision), synchronizer(device), max_seconds=max_seconds)
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
@@ -153,10 +199,10 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
     return step
 
 
-def _time_matmul(n: int, device: str, precision: str, max_seconds: float) -> Timing:
+def matmul(n: int, device: str, precision: str):
+    """The product of two fixed random n x n matrices, as a function to time."""
     dtype = torch.bfloat16 if precision == "bf16" else torch.float32
     generator = torch.Generator().manual_seed(0)
     a = torch.randn(n, n, generator=generator).to(device, dtype)
     b = torch.randn(n, n, generator=generator).to(device, dtype)
-    with precision_mode(device, "tf32" if precision == "tf32" else "fp32"):
-        return measure(lambda: a @ b, synchronizer(device), max_seconds=max_seconds)
+    return lambda: a @ b
