@@ -326,16 +326,15 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         notes.append("No GPU was found on this machine: this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
-    unstable = [s for s in r.steps if s.timing and not s.timing.stable]
+    unstable = [w for w in [*r.steps, *r.matmuls] if w.timing and not w.timing.stable]
     if unstable:
-        notes.append(f"{len(unstable)} step timing(s) kept a spread (IQR/median) above 10% after "
+        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above 10% after "
                      f"{r.max_seconds:g} s of repeats; treat them with care.")
     drifted = [w.timing for w in [*r.steps, *r.matmuls] if w.timing and w.timing.round_drift > ROUND_DRIFT]
     if drifted:
         worst = max(t.round_drift for t in drifted)
         notes.append(f"{len(drifted)} timing(s) moved by more than {100 * ROUND_DRIFT:.0f}% between rounds (at most "
-                     f"{100 * worst:.0f}%): this machine changed speed during the run, so these timings may not "
-                     "repeat.")
+                     f"{100 * worst:.0f}%), so they may not repeat.")
     return Section(
         "computation", "Computation",
         "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
@@ -344,8 +343,8 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
         + f"until the interquartile range is under 5% of the median, or {r.max_seconds:g} s have passed. The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
-        + (", with denormals flushed to zero and freed memory kept for reuse, so that no timed step pays for page "
-           "faults." if results.settings.allocator else ", with denormals flushed to zero."),
+        + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
+           "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
         _of(found, "computation"),
         [Figure("step_time", "Median time per training step against model size (log-log).",
                 charts.step_time_vs_size(r), steps),

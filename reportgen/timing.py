@@ -5,9 +5,9 @@ enough to swamp clock overhead, synchronising the device before each clock read;
 a minimum time, then until the relative spread (IQR / median of the per-call block times) is small or the time
 cap is hit. A spread that stays large is recorded, not hidden.
 
-A sweep visits its workloads in rounds (as Google Benchmark's random interleaving does), so that each median
-pools blocks taken at different moments: a slow second of a shared machine then spoils one round's blocks, not
-one workload's whole timing, and workloads that are compared were timed under the same conditions.
+A sweep visits its workloads in rounds, interleaved (the argument of Google Benchmark's random interleaving),
+and a timing's median is the median of its rounds' medians: a slow second of a shared machine then spoils one
+round, not the timing, and workloads that are compared were timed at nearly the same moments.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ ROUND_DRIFT = 0.10  # round medians further apart than this (relative): the mach
 
 @dataclass(frozen=True)
 class Timing:
-    median_s: float  # seconds per call, over the blocks of every round
-    iqr_s: float
+    median_s: float  # seconds per call: the median of the rounds' medians (of the blocks', with one round)
+    iqr_s: float  # of the per-call times of every block, all rounds together
     blocks: int
     calls_per_block: int
     warmup_calls: int
@@ -65,8 +65,9 @@ class Sampler:
         self.total = 0.0
 
     def visit(self, min_seconds: float, max_seconds: float, min_blocks: int = MIN_BLOCKS) -> None:
-        """Take at least `min_blocks` blocks and `min_seconds`, then more until the pooled spread is small or
-        `max_seconds` is up. After other work ran, one untimed block first brings caches and threads back."""
+        """Take at least `min_blocks` blocks and `min_seconds`, then more until the spread of all blocks so far
+        is small or `max_seconds` is up. After other work ran, one untimed block first brings caches and threads
+        back."""
         if self.samples:
             self._block()
         taken, begin = [], self.clock()
@@ -81,9 +82,9 @@ class Sampler:
         self.total += self.clock() - begin
 
     def timing(self) -> Timing:
-        median, iqr = median_iqr(self.samples)
-        return Timing(median, iqr, len(self.samples), self.calls, self.warmup_calls, self.total,
-                      self.round_medians)
+        _, iqr = median_iqr(self.samples)
+        return Timing(statistics.median(self.round_medians), iqr, len(self.samples), self.calls, self.warmup_calls,
+                      self.total, list(self.round_medians))
 
     @staticmethod
     def _settled(pooled: list[float]) -> bool:

@@ -15,6 +15,7 @@ from reportgen import results as R
 from reportgen.cli import main
 from reportgen.data import DataInfo
 from reportgen.profile import load_profile
+from reportgen.results import SCHEMA_VERSION
 from reportgen.system import describe_system
 
 TINY = Path(__file__).parent / "tiny.toml"
@@ -113,8 +114,8 @@ BAD_INPUT = {
     "checkpoint truncated": (run_folder(text=lambda t: t[: len(t) // 2]), "checkpoint.json is not valid JSON"),
     "checkpoint not JSON": (run_folder(text=lambda t: "\x00\x01 binary"), "checkpoint.json is not valid JSON"),
     "checkpoint of an unknown schema version": (
-        run_folder(text=lambda t: t.replace('"schema_version": 1', '"schema_version": 99')),
-        r"schema version 99, newer than this reportgen reads \(1\)"),
+        run_folder(text=lambda t: t.replace(f'"schema_version": {SCHEMA_VERSION}', '"schema_version": 99')),
+        rf"schema version 99, newer than this reportgen reads \({SCHEMA_VERSION}\)"),
     "checkpoint with a value of the wrong type": (run_folder(text=wrong_type),
                                                   r"fits\[0\]\.test_accuracy: expected a number"),
     "results.json truncated": (run_folder("results.json", text=lambda t: t[:100]), "results.json is not valid JSON"),

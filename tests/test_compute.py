@@ -1,5 +1,6 @@
 """The computation experiment: agreement with torch.utils.benchmark, precision modes, failures kept as data."""
 
+import statistics
 from dataclasses import replace
 
 import factories
@@ -11,23 +12,24 @@ from reportgen.context import build_report
 from reportgen.experiments import compute
 from reportgen.findings import Verdict, findings
 from reportgen.profile import ComputeSettings
-from reportgen.timing import measure
+from reportgen.timing import Sampler
 
 
 @pytest.mark.parametrize("model", ["mlp_small", "mlp_medium"])
 def test_our_median_agrees_with_blocked_autorange(model):
-    """Both time the same step; alternate them so that a change of machine load hits both alike."""
+    """Our rounds, as a build takes them, against torch's timer run between them, so that a change of machine
+    load hits both alike."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
         step = compute.training_step(model, 100, "cpu")
-        ours, theirs = [], []
-        for _ in range(3):
-            ours.append(measure(step, max_seconds=0.3).median_s)
-            theirs.append(benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=0.3).median)
+        ours, theirs = Sampler(step), []
+        for _ in range(compute.ROUNDS):
+            ours.visit(0.1, 0.3, min_blocks=compute.ROUND_BLOCKS)
+            theirs.append(benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=0.1).median)
     finally:
         torch.set_num_threads(threads)
-    assert min(ours) == pytest.approx(min(theirs), rel=0.10)
+    assert ours.timing().median_s == pytest.approx(statistics.median(theirs), rel=0.10)
 
 
 def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision():
@@ -39,11 +41,21 @@ def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision():
 
 def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
     before = torch.backends.cuda.matmul.allow_tf32
-    with compute.precision_mode("cuda:0", "fp32"):
+    with compute.tf32_mode("cuda:0", "fp32"):
         assert torch.backends.cuda.matmul.allow_tf32 is False
-    with compute.precision_mode("cuda:0", "tf32"):
+    with compute.tf32_mode("cuda:0", "tf32"):
         assert torch.backends.cuda.matmul.allow_tf32 is True
+    with compute.tf32_mode("cuda:0", "bf16"):  # bf16 is autocast inside the step, never around a whole visit
+        assert torch.backends.cuda.matmul.allow_tf32 is False and not torch.is_autocast_enabled("cuda")
     assert torch.backends.cuda.matmul.allow_tf32 == before
+
+
+def test_each_workload_is_visited_beside_its_other_configurations():
+    settings = ComputeSettings(["mlp_small", "mlp_large"], [10], [16], max_seconds=0.03, loop_steps=1)
+    order = [w.label for w in compute.visit_order(compute.workloads(settings, "cuda:0", 2))]
+    configs = ["cpu fp32, 1 thread(s)", "cpu fp32, 2 thread(s)", "cuda:0 fp32", "cuda:0 tf32", "cuda:0 bf16"]
+    assert order[:5] == [f"mlp_small step, batch 10, {c}" for c in configs]
+    assert len(order) == 15 and order[-1] == "matmul 16, cuda:0 bf16"
 
 
 def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():

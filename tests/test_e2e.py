@@ -40,6 +40,8 @@ def test_results_json_has_the_envelope(built):
     if platform.libc_ver()[0] == "glibc":  # the run says what it set on the allocator, and so does the report
         assert raw["settings"]["allocator"].startswith("glibc malloc keeps freed memory")
         assert raw["settings"]["allocator"] in unescape(page)
+    assert raw["compute"]["rounds"] == 3 and "in 3 rounds interleaved with the other workloads" in page
+    assert all(len(step["timing"]["round_medians_s"]) == 3 for step in raw["compute"]["steps"])
     assert set(raw["phases"]) == {"data", "data_scale", "activations", "compute"}
     assert raw["system"]["cpu_model"] and raw["system"]["torch"]
 

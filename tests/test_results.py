@@ -24,11 +24,23 @@ def test_the_envelope_carries_version_time_system_and_settings():
     assert set(raw) >= {"phases", "data_scale", "activations", "compute", "tool_version"}
 
 
+def test_a_version_1_file_loads_with_the_defaults_of_what_version_2_added(tmp_path):
+    raw = json.loads(R.dumps(factories.results()))
+    raw["schema_version"] = 1
+    del raw["settings"]["allocator"], raw["compute"]["min_seconds"], raw["compute"]["rounds"]
+    for step in raw["compute"]["steps"]:
+        del step["timing"]["round_medians_s"]
+    old = R.loads(json.dumps(raw), "old.json")
+    assert old.schema_version == R.SCHEMA_VERSION and old.settings.allocator is None
+    assert (old.compute.rounds, old.compute.min_seconds) == (1, 0.0)
+    assert old.compute.steps[0].timing.round_medians_s == [] and old.compute.steps[0].timing.round_drift == 0
+
+
 @pytest.mark.parametrize("text, message", [
     ('{"schema_version": 1, "tool": "reportgen"', "not valid JSON"),
     ("[1, 2]", "no JSON object"),
     ('{"hello": 1}', "no schema_version"),
-    ('{"schema_version": 99}', r"schema version 99, newer than this reportgen reads \(1\): upgrade reportgen"),
+    ('{"schema_version": 99}', r"schema version 99, newer than this reportgen reads \(2\): upgrade reportgen"),
     ('{"schema_version": 1, "phases": {"data": NaN}}', "NaN is not a number JSON allows"),
     ('{"schema_version": 1, "phases": {"data": 1e999}}', "number 1e999 is out of range"),
     ('{"schema_version": 1, "seed": ' + "9" * 5000 + "}", "not valid JSON"),

@@ -51,14 +51,16 @@ def test_median_iqr():
     assert median_iqr([1, 2, 3, 4, 5]) == (3, 2)
 
 
-def test_visits_pool_their_blocks_and_keep_each_rounds_median():
+def test_a_slow_round_does_not_carry_the_timing():
     clock = FakeClock([0.001])
     sampler = Sampler(clock.work, clock=clock)
-    sampler.visit(0.0, 1.0, min_blocks=2)
-    clock.durations = itertools.cycle([0.002])  # the machine slows down between rounds
-    sampler.visit(0.0, 1.0, min_blocks=2)
-    sampler.visit(0.0, 1.0, min_blocks=2)
+    sampler.visit(0.0, 1.0, min_blocks=3)
+    sampler.visit(0.0, 1.0, min_blocks=3)
+    clock.durations = itertools.cycle([0.002])  # the machine slows down for the last round, which then runs long
+    sampler.visit(0.0, 1.0, min_blocks=3)
     t = sampler.timing()
-    assert t.round_medians_s == pytest.approx([0.001, 0.002, 0.002])
-    assert t.median_s == pytest.approx(0.002) and t.blocks == len(sampler.samples)
-    assert t.round_drift == pytest.approx(0.5)
+    assert t.round_medians_s == pytest.approx([0.001, 0.001, 0.002])
+    assert sum(s == pytest.approx(0.002) for s in sampler.samples) > 6  # most blocks are slow ...
+    assert t.median_s == pytest.approx(0.001)  # ... but the timing is the median round's
+    assert t.blocks == len(sampler.samples)
+    assert t.round_drift == pytest.approx(1.0)

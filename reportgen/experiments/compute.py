@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -14,10 +13,11 @@ from torch import nn
 from reportgen.devices import is_out_of_memory, synchronizer
 from reportgen.models import INPUT_LENGTH, build_model, parameter_count
 from reportgen.profile import ComputeSettings
-from reportgen.timing import MIN_BLOCKS, Sampler, Timing
+from reportgen.timing import Sampler, Timing
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
 ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
+ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a few
 
 
 @dataclass(frozen=True)
@@ -95,10 +95,11 @@ class Workload:
 
     make: Callable[[], Callable[[], object]]
     device: str
-    mode: str  # the precision_mode the visits run in
+    precision: str
     threads: int | None
     record: Callable[[Timing | None, str | None], StepTime | MatmulTime]
     label: str
+    group: tuple  # the workload whatever the configuration: visited side by side, so comparisons are fair
     sampler: Sampler | None = None
     skipped: str | None = None
 
@@ -109,19 +110,21 @@ class Workload:
         if self.threads:
             torch.set_num_threads(self.threads)
         try:
-            with precision_mode(self.device, self.mode):
+            with tf32_mode(self.device, self.precision):
                 if self.sampler is None:
                     self.sampler = Sampler(self.make(), synchronizer(self.device))
                 self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
-                                   min_blocks=math.ceil(MIN_BLOCKS / ROUNDS))
+                                   min_blocks=ROUND_BLOCKS)
         except RuntimeError as error:
-            self.sampler, self.skipped = None, failure(error)
+            self.sampler = None  # its memory first, so that failure() can hand it back to the device
+            self.skipped = failure(error)
 
     def result(self) -> StepTime | MatmulTime:
         return self.record(self.sampler.timing() if self.sampler else None, self.skipped)
 
 
 def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Workload]:
+    """Every workload, in the order of the records: configuration by configuration."""
     found = []
     for dev, precision, n_threads in configurations(device, threads):
         label = f"{dev} {precision}" + (f", {n_threads} thread(s)" if n_threads else "")
@@ -131,27 +134,35 @@ def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Work
                 found.append(Workload(
                     partial(training_step, model, batch, dev, precision), dev, precision, n_threads,
                     partial(StepTime, model, params, batch, dev, precision, n_threads),
-                    f"{model} step, batch {batch}, {label}"))
+                    f"{model} step, batch {batch}, {label}", ("step", model, batch)))
         for n in settings.matmul_sizes:
-            mode = "tf32" if precision == "tf32" else "fp32"  # bf16 is in the operands' dtype, not autocast
-            found.append(Workload(partial(matmul, n, dev, precision), dev, mode, n_threads,
-                                  partial(MatmulTime, n, dev, precision, n_threads), f"matmul {n}, {label}"))
+            found.append(Workload(partial(matmul, n, dev, precision), dev, precision, n_threads,
+                                  partial(MatmulTime, n, dev, precision, n_threads), f"matmul {n}, {label}",
+                                  ("matmul", n)))
     return found
 
 
+def visit_order(sweep: list[Workload]) -> list[Workload]:
+    """The profile's order of workloads, each with all its configurations in a row."""
+    rank = {group: i for i, group in enumerate(dict.fromkeys(w.group for w in sweep))}
+    return sorted(sweep, key=lambda w: rank[w.group])
+
+
 def run(settings: ComputeSettings, device: str, threads: int, advance) -> ComputeResult:
-    """Every workload in ROUNDS interleaved visits (see reportgen.timing for why)."""
+    """Every workload in ROUNDS interleaved visits (see reportgen.timing for why); the configurations of one
+    workload (1 and all threads, each GPU precision) side by side, so that what is compared was timed together."""
     sweep = workloads(settings, device, threads)
     try:
         for round_ in range(ROUNDS):
-            for workload in sweep:
+            for workload in visit_order(sweep):
                 workload.visit(settings)
                 advance(f"{workload.label} (round {round_ + 1} of {ROUNDS})")
     finally:
         torch.set_num_threads(threads)
-        if device.startswith("cuda"):
-            torch.cuda.empty_cache()
     records = [w.result() for w in sweep]
+    del sweep  # every workload's memory, before the device's cache is emptied
+    if device.startswith("cuda"):
+        torch.cuda.empty_cache()
     return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
                          settings.max_seconds, [r for r in records if isinstance(r, StepTime)],
                          [r for r in records if isinstance(r, MatmulTime)], settings.loop_steps,
@@ -167,16 +178,15 @@ def failure(error: RuntimeError) -> str:
 
 
 @contextlib.contextmanager
-def precision_mode(device: str, precision: str):
-    """fp32 means true fp32 (TF32 off) so that it is the baseline; tf32 and bf16 are opted into."""
+def tf32_mode(device: str, precision: str):
+    """TF32 on for "tf32" only, so that fp32 is true fp32, the baseline; the previous setting comes back after."""
     if not device.startswith("cuda"):
         yield
         return
     before = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
     torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = precision == "tf32"
     try:
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=precision == "bf16"):
-            yield
+        yield
     finally:
         torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
 
@@ -188,19 +198,23 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     x = torch.randn(batch, INPUT_LENGTH, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
+    bf16 = precision == "bf16"
 
     def step():
-        optimizer.zero_grad(set_to_none=True)
-        with precision_mode(device, precision):
-            loss = nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        optimizer.step()
+        # The whole step in the TF32 mode; bf16 autocast around the forward pass only, as in mixed-precision
+        # training. Autocast is entered here, outermost, so its cache of bf16 weights is dropped after each step.
+        with tf32_mode(device, precision):
+            optimizer.zero_grad(set_to_none=True)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda") and bf16):
+                loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
 
     return step
 
 
 def matmul(n: int, device: str, precision: str):
-    """The product of two fixed random n x n matrices, as a function to time."""
+    """The product of two fixed random n x n matrices, as a function to time (bf16: in the operands' dtype)."""
     dtype = torch.bfloat16 if precision == "bf16" else torch.float32
     generator = torch.Generator().manual_seed(0)
     a = torch.randn(n, n, generator=generator).to(device, dtype)
