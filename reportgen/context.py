@@ -139,13 +139,18 @@ def _limits(results: Results) -> list[str]:
             if ds and ds.data and ds.data.name != "MNIST-1D" else "MNIST-1D sequences of 40 samples")
     nets = [x.parameters for x in ds.learners if x.parameters] if ds else []
     size = f", nets of at most {count(max(nets))} parameters" if nets else ""
-    return [(f"The battery is small by design: {data}{size}, a fixed training budget. Its curves show the shape of "
+    limits = [(f"The battery is small by design: {data}{size}, a fixed training budget. Its curves show the shape of "
             "the argument on this machine, not the accuracy of state-of-the-art models."),
             ("Neural nets are trained for a fixed number of steps at every m, without tuning per m; a tuned budget "
             "could change the small-m ranking."),
             ("The data-scale argument is about large perceptual data. On tabular data of about ten thousand rows, "
             "tree-based models still beat deep nets (Grinsztajn et al. 2022); nothing here tests that setting."),
             "Timings hold for this machine, its load and its software versions at the time of the run."]
+    if results.system.virtual:
+        limits.append("This machine is a virtual machine (its CPU reports a hypervisor): the host may share or move "
+                      "its CPUs while the battery runs, so a repeated build can time differently. Compare two builds "
+                      "before trusting a small difference.")
+    return limits
 
 
 def _of(found: list[Finding], section: str) -> list[Finding]:
@@ -397,7 +402,8 @@ def _baseline_table(results: Results) -> Table | None:
 def _system_rows(results: Results) -> list[tuple[str, str]]:
     s = results.system
     rows = [("Host", s.hostname), ("CPU", s.cpu_model),
-            ("Cores", f"{s.physical_cores or '?'} physical, {s.logical_cores} logical"),
+            ("Cores", f"{s.physical_cores or '?'} physical, {s.logical_cores} logical"
+                      + (", virtual machine" if s.virtual else "")),
             ("Memory", f"{s.memory_gib:g} GiB" if s.memory_gib else "unknown"),
             ("OS", f"{s.os} (kernel {s.kernel})"), ("Python", s.python), ("PyTorch", s.torch),
             ("scikit-learn", s.sklearn), ("NumPy", s.numpy), ("BLAS", s.blas)]

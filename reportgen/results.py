@@ -25,8 +25,9 @@ SCHEMA_VERSION = 2
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
-    # 2 added settings.allocator, compute.min_seconds and .rounds, and each timing's round_medians_s; a version-1
-    # file has none of them and takes their defaults (the platform's allocator, one round, no minimum time).
+    # 2 added settings.allocator, system.virtual, compute.min_seconds and .rounds, and each timing's
+    # round_medians_s; a version-1 file has none of them and takes their defaults (the platform's allocator, not
+    # known to be virtual, one round, no minimum time).
     1: lambda raw: raw,
 }
 

@@ -48,6 +48,7 @@ class SystemInfo:
     git_commit: str | None  # of the reportgen checkout, when it runs from one
     gpus: list[GpuInfo] = field(default_factory=list)  # the CUDA devices torch sees, in index order
     threads: int | None = None  # torch's intra-op threads when the run ended (None: not recorded by reportgen 0.1)
+    virtual: bool | None = None  # the CPU reports a hypervisor; None where the OS does not tell (or an older file)
 
     @property
     def summary(self) -> str:
@@ -78,6 +79,7 @@ def describe_system() -> SystemInfo:
         git_commit=_git_commit(),
         gpus=[_gpu(i) for i in range(torch.cuda.device_count())] if cuda else [],
         threads=torch.get_num_threads(),
+        virtual=_virtual(),
     )
 
 
@@ -93,6 +95,12 @@ def _cpu_model() -> str:
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return platform.processor() or platform.machine()
+
+
+def _virtual() -> bool | None:
+    """A virtual machine's CPU carries the 'hypervisor' flag (Linux shows it in /proc/cpuinfo)."""
+    flags = next((line for line in _read("/proc/cpuinfo").splitlines() if line.startswith("flags")), None)
+    return None if flags is None else "hypervisor" in flags.split()
 
 
 def _physical_cores() -> int | None:

@@ -27,11 +27,11 @@ def test_the_envelope_carries_version_time_system_and_settings():
 def test_a_version_1_file_loads_with_the_defaults_of_what_version_2_added(tmp_path):
     raw = json.loads(R.dumps(factories.results()))
     raw["schema_version"] = 1
-    del raw["settings"]["allocator"], raw["compute"]["min_seconds"], raw["compute"]["rounds"]
+    del raw["settings"]["allocator"], raw["system"]["virtual"], raw["compute"]["min_seconds"], raw["compute"]["rounds"]
     for step in raw["compute"]["steps"]:
         del step["timing"]["round_medians_s"]
     old = R.loads(json.dumps(raw), "old.json")
-    assert old.schema_version == R.SCHEMA_VERSION and old.settings.allocator is None
+    assert old.schema_version == R.SCHEMA_VERSION and old.settings.allocator is None and old.system.virtual is None
     assert (old.compute.rounds, old.compute.min_seconds) == (1, 0.0)
     assert old.compute.steps[0].timing.round_medians_s == [] and old.compute.steps[0].timing.round_drift == 0
 

@@ -19,6 +19,27 @@ def test_the_description_has_what_an_evaluation_needs():
     assert len(info.gpus) == (torch.cuda.device_count() if torch.cuda.is_available() else 0)
 
 
+def test_a_virtual_machine_is_known_by_its_cpu_flag(monkeypatch):
+    from reportgen import system
+
+    monkeypatch.setattr(system, "_read", lambda path: "flags\t\t: fpu vme hypervisor avx2\n")
+    assert system._virtual() is True
+    monkeypatch.setattr(system, "_read", lambda path: "flags\t\t: fpu vme avx2\n")
+    assert system._virtual() is False
+    monkeypatch.setattr(system, "_read", lambda path: "")
+    assert system._virtual() is None
+
+
+def test_a_virtual_machine_is_named_among_the_limits():
+    import factories
+
+    from reportgen.context import build_report
+
+    virtual = build_report(factories.results(virtual=True))
+    assert any("virtual machine" in limit for limit in virtual.limits)
+    assert not any("virtual machine" in limit for limit in build_report(factories.results()).limits)
+
+
 def test_the_description_holds_no_user_name_path_or_environment():
     text = json.dumps(dataclasses.asdict(describe_system()))
     private = {getpass.getuser(), str(Path.home()), os.getcwd(), str(Path(__file__).parent.parent)}
