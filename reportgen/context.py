@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
+from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
     NO_FLOOR,
     Finding,
@@ -304,6 +305,13 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         [speed, saturation])
 
 
+def _workloads(timed: list[StepTime | MatmulTime]) -> str:
+    """Step and matmul records, named as in the tables."""
+    names = [(f"{LABELS.get(w.model, w.model)}, batch {w.batch_size}" if isinstance(w, StepTime) else f"matmul {w.n}")
+             + f" on {config_label(w.device, w.precision, w.threads)}" for w in timed]
+    return "; ".join(names)
+
+
 def _compute_section(results: Results, found: list[Finding]) -> Section | None:
     r = results.compute
     if not r:
@@ -331,15 +339,16 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         notes.append("No GPU was found on this machine: this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
-    unstable = [w for w in [*r.steps, *r.matmuls] if w.timing and not w.timing.stable]
+    timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
+    unstable = [w for w in timed if not w.timing.stable]
     if unstable:
-        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above 10% after "
-                     f"{r.max_seconds:g} s of repeats; treat them with care.")
-    drifted = [w.timing for w in [*r.steps, *r.matmuls] if w.timing and w.timing.round_drift > ROUND_DRIFT]
+        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above 10% after {r.max_seconds:g} s of "
+                     f"repeats, so treat them with care: {_workloads(unstable)}.")
+    drifted = [w for w in timed if w.timing.round_drift > ROUND_DRIFT]
     if drifted:
-        worst = max(t.round_drift for t in drifted)
+        worst = max(w.timing.round_drift for w in drifted)
         notes.append(f"{len(drifted)} timing(s) moved by more than {100 * ROUND_DRIFT:.0f}% between rounds (at most "
-                     f"{100 * worst:.0f}%), so they may not repeat.")
+                     f"{100 * worst:.0f}%), so they may not repeat: {_workloads(drifted)}.")
     return Section(
         "computation", "Computation",
         "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "

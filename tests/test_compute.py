@@ -105,4 +105,5 @@ def test_a_machine_that_changed_speed_between_rounds_is_said_so():
     (section,) = [s for s in build_report(r).sections if s.key == "computation"]
     (note,) = [n for n in section.notes if "between rounds" in n]
     assert note.startswith("1 timing(s) moved by more than 10% between rounds (at most 30%)")
+    assert note.endswith(f": Small MLP (32), batch {step.batch_size} on CPU, 1 thread.")
     assert not any("between rounds" in n for s in steady for n in s.notes)
