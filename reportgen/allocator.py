@@ -1,7 +1,7 @@
 """Keep freed memory for reuse, so that a training step is not timed paying for page faults.
 
 glibc hands freed blocks above its (dynamic) mmap threshold back to the OS and trims the heap top, so the next
-step faults the same memory in again: here the 512x3 MLP's step took 700 to 1,200 minor page faults and ran up
+step faults the same memory in again: here the 512x3 MLP's step took 700 to 1,300 minor page faults and ran up
 to 50% slower, by an amount that changed with the allocation history of the process. Fixed thresholds keep the
 memory in the process, as the jemalloc or tcmalloc that PyTorch's performance tuning guide suggests would.
 """
