@@ -355,7 +355,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under 5% of the median, or {r.max_seconds:g} s have passed. The CPU "
+        + f"until the interquartile range is under 5% of the median, up to {r.max_seconds:g} s. The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
