@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult
+from reportgen.experiments.compute import ComputeResult, StepTime
 from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label, duration, pct, points, times
 from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
 from reportgen.results import Results
 from reportgen.stats import PowerLaw, fit_power_law, growth_exponent
+from reportgen.timing import Timing
 
 PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last quarter of the log-m range counts as a plateau
 CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run noise on a 4000-example test set
@@ -392,13 +393,14 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
     biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
     one, full = r.step(biggest, batch, "cpu", threads=1), r.step(biggest, batch, "cpu", threads=r.threads)
     if r.threads > 1 and one and full and one.timing and full.timing:
-        gain = one.timing.median_s / full.timing.median_s
-        verdict = (Verdict.SUPPORTED if gain >= THREAD_GAIN else
-                   Verdict.CONTRADICTED if gain < 1.05 else Verdict.INCONCLUSIVE)
+        gain, low, high = speedup(one.timing, full.timing)
+        verdict = (Verdict.SUPPORTED if low >= THREAD_GAIN else
+                   Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
         out.append(Finding(
             "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
             f"One training step of the {LABELS[biggest]} (batch {batch}) took {duration(one.timing.median_s)} on "
-            f"1 CPU thread and {duration(full.timing.median_s)} on {r.threads}: {times(gain)} faster.",
+            f"1 CPU thread and {duration(full.timing.median_s)} on {r.threads}: {times(gain)} faster"
+            f"{_across_rounds(gain, low, high)}.",
             f"The ideal with {r.threads} threads is {r.threads}×; memory bandwidth and small matrices keep "
             "real speed-ups below it.", {"speedup": gain}))
     accelerators = [d for d in r.devices if d != "cpu"]
@@ -409,17 +411,17 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
             "Run the battery on a machine with a GPU, or compare this report with one from such a machine."))
     else:
         gpu = accelerators[0]
-        speedups = {}
+        speedups, ranges = {}, {}
         for m in models:
             cpu, acc = r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)
             if cpu and acc and cpu.timing and acc.timing:
-                speedups[m] = cpu.timing.median_s / acc.timing.median_s
+                speedups[m], *ranges[m] = speedup(cpu.timing, acc.timing)
         if speedups:
-            top = speedups.get(biggest)
+            low, high = ranges.get(biggest, (None, None))
             faster = [m for m in models if speedups.get(m, 0) > 1]
-            verdict = (Verdict.INCONCLUSIVE if top is None else Verdict.SUPPORTED if top >= GPU_GAIN else
-                       Verdict.CONTRADICTED if top <= 1 else Verdict.INCONCLUSIVE)
-            listing = ", ".join(f"{LABELS[m]}: {times(s)}" for m, s in speedups.items())
+            verdict = (Verdict.INCONCLUSIVE if low is None else Verdict.SUPPORTED if low >= GPU_GAIN else
+                       Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE)
+            listing = ", ".join(f"{LABELS[m]}: {times(s)}{_across_rounds(s, *ranges[m])}" for m, s in speedups.items())
             from_here = faster and all(speedups.get(m, 0) > 1 for m in models[models.index(faster[0]):])
             crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if from_here else
                          f"The GPU was faster for: {', '.join(LABELS[m] for m in faster)}." if faster else
@@ -435,28 +437,44 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
     return out
 
 
+def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
+    """slow / fast from the medians, and its lowest and highest over the pairs of round medians: a verdict must
+    hold across the rounds, or the machine's changes, not the hardware, could have made it."""
+    slow_rounds, fast_rounds = slow.round_medians_s or [slow.median_s], fast.round_medians_s or [fast.median_s]
+    return slow.median_s / fast.median_s, min(slow_rounds) / max(fast_rounds), max(slow_rounds) / min(fast_rounds)
+
+
+def _across_rounds(gain: float, low: float, high: float) -> str:
+    return f" ({times(low)} to {times(high)} across the rounds)" if times(low) != times(high) else ""
+
+
 def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
     """(configuration, seconds for one experiment of `loop_steps` steps) at the first batch size, slowest first."""
+    return [(config_label(s.device, s.precision, s.threads), r.loop_steps * s.timing.median_s)
+            for s in _loop_steps(r, model)]
+
+
+def _loop_steps(r: ComputeResult, model: str) -> list[StepTime]:
     batch = min(s.batch_size for s in r.steps)
-    times_ = [(config_label(s.device, s.precision, s.threads), r.loop_steps * s.timing.median_s)
-              for s in r.steps if s.model == model and s.batch_size == batch and s.timing]
-    return sorted(times_, key=lambda x: -x[1])
+    return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
+                  key=lambda s: -s.timing.median_s)
 
 
 def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:
-    runs = loop_times(r, model)
+    runs, steps = loop_times(r, model), _loop_steps(r, model)
     if len(runs) < 2 or not r.loop_steps:
         return None
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
-    gain = slow / fast
-    verdict = (Verdict.SUPPORTED if gain >= THREAD_GAIN else
-               Verdict.CONTRADICTED if gain < 1.05 else Verdict.INCONCLUSIVE)
+    gain, low, high = speedup(steps[0].timing, steps[-1].timing)
+    verdict = (Verdict.SUPPORTED if low >= THREAD_GAIN else
+               Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
     sweep = (f" A learning curve of {sweep_fits} such fits takes {duration(slow * sweep_fits)} against "
              f"{duration(fast * sweep_fits)}." if sweep_fits > 1 else "")
     return Finding(
         "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
         f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) takes {duration(slow)} on "
-        f"{slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in the same time.{sweep}",
+        f"{slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in the same time"
+        f"{_across_rounds(gain, low, high)}.{sweep}",
         "Computed from the measured median step times; data loading and evaluation are not included. "
         + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
         {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})

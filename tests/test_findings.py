@@ -1,5 +1,7 @@
 """Findings on synthetic records: the ones that tell the lecture's story, and the ones that contradict it."""
 
+import dataclasses
+
 import factories
 import pytest
 
@@ -86,6 +88,25 @@ def test_no_thread_gain_is_contradicted():
     comp = factories.compute(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2,
                                       ("mlp_large", 2): 4.0})
     assert verdicts(factories.results(comp=comp))["threads_speedup"] is Verdict.CONTRADICTED
+
+
+def _with_rounds(comp, threads, rounds_ms):
+    """The large MLP's step on `threads` threads, with these round medians (ms) around its median."""
+    steps = [dataclasses.replace(s, timing=dataclasses.replace(s.timing, round_medians_s=[ms / 1e3 for ms in rounds_ms]))
+             if (s.model, s.threads) == ("mlp_large", threads) else s for s in comp.steps]
+    return dataclasses.replace(comp, steps=steps)
+
+
+def test_a_thread_gain_must_hold_across_the_rounds():
+    comp = factories.compute(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 3.9, ("mlp_small", 2): 0.2,
+                                      ("mlp_large", 2): 3.0})  # 1.3x from the medians
+    steady = _with_rounds(_with_rounds(comp, 1, [3.8, 3.9, 4.0]), 2, [2.95, 3.0, 3.05])
+    f = by_key(factories.results(comp=steady))["threads_speedup"]
+    assert f.verdict is Verdict.SUPPORTED and "1.3× faster (1.2× to 1.4× across the rounds)" in f.summary
+    moving = _with_rounds(_with_rounds(comp, 1, [3.3, 3.9, 4.0]), 2, [2.6, 3.0, 3.6])
+    f = by_key(factories.results(comp=moving))["threads_speedup"]
+    assert f.verdict is Verdict.INCONCLUSIVE and "1.3× faster (0.9× to 1.5× across the rounds)" in f.summary
+    assert by_key(factories.results(comp=moving))["iteration_loop"].verdict is Verdict.INCONCLUSIVE
 
 
 def test_gpu_slower_than_cpu_is_contradicted_and_faster_is_supported():
