@@ -103,15 +103,6 @@ class Sampler:
         return (self.clock() - t0) / self.calls
 
 
-def measure(fn, sync=lambda: None, min_seconds: float = 0.0, max_seconds: float = 1.0, warmup_seconds: float = 0.1,
-            clock=time.perf_counter) -> Timing:
-    """Time `fn()` per call in one visit: warm-up, then synchronised blocks for at least `min_seconds`, repeated
-    until the spread is small or `max_seconds` is up."""
-    sampler = Sampler(fn, sync, warmup_seconds, clock)
-    sampler.visit(min_seconds, max_seconds)
-    return sampler.timing()
-
-
 def median_iqr(values: list[float]) -> tuple[float, float]:
     q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return median, q3 - q1

@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from reportgen.timing import BLOCK_SECONDS, MIN_BLOCKS, Sampler, measure, median_iqr
+from reportgen.timing import BLOCK_SECONDS, MIN_BLOCKS, Sampler, median_iqr
 
 
 class FakeClock:
@@ -21,10 +21,17 @@ class FakeClock:
         self.now += next(self.durations)
 
 
+def one_visit(clock, sync=lambda: None, min_seconds=0.0, max_seconds=1.0):
+    """A workload timed in a single visit, with the visit's default minimum of blocks."""
+    sampler = Sampler(clock.work, sync, clock=clock)
+    sampler.visit(min_seconds, max_seconds)
+    return sampler.timing()
+
+
 def test_steady_work_stops_after_the_minimum_blocks_with_the_right_median():
     clock = FakeClock([0.001])
     syncs = []
-    t = measure(clock.work, sync=lambda: syncs.append(1), clock=clock)
+    t = one_visit(clock, sync=lambda: syncs.append(1))
     assert t.blocks == MIN_BLOCKS
     assert abs(t.median_s - 0.001) < 1e-12 and t.iqr_s < 1e-12
     assert t.calls_per_block == round(BLOCK_SECONDS / 0.001)
@@ -34,14 +41,14 @@ def test_steady_work_stops_after_the_minimum_blocks_with_the_right_median():
 
 def test_steady_work_is_still_timed_for_the_minimum_time():
     clock = FakeClock([0.001])
-    t = measure(clock.work, clock=clock, min_seconds=0.3, max_seconds=1.0)
+    t = one_visit(clock, min_seconds=0.3, max_seconds=1.0)
     assert t.blocks > MIN_BLOCKS
     assert 0.3 <= t.total_s < 0.3 + 2 * BLOCK_SECONDS
 
 
 def test_noisy_work_repeats_until_the_time_cap_and_is_flagged():
     clock = FakeClock([0.001, 0.003, 0.001, 0.0005, 0.004])
-    t = measure(clock.work, clock=clock, max_seconds=0.5)
+    t = one_visit(clock, max_seconds=0.5)
     assert t.blocks > MIN_BLOCKS
     assert t.total_s >= 0.5
     assert not t.stable and t.relative_spread > 0.1
