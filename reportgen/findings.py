@@ -394,13 +394,12 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
     one, full = r.step(biggest, batch, "cpu", threads=1), r.step(biggest, batch, "cpu", threads=r.threads)
     if r.threads > 1 and one and full and one.timing and full.timing:
         gain, low, high = speedup(one.timing, full.timing)
-        verdict = (Verdict.SUPPORTED if low >= THREAD_GAIN else
-                   Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
+        verdict = _cpu_gain_verdict(low, high)
         out.append(Finding(
             "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
             f"One training step of the {LABELS[biggest]} (batch {batch}) took {duration(one.timing.median_s)} on "
             f"1 CPU thread and {duration(full.timing.median_s)} on {r.threads}: {times(gain)} faster"
-            f"{_across_rounds(gain, low, high)}.",
+            f"{_across_rounds(low, high)}.",
             f"The ideal with {r.threads} threads is {r.threads}×; memory bandwidth and small matrices keep "
             "real speed-ups below it.", {"speedup": gain}))
     accelerators = [d for d in r.devices if d != "cpu"]
@@ -421,7 +420,7 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
             faster = [m for m in models if speedups.get(m, 0) > 1]
             verdict = (Verdict.INCONCLUSIVE if low is None else Verdict.SUPPORTED if low >= GPU_GAIN else
                        Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE)
-            listing = ", ".join(f"{LABELS[m]}: {times(s)}{_across_rounds(s, *ranges[m])}" for m, s in speedups.items())
+            listing = ", ".join(f"{LABELS[m]}: {times(s)}{_across_rounds(*ranges[m])}" for m, s in speedups.items())
             from_here = faster and all(speedups.get(m, 0) > 1 for m in models[models.index(faster[0]):])
             crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if from_here else
                          f"The GPU was faster for: {', '.join(LABELS[m] for m in faster)}." if faster else
@@ -444,7 +443,13 @@ def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
     return slow.median_s / fast.median_s, min(slow_rounds) / max(fast_rounds), max(slow_rounds) / min(fast_rounds)
 
 
-def _across_rounds(gain: float, low: float, high: float) -> str:
+def _cpu_gain_verdict(low: float, high: float) -> Verdict:
+    """A gain from more threads, or a faster configuration: real only if every pairing of rounds shows it."""
+    return (Verdict.SUPPORTED if low >= THREAD_GAIN else
+            Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
+
+
+def _across_rounds(low: float, high: float) -> str:
     return f" ({times(low)} to {times(high)} across the rounds)" if times(low) != times(high) else ""
 
 
@@ -466,15 +471,14 @@ def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | No
         return None
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
     gain, low, high = speedup(steps[0].timing, steps[-1].timing)
-    verdict = (Verdict.SUPPORTED if low >= THREAD_GAIN else
-               Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
+    verdict = _cpu_gain_verdict(low, high)
     sweep = (f" A learning curve of {sweep_fits} such fits takes {duration(slow * sweep_fits)} against "
              f"{duration(fast * sweep_fits)}." if sweep_fits > 1 else "")
     return Finding(
         "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
         f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) takes {duration(slow)} on "
         f"{slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in the same time"
-        f"{_across_rounds(gain, low, high)}.{sweep}",
+        f"{_across_rounds(low, high)}.{sweep}",
         "Computed from the measured median step times; data loading and evaluation are not included. "
         + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
         {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})
