@@ -72,13 +72,13 @@ def fit_time_vs_m(r: DataScaleResult) -> dict:
 
 def gradients_by_layer(r: ActivationsResult) -> dict:
     stages = {"init": "at initialisation", "trained": f"after {r.trained_steps} steps"}
-    rows = [{"activation": g.activation, "depth": f"{g.depth} hidden layers", "layer": i + 1, "gradient": v,
-             "when": stages[g.stage]} for g in r.gradients for i, v in enumerate(g.mean_abs_grad)]
+    rows = [{"activation": f"{g.activation}, {g.init} init", "depth": f"{g.depth} hidden layers", "layer": i + 1,
+             "gradient": v, "when": stages[g.stage]} for g in r.gradients for i, v in enumerate(g.mean_abs_grad)]
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("layer:O", title="Weight layer (1 = input side)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| (log scale)",
                 axis=alt.Axis(values=decades([x["gradient"] for x in rows]), format=".0e")),
-        color=alt.Color("activation:N", title="Activation", sort=r.activations),
+        color=alt.Color("activation:N", title="Activation, initialisation"),
         strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
         tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
     columns = min(len(r.depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
@@ -89,15 +89,15 @@ def gradients_by_layer(r: ActivationsResult) -> dict:
 
 def accuracy_vs_time(r: ActivationsResult) -> dict:
     rows = []
-    for activation in r.activations:
-        for run in r.best_runs(activation):
+    for activation, init in dict.fromkeys((x.activation, x.init) for x in r.runs):
+        for run in r.best_runs(activation, init):
             for p in run.curve:
-                rows.append({"activation": f"{activation} (lr {run.learning_rate:g})", "seed": run.seed,
+                rows.append({"activation": f"{activation}, {init} init (lr {run.learning_rate:g})", "seed": run.seed,
                              "seconds": p.seconds, "step": p.step, "accuracy": p.train_accuracy})
     line = alt.Chart(alt.Data(values=rows)).mark_line().encode(
         x=alt.X("seconds:Q", title="Training time, seconds"),
         y=alt.Y("accuracy:Q", title="Training accuracy", axis=alt.Axis(format="%")),
-        color=alt.Color("activation:N", title="Activation (best rate)"),
+        color=alt.Color("activation:N", title="Activation, initialisation (best rate)"),
         detail="seed:N",
         tooltip=["activation:N", "seed:N", "step:Q", alt.Tooltip("seconds:Q", format=".2f"),
                  alt.Tooltip("accuracy:Q", format=".1%")])

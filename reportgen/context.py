@@ -5,12 +5,15 @@ Templates only lay these out; they make no decisions about what the data means.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from reportgen import charts
+from reportgen.experiments.activations import DESIGNED
 from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
-    NO_FLOOR,
+    LATE,
+    SMALL_DATA_SHARE,
     Finding,
     Verdict,
     data_needed,
@@ -21,7 +24,12 @@ from reportgen.findings import (
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
 from reportgen.models import LABELS
-from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
+from reportgen.references import (
+    MNIST1D_PUBLISHED,
+    MNIST1D_PUBLISHED_M,
+    MNIST1D_PUBLISHED_PROTOCOL,
+    REFERENCES,
+)
 from reportgen.results import Results
 from reportgen.timing import ROUND_DRIFT
 
@@ -70,7 +78,7 @@ class Report:
     tool_version: str
     profile: str
     summary: list[Finding]
-    counts: dict[str, int]
+    counts: dict[str, int]  # verdicts of the claims this run could test
     sections: list[Section]
     system: list[tuple[str, str]]
     settings: list[tuple[str, str]]
@@ -78,6 +86,7 @@ class Report:
     command: str
     references: list
     failures: list[str] = field(default_factory=list)  # experiments that failed, in words
+    untested: list[str] = field(default_factory=list)  # claims this run could not test at all
     limits: list[str] = field(default_factory=list)  # what the battery cannot show
 
     @property
@@ -112,7 +121,8 @@ def build_report(results: Results) -> Report:
         tool_version=results.tool_version,
         profile=results.settings.profile,
         summary=summary,
-        counts={v.value: sum(f.verdict is v for f in found) for v in Verdict},
+        counts={v.value: sum(f.verdict is v and f.tested for f in found) for v in Verdict},
+        untested=[f.claim.rstrip(".") for f in found if not f.tested],
         sections=sections,
         system=_system_rows(results),
         settings=_settings_rows(results),
@@ -182,7 +192,7 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                 charts.fit_time_vs_m(r), fit_times)])
     measured = trends(r)
     section.tables.append(_trend_table(r, measured))
-    published = _published_table(r)
+    published = _published_table(r, results.settings.profile_table.get("data_scale", {}))
     if published:
         section.tables.append(published)
     section.notes += r.notes
@@ -195,32 +205,44 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
 def _trend_table(r, measured) -> Table:
     rows = []
     for t in measured:
-        x = r.learner(t.learner)
+        x, c = r.learner(t.learner), t.check
         rows.append([x.label, count(x.parameters) if x.parameters else "",
                      points(t.late_gain.gain) if t.late_gain is not None else "",
                      {True: "plateau", False: "rising", None: "unclear" if t.late_gain else ""}[t.plateaued],
-                     f"{t.fit.b:.2f}" if t.fit else "no fit",
-                     (pct(1 - t.fit.c) if t.fit.c >= NO_FLOOR else "none in sight") if t.fit else "",
-                     f"{t.fit.r2:.2f}" if t.fit else "",
-                     f"m^{t.time_exponent:.1f}" if t.time_exponent is not None else ""])
-    return Table("How each learner moves with m: accuracy gained over the last quarter of its m range (log scale), "
-                 "the power-law fit of test error err = a·m^b + c (exponent b, the accuracy 1 - c it levels off at, "
-                 "where the fit finds a level, and R²), and how its fit time grows with m.",
-                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "R²", "Fit time"], rows)
+                     (f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else ""))
+                     if c else "no fit",
+                     ("none found (floor at its bound 0)" if c.pinned else pct(1 - c.fit.c)) if c else "",
+                     f"{points(c.miss)} at m = {c.held_out_m:,}" if c else "",
+                     f"m^{t.time_exponent.mean:.1f}" if t.time_exponent is not None else ""])
+    return Table(f"How each learner moves with m: accuracy gained over {LATE} its m range (log scale, "
+                 "mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
+                 f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "
+                 "exponent b with its interval over resamples of the seeds, the accuracy 1 - c it levels off at, "
+                 "and how far the largest m landed from the fit made without it (measured minus predicted); and "
+                 "how its fit time grows with m.",
+                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "Held-out miss", "Fit time"],
+                 rows)
 
 
 def _projection(r, measured) -> str | None:
-    need = data_needed(r, measured)
-    if not need:
+    p = data_needed(r, measured)
+    if not p:
         return None
-    learner, target, m = need
-    label = r.learner(learner).label
-    if m is None:
+    label = r.learner(p.learner).label
+    if not p.made:
+        return f"No projection of the data {pct(p.target)} test accuracy would need: {p.withheld}."
+    if p.m is None:
         return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off below "
-                f"{pct(target)} test accuracy, so more data alone would not get it there.")
+                f"{pct(p.target)} test accuracy, so more data alone would not get it there.")
+    spread = ""
+    if p.interval:
+        low, high = p.interval
+        spread = (f" (between {_round_m(low)} and {_round_m(high)} over resamples of the seeds)" if high < math.inf
+                  else f" (from {_round_m(low)} to never over resamples of the seeds)" if low < math.inf else
+                  " (in some resamples of the seeds, never)")
     return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
-            f"{_round_m(m)} labelled examples to reach {pct(target)} test accuracy. This extrapolates the fitted "
-            "curve beyond the measured grid; treat it as an order of magnitude.")
+            f"{_round_m(p.m)} labelled examples{spread} to reach {pct(p.target)} test accuracy. This extrapolates the "
+            "fitted curve beyond the measured grid; treat it as an order of magnitude.")
 
 
 def _round_m(m: float) -> str:
@@ -234,8 +256,9 @@ def _spread(s) -> str:
     return pct(s.mean) if s.n == 1 else f"{pct(s.mean)} ({100 * s.low:.1f}–{100 * s.high:.1f})"
 
 
-def _published_table(r) -> Table | None:
-    """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
+def _published_table(r, table: dict) -> Table | None:
+    """Ours beside the published MNIST-1D figures, at the grid m nearest the published split, with the ways this
+    run's protocol differs from the paper's."""
     if r.data and r.data.name != "MNIST-1D":
         return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
@@ -248,8 +271,23 @@ def _published_table(r) -> Table | None:
             rows.append([label, pct(MNIST1D_PUBLISHED[published]), f"{pct(s.mean)} ({LABELS[ours]})"])
     if not rows:
         return None
-    return Table(f"Published MNIST-1D test accuracy (Greydanus and Kobak 2020, m = {MNIST1D_PUBLISHED_M:,}, "
-                 f"6,000+ Adam steps) beside ours at m = {m:,} with this run's budget.",
+    paper = MNIST1D_PUBLISHED_PROTOCOL
+    differs = []
+    if table.get("steps"):
+        differs.append(f"{table['steps']:,} Adam steps per net against {paper['steps']}")
+    if r.learning_rates:
+        differs.append("learning rates " + ", ".join(f"{LABELS[n]} {lr:g}" for n, lr in r.learning_rates.items())
+                       + f" against {paper['learning_rate']:g} for every net"
+                       + (f" ({r.learning_rate_selection})" if r.learning_rate_selection else ""))
+    if m != MNIST1D_PUBLISHED_M:
+        differs.append(f"m = {m:,} against {MNIST1D_PUBLISHED_M:,}")
+    if r.data:
+        differs.append(f"a sample regenerated here by {r.data.generator} against {paper['data']}")
+    differs.append(f"a {r.test_size:,}-example test set against {paper['test_size']:,}")
+    if len(r.seeds) > 1:
+        differs.append(f"the mean of {len(r.seeds)} seeds")
+    return Table(f"Published MNIST-1D test accuracy (Greydanus and Kobak 2020, m = {MNIST1D_PUBLISHED_M:,}) beside "
+                 f"ours at m = {m:,}. This run's protocol differs: {'; '.join(differs)}.",
                  ["Learner", "Published", "This run"], rows)
 
 
@@ -257,42 +295,52 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
     r = results.activations
     if not r:
         return None
-    gradient_rows = [[g.activation, str(g.depth), "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)] for g in r.gradients]
-    gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio, at initialisation and "
-                      f"after {r.trained_steps} training steps at each activation's best learning rate.",
-                      ["Activation", "Hidden layers", "Measured", "Input layer", "Output layer", "Output / input"],
-                      gradient_rows)
-    relu_steps = steps_to_target(r, "relu")[0] if "relu" in r.activations else None
+    gradient_rows = [[g.activation, g.init, str(g.depth),
+                      "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
+                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio),
+                      f"{times(min(g.samples))} to {times(max(g.samples))}" if len(g.samples) > 1 else ""]
+                     for g in r.gradients]
+    gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio (geometric mean over the "
+                      "seed and batch samples, with its range), at initialisation and after "
+                      f"{r.trained_steps} training steps at each activation's best learning rate.",
+                      ["Activation", "Initialisation", "Hidden layers", "Measured", "Input layer", "Output layer",
+                       "Output / input", "Range"], gradient_rows)
     speed_rows = []
-    for activation in r.activations:
-        steps, seconds = steps_to_target(r, activation)
+    for activation, init in dict.fromkeys((x.activation, x.init) for x in r.runs):
+        relu_steps = steps_to_target(r, "relu", _init_for("relu", init))[0] if "relu" in r.activations else None
+        steps, seconds = steps_to_target(r, activation, init)
         ratio = (times(steps / relu_steps) if steps is not None and relu_steps else
                  f"more than {times(r.max_steps / relu_steps)}" if relu_steps else "")
-        speed_rows.append([activation, f"{r.best_learning_rate(activation):g}",
+        speed_rows.append([activation, init, f"{r.best_learning_rate(activation, init):g}",
                            f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
                            duration(seconds) if seconds is not None else "not reached", ratio])
     speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
-                  "best learning rate (median over seeds), and the steps it took relative to ReLU.",
-                  ["Activation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"], speed_rows)
+                  "best learning rate (median over seeds), and the steps it took relative to ReLU under the "
+                  "matching initialisation (PyTorch's default against default, the designed one against He).",
+                  ["Activation", "Initialisation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"],
+                  speed_rows)
     deepest = max(r.depths)
-    saturation_rows = [[g.activation, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
+    saturation_rows = [[g.activation, g.init, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
                         *[pct(v) for v in g.saturated]] for g in r.gradients if g.depth == deepest]
     saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
                        "(unit, example) pairs whose slope is below 10% of the activation's largest slope (a ReLU "
                        "unit counts when it is off).",
-                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]], saturation_rows)
-    curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
+                       ["Activation", "Initialisation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]],
+                       saturation_rows)
+    curve_rows = [[f"{run.activation}", run.init, f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
                    ("diverged" if run.diverged else "not reached"),
                    pct(run.curve[-1].train_accuracy)] for run in r.runs]
-    curves = Table("Every training run: activation, learning rate, seed, steps to target, final training accuracy.",
-                   ["Activation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], curve_rows)
+    curves = Table("Every training run: activation, initialisation, learning rate, seed, steps to target, final "
+                   "training accuracy.",
+                   ["Activation", "Initialisation", "Learning rate", "Seed", "Steps to target", "Final accuracy"],
+                   curve_rows)
     return Section(
         "algorithms", "Algorithms: sigmoid against ReLU",
-        f"The same MLP ({r.width} units per hidden layer) is built with {_and(r.activations)} units from the same "
-        f"initial weights ({r.init}). Gradients are measured at initialisation on one batch for "
-        f"{', '.join(map(str, r.depths))} hidden layers; then a {r.train_depth}-hidden-layer net is trained on "
+        f"The same MLP ({r.width} units per hidden layer) is built with {_and(r.activations)} units, each under "
+        f"the initialisations {r.init}; the same seed gives every activation the same draw. Gradients are "
+        f"measured at initialisation for {', '.join(map(str, r.depths))} hidden layers over "
+        f"{max(len(g.samples) for g in r.gradients)} (seed, batch) sample(s); then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
         f"accuracy or {r.max_steps:,} steps.",
         _of(found, "algorithms"),
@@ -303,6 +351,11 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
          Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
                 "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
         [speed, saturation])
+
+
+def _init_for(activation: str, init: str) -> str:
+    """ReLU's counterpart of `init`: the default against the default, He against a designed one."""
+    return "default" if init == "default" else DESIGNED.get(activation, init)
 
 
 def _workloads(timed: list[StepTime | MatmulTime]) -> str:

@@ -11,32 +11,61 @@ import statistics
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reportgen.experiments.activations import ActivationsResult
+from reportgen.experiments.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
 from reportgen.experiments.compute import ComputeResult, StepTime
 from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label, duration, pct, points, times
 from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.references import KRIZHEVSKY_RELU_SPEEDUP
 from reportgen.results import Results
-from reportgen.stats import PowerLaw, fit_power_law, growth_exponent
+from reportgen.stats import (
+    PowerLaw,
+    Spread,
+    bootstrap,
+    fit_power_law,
+    fit_power_law_no_floor,
+    growth_exponent,
+    interval,
+    paired_ratios,
+)
 from reportgen.timing import Timing
 
-PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last quarter of the log-m range counts as a plateau
+PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last LATE_SHARE of the log-m range counts as a plateau
 CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run noise on a 4000-example test set
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
 KEEP_RATIO = 10  # within one order of magnitude
 KEPT_NOT = 30  # three times past it the claim "within one order" is plainly false, not a matter of noise
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
+NO_GAIN = 1.05  # a speed-up below this in every round is no gain at all
 SPEED_GAIN = 1.2  # ReLU and sigmoid within this factor of each other's steps reach the target about as fast
 GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
-NO_FLOOR = 0.005  # a fitted irreducible error below this is no level at all: the curve is still falling
-POWER_LAW_R2 = 0.9  # a power-law fit explaining less of the variance than this does not describe the curve
+NO_FLOOR = 0.005  # a fitted floor below this sits at its bound 0: the fit found no level
+LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m range
+SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of the log-m range (Hestness et al.)
+FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
+
+
+LATE = f"the last {LATE_SHARE:.0%} of"  # how the late-gain window reads in a sentence
+ONE_SEED = "One seed settles nothing: the direction above is measured, the verdict needs more seeds."
 
 
 class Verdict(str, Enum):
     SUPPORTED = "supported"
     CONTRADICTED = "contradicted"
     INCONCLUSIVE = "inconclusive"
+
+
+def decide(supported: bool, contradicted: bool, seeds: int = 2) -> Verdict:
+    """A finding's verdict from its two tests. Both holding, or a single seed (which says nothing of how the
+    result moves with the sample and the initialisation), leaves it inconclusive."""
+    if seeds < 2 or supported == contradicted:
+        return Verdict.INCONCLUSIVE
+    return Verdict.SUPPORTED if supported else Verdict.CONTRADICTED
+
+
+def _and(words: list[str]) -> str:
+    return "".join(words) if len(words) < 2 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 @dataclass(frozen=True)
@@ -48,6 +77,7 @@ class Finding:
     summary: str  # one sentence with the measured numbers
     detail: str = ""  # why the verdict, and what to keep in mind
     numbers: dict[str, float] = field(default_factory=dict)
+    tested: bool = True  # False: the run could not test the claim at all (no GPU, too few points)
 
 
 def findings(results: Results) -> list[Finding]:
@@ -62,27 +92,53 @@ def findings(results: Results) -> list[Finding]:
         ds, c = results.data_scale, results.compute
         same = (ds and c.steps and largest_net(ds) == c.largest_model
                 and results.settings.profile_table.get("data_scale", {}).get("steps") == c.loop_steps)
-        out += compute_findings(c, sum(f.learner == c.largest_model for f in ds.fits) if same else 0)
+        out += compute_findings(c, sum(f.learner == c.largest_model for f in ds.fits) if same else 0,
+                                results.settings.profile_table.get("data_scale", {}).get("batch_size"))
     return out
 
 
 # --- scale of data -------------------------------------------------------------------------------------------
 
+def _per_seed(r: DataScaleResult, learner: str, m: int) -> dict[int, float]:
+    return {f.seed: f.test_accuracy for f in r.fits if f.learner == learner and f.m == m}
+
+
+def paired(r: DataScaleResult, a: tuple[str, int], b: tuple[str, int]) -> Spread | None:
+    """Accuracy of (learner, m) a minus that of b, seed by seed (the same subsets and test set), over the seeds
+    that ran both: a lead or a gain with its spread, not a difference of means."""
+    xa, xb = _per_seed(r, *a), _per_seed(r, *b)
+    common = [s for s in r.seeds if s in xa and s in xb]
+    return Spread.of([xa[s] - xb[s] for s in common]) if common else None
+
+
+def _across(s: Spread, fmt=points) -> str:
+    """' (x to y across n seeds)', or ' (one seed)'."""
+    if s.n < 2:
+        return " (one seed)"
+    if fmt(s.low) == fmt(s.high):
+        return f" (in each of {s.n} seeds)"
+    return f" ({fmt(s.low).split()[0]} to {fmt(s.high)} across {s.n} seeds)"
+
+
 @dataclass(frozen=True)
 class LateGain:
-    """Accuracy gained over the last quarter of the log-m range a learner ran on, with the seeds' spread."""
+    """Accuracy gained over the last LATE_SHARE of the log-m range a learner ran on, seed by seed."""
 
     m_from: int
     m_to: int
-    gain: float
-    noise: float  # half the widest seed range (highest minus lowest) at the two ends; 0 with one seed
+    per_seed: Spread  # each seed's gain on its own nested subsets
+
+    @property
+    def gain(self) -> float:
+        return self.per_seed.mean
 
     @property
     def flat(self) -> bool | None:
-        """True: a plateau; False: still rising; None: the seeds' spread leaves it undecided."""
-        if self.gain + self.noise < PLATEAU_GAIN:
+        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least that; None: the seeds
+        disagree."""
+        if self.per_seed.below(PLATEAU_GAIN):
             return True
-        if self.gain - self.noise >= PLATEAU_GAIN:
+        if self.per_seed.low >= PLATEAU_GAIN:
             return False
         return None
 
@@ -91,10 +147,10 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     ms = r.m_run(learner)
     if len(ms) < 2:
         return None
-    start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) / 4)
-    m_from = max(m for m in ms[:-1] if m <= start) if any(m <= start for m in ms[:-1]) else ms[-2]
-    a, b = r.accuracy(learner, m_from), r.accuracy(learner, ms[-1])
-    return LateGain(m_from, ms[-1], b.mean - a.mean, max(a.high - a.low, b.high - b.low) / 2)
+    start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
+    m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
+    gain = paired(r, (learner, ms[-1]), (learner, m_from))
+    return LateGain(m_from, ms[-1], gain) if gain else None
 
 
 def largest_net(r: DataScaleResult) -> str | None:
@@ -102,59 +158,167 @@ def largest_net(r: DataScaleResult) -> str | None:
     return max(mlps, key=lambda x: x.parameters).name if mlps else None
 
 
+def _capped(r: DataScaleResult, learner: str) -> str:
+    """', where the SVM stopped (its cap)' for a learner whose range ends before the grid's."""
+    ms = r.m_run(learner)
+    return (f", where the {r.learner(learner).label} stopped (its cap; the grid goes on to {r.m_values[-1]:,})"
+            if ms and ms[-1] < r.m_values[-1] else "")
+
+
 def data_findings(r: DataScaleResult) -> list[Finding]:
-    out = []
-    traditional = [x.name for x in r.learners if x.name in TRADITIONAL and len(r.m_run(x.name)) >= 2]
-    full_range = [x for x in traditional if r.m_run(x)[-1] == r.m_values[-1]]
-    if full_range:
-        gains = {x: _late_gain(r, x) for x in full_range}
-        verdict = (Verdict.SUPPORTED if all(g.flat is True for g in gains.values()) else
-                   Verdict.CONTRADICTED if all(g.flat is False for g in gains.values()) else Verdict.INCONCLUSIVE)
-        parts = [f"{r.learner(x).label} gained {points(g.gain)} from m = {g.m_from:,} to {g.m_to:,}"
-                 for x, g in gains.items()]
-        out.append(Finding(
-            "traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.", verdict,
-            "; ".join(parts) + ".",
-            f"A gain under {points(PLATEAU_GAIN)} over the last quarter of the m range (log scale) counts as a "
-            "plateau, once the spread between seeds is allowed for.",
-            {f"{x}_late_gain": g.gain for x, g in gains.items()}))
-
-    big = largest_net(r)
-    if big and len(r.m_run(big)) >= 2:
-        late = _late_gain(r, big)
-        m_from, m_to, gain = late.m_from, late.m_to, late.gain
-        label = r.learner(big).label
-        verdict = {False: Verdict.SUPPORTED, True: Verdict.CONTRADICTED, None: Verdict.INCONCLUSIVE}[late.flat]
-        out.append(Finding(
-            "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
-            f"The {label} went from {pct(r.accuracy(big, m_from).mean)} at m = {m_from:,} to "
-            f"{pct(r.accuracy(big, m_to).mean)} at m = {m_to:,}, a gain of {points(gain)}.",
-            "Still rising means more data would likely still help; a plateau would mean the model, not the "
-            "data, is the limit." if verdict is Verdict.SUPPORTED else
-            "The largest net has stopped gaining from more data on this grid and budget."
-            if verdict is Verdict.CONTRADICTED else
-            "The gain is within the spread between seeds: more seeds or a wider grid would settle it.",
-            {"gain": gain}))
-
-        m_max = r.m_values[-1]
-        rivals = [x for x in full_range if r.accuracy(x, m_max)]
-        if rivals:
-            best = max(rivals, key=lambda x: r.accuracy(x, m_max).mean)
-            lead = r.accuracy(big, m_max).mean - r.accuracy(best, m_max).mean
-            verdict = (Verdict.SUPPORTED if lead > CLEAR_MARGIN else
-                       Verdict.CONTRADICTED if lead < -CLEAR_MARGIN else Verdict.INCONCLUSIVE)
-            out.append(Finding(
-                "nets_win_at_scale", "data", "With the most data, the large neural net beats traditional learners.",
-                verdict,
-                f"At m = {m_max:,} the {label} scored {pct(r.accuracy(big, m_max).mean)} against "
-                f"{pct(r.accuracy(best, m_max).mean)} for {r.learner(best).label}: "
-                f"{'a lead of' if lead >= 0 else 'behind by'} {points(abs(lead))}.",
-                f"Leads under {points(CLEAR_MARGIN)} are treated as a tie.",
-                {"lead": lead}))
-
     measured = trends(r)
-    out += [f for f in (_small_m_finding(r), _power_law_finding(r, measured), _cost_finding(r, measured)) if f]
-    return out
+    found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
+             _power_law_finding(r, measured), _cost_finding(r, measured)]
+    return [f for f in found if f]
+
+
+def _plateau_finding(r: DataScaleResult) -> Finding | None:
+    gains = {x.name: g for x in r.learners if x.name in TRADITIONAL and (g := _late_gain(r, x.name))}
+    if not gains:
+        return None
+    rising = [x for x, g in gains.items() if g.flat is False]
+    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising), len(r.seeds))
+    parts = [f"{r.learner(x).label} gained {points(g.gain)}{_across(g.per_seed)} from m = {g.m_from:,} to "
+             f"{g.m_to:,}{_capped(r, x)}" for x, g in gains.items()]
+    detail = {
+        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
+                           f"{LATE} its m range (log scale).",
+        Verdict.CONTRADICTED: f"{_and([r.learner(x).label for x in rising])} gained at least "
+                              f"{points(PLATEAU_GAIN)} in every seed over {LATE} its m range: no "
+                              "plateau there." + (" A capped learner's range ends at its cap, so whether it levels "
+                                                  "off later is not measured." if any(_capped(r, x) for x in rising)
+                                                  else ""),
+        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed over "
+                                            f"{LATE} the m range (log scale); a rise, at least that in "
+                                            "every seed."),
+    }[verdict]
+    return Finding("traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.",
+                   verdict, "; ".join(parts) + ".", detail, {f"{x}_late_gain": g.gain for x, g in gains.items()})
+
+
+def _undecided(r: DataScaleResult, rule: str) -> str:
+    """The detail of an inconclusive data finding: the rule, and why it did not decide."""
+    return rule + (f" {ONE_SEED}" if len(r.seeds) < 2 else " The seeds do not all fall on one side of it.")
+
+
+def _rising_finding(r: DataScaleResult) -> Finding | None:
+    big = largest_net(r)
+    late = _late_gain(r, big) if big else None
+    if not late:
+        return None
+    label = r.learner(big).label
+    verdict = decide(late.flat is False, late.flat is True, len(r.seeds))
+    return Finding(
+        "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
+        f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
+        f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
+        f"{_across(late.per_seed)}.",
+        {Verdict.SUPPORTED: f"Every seed gained at least {points(PLATEAU_GAIN)} over {LATE} the m range "
+                            "(log scale): more data was still helping where the grid ends.",
+         Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
+                               "range: on this grid and budget the net, not the data, is the limit.",
+         Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(PLATEAU_GAIN)} in every "
+                                             f"seed over {LATE} the m range (log scale).")}[verdict],
+        {"gain": late.gain})
+
+
+def _win_finding(r: DataScaleResult) -> Finding | None:
+    """The largest net against every traditional learner, each at the largest m both reached, seed by seed."""
+    big = largest_net(r)
+    if not big:
+        return None
+    leads = {}
+    for x in (x.name for x in r.learners if x.name in TRADITIONAL):
+        common = [m for m in r.m_run(x) if m in r.m_run(big)]
+        if common and (lead := paired(r, (big, common[-1]), (x, common[-1]))):
+            leads[x] = (common[-1], lead)
+    if not leads:
+        return None
+    label = r.learner(big).label
+    beaten = [x for x, (_, d) in leads.items() if d.below(-CLEAR_MARGIN)]
+    verdict = decide(all(d.above(CLEAR_MARGIN) for _, d in leads.values()), bool(beaten), len(r.seeds))
+    parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
+             f"{pct(r.accuracy(x, m).mean)} for {r.learner(x).label}: "
+             f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{_across(d)}"
+             for x, (m, d) in leads.items()]
+    summary = "; ".join(parts)
+    return Finding(
+        "nets_win_at_scale", "data", "With the most data, the large neural net beats traditional learners.", verdict,
+        summary[0].upper() + summary[1:] + ".",
+        {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(CLEAR_MARGIN)} in every "
+                            "seed, each compared at the largest m both were run at.",
+         Verdict.CONTRADICTED: f"{_and([r.learner(x).label for x in beaten])} led the net by more than "
+                               f"{points(CLEAR_MARGIN)} in every seed.",
+         Verdict.INCONCLUSIVE: _undecided(r, f"A win is a lead of more than {points(CLEAR_MARGIN)} in every seed over every "
+                                             "traditional learner, each at the largest m both were run at.")}[verdict],
+        {f"lead_over_{x}": d.mean for x, (_, d) in leads.items()})
+
+
+def _exponent(x: float) -> str:
+    return f"m^{abs(x) if abs(x) < 0.05 else x:.1f}"
+
+
+@dataclass(frozen=True)
+class CurveCheck:
+    """The power law of test error fitted past the small-data region, and tested on a point it was not fitted to."""
+
+    m_fit: list[int]  # the m values past the small-data region
+    fit: PowerLaw  # fitted to all of them (mean over seeds)
+    exponent: tuple[float, float] | None  # interval of b over bootstrap draws of the seeds; None with one seed
+    held_out_m: int  # the largest m, left out of the fit that predicts it
+    measured: float  # accuracy there, mean over seeds
+    predicted: float  # accuracy there by the power law fitted without it
+    predicted_range: tuple[float, float] | None  # interval of that prediction over bootstrap draws of the seeds
+    rival: float | None  # accuracy there by the power law without a floor, fitted likewise
+    tolerance: float  # the noise a prediction must land within: the seeds' range there, at least CLEAR_MARGIN
+    per_seed: list[list[float]]  # each seed's test error at m_fit, for bootstraps of what the fit implies
+
+    @property
+    def miss(self) -> float:
+        """Measured minus predicted accuracy at the held-out m."""
+        return self.measured - self.predicted
+
+    @property
+    def holds(self) -> bool:
+        return abs(self.miss) <= self.tolerance
+
+    @property
+    def pinned(self) -> bool:
+        """The floor sits at its bound 0: the fit found no level, which does not show there is none."""
+        return self.fit.c < NO_FLOOR
+
+
+def small_data_cut(ms: list[int]) -> float:
+    """The smallest m fitted: the lowest SMALL_DATA_SHARE of the log-m range is the small-data region."""
+    return math.exp(math.log(ms[0]) + SMALL_DATA_SHARE * (math.log(ms[-1]) - math.log(ms[0])))
+
+
+def _b(m: list[int]):
+    return lambda error: f.b if (f := fit_power_law(m, error)) else None
+
+
+def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
+    ms = r.m_run(learner)
+    if len(ms) < 2:
+        return None
+    m_fit = [m for m in ms if m >= small_data_cut(ms) * (1 - 1e-9)]
+    cells = [_per_seed(r, learner, m) for m in m_fit]
+    seeds = [s for s in r.seeds if all(s in c for c in cells)]
+    if len(m_fit) < FIT_POINTS + 1 or not seeds:
+        return None
+    curves = [[1 - c[s] for c in cells] for s in seeds]
+    mean = [statistics.fmean(c[j] for c in curves) for j in range(len(m_fit))]
+    fit, early = fit_power_law(m_fit, mean), fit_power_law(m_fit[:-1], mean[:-1])
+    if fit is None or early is None:
+        return None
+    rival = fit_power_law_no_floor(m_fit[:-1], mean[:-1])
+    many = len(seeds) > 1
+    predict = lambda error: 1 - f.error(m_fit[-1]) if (f := fit_power_law(m_fit[:-1], error)) else None
+    measured = r.accuracy(learner, m_fit[-1])
+    return CurveCheck(
+        m_fit, fit, interval(bootstrap(curves, _b(m_fit))) if many else None, m_fit[-1], measured.mean,
+        1 - early.error(m_fit[-1]), interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
+        1 - rival.error(m_fit[-1]) if rival else None, max(measured.high - measured.low, CLEAR_MARGIN), curves)
 
 
 @dataclass(frozen=True)
@@ -162,9 +326,13 @@ class Trend:
     """How one learner's accuracy and cost move with m."""
 
     learner: str
-    late_gain: LateGain | None  # accuracy gained over the last quarter of its m range
-    fit: PowerLaw | None  # test error against m
-    time_exponent: float | None  # fit time grows like m to this power
+    late_gain: LateGain | None  # accuracy gained over the last LATE_SHARE of its m range
+    check: CurveCheck | None  # test error against m, past the small-data region
+    time_exponent: Spread | None  # fit time grows like m to this power, per seed
+
+    @property
+    def fit(self) -> PowerLaw | None:
+        return self.check.fit if self.check else None
 
     @property
     def plateaued(self) -> bool | None:
@@ -175,47 +343,111 @@ def trends(r: DataScaleResult) -> list[Trend]:
     out = []
     for x in r.learners:
         ms = r.m_run(x.name)
-        gain = _late_gain(r, x.name)
-        fit = fit_power_law(ms, [1 - r.accuracy(x.name, m).mean for m in ms])
-        growth = growth_exponent(ms, [r.fit_seconds(x.name, m).mean for m in ms])
-        out.append(Trend(x.name, gain, fit, growth))
+        seconds = [{f.seed: f.fit_seconds for f in r.fits if f.learner == x.name and f.m == m} for m in ms]
+        growth = [g for s in r.seeds if all(s in c for c in seconds)
+                  and (g := growth_exponent(ms, [c[s] for c in seconds])) is not None]
+        out.append(Trend(x.name, _late_gain(r, x.name), curve_check(r, x.name), Spread.of(growth) if growth else None))
     return out
 
 
+def _level(c: CurveCheck) -> str:
+    return ("its floor sits at the bound 0, so the fit finds no level (which does not show there is none)"
+            if c.pinned else f"levelling off at {pct(1 - c.fit.c)}")
+
+
+def _rival(c: CurveCheck) -> str:
+    if c.rival is None:
+        return ""
+    if abs(c.rival - c.predicted) < 5e-4:  # the fit without the held-out point put its floor at 0
+        return " Its floor at 0, that fit is the same curve as the power law without a floor."
+    rival_miss = c.measured - c.rival
+    if abs(rival_miss) <= c.tolerance and c.holds:
+        return (f" The power law without a floor predicted {pct(c.rival)}: both are within the noise, so this check "
+                "cannot tell them apart.")
+    better = "the power law with a floor" if abs(c.miss) < abs(rival_miss) else "the power law without a floor"
+    return (f" The power law without a floor predicted {pct(c.rival)} (a miss of {points(abs(rival_miss))}): "
+            f"{better} describes the held-out point better.")
+
+
 def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
-    fits = {t.learner: t.fit for t in measured if t.fit}
     big = largest_net(r)
-    if big not in fits:
+    if not big:
         return None
-    fit = fits[big]
-    verdict = Verdict.SUPPORTED if fit.r2 >= POWER_LAW_R2 and fit.b < 0 else Verdict.INCONCLUSIVE
-    listing = "; ".join(f"{r.learner(n).label} b = {f.b:.2f}, " + (
-        f"levelling off at {pct(1 - f.c)}" if f.c >= NO_FLOOR else "no level in sight") + f" (R² {f.r2:.2f})"
-        for n, f in fits.items())
-    return Finding(
-        "power_law", "data", "Test error falls as a power law of m, err = a·m^b + c (Hestness et al. 2017).",
-        verdict, f"Fitted exponents, and the accuracy each curve levels off at where the fit finds one: {listing}.",
-        f"A fit with R² of at least {POWER_LAW_R2} counts as following the law. Hestness et al. published exponents "
-        "between -0.07 and -0.35 on far larger tasks; the levelling-off accuracy is an extrapolation from this "
-        "grid, not a measurement.",
-        {f"{n}_exponent": f.b for n, f in fits.items()})
+    checks = {t.learner: t.check for t in measured if t.check}
+    claim = ("Test error falls as a power law of m past the small-data region, err = a·m^b + c "
+             "(Hestness et al. 2017).")
+    rule = (f"The fit leaves out the lowest {SMALL_DATA_SHARE:.0%} of each learner's log-m range (the small-data "
+            f"region) and needs {FIT_POINTS} points besides the largest m, which it is then asked to predict.")
+    label = r.learner(big).label
+    c = checks.get(big)
+    if not c:
+        return Finding("power_law", "data", claim, Verdict.INCONCLUSIVE,
+                       f"The {label}'s curve has too few points past the small-data region to fit and check.", rule,
+                       tested=False)
+    verdict = decide(c.holds and c.exponent is not None and c.exponent[1] < 0, not c.holds, len(r.seeds))
+    b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
+    p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
+    summary = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
+               f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
+               f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
+               f"{points(c.tolerance)}.{_rival(c)}")
+    others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
+                       + (", floor at the bound 0" if o.pinned else f", level {pct(1 - o.fit.c)}")
+                       for n, o in checks.items() if n != big)
+    detail = {
+        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise (the seeds' range there, at least "
+                           f"{points(CLEAR_MARGIN)}) and its exponent is negative in every resample of the seeds.",
+        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise (the seeds' range there, at "
+                              f"least {points(CLEAR_MARGIN)}): past the small-data region this curve does not follow "
+                              "one power law on this grid.",
+        Verdict.INCONCLUSIVE: _undecided(r, "Following the law means predicting the held-out point within the "
+                                            f"noise (the seeds' range there, at least {points(CLEAR_MARGIN)}) with "
+                                            "an exponent negative in every resample of the seeds."),
+    }[verdict] + f" {rule} Hestness et al. published exponents between -0.07 and -0.35 on far larger tasks." + (
+        f" Other learners: {others}." if others else "")
+    numbers = {f"{n}_exponent": o.fit.b for n, o in checks.items()} | {"held_out_miss": c.miss}
+    return Finding("power_law", "data", claim, verdict, summary, detail, numbers)
 
 
-def data_needed(r: DataScaleResult, measured: list[Trend]) -> tuple[str, float, float | None] | None:
-    """(learner, target accuracy, m its power-law fit needs for it or None) for the best learner at the largest m.
+@dataclass(frozen=True)
+class Projection:
+    """How much data the best learner's power law says a target accuracy needs, or why it says nothing."""
 
-    The target is the run's target accuracy, or else five points above the best accuracy measured.
-    """
+    learner: str
+    target: float
+    m: float | None  # None: the fit levels off below the target
+    interval: tuple[float, float] | None  # over bootstrap draws of the seeds; math.inf: never, in some draws
+    withheld: str = ""  # why no projection is made
+
+    @property
+    def made(self) -> bool:
+        return not self.withheld
+
+
+def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
+    """The projection for the best learner at the largest m; the target is the run's target accuracy, or else
+    five points above the best accuracy measured. None where the best learner has no checked fit."""
     m_max = r.m_values[-1]
     at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
     if not at_max:
         return None
     best = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
-    fit = next(t.fit for t in measured if t.learner == best)
-    if fit is None:
+    t = next(t for t in measured if t.learner == best)
+    if t.check is None:
         return None
+    c, label = t.check, r.learner(best).label
     target = r.target_accuracy or min(r.accuracy(best, m_max).mean + 0.05, 0.99)
-    return best, target, fit.m_for_error(1 - target)
+    withheld = ""
+    if t.late_gain and t.late_gain.flat is True:
+        withheld = (f"the {label}'s curve has levelled (every seed gained under {points(PLATEAU_GAIN)} over the "
+                    f"{LATE[4:]} its range), and a power law says nothing past a level")
+    elif not c.holds:
+        withheld = (f"the {label}'s power law missed its held-out point by {points(abs(c.miss))}, more than the "
+                    f"noise of {points(c.tolerance)}")
+    m = c.fit.m_for_error(1 - target)
+    needs = lambda error: (f.m_for_error(1 - target) or math.inf) if (f := fit_power_law(c.m_fit, error)) else None
+    spread = interval(bootstrap(c.per_seed, needs)) if len(c.per_seed) > 1 else None
+    return Projection(best, target, m, spread, withheld)
 
 
 def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
@@ -223,16 +455,22 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     if "svm_rbf" not in growth or len(r.m_run("svm_rbf")) < 3:
         return None
     k = growth["svm_rbf"]
-    verdict = (Verdict.SUPPORTED if k > SUPERLINEAR else
-               Verdict.CONTRADICTED if k < 1 else Verdict.INCONCLUSIVE)
-    others = ", ".join(f"{r.learner(n).label} m^{abs(v) if abs(v) < 0.05 else v:.1f}"
-                       for n, v in growth.items() if n != "svm_rbf")
+    verdict = decide(k.above(SUPERLINEAR), k.below(1), len(r.seeds))
+    others = ", ".join(f"{r.learner(n).label} {_exponent(v.mean)}" for n, v in growth.items() if n != "svm_rbf")
+    faster = [r.learner(n).label for n, v in growth.items() if n != "svm_rbf" and v.mean > k.mean]
+    spread = f" ({k.low:.1f} to {k.high:.1f} across {k.n} seeds)" if k.n > 1 else " (one seed)"
+    summary = (f"The RBF SVM's fit time grew like {_exponent(k.mean)}{spread} over the upper half of its range"
+               + (f" (others: {others})" if others else "") + "."
+               + (f" {_and(faster)} grew faster than the SVM here." if faster else ""))
     return Finding(
-        "svm_cost", "data", "A kernel SVM's training cost grows faster than the data.", verdict,
-        f"The RBF SVM's fit time grew like m^{k:.1f} over the upper half of its range (others: {others}).",
-        "Nets trained for a fixed number of steps cost the same at every m; a kernel SVM compares every pair of "
-        "examples, which is one reason traditional learners were not run on ever larger data.",
-        {"svm_time_exponent": k})
+        "svm_cost", "data", "A kernel SVM's training cost grows faster than the data.", verdict, summary,
+        {Verdict.SUPPORTED: f"Every seed's exponent is above {SUPERLINEAR:g}: clearly faster than linear, so each "
+                            "doubling of the data more than doubles the SVM's fit.",
+         Verdict.CONTRADICTED: "Every seed's exponent is below 1: the SVM's cost grew no faster than the data here.",
+         Verdict.INCONCLUSIVE: _undecided(r, f"Faster than the data means an exponent above {SUPERLINEAR:g} in "
+                                             "every seed; below 1 in every seed would contradict it.")}[verdict]
+        + " Fit times are of the final fit only (model selection excluded) and depend on the machine's load.",
+        {"svm_time_exponent": k.mean})
 
 
 def winners(r: DataScaleResult, m: int) -> list[str]:
@@ -262,152 +500,255 @@ def stable_from(r: DataScaleResult) -> int | None:
 
 def _small_m_finding(r: DataScaleResult) -> Finding | None:
     m0, m_max = r.m_values[0], r.m_values[-1]
-    ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)),
-                    key=lambda x: -r.accuracy(x, m0).mean)
-    if len(ranked) < 2 or not any(r.accuracy(x.name, m_max) for x in r.learners):
+    ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)), key=lambda x: -r.accuracy(x, m0).mean)
+    at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
+    if len(ranked) < 2 or not at_max:
         return None  # a ranking needs two learners
     first, second = ranked[:2]
-    gap = r.accuracy(first, m0).mean - r.accuracy(second, m0).mean
-    best_at_max = max((x.name for x in r.learners if r.accuracy(x.name, m_max)),
-                      key=lambda x: r.accuracy(x, m_max).mean)
+    leads = [d for x in ranked[1:] if (d := paired(r, (first, m0), (x, m0)))]
+    if not leads:
+        return None  # no seed ran both
+    lead = leads[0]
+    leaders = winners(r, m0)
+    disagree = len(set(leaders)) > 1
+    settled = not disagree and all(d.above(CLEAR_MARGIN) for d in leads)
+    verdict = decide(disagree or abs(lead.mean) < CLEAR_MARGIN, settled, len(r.seeds))
+    name = lambda x: r.learner(x).label
+    best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
+    summary = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
+               f"{leaders.count(first)} of {len(leaders)} seed(s); its paired lead over {name(second)} was "
+               f"{points(lead.mean)}{_across(lead)}. At m = {m_max:,} the best was {name(best_at_max)}.")
     since = stable_from(r)
-    changes = first != best_at_max
-    verdict = Verdict.SUPPORTED if changes or gap < CLEAR_MARGIN else Verdict.CONTRADICTED
-    lead = (f"{points(gap)} ahead of {r.learner(second).label}" if gap > 0 else
-            f"tied with {r.learner(second).label}")
-    summary = (f"At m = {m0:,} the best learner was {r.learner(first).label} ({pct(r.accuracy(first, m0).mean)}), "
-               f"{lead}; at m = {m_max:,} it was {r.learner(best_at_max).label}.")
-    if len(r.seeds) > 1 and since is not None:
-        summary += f" Every seed agrees on the winner from m = {since:,} on."
-    elif len(r.seeds) > 1:
-        summary += " The seeds do not agree on the winner even at the largest m."
-    detail = ("With little data the ranking of learners depends on the details (features, regularisation, luck "
-              "of the sample), not on model size." if verdict is Verdict.SUPPORTED else
-              "The same learner led clearly at every scale, so on this data the ranking was settled from the start.")
-    if len(r.seeds) == 1:
-        detail += " With a single seed, stability of the ranking across seeds is not measured."
+    if len(r.seeds) > 1:
+        summary += (f" Every seed names that winner from m = {since:,} on." if since is not None else
+                    " The seeds do not agree on the winner even at the largest m.")
+    detail = {
+        Verdict.SUPPORTED: ("The seeds disagree on the leader" if disagree else
+                            f"The paired lead is under {points(CLEAR_MARGIN)}, within the noise")
+                           + ": with this little data the ranking is not settled.",
+        Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(CLEAR_MARGIN)} in every "
+                              "seed: at this m the ranking is settled.",
+        Verdict.INCONCLUSIVE: _undecided(r, f"Settled means one learner leads every other by more than "
+                                            f"{points(CLEAR_MARGIN)} in every seed; not settled, seeds disagreeing "
+                                            f"on the leader or a paired lead under {points(CLEAR_MARGIN)}."),
+    }[verdict]
     return Finding("small_m_ranking", "data", "With little data, the ranking of learners is not settled.",
                    verdict, summary, detail,
-                   {"gap_at_smallest_m": gap, **({"stable_from_m": since} if since is not None else {})})
+                   {"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})})
 
 
 # --- algorithms ----------------------------------------------------------------------------------------------
 
+def _init_name(init: str) -> str:
+    return {"default": "PyTorch's default", "he": "He", "glorot": "Glorot"}.get(init, init)
+
+
+def _own_init(r: ActivationsResult, activation: str) -> str:
+    """The initialisation designed for the activation where this run has it, else the default (older files)."""
+    init = DESIGNED.get(activation, "default")
+    return init if r.has_init(activation, init) or r.gradient(activation, max(r.depths), init=init) else "default"
+
+
+def _ratio(g: GradientProfile) -> str:
+    """The output/input ratio with its range over the (seed, batch) samples."""
+    s = g.samples
+    return times(g.ratio) + (f" ({times(min(s))} to {times(max(s))} over {len(s)} seed and batch samples)"
+                             if len(s) > 1 else " (one sample)")
+
+
 def activation_findings(r: ActivationsResult) -> list[Finding]:
-    out = []
+    found = [_sigmoid_finding(r), _relu_finding(r), _init_finding(r), _race_finding(r, "sigmoid"),
+             _race_finding(r, "tanh")]
+    return [f for f in found if f]
+
+
+def _gradient_rule() -> str:
+    return (f"A ratio of {VANISH_RATIO} or more ({math.log10(VANISH_RATIO):g} orders of magnitude) in every sample means the first layers "
+            f"barely learn; under {KEEP_RATIO} in every sample means the signal reaches them.")
+
+
+def _listing(r: ActivationsResult, activation: str, init: str) -> str:
+    return ", ".join(f"{times(g.ratio)} at {d} hidden layers" for d in r.depths
+                     if (g := r.gradient(activation, d, init=init)))
+
+
+def _undecided_seeds(r: ActivationsResult, rule: str) -> str:
+    return rule + (f" {ONE_SEED}" if len(r.seeds) < 2 else " The samples do not all fall on one side of it.")
+
+
+def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     deepest = max(r.depths)
-    for activation, key, claim in (
-            ("sigmoid", "sigmoid_vanishing", "Sigmoid gradients vanish on their way back to the input layer."),
-            ("relu", "relu_keeps_gradients", "ReLU keeps gradients within one order of magnitude across depth.")):
-        profiles = [g for d in r.depths if (g := r.gradient(activation, d))]
-        if not profiles:
-            continue
-        ratios = {g.depth: g.ratio for g in profiles}
-        worst = ratios[deepest]
-        if activation == "sigmoid":
-            verdict = (Verdict.SUPPORTED if worst >= VANISH_RATIO else
-                       Verdict.CONTRADICTED if worst < KEEP_RATIO else Verdict.INCONCLUSIVE)
-        else:
-            verdict = (Verdict.SUPPORTED if worst < KEEP_RATIO else
-                       Verdict.CONTRADICTED if worst >= KEPT_NOT else Verdict.INCONCLUSIVE)
-        listing = ", ".join(f"{times(v)} at {d} hidden layers" for d, v in ratios.items())
-        context = (_compare(r, "sigmoid", deepest) if activation == "relu" else
-                   "Glorot and Bengio (2010) published the same shrinking with sigmoid units and the same standard "
-                   "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
-                   f"{r.width}-unit layers and MNIST-1D.")
-        out.append(Finding(
-            key, "algorithms", claim, verdict,
-            f"At initialisation the output layer's mean |gradient| exceeded the input layer's by {listing}.",
-            "A ratio of 100 or more (two orders of magnitude) means the first layers barely learn; under 10 "
-            "means the signal reaches them. " + context,
-            {f"ratio_depth_{d}": v for d, v in ratios.items()}))
-    speed = _speed_finding(r)
-    if speed:
-        out.append(speed)
-    return out
+    g = r.gradient("sigmoid", deepest)
+    if not g:
+        return None
+    verdict = decide(min(g.samples) >= VANISH_RATIO, max(g.samples) < KEEP_RATIO, len(r.seeds))
+    own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
+    summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
+               f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}."
+               + (f" Under Glorot initialisation: {_ratio(own)}." if own and own is not g else ""))
+    source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
+              "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
+              f"{r.width}-unit layers and MNIST-1D")
+    detail = {Verdict.SUPPORTED: f"{_gradient_rule()} {source}, and this run agrees.",
+              Verdict.CONTRADICTED: f"{_gradient_rule()} {source}; this run does not reproduce it.",
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, _gradient_rule())}[verdict]
+    return Finding("sigmoid_vanishing", "algorithms", "Sigmoid gradients vanish on their way back to the input layer.",
+                   verdict, summary, detail,
+                   {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))})
 
 
-def _compare(r: ActivationsResult, other: str, depth: int) -> str:
-    g = r.gradient(other, depth)
-    return f"For comparison, {other} at {depth} hidden layers: {times(g.ratio)}." if g else ""
+def _relu_finding(r: ActivationsResult) -> Finding | None:
+    deepest, init = max(r.depths), _own_init(r, "relu")
+    g = r.gradient("relu", deepest, init=init)
+    if not g:
+        return None
+    verdict = decide(max(g.samples) < KEEP_RATIO, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    default = r.gradient("relu", deepest)
+    summary = (f"Under {_init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
+               f"layer's by {_listing(r, 'relu', init)}; at {deepest} hidden layers {_ratio(g)}.")
+    effect = ""
+    if default and default is not g:
+        summary += f" Under PyTorch's default initialisation: {_ratio(default)}."
+        effect = (f" The initialisation alone moved ReLU's ratio {times(default.ratio / g.ratio)}: with PyTorch's "
+                  "default, which gives a ReLU layer a sixth of He's variance, the ratio reflects the weights' "
+                  "scale more than the activation.")
+    elif init == "default":
+        effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
+    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample; {KEPT_NOT} or more in "
+            "every sample plainly is not.")
+    detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + effect
+    return Finding("relu_keeps_gradients", "algorithms",
+                   "ReLU keeps gradients within one order of magnitude across depth.", verdict, summary, detail,
+                   {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("relu", d, init=init))}
+                   | ({"ratio_default_init": default.ratio} if default else {}))
 
 
-def steps_to_target(r: ActivationsResult, activation: str) -> tuple[float | None, float | None]:
+def _init_finding(r: ActivationsResult) -> Finding | None:
+    """What the activation does, told apart from what the initialisation does, at the deepest net."""
+    deepest = max(r.depths)
+    sig_init, relu_init = _own_init(r, "sigmoid"), _own_init(r, "relu")
+    sig, relu = r.gradient("sigmoid", deepest, init=sig_init), r.gradient("relu", deepest, init=relu_init)
+    sig0, relu0 = r.gradient("sigmoid", deepest), r.gradient("relu", deepest)
+    if not (sig and relu and sig0 and relu0) or sig_init == "default" or relu_init == "default":
+        return None
+    verdict = decide(min(sig.samples) >= VANISH_RATIO and max(relu.samples) < KEEP_RATIO,
+                     max(sig.samples) < KEEP_RATIO, len(r.seeds))
+    moved = [f"sigmoid's {times(sig0.ratio / sig.ratio)}", f"ReLU's {times(relu0.ratio / relu.ratio)}"]
+    if (tanh0 := r.gradient("tanh", deepest)) and (tanh := r.gradient("tanh", deepest, init=_own_init(r, "tanh"))) \
+            and tanh is not tanh0:
+        moved.append(f"tanh's {times(tanh0.ratio / tanh.ratio)}")
+    summary = (f"At {deepest} hidden layers sigmoid's output/input gradient ratio was {times(sig0.ratio / relu0.ratio)} "
+               f"ReLU's under PyTorch's default initialisation, and {times(sig.ratio / relu.ratio)} ReLU's with "
+               f"each activation's own (Glorot for sigmoid: {_ratio(sig)}; He for ReLU: {_ratio(relu)}). The "
+               f"initialisation alone moved {_and(moved)} ratio.")
+    rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid still reaches "
+            f"{VANISH_RATIO}× in every sample while ReLU stays under {KEEP_RATIO}×; the initialisation is, if Glorot's "
+            f"alone brings sigmoid under {KEEP_RATIO}×.")
+    detail = {Verdict.SUPPORTED: rule + " Here the activation's effect survives the change of initialisation.",
+              Verdict.CONTRADICTED: rule + " Here the initialisation, not the activation, decided it.",
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+    return Finding("activation_not_init", "algorithms",
+                   "Vanishing gradients come from the sigmoid itself: they remain when each activation gets the "
+                   "initialisation designed for it.", verdict, summary, detail,
+                   {"advantage_default_init": sig0.ratio / relu0.ratio, "advantage_own_init": sig.ratio / relu.ratio,
+                    "relu_init_effect": relu0.ratio / relu.ratio, "sigmoid_init_effect": sig0.ratio / sig.ratio})
+
+
+def steps_to_target(r: ActivationsResult, activation: str, init: str = "default") -> tuple[float | None, float | None]:
     """Median steps and seconds to the target over seeds at the best rate; None if any seed missed it."""
-    runs = r.best_runs(activation)
+    runs = r.best_runs(activation, init)
     if not runs or any(x.steps_to_target is None for x in runs):
         return None, None
     return (statistics.median(x.steps_to_target for x in runs),
             statistics.median(x.seconds_to_target for x in runs))
 
 
-def _ever_reached(r: ActivationsResult, activation: str) -> bool:
-    return any(x.steps_to_target is not None for x in r.runs if x.activation == activation)
+def _bounds(relu: ConvergenceRun, other: ConvergenceRun, budget: int) -> tuple[float, float]:
+    """The lowest and highest the other's steps over ReLU's can be, for one seed: a run that did not reach the
+    target took more than the budget."""
+    mine, theirs = relu.steps_to_target, other.steps_to_target
+    if mine and theirs:
+        return (theirs / mine,) * 2
+    if mine:
+        return budget / mine, math.inf
+    if theirs:
+        return 0.0, theirs / max(budget, 1)
+    return 0.0, math.inf
 
 
-def _speed_finding(r: ActivationsResult) -> Finding | None:
-    if not {"sigmoid", "relu"} <= set(r.activations):
+def _race(r: ActivationsResult, other: str, init_relu: str, init_other: str) -> tuple[list[tuple[float, float]], str]:
+    """Per seed, the bounds on (other's steps / ReLU's) at each one's best rate, and the medians in words."""
+    relu, rival = r.best_runs("relu", init_relu), r.best_runs(other, init_other)
+    by_seed = {x.seed: x for x in rival}
+    bounds = [_bounds(x, by_seed[x.seed], r.max_steps) for x in relu if x.seed in by_seed]
+
+    def said(activation, init):
+        steps, seconds = steps_to_target(r, activation, init)
+        return (f"{activation} {steps:,.0f} steps ({duration(seconds)})" if steps is not None else
+                f"{activation} did not reach it in every seed within {r.max_steps:,} steps")
+    return bounds, f"{said('relu', init_relu)}, {said(other, init_other)}"
+
+
+def _bounds_words(bounds: list[tuple[float, float]]) -> str:
+    words = [times(lo) if lo == hi else f"more than {times(lo)}" if hi == math.inf else
+             f"under {times(hi)}" if lo == 0 else f"{times(lo)} to {times(hi)}" for lo, hi in bounds]
+    return ", ".join(words)
+
+
+def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
+    if not {other, "relu"} <= set(r.activations):
         return None
-    relu_steps, relu_s = steps_to_target(r, "relu")
-    sig_steps, sig_s = steps_to_target(r, "sigmoid")
-    target, budget = pct(r.target_accuracy), f"{r.max_steps:,} steps"
-    claim = "ReLU reaches a target training accuracy faster than sigmoid."
-    numbers: dict[str, float] = {}
-    if relu_steps is not None and sig_steps is not None:
-        ratio = sig_steps / relu_steps
-        numbers = {"relu_steps": relu_steps, "sigmoid_steps": sig_steps, "step_ratio": ratio,
-                   "relu_seconds": relu_s, "sigmoid_seconds": sig_s}
-        verdict = (Verdict.SUPPORTED if ratio >= SPEED_GAIN else
-                   Verdict.CONTRADICTED if ratio <= 1 / SPEED_GAIN else Verdict.INCONCLUSIVE)
-        summary = (f"To reach {target} training accuracy ({r.train_depth} hidden layers) ReLU took "
-                   f"{relu_steps:,.0f} steps ({duration(relu_s)}) and sigmoid {sig_steps:,.0f} steps "
-                   f"({duration(sig_s)}): " + (f"{times(ratio)} fewer steps for ReLU." if ratio >= 1 else
-                                                f"{times(1 / ratio)} more steps for ReLU."))
-    elif relu_steps is not None:
-        numbers = {"relu_steps": relu_steps, "relu_seconds": relu_s}
-        verdict = Verdict.SUPPORTED
-        summary = f"ReLU reached {target} training accuracy in {relu_steps:,.0f} steps ({duration(relu_s)}); " + (
-            f"sigmoid did not reach it within {budget} at any learning rate tried, so the speed-up is more than "
-            f"{times(r.max_steps / relu_steps)}." if not _ever_reached(r, "sigmoid") else
-            f"sigmoid did not reach it with every seed at its best rate within {budget}.")
-    elif sig_steps is not None:
-        numbers = {"sigmoid_steps": sig_steps, "sigmoid_seconds": sig_s}
-        verdict = Verdict.CONTRADICTED
-        summary = (f"Sigmoid reached {target} training accuracy in {sig_steps:,.0f} steps ({duration(sig_s)}); "
-                   f"ReLU did not reach it with every seed at its best rate within {budget}.")
-    else:
-        verdict = Verdict.INCONCLUSIVE
-        summary = f"Neither sigmoid nor ReLU reached {target} training accuracy within {budget}."
-    detail = ("Each activation used its best learning rate from the grid "
-              f"({', '.join(f'{x:g}' for x in r.learning_rates)}). Krizhevsky et al. (2012) published six times "
-              "fewer epochs for ReLU than tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it "
-              "is an MLP on MNIST-1D, counted in steps, against sigmoid.")
-    return Finding("relu_faster", "algorithms", claim, verdict, summary, detail, numbers)
+    own_relu, own_other = _own_init(r, "relu"), _own_init(r, other)
+    bounds, medians = _race(r, other, own_relu, own_other)
+    if not bounds:
+        return None
+    verdict = decide(all(lo >= SPEED_GAIN for lo, _ in bounds), all(hi <= 1 / SPEED_GAIN for _, hi in bounds),
+                     len(r.seeds))
+    inits = (f"each with its own initialisation ({_init_name(own_relu)} for ReLU, {_init_name(own_other)} for "
+             f"{other})" if own_relu != own_other else "both with PyTorch's default initialisation")
+    summary = (f"To reach {pct(r.target_accuracy)} training accuracy ({r.train_depth} hidden layers, each activation "
+               f"at its best learning rate, {inits}), median over seeds: {medians}. {other.capitalize()}'s steps "
+               f"over ReLU's, seed by seed: {_bounds_words(bounds)}.")
+    if own_relu != "default" or own_other != "default":
+        default_bounds, default_medians = _race(r, other, "default", "default")
+        summary += (f" Under PyTorch's default initialisation: {default_medians}; per seed "
+                    f"{_bounds_words(default_bounds)}.") if default_bounds else ""
+    rule = (f"ReLU is faster if it needs at least {SPEED_GAIN:g}× fewer steps in every seed, slower if {other} "
+            f"needs {SPEED_GAIN:g}× fewer in every seed; a run that missed the target counts as taking more than "
+            f"the budget of {r.max_steps:,} steps. Each activation took its best rate from the grid "
+            f"({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+    detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+    if other == "tanh":
+        detail += (f" Krizhevsky et al. (2012) published {KRIZHEVSKY_RELU_SPEEDUP:g}× fewer epochs for ReLU than "
+                   "tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it is an MLP on MNIST-1D, "
+                   "counted in steps.")
+    numbers = {f"{other}_over_relu_low": min(lo for lo, _ in bounds)}
+    claim = ("ReLU reaches a target training accuracy faster than sigmoid." if other == "sigmoid" else
+             f"ReLU reaches a target training accuracy faster than tanh (Krizhevsky et al. 2012: "
+             f"{KRIZHEVSKY_RELU_SPEEDUP:g}×).")
+    return Finding("relu_faster" if other == "sigmoid" else "relu_vs_tanh", "algorithms", claim, verdict, summary,
+                   detail, numbers)
 
 
 # --- computation ---------------------------------------------------------------------------------------------
 
-def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
+def compute_findings(r: ComputeResult, sweep_fits: int = 0, train_batch: int | None = None) -> list[Finding]:
+    """train_batch: the batch the battery trains with (the data-scale experiment's), where the verdicts are made."""
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
-    one, full = r.step(biggest, batch, "cpu", threads=1), r.step(biggest, batch, "cpu", threads=r.threads)
-    if r.threads > 1 and one and full and one.timing and full.timing:
-        gain, low, high = speedup(one.timing, full.timing)
-        verdict = _cpu_gain_verdict(low, high)
-        out.append(Finding(
-            "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
-            f"One training step of the {LABELS[biggest]} (batch {batch}) took {duration(one.timing.median_s)} on "
-            f"1 CPU thread and {duration(full.timing.median_s)} on {r.threads}: {times(gain)} faster"
-            f"{_across_rounds(low, high)}.",
-            f"The ideal with {r.threads} threads is {r.threads}×; memory bandwidth and small matrices keep "
-            "real speed-ups below it.", {"speedup": gain}))
+    threads = _threads_finding(r, models, train_batch)
+    if threads:
+        out.append(threads)
     accelerators = [d for d in r.devices if d != "cpu"]
     if not accelerators:
         out.append(Finding(
             "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.",
             Verdict.INCONCLUSIVE, "This machine has no GPU, so the claim could not be tested here.",
-            "Run the battery on a machine with a GPU, or compare this report with one from such a machine."))
+            "Run the battery on a machine with a GPU, or compare this report with one from such a machine.",
+            tested=False))
     else:
         gpu = accelerators[0]
         speedups, ranges = {}, {}
@@ -430,55 +771,116 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
                 "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
                 f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "
                 f"threads: {listing}.", crossover, {f"speedup_{m}": s for m, s in speedups.items()}))
-    loop = _loop_finding(r, biggest, sweep_fits)
+    loop = _loop_finding(r, models, sweep_fits, train_batch)
     if loop:
         out.append(loop)
     return out
 
 
 def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
-    """slow / fast from the medians, and its lowest and highest over the pairs of round medians: a verdict must
-    hold across the rounds, or the machine's changes, not the hardware, could have made it."""
-    slow_rounds, fast_rounds = slow.round_medians_s or [slow.median_s], fast.round_medians_s or [fast.median_s]
-    return slow.median_s / fast.median_s, min(slow_rounds) / max(fast_rounds), max(slow_rounds) / min(fast_rounds)
+    """slow / fast: the median, lowest and highest over same-round pairs. The sweep interleaves configurations, so
+    round i of each was timed side by side; a ratio of rounds timed apart would mix in the machine's changes.
+    Timings without rounds (older files) give the ratio of medians three times."""
+    pairs = paired_ratios(slow.round_medians_s, fast.round_medians_s)
+    if not pairs or len(slow.round_medians_s) != len(fast.round_medians_s):
+        ratio = slow.median_s / fast.median_s if fast.median_s > 0 else math.inf
+        return ratio, ratio, ratio
+    return statistics.median(pairs), min(pairs), max(pairs)
 
 
-def _cpu_gain_verdict(low: float, high: float) -> Verdict:
-    """A gain from more threads, or a faster configuration: real only if every pairing of rounds shows it."""
-    return (Verdict.SUPPORTED if low >= THREAD_GAIN else
-            Verdict.CONTRADICTED if high < 1.05 else Verdict.INCONCLUSIVE)
+def _gain_verdict(gains: list[tuple[float, float, float]]) -> Verdict:
+    """Real only where every same-round pair shows it, for every workload compared; no gain anywhere: none of
+    them reaches NO_GAIN in any pair."""
+    return decide(all(low >= THREAD_GAIN for _, low, _ in gains), all(high < NO_GAIN for *_, high in gains))
 
 
 def _across_rounds(low: float, high: float) -> str:
-    return f" ({times(low)} to {times(high)} across the rounds)" if times(low) != times(high) else ""
+    return f" ({times(low)} to {times(high)} across same-round pairs)" if times(low) != times(high) else ""
 
 
-def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
-    """(configuration, seconds for one experiment of `loop_steps` steps) at the first batch size, slowest first."""
+def _which_won(gains: dict[str, tuple[float, float, float]]) -> str:
+    """Which models gained in every round pair, and which did not, in words."""
+    won = [LABELS[m] for m, (_, low, _) in gains.items() if low >= THREAD_GAIN]
+    lost = [LABELS[m] for m, (*_, high) in gains.items() if high < NO_GAIN]
+    words = []
+    if won:
+        words.append(f"at least {THREAD_GAIN:g}× in every round for {_and(won)}")
+    if lost:
+        words.append(f"under {NO_GAIN:g}× in every round for {_and(lost)}")
+    rest = len(gains) - len(won) - len(lost)
+    if rest:
+        words.append(f"between the two, or changing from round to round, for {rest} model(s)")
+    return "; ".join(words)
+
+
+def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:
+    batches = sorted({s.batch_size for s in r.steps})
+    if train_batch in batches:
+        return train_batch, f"the battery's training batch ({train_batch})"
+    return batches[0], f"batch {batches[0]}, the smallest timed"
+
+
+def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding | None:
+    if r.threads < 2:
+        return None
+    batch, words = _the_batch(r, train_batch)
+    gains: dict[int, dict[str, tuple[float, float, float]]] = {}
+    for m in models:
+        for b in sorted({s.batch_size for s in r.steps}):
+            one, full = r.step(m, b, "cpu", threads=1), r.step(m, b, "cpu", threads=r.threads)
+            if one and full and one.timing and full.timing:
+                gains.setdefault(b, {})[m] = speedup(one.timing, full.timing)
+    if batch not in gains:
+        return None
+    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}"
+                                                      for m, (g, lo, hi) in by.items())
+                        for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
+    verdict = _gain_verdict(list(gains[batch].values()))
+    return Finding(
+        "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
+        f"A training step on {r.threads} CPU threads against 1, {listing}.",
+        f"The verdict is made at {words} over every model: a gain of at least {THREAD_GAIN:g}× in every same-round "
+        f"pair for all of them, or under {NO_GAIN:g}× in every pair for all of them; otherwise it depends on the "
+        f"model. There: {_which_won(gains[batch])}. The ideal with {r.threads} threads is {r.threads}×.",
+        {f"speedup_{m}": g for m, (g, _, _) in gains[batch].items()})
+
+
+def loop_times(r: ComputeResult, model: str, batch: int | None = None) -> list[tuple[str, float]]:
+    """(configuration, seconds for one experiment of `loop_steps` steps) at the batch (default: the smallest timed),
+    slowest first."""
     return [(config_label(s.device, s.precision, s.threads), r.loop_steps * s.timing.median_s)
-            for s in _loop_steps(r, model)]
+            for s in _loop_steps(r, model, batch)]
 
 
-def _loop_steps(r: ComputeResult, model: str) -> list[StepTime]:
-    batch = min(s.batch_size for s in r.steps)
+def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[StepTime]:
+    batch = batch or min(s.batch_size for s in r.steps)
     return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
                   key=lambda s: -s.timing.median_s)
 
 
-def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:
-    runs, steps = loop_times(r, model), _loop_steps(r, model)
+def _loop_finding(r: ComputeResult, models: list[str], sweep_fits: int, train_batch: int | None) -> Finding | None:
+    batch, words = _the_batch(r, train_batch)
+    model = r.largest_model
+    runs = loop_times(r, model, batch)
     if len(runs) < 2 or not r.loop_steps:
         return None
+    gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
-    gain, low, high = speedup(steps[0].timing, steps[-1].timing)
-    verdict = _cpu_gain_verdict(low, high)
+    gain, low, high = gains[model]
+    verdict = _gain_verdict(list(gains.values()))
     sweep = (f" A learning curve of {sweep_fits} such fits takes {duration(slow * sweep_fits)} against "
              f"{duration(fast * sweep_fits)}." if sweep_fits > 1 else "")
+    others = ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}" for m, (g, lo, hi) in gains.items()
+                       if m != model)
     return Finding(
         "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
-        f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) takes {duration(slow)} on "
-        f"{slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in the same time"
-        f"{_across_rounds(low, high)}.{sweep}",
-        "Computed from the measured median step times; data loading and evaluation are not included. "
+        f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
+        f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in "
+        f"the same time{_across_rounds(low, high)}.{sweep}" + (f" Other models, fastest against slowest "
+                                                              f"configuration: {others}." if others else ""),
+        f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
+        f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair for "
+        f"all of them; otherwise it depends on the model. There: {_which_won(gains)}. Computed from the measured "
+        "median step times; data loading and evaluation are not included. "
         + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
         {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})

@@ -33,6 +33,7 @@ class DataScaleSettings:
     learning_rates: dict[str, float]  # Adam's rate for each neural learner
     svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
     target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
+    learning_rate_selection: str = ""  # how the nets' rates were chosen: on a validation split, never the test set
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from reportgen.files import write_atomically
 from reportgen.serde import RecordError, from_jsonable, to_jsonable
 from reportgen.system import SystemInfo
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -29,6 +29,9 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # round_medians_s; a version-1 file has none of them and takes their defaults (the platform's allocator, not
     # known to be virtual, one round, no minimum time).
     1: lambda raw: raw,
+    # 3 added, with defaults that describe a version-2 file: each gradient profile's and training run's
+    # initialisation ("default") and its per-sample ratios (none: one sample).
+    2: lambda raw: raw,
 }
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
+import math
+import random
 import statistics
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -18,6 +22,13 @@ class Spread:
     @classmethod
     def of(cls, values: list[float]) -> Spread:
         return cls(statistics.fmean(values), min(values), max(values), len(values))
+
+    def above(self, margin: float) -> bool:
+        """Every value exceeds `margin`: with paired differences, a lead that holds in every seed."""
+        return self.low > margin
+
+    def below(self, margin: float) -> bool:
+        return self.high < margin
 
 
 @dataclass(frozen=True)
@@ -40,33 +51,108 @@ class PowerLaw:
 
 
 def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:
-    """Least-squares fit of err = a * m^b + c with a >= 0, b <= 0, 0 <= c <= 1; None with too few points."""
+    """Least-squares fit of err = a * m^b + c with a >= 0, -3 <= b <= 0, 0 <= c <= 1; None with too few points.
+
+    For a fixed b the best a and c have a closed form, so the fit scans b on ever finer grids: no starting
+    guess to get wrong, and fast enough to refit every bootstrap draw.
+    """
     import numpy as np
-    from scipy.optimize import curve_fit
 
     if len(m) < 4:  # three parameters need at least four points to leave a residual
         return None
     x, y = np.asarray(m, dtype=float), np.asarray(error, dtype=float)
-
-    def model(x, a, b, c):
-        return a * x**b + c
-
-    start = (max(y[0] - y[-1], 1e-3) * x[0] ** 0.3, -0.3, max(min(y) * 0.5, 0.0))
-    try:
-        (a, b, c), _ = curve_fit(model, x, y, p0=start, bounds=([0, -3, 0], [np.inf, 0, 1]), maxfev=20000)
-    except (RuntimeError, ValueError):
+    if not (np.isfinite(y).all() and np.isfinite(x).all() and (x > 0).all()):
         return None
-    residual = float(((y - model(x, a, b, c)) ** 2).sum())
+
+    def best(bs):
+        u = x[None, :] ** np.asarray(bs, dtype=float)[:, None]
+        um, ym = u.mean(1), y.mean()
+        var = ((u - um[:, None]) ** 2).sum(1)
+        a = np.where(var > 0, ((u - um[:, None]) * (y - ym)).sum(1) / np.where(var > 0, var, 1), 0.0)
+        c = ym - a * um
+        uu = (u * u).sum(1)
+        for bound in (0.0, 1.0):  # c held at a bound: a by least squares through it
+            out = (c < 0) if bound == 0.0 else (c > 1)
+            c = np.where(out, bound, c)
+            a = np.where(out, (u * (y - bound)).sum(1) / uu, a)
+        flat = a < 0
+        a, c = np.where(flat, 0.0, a), np.where(flat, np.clip(ym, 0, 1), c)
+        sse = ((y - a[:, None] * u - c[:, None]) ** 2).sum(1)
+        return a, c, sse
+
+    grid = np.linspace(-3, 0, 301)
+    for _ in range(4):  # each pass a 100 times finer grid between the best point's neighbours
+        i = int(np.argmin(best(grid)[2]))
+        grid = np.linspace(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)], 201)
+    b = grid[int(np.argmin(best(grid)[2]))]
+    a, c, sse = (float(v[0]) for v in best([b]))
     total = float(((y - y.mean()) ** 2).sum())
-    return PowerLaw(float(a), float(b), float(c), 1 - residual / total if total > 0 else 1.0)
+    return PowerLaw(a, float(b), c, 1 - sse / total if total > 0 else 1.0)
 
 
 def growth_exponent(m: list[int], seconds: list[float]) -> float | None:
     """Slope of log(time) against log(m) over the upper half of the range, where fixed overheads matter least."""
     import numpy as np
 
-    if len(m) < 2:
+    if len(m) < 2 or not all(math.isfinite(s) and s > 0 for s in seconds):
         return None
     half = max(len(m) // 2, 2)
     x, y = np.log(np.asarray(m[-half:], dtype=float)), np.log(np.asarray(seconds[-half:], dtype=float))
     return float(np.polyfit(x, y, 1)[0])
+
+
+def fit_power_law_no_floor(m: list[int], error: list[float]) -> PowerLaw | None:
+    """err = a * m^b with no level (c = 0): a straight line in log-log, the rival a floor must beat."""
+    import numpy as np
+
+    if len(m) < 3 or min(error) <= 0:
+        return None
+    x, y = np.log(np.asarray(m, dtype=float)), np.log(np.asarray(error, dtype=float))
+    b, log_a = np.polyfit(x, y, 1)
+    fitted = np.exp(log_a) * np.exp(x) ** b
+    errors = np.exp(y)
+    total = float(((errors - errors.mean()) ** 2).sum())
+    r2 = 1 - float(((errors - fitted) ** 2).sum()) / total if total > 0 else 1.0
+    return PowerLaw(float(np.exp(log_a)), float(min(b, 0.0)), 0.0, r2) if b < 0 else PowerLaw(
+        float(np.exp(log_a)), float(b), 0.0, r2)
+
+
+def resamples(n: int, limit: int = 200, seed: int = 0) -> list[tuple[int, ...]]:
+    """Bootstrap draws of n seeds with replacement, as index tuples: every distinct multiset, repeated by its
+    multinomial weight, where there are few (3 seeds: 10 multisets, 27 draws); else `limit` random draws."""
+    if n < 1:
+        return []
+    if n**n <= limit:
+        return list(itertools.product(range(n), repeat=n))
+    rng = random.Random(seed)
+    return [tuple(rng.randrange(n) for _ in range(n)) for _ in range(limit)]
+
+
+def bootstrap(per_seed: Sequence[Sequence[float]], statistic: Callable[[list[float]], float | None]) -> list[float]:
+    """`statistic` of the seed-mean curve, for each bootstrap draw of whole seeds (the unit that is independent:
+    one seed's points share nested subsets). per_seed[i] is seed i's curve. Draws where it is None are dropped."""
+    out, seen = [], {}
+    for draw in resamples(len(per_seed)):
+        key = tuple(sorted(draw))  # the mean curve depends on the multiset only: fit each one once
+        if key not in seen:
+            curve = [statistics.fmean(per_seed[i][j] for i in key) for j in range(len(per_seed[0]))]
+            seen[key] = statistic(curve)
+        value = seen[key]
+        if value is not None and math.isfinite(value):
+            out.append(value)
+    return out
+
+
+def interval(values: list[float], level: float = 0.9) -> tuple[float, float] | None:
+    """The central `level` share of the values (percentiles), or None with none."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    tail = (1 - level) / 2
+    pick = lambda q: ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+    return pick(tail), pick(1 - tail)
+
+
+def paired_ratios(slow: list[float], fast: list[float]) -> list[float]:
+    """slow[i] / fast[i]: the ratio of values measured side by side (the same round, the same seed)."""
+    return [s / f for s, f in zip(slow, fast) if f > 0]

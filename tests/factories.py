@@ -21,46 +21,72 @@ STORY = {  # test accuracy by learner at each m: traditional learners flatten, t
 PARAMETERS = {"mlp_small": 1642, "mlp_large": 551434}
 
 
-def data_scale(curves=None, seeds=(0,), jitter=0.0) -> DataScaleResult:
-    curves = curves or STORY
-    fits = [Fit(name, m, seed, acc + jitter * i, acc, 0.01 * m ** (1.5 if name == "svm_rbf" else 1) / 100)
-            for name, accs in curves.items() for m, acc in zip(M, accs) if acc is not None
+def data_scale(curves=None, seeds=(0, 1, 2), jitter=0.002, m=None, svm_power=1.5) -> DataScaleResult:
+    """Seed i scores `jitter * i` above the curve at every m (so paired gains match the curve's, and a paired lead
+    holds in every seed); fit time grows like m^1.5 for the SVM and like m for the others."""
+    curves, m_values = curves or STORY, m or M
+    fits = [Fit(name, m, seed, acc + jitter * i, acc, 0.01 * m ** (svm_power if name == "svm_rbf" else 1) / 100)
+            for name, accs in curves.items() for m, acc in zip(m_values, accs) if acc is not None
             for i, seed in enumerate(seeds)]
     learners = [Learner(n, LABELS[n], "traditional" if n in ("logistic", "svm_rbf") else "neural",
                         PARAMETERS.get(n)) for n in curves]
-    return DataScaleResult(M, list(seeds), learners, fits, "400 Adam steps", 3000, 4000, "cpu", 2)
+    return DataScaleResult(m_values, list(seeds), learners, fits, "400 Adam steps", 3000, 4000, "cpu", 2)
 
 
-def _profile(activation, depth, ratio, stage="init"):
+def power_law_curve(m_values, a=2.0, b=-0.4, c=0.05, bend_at=None, bend=0.0):
+    """Accuracy 1 - (a * m^b + c) at each m; from `bend_at` on, `bend` more (the curve leaves the law there)."""
+    return [1 - (a * m**b + c) + (bend if bend_at and m >= bend_at else 0.0) for m in m_values]
+
+
+def _profile(activation, depth, ratio, stage="init", init="default", samples=6, spread=0.1):
+    """Ratios of the samples spread +-`spread` (relative) around `ratio`, geometric mean `ratio`."""
     layers = depth + 1
     grads = [1e-2 / ratio ** ((layers - 1 - i) / (layers - 1)) for i in range(layers)]
-    return GradientProfile(activation, depth, stage, grads, [0.0] * depth)
+    factors = [(1 + spread) ** (2 * k / (samples - 1) - 1) for k in range(samples)] if samples > 1 else [1.0]
+    return GradientProfile(activation, depth, stage, grads, [0.0] * depth, init, [ratio * f for f in factors])
 
 
-def activations(ratios=None, steps=None) -> ActivationsResult:
-    """ratios: {activation: {depth: output/input ratio}}; steps: {activation: steps to target or None}."""
+OWN_RATIOS = {"sigmoid": {2: 20.0, 5: 900.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}}
+OWN_INIT = {"sigmoid": "glorot", "tanh": "glorot", "relu": "he"}
+
+
+def activations(ratios=None, steps=None, seeds=(0, 1), own_ratios=None, own_steps=None, designed=True,
+                seed_step=10) -> ActivationsResult:
+    """ratios: {activation: {depth: output/input ratio}} under the default init; steps: {activation: steps to
+    target or None}, the first seed's (each further seed takes `seed_step` more); own_*: the same under each
+    activation's designed init (designed=False leaves those out, as in older files)."""
     ratios = ratios or {"sigmoid": {2: 80.0, 5: 4.1e4}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.8, 5: 8.9}}
     steps = {"sigmoid": None, "tanh": 250, "relu": 175, **(steps or {})}
-    gradients = [_profile(a, d, r, stage) for a, by_depth in ratios.items() for d, r in by_depth.items()
-                 for stage in ("init", "trained")]
-    runs = []
-    for activation, n in steps.items():
-        reached = n is not None
-        end = n if reached else 800
-        curve = [CurvePoint(0, 0.0, 0.1), CurvePoint(end, end * 5e-4, 0.55 if reached else 0.2)]
-        runs.append(ConvergenceRun(activation, 0.1, 0, n, end * 5e-4 if reached else None, curve, False))
+    own_ratios = own_ratios or {a: OWN_RATIOS[a] for a in ratios}
+    own_steps = {"sigmoid": 600, "tanh": 240, "relu": 150, **(own_steps or {})}
+    samples = 3 * len(seeds)
+    inits = [("default", ratios, steps)] + ([("own", own_ratios, own_steps)] if designed else [])
+    gradients, runs = [], []
+    for kind, by_activation, to_target in inits:
+        for a, by_depth in by_activation.items():
+            init = "default" if kind == "default" else OWN_INIT[a]
+            gradients += [_profile(a, d, r, stage, init, samples) for d, r in by_depth.items()
+                          for stage in ("init", "trained")]
+            for i, seed in enumerate(seeds):
+                n = to_target.get(a)
+                reached = n is not None
+                end = n + seed_step * i if reached else 800
+                curve = [CurvePoint(0, 0.0, 0.1), CurvePoint(end, end * 5e-4, 0.55 if reached else 0.2)]
+                runs.append(ConvergenceRun(a, 0.1, seed, end if reached else None, end * 5e-4 if reached else None,
+                                           curve, False, init))
     depths = sorted({d for by in ratios.values() for d in by})
-    return ActivationsResult(list(ratios), 128, depths, 4, 2000, 0.5, 800, [0.1], [0], "default", "SGD", gradients,
-                             runs, "cpu", 2, 300)
+    return ActivationsResult(list(ratios), 128, depths, 4, 2000, 0.5, 800, [0.1], list(seeds), "default", "SGD",
+                             gradients, runs, "cpu", 2, 300)
 
 
 def _timing(seconds):
-    return Timing(seconds, seconds * 0.02, 5, 10, 3, seconds * 50)
+    """Three rounds 2% apart, the same for every workload: same-round pairs give the ratio of the medians."""
+    return Timing(seconds, seconds * 0.02, 5, 10, 3, seconds * 50, [seconds * 0.98, seconds, seconds * 1.02])
 
 
 def compute(step_ms=None, gpu_ms=None) -> ComputeResult:
     """step_ms: {(model, threads): ms}; gpu_ms: {model: ms} on cuda:0 when given."""
-    step_ms = step_ms or {("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2, ("mlp_large", 2): 2.6}
+    step_ms = step_ms or {("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.15, ("mlp_large", 2): 2.6}
     steps = [StepTime(m, PARAMETERS[m], 100, "cpu", "fp32", t, _timing(ms / 1e3)) for (m, t), ms in step_ms.items()]
     devices = ["cpu"]
     if gpu_ms:

@@ -35,6 +35,7 @@ class Fit:
     test_accuracy: float
     train_accuracy: float
     fit_seconds: float
+    chosen: dict[str, float] = field(default_factory=dict)  # settings chosen by cross-validation (the SVM's C, gamma)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class DataScaleResult:
     learning_rates: dict[str, float] = field(default_factory=dict)
     target_accuracy: float | None = None  # the accuracy whose data needs the report projects
     notes: list[str] = field(default_factory=list)  # learners or points left out, and why
+    learning_rate_selection: str = ""  # how the nets' learning rates were chosen (from the profile)
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
@@ -128,9 +130,11 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                 for n in p.learners]
     rates = {n: settings.learning_rates[n] for n in p.learners if n not in TRADITIONAL}
     budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, no early "
-              f"stopping; logistic regression and SVM fitted to convergence with scikit-learn defaults")
+              "stopping; logistic regression fitted to convergence with scikit-learn's defaults; "
+              + (SVM_SELECTION if "svm_rbf" in p.learners else "no SVM"))
     return DataScaleResult(p.m_values, seeds, learners, fits, budget, settings.svm_max_m, len(data.y_test), device,
-                           threads, data.info, rates, settings.target_accuracy, p.notes)
+                           threads, data.info, rates, settings.target_accuracy, p.notes,
+                           settings.learning_rate_selection)
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -143,13 +147,44 @@ def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([order[np.sort(first)], np.delete(order, first)])
 
 
+SVM_C = (1.0, 10.0, 100.0)  # the RBF SVM's C and gamma (as multiples of scikit-learn's "scale") are chosen
+SVM_GAMMA = (1 / 3, 1.0, 3.0)  # by 3-fold cross-validation on the training subset: a small grid, but a fair one
+SVM_CV_MAX_M = 1000  # above this the choice made on the subset's first 1,000 examples (a nested subset) is reused
+SVM_SELECTION = (f"RBF SVM: C in {{{', '.join(f'{c:g}' for c in SVM_C)}}} and gamma in "
+                 f"{{{', '.join(f'{g:.2g}' for g in SVM_GAMMA)}}} × scikit-learn's 'scale', by 3-fold cross-validation "
+                 f"on the training subset, up to m = {SVM_CV_MAX_M:,}; above it the choice made on the subset's first "
+                 f"{SVM_CV_MAX_M:,} examples is reused, since a search there would cost more than the fits")
+_CHOSEN: dict[tuple, dict[str, float]] = {}  # cross-validation results by subset, so a reuse does not search again
+
+
 def _fit_traditional(name: str, x: np.ndarray, y: np.ndarray, data: Dataset, seed: int, threads: int):
-    model = LogisticRegression(max_iter=2000) if name == "logistic" else SVC(kernel="rbf", random_state=seed)
     with threadpool_limits(threads):  # keep BLAS from oversubscribing the cores torch also uses
+        chosen = _svm_settings(x[:SVM_CV_MAX_M], y[:SVM_CV_MAX_M], seed) if name == "svm_rbf" else {}
+        model = (LogisticRegression(max_iter=2000) if name == "logistic" else
+                 SVC(kernel="rbf", C=chosen["C"], gamma=chosen["gamma"], random_state=seed))
         start = time.perf_counter()
         model.fit(x, y)
-        seconds = time.perf_counter() - start
-        return model.score(data.x_test, data.y_test), model.score(x, y), seconds
+        seconds = time.perf_counter() - start  # the final fit only: the search is model selection, not cost
+        return model.score(data.x_test, data.y_test), model.score(x, y), seconds, chosen
+
+
+def _svm_settings(x: np.ndarray, y: np.ndarray, seed: int) -> dict[str, float]:
+    """C and gamma by 3-fold stratified cross-validation on (x, y) alone; the test set is never seen."""
+    import warnings
+
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    key = (seed, len(y), hash(x.tobytes()), hash(y.tobytes()))
+    if key not in _CHOSEN:
+        scale = 1 / (x.shape[1] * x.var())  # scikit-learn's gamma="scale"
+        search = GridSearchCV(SVC(kernel="rbf", random_state=seed),
+                              {"C": list(SVM_C), "gamma": [g * scale for g in SVM_GAMMA]},
+                              cv=StratifiedKFold(3, shuffle=True, random_state=seed))
+        with warnings.catch_warnings():  # a class with fewer than 3 examples at the smallest m: folds miss it
+            warnings.simplefilter("ignore", UserWarning)
+            search.fit(x, y)
+        _CHOSEN[key] = {"C": float(search.best_params_["C"]), "gamma": float(search.best_params_["gamma"])}
+    return _CHOSEN[key]
 
 
 def _fit_net(name, x, y, x_test, y_test, settings: DataScaleSettings, seed: int, classes: int):
