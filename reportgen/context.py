@@ -184,7 +184,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
         f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
         f"for m from {r.m_values[0]:,} "
         f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
-        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
+        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}."
+        + (f" The nets' learning rates: {r.learning_rate_selection}." if r.learning_rate_selection else ""),
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
