@@ -54,7 +54,7 @@ def test_each_initialisation_draws_the_variance_it_was_designed_for(init, varian
         fan_out, fan_in = layer.weight.shape
         assert float(layer.weight.detach().var()) == pytest.approx(variance(fan_in, fan_out), rel=0.15)
         if init != "default":
-            assert float(layer.bias.abs().max()) == 0
+            assert float(layer.bias.detach().abs().max()) == 0
 
 
 def test_the_experiment_runs_every_activation_under_both_initialisations():
