@@ -193,7 +193,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                 charts.fit_time_vs_m(r), fit_times)])
     measured = trends(r)
     section.tables.append(_trend_table(r, measured))
-    published = _published_table(r, results.settings.profile_table.get("data_scale", {}))
+    table = results.settings.profile_table.get("data_scale")
+    published = _published_table(r, table if isinstance(table, dict) else {})
     if published:
         section.tables.append(published)
     section.notes += r.notes
@@ -274,7 +275,7 @@ def _published_table(r, table: dict) -> Table | None:
         return None
     paper = MNIST1D_PUBLISHED_PROTOCOL
     differs = []
-    if table.get("steps"):
+    if isinstance(table.get("steps"), int):
         differs.append(f"{table['steps']:,} Adam steps per net against {paper['steps']}")
     if r.learning_rates:
         differs.append("learning rates " + ", ".join(f"{LABELS[n]} {lr:g}" for n, lr in r.learning_rates.items())

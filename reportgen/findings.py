@@ -90,10 +90,11 @@ def findings(results: Results) -> list[Finding]:
         # The loop finding may put one learning curve's cost in words only where the computation experiment
         # timed the data-scale experiment's own largest net at its own step budget.
         ds, c = results.data_scale, results.compute
-        same = (ds and c.steps and largest_net(ds) == c.largest_model
-                and results.settings.profile_table.get("data_scale", {}).get("steps") == c.loop_steps)
+        table = results.settings.profile_table.get("data_scale")
+        table = table if isinstance(table, dict) else {}
+        same = ds and c.steps and largest_net(ds) == c.largest_model and table.get("steps") == c.loop_steps
         out += compute_findings(c, sum(f.learner == c.largest_model for f in ds.fits) if same else 0,
-                                results.settings.profile_table.get("data_scale", {}).get("batch_size"))
+                                table.get("batch_size"))
     return out
 
 
