@@ -9,8 +9,6 @@ import math
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.experiments.activations import DESIGNED
-from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
     LATE,
     SMALL_DATA_SHARE,
@@ -23,7 +21,9 @@ from reportgen.findings import (
     trends,
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.records.activations import DESIGNED
+from reportgen.records.compute import MatmulTime, StepTime
 from reportgen.references import (
     MNIST1D_PUBLISHED,
     MNIST1D_PUBLISHED_M,

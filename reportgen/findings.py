@@ -11,11 +11,11 @@ import statistics
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reportgen.experiments.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
-from reportgen.experiments.compute import ComputeResult, StepTime
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label, duration, pct, points, times
-from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.learners import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.records.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
+from reportgen.records.compute import ComputeResult, StepTime
+from reportgen.records.data_scale import DataScaleResult
 from reportgen.references import KRIZHEVSKY_RELU_SPEEDUP
 from reportgen.results import Results
 from reportgen.stats import (

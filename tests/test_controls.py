@@ -6,10 +6,11 @@ import pytest
 import torch
 from torch import nn
 
-from reportgen.data import DataInfo, Dataset
+from reportgen.data import Dataset
 from reportgen.experiments import activations, data_scale
 from reportgen.models import mlp
 from reportgen.profile import ActivationsSettings
+from reportgen.records.data import DataInfo
 
 
 def _blobs(n, seed=0, features=4):
@@ -22,7 +23,9 @@ def _blobs(n, seed=0, features=4):
 def _dataset(n=200):
     x, y = _blobs(n)
     x_test, y_test = _blobs(100, seed=1)
-    return Dataset(x, y, x_test, y_test, DataInfo("blobs", "test", {}, n, 100, False, 4, 2, False))
+    info = DataInfo(name="blobs", generator="test", generator_args={}, pool_size=n, test_size=100,
+                    from_cache=False, features=4, classes=2, sequence=False)
+    return Dataset(x, y, x_test, y_test, info)
 
 
 def test_the_svm_takes_c_and_gamma_from_the_grid_by_cross_validation(monkeypatch):
@@ -63,7 +66,8 @@ def test_the_experiment_runs_every_activation_under_both_initialisations():
                                    learning_rates=[0.1], seeds=2, eval_every=5)
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(90, 40)).astype(np.float32), rng.integers(0, 10, 90)
-    data = Dataset(x, y, x[:10], y[:10], DataInfo("noise", "test", {}, 90, 10, False))
+    data = Dataset(x, y, x[:10], y[:10], DataInfo(name="noise", generator="test", generator_args={}, pool_size=90,
+                                                  test_size=10, from_cache=False))
     ticks = []
     r = activations.run(settings, data, "cpu", 0, 1, ticks.append)
     assert len(ticks) == activations.units(settings)

@@ -302,7 +302,8 @@ def test_relu_against_tanh_stands_beside_krizhevsky():
 # --- paired timings ----------------------------------------------------------------------------------------------
 
 def _timing(rounds_ms):
-    return Timing(sorted(rounds_ms)[1] / 1e3, 0.0, 9, 1, 3, 1.0, [ms / 1e3 for ms in rounds_ms])
+    return Timing(median_s=sorted(rounds_ms)[1] / 1e3, iqr_s=0.0, blocks=9, calls_per_block=1, warmup_calls=3,
+                  total_s=1.0, round_medians_s=[ms / 1e3 for ms in rounds_ms])
 
 
 def test_speedup_pairs_rounds_timed_side_by_side():

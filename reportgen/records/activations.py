@@ -1,0 +1,105 @@
+"""The activations experiment's records: gradients per layer across depth, and runs to a target accuracy."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, field
+
+SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
+# Each activation is run under PyTorch's default initialisation and under the one designed for it, so that what
+# the activation does can be told apart from what the initial weights' scale does.
+INITS = {
+    "default": "PyTorch's default (weights uniform in ±1/sqrt(fan-in), a sixth of He's variance)",
+    "he": "He/Kaiming (normal, variance 2/fan-in, biases 0; He et al. 2015, for ReLU)",
+    "glorot": "Glorot/Xavier (uniform, variance 2/(fan-in + fan-out), biases 0; Glorot and Bengio 2010)",
+}
+DESIGNED = {"relu": "he", "sigmoid": "glorot", "tanh": "glorot"}  # the initialisation each activation was made for
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradientProfile:
+    activation: str
+    depth: int  # hidden layers
+    stage: str  # "init" or "trained"
+    mean_abs_grad: list[float]  # mean |dL/dW| per weight matrix, input layer first (mean over the samples)
+    saturated: list[float]  # fraction of (unit, example) pairs with a slope below SATURATION, per hidden layer
+    init: str = "default"  # a key of INITS
+    ratios: list[float] = field(default_factory=list)  # output/input ratio per (seed, probe batch), seeds outer
+
+    @property
+    def ratio(self) -> float:
+        """Output-layer gradient over input-layer gradient: how much the signal shrinks on its way down (the
+        geometric mean over the samples where there are several)."""
+        if self.ratios and all(r > 0 for r in self.ratios):
+            return math.exp(statistics.fmean(math.log(r) for r in self.ratios))
+        return self.mean_abs_grad[-1] / self.mean_abs_grad[0] if self.mean_abs_grad[0] else math.inf
+
+    @property
+    def samples(self) -> list[float]:
+        return self.ratios or [self.ratio]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CurvePoint:
+    step: int
+    seconds: float  # training time so far, evaluation excluded
+    train_accuracy: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConvergenceRun:
+    activation: str
+    learning_rate: float
+    seed: int
+    steps_to_target: int | None  # None: not reached within the budget
+    seconds_to_target: float | None
+    curve: list[CurvePoint]
+    diverged: bool  # the weights went non-finite: the rate is too high for this activation
+    init: str = "default"  # a key of INITS
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActivationsResult:
+    activations: list[str]
+    width: int
+    depths: list[int]
+    train_depth: int
+    train_examples: int
+    target_accuracy: float
+    max_steps: int
+    learning_rates: list[float]
+    seeds: list[int]
+    init: str
+    optimizer: str
+    gradients: list[GradientProfile]  # at initialisation, and after `trained_steps` at the best rate
+    runs: list[ConvergenceRun]
+    device: str
+    threads: int
+    trained_steps: int = 0
+
+    def gradient(self, activation: str, depth: int, stage: str = "init", init: str = "default") -> GradientProfile | None:
+        return next((g for g in self.gradients if (g.activation, g.depth, g.stage, g.init)
+                     == (activation, depth, stage, init)), None)
+
+    def best_learning_rate(self, activation: str, init: str = "default") -> float:
+        return best_learning_rate(self.runs, activation, self.learning_rates, init)
+
+    def best_runs(self, activation: str, init: str = "default") -> list[ConvergenceRun]:
+        lr = self.best_learning_rate(activation, init)
+        return [r for r in self.runs if (r.activation, r.learning_rate, r.init) == (activation, lr, init)]
+
+    def has_init(self, activation: str, init: str) -> bool:
+        return any(r.activation == activation and r.init == init for r in self.runs)
+
+
+def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[float], init: str = "default") -> float:
+    """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
+    def cost(lr):
+        mine = [r for r in runs if r.activation == activation and r.learning_rate == lr and r.init == init]
+        if not mine:
+            return (1, 0.0, 0.0)
+        reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
+        return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
+                -max(r.curve[-1].train_accuracy for r in mine))
+    return min(rates, key=cost)
