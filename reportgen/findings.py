@@ -854,9 +854,7 @@ def loop_times(r: ComputeResult, model: str, batch: int | None = None) -> list[t
 
 
 def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[StepTime]:
-    batch = batch or min(s.batch_size for s in r.steps)
-    return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
-                  key=lambda s: -s.timing.median_s)
+    return r.timed_steps(model, batch or min(s.batch_size for s in r.steps))
 
 
 def _loop_finding(r: ComputeResult, models: list[str], sweep_fits: int, train_batch: int | None) -> Finding | None:

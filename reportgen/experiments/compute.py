@@ -10,7 +10,7 @@ from functools import partial
 import torch
 from torch import nn
 
-from reportgen.devices import is_out_of_memory, synchronizer
+from reportgen.devices import failure_reason, is_out_of_memory, synchronizer
 from reportgen.learners import INPUT_LENGTH
 from reportgen.models import build_model, parameter_count
 from reportgen.profile import ComputeSettings
@@ -68,8 +68,10 @@ class Workload:
                 self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
                                    min_blocks=ROUND_BLOCKS)
         except RuntimeError as error:
-            self.sampler = None  # its memory first, so that failure() can hand it back to the device
-            self.skipped = failure(error)
+            self.sampler = None  # its memory first, so that emptying the cache hands it back to the device
+            if is_out_of_memory(error):
+                torch.cuda.empty_cache()
+            self.skipped = failure_reason(error)
 
     def result(self) -> StepTime | MatmulTime:
         return self.record(timing=self.sampler.timing() if self.sampler else None, skipped=self.skipped)
@@ -122,14 +124,6 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                          steps=[r for r in records if isinstance(r, StepTime)],
                          matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
                          min_seconds=settings.min_seconds, rounds=ROUNDS)
-
-
-def failure(error: RuntimeError) -> str:
-    """Why a workload has no timing, in a few words."""
-    if is_out_of_memory(error):
-        torch.cuda.empty_cache()
-        return "out of memory"
-    return f"failed: {str(error).splitlines()[0][:200]}"
 
 
 @contextlib.contextmanager
