@@ -610,9 +610,11 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     effect = ""
     if default and default is not g:
         summary += f" Under PyTorch's default initialisation: {_ratio(default)}."
-        effect = (f" The initialisation alone moved ReLU's ratio {times(default.ratio / g.ratio)}: with PyTorch's "
-                  "default, which gives a ReLU layer a sixth of He's variance, the ratio reflects the weights' "
-                  "scale more than the activation.")
+        effect = f" The initialisation alone changed ReLU's ratio {times(default.ratio / g.ratio)}"
+        effect += (f": {times(default.ratio)} under PyTorch's default (a sixth of He's variance per layer) against "
+                   f"under {KEEP_RATIO}× in every sample under He, so the default's ratio came from the weights' "
+                   "scale, not from ReLU." if max(g.samples) < KEEP_RATIO <= KEPT_NOT <= min(default.samples)
+                   else ".")
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
     rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample; {KEPT_NOT} or more in "

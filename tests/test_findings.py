@@ -249,7 +249,8 @@ def test_the_init_explains_the_relu_ratio():
     relu = f["relu_keeps_gradients"]
     assert relu.verdict is S  # under He, 3.0x: the default init's 150x was the weights' scale
     assert "Under He initialisation" in relu.summary and "Under PyTorch's default initialisation: 1.5×10²" in relu.summary
-    assert "moved ReLU's ratio 50.0×" in relu.detail
+    assert "changed ReLU's ratio 50.0×" in relu.detail and "came from the weights' scale, not from ReLU" in relu.detail
+    assert "not from ReLU" not in acts()["relu_keeps_gradients"].detail  # default 8.9x: nothing to explain
     split = f["activation_not_init"]
     assert split.verdict is S and split.numbers["relu_init_effect"] == pytest.approx(50.0)
 
