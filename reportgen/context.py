@@ -347,7 +347,7 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         f"The same MLP ({r.width} units per hidden layer) is built with {_and(r.activations)} units, each under "
         f"the initialisations {r.init}; the same seed gives every activation the same draw. Gradients are "
         f"measured at initialisation for {', '.join(map(str, r.depths))} hidden layers over "
-        f"{max(len(g.samples) for g in r.gradients)} (seed, batch) sample(s); then a {r.train_depth}-hidden-layer net is trained on "
+        f"{max((len(g.samples) for g in r.gradients), default=0)} (seed, batch) sample(s); then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
         f"accuracy or {r.max_steps:,} steps.",
         _of(found, "algorithms"),

@@ -167,6 +167,8 @@ def _capped(r: DataScaleResult, learner: str) -> str:
 
 
 def data_findings(r: DataScaleResult) -> list[Finding]:
+    if not r.m_values:
+        return []
     measured = trends(r)
     found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
              _power_law_finding(r, measured), _cost_finding(r, measured)]
@@ -558,8 +560,8 @@ def _ratio(g: GradientProfile) -> str:
 
 
 def activation_findings(r: ActivationsResult) -> list[Finding]:
-    found = [_sigmoid_finding(r), _relu_finding(r), _init_finding(r), _race_finding(r, "sigmoid"),
-             _race_finding(r, "tanh")]
+    found = [_sigmoid_finding(r), _relu_finding(r), _init_finding(r)] if r.depths else []
+    found += [_race_finding(r, "sigmoid"), _race_finding(r, "tanh")] if r.learning_rates else []
     return [f for f in found if f]
 
 
