@@ -57,7 +57,7 @@ def main(name: str = "standard") -> None:
     print("\n[data_scale.learning_rates]")
     for net, lr in chosen.items():
         print(f"{net} = {lr:g}")
-    print(f'\nlearning_rate_selection = "Adam rate per net from {{{", ".join(f"{r:g}" for r in RATES)}}}: the best mean '
+    print(f'\nlearning_rate_selection = "Adam rate per net out of {", ".join(f"{r:g}" for r in RATES)}: the best mean '
           f"accuracy on {VALIDATION:,} validation examples carved from the training pool (never the test set), "
           f"training on m = {' and '.join(f'{m:,}' for m in SELECT_M)} with this profile's steps and batch "
           f'(benchmarks/select_learning_rates.py, seed {SEED})"')

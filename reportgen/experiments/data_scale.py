@@ -105,8 +105,8 @@ def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 SVM_C = (1.0, 10.0, 100.0)  # the RBF SVM's C and gamma (as multiples of scikit-learn's "scale") are chosen
 SVM_GAMMA = (1 / 3, 1.0, 3.0)  # by 3-fold cross-validation on the training subset: a small grid, but a fair one
 SVM_CV_MAX_M = 1000  # above this the choice made on the subset's first 1,000 examples (a nested subset) is reused
-SVM_SELECTION = (f"RBF SVM: C in {{{', '.join(f'{c:g}' for c in SVM_C)}}} and gamma in "
-                 f"{{{', '.join(f'{g:.2g}' for g in SVM_GAMMA)}}} × scikit-learn's 'scale', by 3-fold cross-validation "
+SVM_SELECTION = (f"RBF SVM: C of {' or '.join(f'{c:g}' for c in SVM_C)} and gamma of "
+                 f"{' or '.join(f'{g:.2g}' for g in SVM_GAMMA)} × scikit-learn's 'scale', by 3-fold cross-validation "
                  f"on the training subset, up to m = {SVM_CV_MAX_M:,}; above it the choice made on the subset's first "
                  f"{SVM_CV_MAX_M:,} examples is reused, since a search there would cost more than the fits")
 _CHOSEN: dict[tuple, dict[str, float]] = {}  # cross-validation results by subset, so a reuse does not search again
