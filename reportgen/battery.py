@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 from reportgen import __version__
 from reportgen.data import Dataset, mnist1d
-from reportgen.devices import DeviceChoice, is_out_of_memory
+from reportgen.devices import DeviceChoice, failure_reason
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
@@ -85,7 +85,7 @@ def run_battery(profile: Profile, so_far: Results, progress: Progress | None = N
         try:
             found = {name: work()}
         except Exception as error:  # noqa: BLE001 - one failed experiment must not cost the others theirs
-            found, failures = {}, {**failures, name: _reason(error)}
+            found, failures = {}, {**failures, name: failure_reason(error)}
         results = replace(results, **found, failures=failures, phases=_with(results.phases, name, begin))
         keep(results)
     return results
@@ -106,13 +106,6 @@ def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None,
 
 def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]:
     return {**phases, name: round(time.perf_counter() - begin, 3)}
-
-
-def _reason(error: Exception) -> str:
-    if is_out_of_memory(error):
-        return "out of memory"
-    message = str(error).splitlines()[0][:200] if str(error) else ""
-    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")
 
 
 def _baseline(other: Results | None) -> Baseline | None:

@@ -174,7 +174,7 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
         f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
         f"for m from {r.m_values[0]:,} "
         f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
-        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
+        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}. {_scheduling(r)}",
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
@@ -186,6 +186,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     if published:
         section.tables.append(published)
     section.notes += r.notes
+    section.notes += [f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
+                      f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]
     projection = _projection(r, measured)
     if projection:
         section.notes.append(projection)
@@ -226,6 +228,19 @@ def _projection(r, measured) -> str | None:
 def _round_m(m: float) -> str:
     """Two significant figures: a projection is no more precise than that."""
     return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
+
+
+def _scheduling(r) -> str:
+    """How the fits were scheduled, and so what their times mean."""
+    how = (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran the fits side by "
+           "side" if r.workers > 1 else f"One fit ran at a time on {r.worker_threads or r.threads} thread(s)")
+    if r.batched:
+        how += (f"; the {', '.join(LABELS.get(n, n) for n in r.batched)} trained each seed's nets at every m as one "
+                "batched ensemble, with the initial weights and minibatches each net gets alone")
+    if any(f.cpu_seconds is not None for f in r.fits):
+        how += ("; fit times are CPU seconds per fit, which fits running side by side do not inflate"
+                + (" (an ensemble's shared among its nets by the steps each took)" if r.batched else ""))
+    return how + "."
 
 
 def _spread(s) -> str:
@@ -294,7 +309,10 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         f"initial weights ({r.init}). Gradients are measured at initialisation on one batch for "
         f"{', '.join(map(str, r.depths))} hidden layers; then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
-        f"accuracy or {r.max_steps:,} steps.",
+        f"accuracy or {r.max_steps:,} steps. "
+        + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training runs "
+           "side by side, every run under the same conditions." if r.workers > 1 else
+           f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."),
         _of(found, "algorithms"),
         [Figure("gradients", "Mean absolute weight gradient per layer, at initialisation (solid) and after "
                 f"{r.trained_steps} training steps (dashed), log scale. A line that falls to the left means "
@@ -302,7 +320,9 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                 charts.gradients_by_layer(r), gradients),
          Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
                 "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
-        [speed, saturation])
+        [speed, saturation],
+        [f"The run of {f.activation} at learning rate {f.learning_rate:g} (seed {f.seed}) failed ({f.reason})."
+         for f in r.failed])
 
 
 def _workloads(timed: list[StepTime | MatmulTime]) -> str:

@@ -56,3 +56,11 @@ def synchronizer(device: str):
 
 def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error).lower()
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why a piece of work failed, in one short line for results.json."""
+    if is_out_of_memory(error):
+        return "out of memory"
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")

@@ -230,8 +230,10 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     return Finding(
         "svm_cost", "data", "A kernel SVM's training cost grows faster than the data.", verdict,
         f"The RBF SVM's fit time grew like m^{k:.1f} over the upper half of its range (others: {others}).",
-        "Nets trained for a fixed number of steps cost the same at every m; a kernel SVM compares every pair of "
-        "examples, which is one reason traditional learners were not run on ever larger data.",
+        ("Nets cost at most their fixed budget of steps at any m (they stop sooner where they fit their examples "
+         "early)" if r.stopping else "Nets trained for a fixed number of steps cost the same at every m")
+        + "; a kernel SVM compares every pair of examples, which is one reason traditional learners were not run "
+        "on ever larger data.",
         {"svm_time_exponent": k})
 
 

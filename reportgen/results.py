@@ -21,7 +21,7 @@ from reportgen.files import write_atomically
 from reportgen.serde import RecordError, from_jsonable, to_jsonable
 from reportgen.system import SystemInfo
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -29,6 +29,10 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # round_medians_s; a version-1 file has none of them and takes their defaults (the platform's allocator, not
     # known to be virtual, one round, no minimum time).
     1: lambda raw: raw,
+    # 3 added, per data-scale fit, its CPU time and the steps a net took, and to the experiment its failed fits,
+    # worker processes and threads, batched nets and stop rule; a version-2 file lacks them and takes the
+    # defaults (wall times only, one fit at a time, no ensembles, no early stopping).
+    2: lambda raw: raw,
 }
 
 

@@ -16,7 +16,7 @@ from reportgen.findings import findings
 pytestmark = pytest.mark.e2e
 
 TINY = Path(__file__).parent / "tiny.toml"
-TIMED = {"timing", "fit_seconds", "seconds", "seconds_to_target", "created_utc", "phases", "from_cache"}
+TIMED = {"timing", "fit_seconds", "cpu_seconds", "seconds", "seconds_to_target", "created_utc", "phases", "from_cache"}
 
 
 def reportgen(*args, **kwargs):

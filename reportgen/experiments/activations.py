@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from torch import nn
 
 from reportgen.data import Dataset
-from reportgen.devices import synchronizer
+from reportgen.devices import failure_reason, synchronizer
 from reportgen.models import mlp
 from reportgen.profile import ActivationsSettings
-from reportgen.training import accuracy, seed_everything, train_steps
+from reportgen.training import accuracy, generator, seed_everything, train_steps
+from reportgen.workers import run_tasks, schedule
 
 INIT = "PyTorch default: weights uniform in +-1/sqrt(fan-in), the same draw for every activation"
 SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
@@ -53,6 +55,14 @@ class ConvergenceRun:
 
 
 @dataclass(frozen=True)
+class FailedRun:
+    activation: str
+    learning_rate: float
+    seed: int
+    reason: str  # "out of memory", or the error in one line
+
+
+@dataclass(frozen=True)
 class ActivationsResult:
     activations: list[str]
     width: int
@@ -70,6 +80,9 @@ class ActivationsResult:
     device: str
     threads: int
     trained_steps: int = 0
+    failed: list[FailedRun] = field(default_factory=list)  # training runs that raised; the others still ran
+    workers: int = 1  # processes running the training runs side by side
+    worker_threads: int | None = None  # torch threads in each (None: not recorded, the run's threads)
 
     def gradient(self, activation: str, depth: int, stage: str = "init") -> GradientProfile | None:
         return next((g for g in self.gradients
@@ -87,6 +100,8 @@ def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[
     """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
     def cost(lr):
         mine = [r for r in runs if r.activation == activation and r.learning_rate == lr]
+        if not mine:  # every run at this rate failed
+            return (1, 0.0, 0.0)
         reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
         return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
                 -max(r.curve[-1].train_accuracy for r in mine))
@@ -99,18 +114,21 @@ def units(settings: ActivationsSettings) -> int:
 
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
         advance) -> ActivationsResult:
+    """The training runs side by side on the CPUs the run may use (one at a time on an accelerator), then the
+    gradient profiles, which need each activation's best rate."""
     n = min(settings.train_examples, len(data.y_pool))
     x = torch.from_numpy(data.x_pool[:n]).to(device)
     y = torch.from_numpy(data.y_pool[:n]).to(device)
     probe = slice(0, min(settings.gradient_batch, n))
-    gradients, runs = [], []
+    keys = [(activation, lr, s) for activation in settings.activations for lr in settings.learning_rates
+            for s in range(seed, seed + settings.seeds)]
+    tasks = [(train_run, (*key, data.x_pool[:n], data.y_pool[:n], settings, device)) for key in keys]
+    chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
+    outcomes = run_tasks(chosen, tasks, lambda i, _: advance(f"training: {keys[i][0]}, learning rate {keys[i][1]:g}"),
+                         lambda i, error: FailedRun(*keys[i], failure_reason(error)))
+    runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
+    gradients = []
     for activation in settings.activations:
-        for lr in settings.learning_rates:
-            for s in range(seed, seed + settings.seeds):
-                seed_everything(s)
-                model = mlp([settings.width] * settings.train_depth, activation).to(device)
-                runs.append(_train_to_target(model, activation, lr, s, x, y, settings))
-                advance(f"training: {activation}, learning rate {lr:g}")
         best = best_learning_rate(runs, activation, settings.learning_rates)
         for depth in settings.depths:
             seed_everything(seed)  # the same weights for every activation at this depth
@@ -118,7 +136,7 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
             gradients.append(_gradient_profile(model, activation, depth, "init", x[probe], y[probe]))
             advance(f"gradients: {activation}, {depth} layers")
             optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
-            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, torch.Generator().manual_seed(seed))
+            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, generator(seed, x.device))
             if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
                 gradients.append(_gradient_profile(model, activation, depth, "trained", x[probe], y[probe]))
             advance(f"gradients after training: {activation}, {depth} layers")
@@ -126,7 +144,20 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
     return ActivationsResult(list(settings.activations), settings.width, list(settings.depths),
                              settings.train_depth, n, settings.target_accuracy, settings.max_steps,
                              list(settings.learning_rates), list(range(seed, seed + settings.seeds)), INIT,
-                             optimizer, gradients, runs, device, threads, settings.trained_steps)
+                             optimizer, gradients, runs, device, threads, settings.trained_steps,
+                             [o for o in outcomes if isinstance(o, FailedRun)], chosen.workers, chosen.threads)
+
+
+def train_run(activation: str, lr: float, seed: int, x: np.ndarray, y: np.ndarray, settings: ActivationsSettings,
+              device: str) -> ConvergenceRun | FailedRun:
+    """One net of `activation` trained at rate `lr` towards the target; a failure is recorded, not raised."""
+    try:
+        seed_everything(seed)
+        model = mlp([settings.width] * settings.train_depth, activation).to(device)
+        return _train_to_target(model, activation, lr, seed, torch.from_numpy(x).to(device),
+                                torch.from_numpy(y).to(device), settings)
+    except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
+        return FailedRun(activation, lr, seed, failure_reason(error))
 
 
 def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: str, x, y) -> GradientProfile:
@@ -160,7 +191,7 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
 
 def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings) -> ConvergenceRun:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
-    generator = torch.Generator().manual_seed(seed)
+    draws = generator(seed, x.device)
     sync = synchronizer(device=str(x.device))
     curve = [CurvePoint(0, 0.0, accuracy(model, x, y))]
     step, seconds = 0, 0.0
@@ -168,7 +199,7 @@ def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSet
     while step < settings.max_steps and curve[-1].train_accuracy < settings.target_accuracy and not diverged:
         chunk = min(settings.eval_every, settings.max_steps - step)
         start = time.perf_counter()
-        train_steps(model, optimizer, x, y, chunk, BATCH, generator)
+        train_steps(model, optimizer, x, y, chunk, BATCH, draws)
         sync()
         seconds += time.perf_counter() - start
         step += chunk
