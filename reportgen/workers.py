@@ -1,19 +1,20 @@
 """Independent fits side by side: how many worker processes, how many threads each, and running them.
 
-The pool is loky's reusable executor (it comes with joblib, which scikit-learn brings): a concurrent.futures
-executor whose workers survive between experiments, so a build pays their start-up once, and whose crash of one
-worker (killed for memory, say) surfaces as an error of that task rather than a hung build.
+The pool is joblib's, with its loky backend (scikit-learn brings both): its workers survive between experiments,
+so a build pays their start-up once; a worker that dies (killed for memory, say) surfaces as an error rather than
+a hung build; and Ctrl-C stops the workers cleanly.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from reportgen.training import prepare_cpu
@@ -58,13 +59,14 @@ def run_tasks(plan: Schedule, tasks: Sequence[Task], done: Callable[[int, Any], 
 
     `done(i, result)` is called in this process as each finishes (progress, and the place a stop request is
     honoured); a task that raised, or whose worker died, gets `failed(i, error)` as its result. A dead worker
-    breaks the whole pool, so the tasks it took down are run again one at a time. Ctrl-C stops the workers.
+    breaks the whole pool, so the tasks it took down run again one at a time. Ctrl-C stops the workers (joblib
+    aborts the pool).
     """
     results: list = [None] * (len(tasks) + len(here))
 
-    def finish(i: int, result) -> None:
-        results[i] = result
-        done(i, result)
+    def finish(i: int, outcome: tuple[Any, BaseException | None]) -> None:
+        results[i] = failed(i, outcome[1]) if outcome[1] else outcome[0]
+        done(i, results[i])
 
     if plan.workers == 1 and not here:
         threads = torch.get_num_threads()
@@ -74,38 +76,37 @@ def run_tasks(plan: Schedule, tasks: Sequence[Task], done: Callable[[int, Any], 
         finally:
             torch.set_num_threads(threads)
         return results
-    from joblib.externals.loky import get_reusable_executor
-
-    executor = get_reusable_executor(max_workers=plan.workers)
-    futures: dict[Future, int] = {}
+    unfinished = set(range(len(tasks)))
+    pool = Parallel(n_jobs=plan.workers, backend="loky", return_as="generator_unordered", batch_size=1)
     try:
-        futures = {executor.submit(_call, plan.threads, fn, args): i for i, (fn, args) in enumerate(tasks)}
+        outputs = pool(delayed(_numbered)(i, plan.threads, fn, args) for i, (fn, args) in enumerate(tasks))
         for k, (fn, args) in enumerate(here):
-            finish(len(tasks) + k, fn(*args))
-        pending, broken = set(futures), []
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=futures.get):
-                i, error = futures[future], future.exception()
-                if isinstance(error, BrokenExecutor):  # a worker died, and every task in the pool with it
-                    broken.append(i)
-                else:
-                    finish(i, failed(i, error) if error else future.result())
-        for i in broken:  # again, one at a time, so that a task that kills its worker takes only itself
-            executor = get_reusable_executor(max_workers=plan.workers)
-            futures = {executor.submit(_call, plan.threads, *tasks[i]): i}
-            error = next(iter(futures)).exception()
-            finish(i, failed(i, error) if error else next(iter(futures)).result())
-    except BaseException:
-        for future in futures:
-            future.cancel()
-        executor.shutdown(wait=False, kill_workers=True)
-        raise
+            finish(len(tasks) + k, (fn(*args), None))
+        for i, outcome in outputs:
+            unfinished.discard(i)
+            finish(i, outcome)
+    except BrokenExecutor:  # a worker died (killed for memory, say), and every task in the pool with it
+        pass
+    for i in sorted(unfinished):  # again, one at a time, so that a task that kills its worker takes only itself
+        try:
+            ((_, outcome),) = Parallel(n_jobs=plan.workers, backend="loky")(
+                [delayed(_numbered)(i, plan.threads, *tasks[i])])
+        except BrokenExecutor as error:
+            outcome = (None, error)
+        finish(i, outcome)
     return results
 
 
-def _call(threads: int, fn: Callable[..., Any], args: tuple):
-    """Run one task with the worker's thread count pinned for torch and for scikit-learn's BLAS."""
+def _numbered(i: int, threads: int, fn: Callable[..., Any], args: tuple):
+    return i, _call(threads, fn, args)
+
+
+def _call(threads: int, fn: Callable[..., Any], args: tuple) -> tuple[Any, BaseException | None]:
+    """Run one task with the worker's thread count pinned for torch and for scikit-learn's BLAS; (result, None),
+    or (None, the error) when it raised."""
     prepare_cpu(threads)
     with threadpool_limits(threads):
-        return fn(*args)
+        try:
+            return fn(*args), None
+        except Exception as error:  # noqa: BLE001 - handed to the caller's `failed`, in its process
+            return None, error
