@@ -235,7 +235,7 @@ def _scheduling(r) -> str:
     how = (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran the fits side by "
            "side" if r.workers > 1 else f"One fit ran at a time on {r.worker_threads or r.threads} thread(s)")
     if r.batched:
-        how += (f"; the {', '.join(LABELS.get(n, n) for n in r.batched)} trained each seed's nets at every m as one "
+        how += (f"; the {_and([LABELS.get(n, n) for n in r.batched])} trained each seed's nets at every m as one "
                 "batched ensemble, with the initial weights and minibatches each net gets alone")
     if any(f.cpu_seconds is not None for f in r.fits):
         how += ("; fit times are CPU seconds per fit, which fits running side by side do not inflate"
