@@ -35,7 +35,8 @@ class Progress:
 
 
 def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
-          user_data: Dataset | None = None, baseline: Results | None = None) -> Results:
+          user_data: Dataset | None = None, baseline: Results | None = None,
+          threads_reason: str | None = None) -> Results:
     """A run before its first phase: the envelope every checkpoint of the run shares.
 
     `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
@@ -43,8 +44,8 @@ def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int
     """
     created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
     settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command,
-                           user_data.info if user_data else None)
-    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, {},
+                           user_data.info if user_data else None, threads_reason=threads_reason)
+    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(device.name), settings, {},
                    baseline=_baseline(baseline))
 
 
@@ -118,7 +119,7 @@ def _reason(error: Exception) -> str:
 def _baseline(other: Results | None) -> Baseline | None:
     if other is None or other.compute is None:
         return None
-    return Baseline(other.system.summary, other.created_utc, other.compute)
+    return Baseline(other.system.summary_for(other.settings.device), other.created_utc, other.compute)
 
 
 def _data(pool: int, test_size: int, progress: Progress):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from functools import partial
 from pathlib import Path
@@ -35,7 +34,8 @@ def main():
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for torch and BLAS  [default: all logical cores]")
+              help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
+                   "and cgroup quota]")
 @click.option("--dataset", type=click.Path(path_type=Path), default=None,
               help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
                    "data-scale experiment, instead of MNIST-1D.")
@@ -69,6 +69,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         resume,
     )
     from reportgen.build import build as run_build
+    from reportgen.cpus import thread_choice
     from reportgen.devices import DeviceError, resolve_device
     from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
@@ -89,7 +90,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             plan = plan_resume(resume_dir, **given)
             work = partial(resume, plan, page_size=page_size)
         else:
-            threads = threads or os.cpu_count() or 1
+            threads, threads_reason = thread_choice(threads)
             choice = resolve_device(device)
             loaded, table = with_target(*load_profile(profile), target_accuracy)
             user_data = load_user_dataset(dataset, label, seed) if dataset else None
@@ -99,7 +100,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             check_destination(out)
             command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy,
                                         baseline)
-            so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
+            so_far = start(loaded, table, choice, seed, threads, command, user_data, other, threads_reason)
             work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
                            page_size=page_size)
     except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError, ResumeError) as error:

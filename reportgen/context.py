@@ -21,6 +21,7 @@ from reportgen.findings import (
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
 from reportgen.models import LABELS
+from reportgen.precision import MEANINGS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
 from reportgen.timing import ROUND_DRIFT
@@ -105,7 +106,7 @@ def build_report(results: Results) -> Report:
     s = results.system
     return Report(
         title="Why deep learning is taking off: measured on this machine",
-        machine=s.summary,
+        machine=s.summary_for(results.settings.device),
         device=results.settings.device,
         device_reason=results.settings.device_reason,
         created=results.created_utc,
@@ -336,7 +337,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                     ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
     if not [d for d in r.devices if d != "cpu"]:
-        notes.append("No GPU was found on this machine: this section shows the CPU only."
+        notes.append(f"No GPU was used ({results.settings.device_reason}): this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
     timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
@@ -355,7 +356,9 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under 5% of the median, up to {r.max_seconds:g} s. The CPU "
+        + f"until the interquartile range is under 5% of the median, up to {r.max_seconds:g} s once warm (a "
+        f"workload whose single call takes longer than a round's share of that is timed on one call per "
+        f"round{_longest(r)}). The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
@@ -419,7 +422,8 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
     if s.torch_cuda:
         rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
     for i, g in enumerate(s.gpus):
-        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
+        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
+                     + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
     rows.append(("reportgen", s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
@@ -428,10 +432,29 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
 def _settings_rows(results: Results) -> list[tuple[str, str]]:
     st = results.settings
     rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
-            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)"),
+            ("CPU threads", f"{st.threads}" + (f", {st.threads_reason}" if st.threads_reason else "")
+             + " (flush-to-zero for denormals on)"),
             ("Memory allocator", st.allocator or "the platform's default")]
     if results.data:
         d = results.data
         source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"
         rows.append(("Data", source))
+    rows += _precision_rows(results)
     return rows
+
+
+def _precision_rows(results: Results) -> list[tuple[str, str]]:
+    """The precision of every experiment, and what each name in the report means."""
+    rows = [(f"Precision, {EXPERIMENT_TITLES[name]}", record.precision)
+            for name in ("data_scale", "activations") if (record := getattr(results, name)) and record.precision]
+    if results.compute:
+        used = dict.fromkeys(x.precision for x in [*results.compute.steps, *results.compute.matmuls])
+        rows.append((f"Precision, {EXPERIMENT_TITLES['compute']}", ", ".join(used)))
+    named = dict.fromkeys(name.strip() for _, value in rows for name in value.split(","))
+    return rows + [(f"{name} means", MEANINGS[name]) for name in named if name in MEANINGS]
+
+
+def _longest(r) -> str:
+    """The longest a workload was timed, so that the reader sees what the cap came to."""
+    spent = [w.timing.total_s for w in [*r.steps, *r.matmuls] if w.timing]
+    return f"; the longest workload took {duration(max(spent))} once warm" if spent else ""

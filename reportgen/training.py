@@ -25,13 +25,24 @@ def prepare_cpu(threads: int) -> str | None:
     return keep_freed_memory()
 
 
+def index_generator(device: str | torch.device, seed: int) -> torch.Generator:
+    """The generator that draws a run's minibatches, on the device the data lives on: drawing there keeps the
+    training loop free of host-device copies. A seed gives the same draws on the same kind of device."""
+    return torch.Generator(device=device).manual_seed(seed)
+
+
+def minibatch_indices(n: int, steps: int, batch_size: int, generator: torch.Generator) -> torch.Tensor:
+    """A (steps, batch) tensor of example indices drawn uniformly from range(n), all at once on the generator's
+    device: one kernel for a whole run instead of a draw and a blocking copy per step."""
+    return torch.randint(n, (steps, min(batch_size, n)), generator=generator, device=generator.device)
+
+
 def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
                 steps: int, batch_size: int, generator: torch.Generator) -> None:
-    """`steps` minibatch updates, each on examples drawn uniformly from (x, y) by `generator`."""
+    """`steps` minibatch updates, each on examples drawn uniformly from (x, y) by `generator` (one made by
+    index_generator for x's device). Nothing in the loop waits for the device."""
     model.train()
-    n = len(y)
-    for _ in range(steps):
-        index = torch.randint(n, (min(batch_size, n),), generator=generator).to(x.device)
+    for index in minibatch_indices(len(y), steps, batch_size, generator).to(x.device, non_blocking=True):
         optimizer.zero_grad(set_to_none=True)
         nn.functional.cross_entropy(model(x[index]), y[index]).backward()
         optimizer.step()

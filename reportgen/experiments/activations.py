@@ -11,8 +11,9 @@ from torch import nn
 from reportgen.data import Dataset
 from reportgen.devices import synchronizer
 from reportgen.models import mlp
+from reportgen.precision import TRAINING_PRECISION, tf32_mode
 from reportgen.profile import ActivationsSettings
-from reportgen.training import accuracy, seed_everything, train_steps
+from reportgen.training import accuracy, index_generator, seed_everything, train_steps
 
 INIT = "PyTorch default: weights uniform in +-1/sqrt(fan-in), the same draw for every activation"
 SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
@@ -70,6 +71,7 @@ class ActivationsResult:
     device: str
     threads: int
     trained_steps: int = 0
+    precision: str | None = None  # "fp32": TF32 off on CUDA; None: not recorded (files before schema v3)
 
     def gradient(self, activation: str, depth: int, stage: str = "init") -> GradientProfile | None:
         return next((g for g in self.gradients
@@ -99,6 +101,12 @@ def units(settings: ActivationsSettings) -> int:
 
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
         advance) -> ActivationsResult:
+    with tf32_mode(device, TRAINING_PRECISION):
+        return _run(settings, data, device, seed, threads, advance)
+
+
+def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
+         advance) -> ActivationsResult:
     n = min(settings.train_examples, len(data.y_pool))
     x = torch.from_numpy(data.x_pool[:n]).to(device)
     y = torch.from_numpy(data.y_pool[:n]).to(device)
@@ -118,7 +126,7 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
             gradients.append(_gradient_profile(model, activation, depth, "init", x[probe], y[probe]))
             advance(f"gradients: {activation}, {depth} layers")
             optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
-            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, torch.Generator().manual_seed(seed))
+            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(device, seed))
             if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
                 gradients.append(_gradient_profile(model, activation, depth, "trained", x[probe], y[probe]))
             advance(f"gradients after training: {activation}, {depth} layers")
@@ -126,7 +134,8 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
     return ActivationsResult(list(settings.activations), settings.width, list(settings.depths),
                              settings.train_depth, n, settings.target_accuracy, settings.max_steps,
                              list(settings.learning_rates), list(range(seed, seed + settings.seeds)), INIT,
-                             optimizer, gradients, runs, device, threads, settings.trained_steps)
+                             optimizer, gradients, runs, device, threads, settings.trained_steps,
+                             TRAINING_PRECISION)
 
 
 def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: str, x, y) -> GradientProfile:
@@ -160,7 +169,7 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
 
 def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings) -> ConvergenceRun:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
-    generator = torch.Generator().manual_seed(seed)
+    generator = index_generator(x.device, seed)
     sync = synchronizer(device=str(x.device))
     curve = [CurvePoint(0, 0.0, accuracy(model, x, y))]
     step, seconds = 0, 0.0

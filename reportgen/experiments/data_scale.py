@@ -14,9 +14,10 @@ from threadpoolctl import threadpool_limits
 from reportgen.data import DataInfo, Dataset
 from reportgen.devices import synchronizer
 from reportgen.models import LABELS, TRADITIONAL, build_model, parameter_count
+from reportgen.precision import TRAINING_PRECISION, tf32_mode
 from reportgen.profile import DataScaleSettings
 from reportgen.stats import Spread
-from reportgen.training import accuracy, seed_everything, train_steps
+from reportgen.training import accuracy, index_generator, seed_everything, train_steps
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class DataScaleResult:
     learning_rates: dict[str, float] = field(default_factory=dict)
     target_accuracy: float | None = None  # the accuracy whose data needs the report projects
     notes: list[str] = field(default_factory=list)  # learners or points left out, and why
+    precision: str | None = None  # of the neural nets ("fp32": TF32 off on CUDA); None: not recorded (before v3)
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
@@ -119,8 +121,9 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                 if name in TRADITIONAL:
                     fit = _fit_traditional(name, x, y, data, s, threads)
                 else:
-                    fit = _fit_net(name, torch.from_numpy(x).to(device), torch.from_numpy(y).to(device),
-                                   x_test, y_test, settings, s, classes)
+                    with tf32_mode(device, TRAINING_PRECISION):
+                        fit = _fit_net(name, torch.from_numpy(x).to(device), torch.from_numpy(y).to(device),
+                                       x_test, y_test, settings, s, classes)
                 fits.append(Fit(name, m, s, *fit))
                 advance(f"{LABELS[name]}, m={m}")
     learners = [Learner(n, LABELS[n], "traditional" if n in TRADITIONAL else "neural",
@@ -130,7 +133,7 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
     budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, no early "
               f"stopping; logistic regression and SVM fitted to convergence with scikit-learn defaults")
     return DataScaleResult(p.m_values, seeds, learners, fits, budget, settings.svm_max_m, len(data.y_test), device,
-                           threads, data.info, rates, settings.target_accuracy, p.notes)
+                           threads, data.info, rates, settings.target_accuracy, p.notes, TRAINING_PRECISION)
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -156,7 +159,7 @@ def _fit_net(name, x, y, x_test, y_test, settings: DataScaleSettings, seed: int,
     seed_everything(seed)
     model = build_model(name, x.shape[1], classes).to(x.device)
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rates[name])
-    generator = torch.Generator().manual_seed(seed)
+    generator = index_generator(x.device, seed)
     start = time.perf_counter()
     train_steps(model, optimizer, x, y, settings.steps, settings.batch_size, generator)
     synchronizer(str(x.device))()
