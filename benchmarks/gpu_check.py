@@ -239,7 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     from reportgen.devices import DeviceError, cuda_absence, device_type, resolve_device
     from reportgen.precision import tf32_capable
 
-    if device_type(args.device) != "cuda":
+    try:
+        kind = device_type(args.device)
+    except RuntimeError:  # not a device name torch knows
+        kind = None
+    if kind != "cuda":
         print(f"gpu_check: --device must be cuda or cuda:N, not {args.device}", file=sys.stderr)
         return 2
     try:

@@ -342,3 +342,19 @@ def test_a_mac_is_described_through_sysctl(monkeypatch):
     assert [(g.name, g.memory_gib) for g in info.gpus] == [("Apple M2 Pro GPU (MPS)", 32.0)]
     assert dict(build_report(replace(factories.results(), system=info)).system)["GPU 0"] == \
         "Apple M2 Pro GPU (MPS), 32 GiB"
+
+
+def test_a_cuda_run_renders_with_its_gpu_rows():
+    from reportgen.render import render_html
+
+    comp = _two_batches({("mlp_small", 100): 0.4, ("mlp_large", 100): 1.5, ("mlp_small", 10000): 0.5,
+                         ("mlp_large", 10000): 2.0})
+    comp = replace(comp, steps=[*comp.steps, *(replace(s, precision=p) for s in comp.steps if s.device == "cuda:0"
+                                               for p in ("tf32", "bf16"))])
+    r = factories.results(comp=comp, gpus=[factories.gpu(name="NVIDIA A100"), factories.gpu(name="NVIDIA T4")],
+                          torch_cuda="12.4", cudnn="9.1.0")
+    r = replace(r, settings=replace(r.settings, device="cuda:1", device_reason="requested with --device cuda:1"))
+    html = render_html(r)
+    for text in ("1x NVIDIA A100, 1x NVIDIA T4; ran on cuda:1, NVIDIA T4", "12.4 / 9.1.0", "tf32 means",
+                 "bf16 means", "(the training batch)"):
+        assert text in html
