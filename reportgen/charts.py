@@ -6,11 +6,11 @@ import math
 
 import altair as alt
 
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult
+from reportgen.records.data_scale import DataScaleResult
 
 WIDTH = 520
 HEIGHT = 280

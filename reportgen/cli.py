@@ -59,18 +59,11 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
     Example: reportgen build --device auto --profile quick
     """
     from reportgen.battery import start
-    from reportgen.build import (
-        Interrupted,
-        OutputError,
-        Stopped,
-        check_destination,
-        new_run_folder,
-        reproduce_command,
-        resume,
-    )
+    from reportgen.build import Interrupted, Stopped, reproduce_command, resume
     from reportgen.build import build as run_build
     from reportgen.cpus import thread_choice
     from reportgen.devices import DeviceError, resolve_device
+    from reportgen.folders import OutputError, check_destination, new_run_folder
     from reportgen.profile import ProfileError, load_profile, with_target
     from reportgen.progress import RichProgress
     from reportgen.results import ResultsError, load
@@ -149,7 +142,7 @@ def render(results, out, formats, page_size):
 
     Example: reportgen render output/20260101T120000Z-host/results.json --format html
     """
-    from reportgen.build import OutputError, check_destination
+    from reportgen.folders import OutputError, check_destination
     from reportgen.render import FORMATS, write_report
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
@@ -183,8 +176,8 @@ def compare_runs(files, out, baseline):
 
     Example: reportgen compare laptop/results.json server/results.json --baseline 1
     """
-    from reportgen.build import OutputError, check_destination
     from reportgen.compare import CompareError, pick_baseline, write_comparison
+    from reportgen.folders import OutputError, check_destination
 
     if len(files) < 2:
         raise UsageFault("compare needs two or more results files")

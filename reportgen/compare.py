@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import compare_charts
-from reportgen.build import new_run_folder
 from reportgen.context import Figure, Table
-from reportgen.experiments.compute import ComputeResult
 from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
 from reportgen.fmt import duration, pct, times
-from reportgen.models import LABELS
+from reportgen.folders import new_run_folder
+from reportgen.learners import LABELS
+from reportgen.records.compute import ComputeResult
 from reportgen.render import render_page
 from reportgen.results import Results
 

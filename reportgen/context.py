@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
     NO_FLOOR,
     Finding,
@@ -20,8 +19,9 @@ from reportgen.findings import (
     trends,
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
-from reportgen.models import LABELS
-from reportgen.precision import MEANINGS
+from reportgen.learners import LABELS
+from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.precision import MEANINGS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
 from reportgen.timing import ROUND_DRIFT

@@ -1,4 +1,4 @@
-"""Numeric precision: what each name means, and the switches that make it so on a CUDA device.
+"""Numeric precision: the switches that make each name (reportgen.records.precision) true on a CUDA device.
 
 cuDNN allows TF32 for convolutions by default while PyTorch keeps it off for matrix products, so without a switch
 a CNN and an MLP on the same GPU would train in different precisions. Every experiment therefore states its
@@ -12,16 +12,6 @@ import contextlib
 import torch
 
 from reportgen.devices import device_type
-
-TRAINING_PRECISION = "fp32"  # the data-scale and activation experiments: true fp32 on every device
-MEANINGS = {
-    "fp32": "IEEE single precision throughout; on CUDA with TF32 turned off for matrix products and cuDNN "
-            "convolutions",
-    "tf32": "fp32 tensors whose matrix products and convolutions may run on TF32 tensor cores (inputs rounded "
-            "to a 10-bit mantissa, fp32 accumulation); NVIDIA GPUs of compute capability 8.0 or later",
-    "bf16": "the forward pass under bfloat16 autocast (weights, gradients and the optimizer stay fp32); "
-            "matrix products with both operands in bfloat16",
-}
 
 
 def tf32_capable(device: str, capability=None) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import tomllib
 
+from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
@@ -118,8 +119,6 @@ def with_target(profile: Profile, table: dict, target_accuracy: float | None) ->
 
 
 def _check(p: Profile) -> None:
-    from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
-
     problems = []
 
     def need(ok: bool, message: str):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Bar
 
-from reportgen.battery import Progress as Listener
+from reportgen.listener import Listener
 
 PHASES = {"data": "Data", "data_scale": "Scale of data", "activations": "Sigmoid vs ReLU",
           "compute": "Computation", "render": "Rendering"}
@@ -13,7 +14,7 @@ PHASES = {"data": "Data", "data_scale": "Scale of data", "activations": "Sigmoid
 
 class RichProgress(Listener):
     def __init__(self):
-        self._bar = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+        self._bar = Bar(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), TextColumn("[dim]{task.fields[label]}"),
                              console=Console(stderr=True), transient=False)
         self._task = None

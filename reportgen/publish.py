@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import results as results_file
-from reportgen.build import OutputError, check_destination
 from reportgen.compare import compare, machine
 from reportgen.files import write_atomically
 from reportgen.findings import Verdict, findings, largest_net
 from reportgen.fmt import config_label, duration, pct
+from reportgen.folders import OutputError, check_destination
 from reportgen.render import REPORT_FILES, render_page, write_report
 from reportgen.results import Results, ResultsError
 

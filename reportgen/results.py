@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import schema
-from reportgen.data import DataInfo
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.files import write_atomically
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult
+from reportgen.records.data import DataInfo
+from reportgen.records.data_scale import DataScaleResult
+from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, to_jsonable
-from reportgen.system import SystemInfo
 
 SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
@@ -39,7 +39,7 @@ class ResultsError(ValueError):
     """A results file that cannot be loaded, with the reason in one line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunSettings:
     profile: str  # the profile's name
     profile_table: dict[str, Any]  # the profile as read, so the run can be repeated exactly
@@ -53,7 +53,7 @@ class RunSettings:
     threads_reason: str | None = None  # where the thread count came from (--threads, or which CPU limit applied)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Baseline:
     """Another machine's computation results, given with --baseline, to set this machine's beside."""
 
@@ -62,7 +62,7 @@ class Baseline:
     compute: ComputeResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Results:
     """One run of the battery: the envelope (version, time, tool, machine, settings) and one entry per experiment."""
 

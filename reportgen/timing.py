@@ -25,7 +25,7 @@ REESTIMATES = 3  # warm blocks to settle the calls per block: each multiplies it
 ROUND_DRIFT = 0.10  # round medians further apart than this (relative): the machine changed speed mid-run
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Timing:
     median_s: float  # seconds per call: the median of the rounds' medians (of the blocks', with one round)
     iqr_s: float  # of the per-call times of every block, all rounds together
@@ -95,8 +95,9 @@ class Sampler:
 
     def timing(self) -> Timing:
         _, iqr = median_iqr(self.samples)
-        return Timing(statistics.median(self.round_medians), iqr, len(self.samples), self.calls, self.warmup_calls,
-                      self.total, list(self.round_medians))
+        return Timing(median_s=statistics.median(self.round_medians), iqr_s=iqr, blocks=len(self.samples),
+                      calls_per_block=self.calls, warmup_calls=self.warmup_calls, total_s=self.total,
+                      round_medians_s=list(self.round_medians))
 
     @staticmethod
     def _settled(pooled: list[float]) -> bool:

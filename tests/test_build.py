@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from reportgen.build import new_run_folder
+from reportgen.folders import new_run_folder
 
 NOW = datetime(2026, 11, 25, 12, 30, 5, tzinfo=timezone.utc)
 

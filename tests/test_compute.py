@@ -103,7 +103,7 @@ def test_a_baseline_machine_is_set_beside_this_one():
 
     same = factories.results()
     r = factories.results()
-    r = type(r)(**{**r.__dict__, "baseline": Baseline("Other CPU", "2026-01-02T00:00:00Z", same.compute)})
+    r = type(r)(**{**r.__dict__, "baseline": Baseline(machine="Other CPU", created_utc="2026-01-02T00:00:00Z", compute=same.compute)})
     (table,) = [t for s in build_report(r).sections for t in s.tables if "baseline machine" in t.caption]
     assert "Other CPU" in table.caption
     assert all(row[-1] == "1.0× faster" for row in table.rows)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reportgen import __version__
 from reportgen.context import build_report
-from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.records.data_scale import DataScaleResult
 from reportgen.render import render_html, render_pdf
 from reportgen.results import dumps, load
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import factories
 import pytest
 
-from reportgen.experiments.compute import ComputeResult, MatmulTime, StepTime
+from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 
 SCRIPT = Path(__file__).parent.parent / "benchmarks" / "gpu_check.py"
 spec = importlib.util.spec_from_file_location("gpu_check", SCRIPT)
@@ -39,15 +39,17 @@ def test_without_cuda_it_exits_2_in_one_line(capsys, tmp_path):
 
 
 def _sweep(gpu_ms, precisions=("fp32", "tf32", "bf16"), calls=50):
-    timing = factories._timing
-    steps = [StepTime(m, factories.PARAMETERS[m], b, "cpu", "fp32", 2, timing(ms / 1e3))
-             for (m, b), ms in {("mlp_small", 100): 0.2, ("mlp_large", 100): 2.0, ("mlp_small", 4096): 5.0,
-                                ("mlp_large", 4096): 80.0}.items()]
-    for p in precisions:
-        steps += [StepTime(m, factories.PARAMETERS[m], b, "cuda:0", p, None,
-                           replace(timing(ms / 1e3), calls_per_block=calls) if ms else None,
-                           None if ms else "out of memory") for (m, b), ms in gpu_ms.items()]
-    return ComputeResult(["cpu", "cuda:0"], 2, 0.6, steps, [MatmulTime(256, "cuda:0", "fp32", None, timing(1e-5))], 100)
+    def step(model, batch, device, precision, threads, ms):
+        timing = replace(factories._timing(ms / 1e3), calls_per_block=calls) if ms else None
+        return StepTime(model=model, parameters=factories.PARAMETERS[model], batch_size=batch, device=device,
+                        precision=precision, threads=threads, timing=timing, skipped=None if ms else "out of memory")
+
+    steps = [step(m, b, "cpu", "fp32", 2, ms) for (m, b), ms in {
+        ("mlp_small", 100): 0.2, ("mlp_large", 100): 2.0, ("mlp_small", 4096): 5.0, ("mlp_large", 4096): 80.0}.items()]
+    steps += [step(m, b, "cuda:0", p, None, ms) for p in precisions for (m, b), ms in gpu_ms.items()]
+    matmul = MatmulTime(n=256, device="cuda:0", precision="fp32", threads=None, timing=factories._timing(1e-5))
+    return ComputeResult(devices=["cpu", "cuda:0"], threads=2, max_seconds=0.6, steps=steps, matmuls=[matmul],
+                         loop_steps=100)
 
 
 GOOD = {("mlp_small", 100): 0.1, ("mlp_large", 100): 0.15, ("mlp_small", 4096): 0.12, ("mlp_large", 4096): 0.5}

@@ -14,9 +14,9 @@ from reportgen.charts import gflops_vs_size, speedups
 from reportgen.context import build_report
 from reportgen.devices import DeviceError, release_memory, resolve_device, synchronizer
 from reportgen.experiments import compute
-from reportgen.experiments.compute import ComputeResult, StepTime
 from reportgen.findings import Verdict, findings
 from reportgen.profile import ComputeSettings
+from reportgen.records.compute import ComputeResult, StepTime
 from reportgen.timing import Sampler
 
 # --- 1. minibatches: drawn on the device, all at once ------------------------------------------------------
@@ -90,22 +90,22 @@ def test_a_cgroup_v2_quota_limits_the_threads(tmp_path):
     root = _cgroups(tmp_path, "0::/job/step\n", {"job/step/cpu.max": "max 100000\n",
                                                  "job/cpu.max": "250000 100000\n", "cpu.max": "max 100000\n"})
     limit = cpus.usable_cpus(root, affinity=lambda pid: set(range(64)), cpu_count=lambda: 128)
-    assert limit == cpus.CpuLimit(2, "the cgroup v2 CPU quota (2.5 CPUs)")
+    assert limit == cpus.CpuLimit(cpus=2, limit="the cgroup v2 CPU quota (2.5 CPUs)")
 
 
 def test_a_cgroup_v1_quota_seen_from_inside_a_container(tmp_path):
     root = _cgroups(tmp_path, "4:memory:/x\n3:cpu,cpuacct:/docker/abc\n",
                     {"cpu,cpuacct/cpu.cfs_quota_us": "400000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"})
     assert cpus.usable_cpus(root, affinity=lambda pid: set(range(8)), cpu_count=lambda: 96) == cpus.CpuLimit(
-        4, "the cgroup v1 CPU quota (4 CPUs)")
+        cpus=4, limit="the cgroup v1 CPU quota (4 CPUs)")
 
 
 def test_affinity_limits_the_threads_where_no_quota_is_set(tmp_path):
     root = _cgroups(tmp_path, "0::/\n", {"cpu.max": "max 100000\n"})
     limit = cpus.usable_cpus(root, affinity=lambda pid: {3, 5, 7}, cpu_count=lambda: 100)
-    assert limit == cpus.CpuLimit(3, "the CPU affinity mask (3 of 100 logical cores)")
+    assert limit == cpus.CpuLimit(cpus=3, limit="the CPU affinity mask (3 of 100 logical cores)")
     unlimited = cpus.usable_cpus(tmp_path / "nowhere", affinity=lambda pid: set(range(8)), cpu_count=lambda: 8)
-    assert unlimited == cpus.CpuLimit(8, "all 8 logical cores")
+    assert unlimited == cpus.CpuLimit(cpus=8, limit="all 8 logical cores")
     tiny = _cgroups(tmp_path / "tiny", "0::/\n", {"cpu.max": "50000 100000\n"})
     assert cpus.usable_cpus(tiny, affinity=lambda pid: {0, 1}, cpu_count=lambda: 2).cpus == 1
 
@@ -237,9 +237,10 @@ def test_every_experiment_states_its_precision_and_the_report_says_what_it_means
 
 def test_training_turns_tf32_off_on_cuda(monkeypatch):
     from reportgen import precision
+    from reportgen.records.precision import TRAINING_PRECISION
 
     monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", True)  # cuDNN's default
-    with precision.tf32_mode("cuda:1", precision.TRAINING_PRECISION):
+    with precision.tf32_mode("cuda:1", TRAINING_PRECISION):
         assert torch.backends.cudnn.allow_tf32 is False and torch.backends.cuda.matmul.allow_tf32 is False
     assert torch.backends.cudnn.allow_tf32 is True
     assert precision.tf32_capable("cuda:0", capability=lambda device: (8, 6))
@@ -252,11 +253,15 @@ def test_training_turns_tf32_off_on_cuda(monkeypatch):
 def _two_batches(gpu_ms: dict[tuple[str, int], float]) -> ComputeResult:
     cpu_ms = {("mlp_small", 100): 0.2, ("mlp_large", 100): 2.0, ("mlp_small", 10000): 5.0,
               ("mlp_large", 10000): 200.0}
-    steps = [StepTime(m, factories.PARAMETERS[m], b, "cpu", "fp32", 2, factories._timing(ms / 1e3))
-             for (m, b), ms in cpu_ms.items()]
-    steps += [StepTime(m, factories.PARAMETERS[m], b, "cuda:0", "fp32", None, factories._timing(ms / 1e3))
-              for (m, b), ms in gpu_ms.items()]
-    return ComputeResult(["cpu", "cuda:0"], 2, 0.3, steps, [], 2000)
+    steps = [_step(m, b, "cpu", 2, ms) for (m, b), ms in cpu_ms.items()]
+    steps += [_step(m, b, "cuda:0", None, ms) for (m, b), ms in gpu_ms.items()]
+    return ComputeResult(devices=["cpu", "cuda:0"], threads=2, max_seconds=0.3, steps=steps, matmuls=[],
+                         loop_steps=2000)
+
+
+def _step(model, batch, device, threads, ms, precision="fp32"):
+    return StepTime(model=model, parameters=factories.PARAMETERS[model], batch_size=batch, device=device,
+                    precision=precision, threads=threads, timing=factories._timing(ms / 1e3))
 
 
 def test_a_gpu_that_wins_only_at_the_largest_batch_is_not_yet_much_faster():

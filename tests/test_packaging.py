@@ -20,6 +20,8 @@ def test_the_wheel_ships_templates_and_profiles(tmp_path):
                      "reportgen/results.schema.json", "reportgen/profiles/quick.toml",
                      "reportgen/profiles/standard.toml", "reportgen/profiles/full.toml", "reportgen/cli.py"):
         assert required in names
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "reportgen").rglob("*.py")}
+    assert modules <= names, f"left out of the wheel (add the package to pyproject.toml): {sorted(modules - names)}"
 
 
 def test_the_command_runs_from_another_directory(tmp_path):

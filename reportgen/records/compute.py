@@ -1,0 +1,60 @@
+"""The computation experiment's records: one training step's time and one matrix product's, per configuration."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.timing import Timing
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepTime:
+    """One full training step (forward, backward, Adam update) of a model on a batch."""
+
+    model: str
+    parameters: int
+    batch_size: int
+    device: str
+    precision: str  # "fp32" (TF32 off), "tf32", "bf16" (autocast)
+    threads: int | None  # CPU threads; None on an accelerator
+    timing: Timing | None
+    skipped: str | None = None  # why there is no timing (out of memory, failure)
+
+    @property
+    def examples_per_second(self) -> float | None:
+        return self.batch_size / self.timing.median_s if self.timing else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatmulTime:
+    n: int  # square matrices n x n
+    device: str
+    precision: str
+    threads: int | None
+    timing: Timing | None
+    skipped: str | None = None
+
+    @property
+    def gflops(self) -> float | None:
+        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputeResult:
+    devices: list[str]
+    threads: int  # the run's thread count; the CPU is also timed on one thread
+    max_seconds: float
+    steps: list[StepTime]
+    matmuls: list[MatmulTime]
+    loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
+    min_seconds: float = 0.0  # each workload was timed at least this long (0 in files from before it was recorded)
+    rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
+
+    @property
+    def largest_model(self) -> str:
+        return max(self.steps, key=lambda s: s.parameters).model
+
+    def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
+             threads: int | None = None) -> StepTime | None:
+        return next((s for s in self.steps if (s.model, s.batch_size, s.device, s.precision, s.threads)
+                     == (model, batch_size, device, precision, threads)), None)
