@@ -144,8 +144,8 @@ def run_sweep(device: str, threads: int):
     from reportgen.experiments import compute
     from reportgen.profile import ComputeSettings
 
-    settings = ComputeSettings(SWEEP_MODELS, SWEEP_BATCHES, SWEEP_MATMULS, max_seconds=0.6, loop_steps=100,
-                               min_seconds=0.2)
+    settings = ComputeSettings(models=SWEEP_MODELS, batch_sizes=SWEEP_BATCHES, matmul_sizes=SWEEP_MATMULS,
+                               max_seconds=0.6, loop_steps=100, min_seconds=0.2)
     return compute.run(settings, device, threads, lambda label: None)
 
 
@@ -153,7 +153,8 @@ def run_loop(device: str, name: str, sweep) -> list[Check]:
     import torch
 
     from reportgen.experiments.compute import LEARNING_RATE
-    from reportgen.models import INPUT_LENGTH, build_model
+    from reportgen.learners import INPUT_LENGTH
+    from reportgen.models import build_model
     from reportgen.training import index_generator, train_steps
 
     torch.manual_seed(0)
@@ -183,11 +184,13 @@ def run_oom(device: str) -> list[Check]:
     import torch
 
     from reportgen.experiments import compute
+    from reportgen.learners import INPUT_LENGTH
     from reportgen.profile import ComputeSettings
 
     total = torch.cuda.get_device_properties(device).total_memory
-    batch = int(OOM_SHARE * total / (4 * 40))  # fp32 inputs of 40 samples: the 512-unit layer's output cannot fit
-    settings = ComputeSettings(["mlp_large"], [batch], [], max_seconds=0.6, loop_steps=1)
+    batch = int(OOM_SHARE * total / (4 * INPUT_LENGTH))  # fp32 inputs: the 512-unit layer's output cannot fit
+    settings = ComputeSettings(models=["mlp_large"], batch_sizes=[batch], matmul_sizes=[], max_seconds=0.6,
+                               loop_steps=1)
     (workload,) = [w for w in compute.workloads(settings, device, 1) if w.device == device and w.precision == "fp32"]
     torch.cuda.synchronize(device)
     before = torch.cuda.memory_allocated(device)

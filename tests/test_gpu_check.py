@@ -88,3 +88,15 @@ def test_the_quick_builds_results_are_checked():
     assert [c.ok for c in gpu_check.check_build(r, "cuda:0")] == [True]
     (bad,) = gpu_check.check_build(replace(r, system=replace(r.system, cudnn="90100")), "cuda:0")
     assert not bad.ok and bad.detail == "wrong or missing: cuDNN version dotted"
+
+
+def test_the_loop_check_runs_its_course_with_cuda_faked(monkeypatch):
+    """run_loop on the CPU, torch.cuda's debug mode and synchronisation faked: its calls and their order hold."""
+    import torch
+
+    modes = []
+    monkeypatch.setattr(torch.cuda, "set_sync_debug_mode", modes.append)
+    monkeypatch.setattr(torch.cuda, "synchronize", lambda device=None: None)
+    monkeypatch.setattr(gpu_check, "SYNC_STEPS", 5)
+    (check,) = gpu_check.run_loop("cpu", "mlp_small", None)
+    assert check.ok and modes == ["error", "default"]
