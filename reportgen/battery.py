@@ -9,11 +9,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reportgen import __version__
 from reportgen.data import Dataset, mnist1d
-from reportgen.devices import DeviceChoice, is_out_of_memory
+from reportgen.devices import DeviceChoice, failure_reason
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.listener import Listener
 from reportgen.profile import EXPERIMENTS, Profile
@@ -30,7 +30,7 @@ def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int
     `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
     results, is kept beside this run's computation results for comparison.
     """
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+    created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     settings = RunSettings(profile=profile.name, profile_table=profile_table, device=device.name,
                            device_reason=device.reason, seed=seed, threads=threads, command=command,
                            dataset=user_data.info if user_data else None, threads_reason=threads_reason)
@@ -75,7 +75,7 @@ def run_battery(profile: Profile, so_far: Results, progress: Listener | None = N
         try:
             found = {name: work()}
         except Exception as error:  # noqa: BLE001 - one failed experiment must not cost the others theirs
-            found, failures = {}, {**failures, name: _reason(error)}
+            found, failures = {}, {**failures, name: failure_reason(error)}
         results = replace(results, **found, failures=failures, phases=_with(results.phases, name, begin))
         keep(results)
     return results
@@ -96,13 +96,6 @@ def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None,
 
 def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]:
     return {**phases, name: round(time.perf_counter() - begin, 3)}
-
-
-def _reason(error: Exception) -> str:
-    if is_out_of_memory(error):
-        return "out of memory"
-    message = str(error).splitlines()[0][:200] if str(error) else ""
-    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")
 
 
 def _baseline(other: Results | None) -> Baseline | None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from reportgen import results as results_file
 from reportgen.battery import run_battery
+from reportgen.context import build_report
 from reportgen.data import Dataset
 from reportgen.files import write_atomically
 from reportgen.listener import Listener
@@ -81,9 +82,10 @@ def resume(plan: Resumable, progress: Listener | None = None, page_size: str = "
 def _render(folder: Path, results: Results, progress: Listener, page_size: str) -> BuildOutput:
     paths = BuildOutput(folder, folder / RESULTS, folder / "report.html", folder / "report.pdf", results.failures)
     progress.phase("render", 2)
-    _write(paths.html, render_html(results))
+    report = build_report(results)  # once, for both formats
+    _write(paths.html, render_html(results, report))
     progress.advance("report.html")
-    _write(paths.pdf, render_pdf(results, page_size=page_size))
+    _write(paths.pdf, render_pdf(results, report, page_size=page_size))
     progress.advance("report.pdf")
     return paths
 

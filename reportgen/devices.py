@@ -11,10 +11,12 @@ from pathlib import Path
 
 import torch
 
+from reportgen.errors import UserError
+
 NVIDIA_VERSION_FILE = Path("/proc/driver/nvidia/version")  # the kernel driver's banner, on Linux
 
 
-class DeviceError(ValueError):
+class DeviceError(UserError):
     """The requested device does not exist on this machine, or its driver fails."""
 
 
@@ -134,3 +136,11 @@ def release_memory(device: str) -> None:
 
 def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error).lower()
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why an experiment or a workload has no result, in a few words for results.json and the report."""
+    if is_out_of_memory(error):
+        return "out of memory"
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")

@@ -490,9 +490,7 @@ def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
 
 
 def _loop_steps(r: ComputeResult, model: str) -> list[StepTime]:
-    batch = min(s.batch_size for s in r.steps)
-    return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
-                  key=lambda s: -s.timing.median_s)
+    return r.timed_steps(model, min(s.batch_size for s in r.steps))
 
 
 def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 import re
 import socket
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from reportgen.errors import UserError
 
-class OutputError(ValueError):
+
+class OutputError(UserError):
     """The destination cannot take a new run folder."""
 
 
@@ -29,7 +31,7 @@ def check_destination(out: Path) -> None:
 
 def new_run_folder(out: Path, now: datetime | None = None, host: str | None = None) -> Path:
     """A fresh folder named by UTC time and host; never one that exists (nothing is overwritten)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     host = re.sub(r"[^A-Za-z0-9.-]+", "-", host or socket.gethostname()).strip("-.") or "host"
     stem = f"{now:%Y%m%dT%H%M%SZ}-{host}"
     try:

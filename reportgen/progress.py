@@ -7,14 +7,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsed
 from rich.progress import Progress as Bar
 
 from reportgen.listener import Listener
+from reportgen.profile import EXPERIMENTS
 
-PHASES = {"data": "Data", "data_scale": "Scale of data", "activations": "Sigmoid vs ReLU",
-          "compute": "Computation", "render": "Rendering"}
+PHASES = {"data": "Data", **EXPERIMENTS, "render": "Rendering"}
 
 
 class RichProgress(Listener):
     def __init__(self):
-        self._bar = Bar(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+        self._bar = Bar(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), TextColumn("[dim]{task.fields[label]}"),
                              console=Console(stderr=True), transient=False)
         self._task = None

@@ -65,7 +65,7 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
     for figure in report.figures:
         svg = vl_convert.vegalite_to_svg(figure.spec)
         figure.svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    created = datetime.fromisoformat(results.created_utc.replace("Z", "+00:00"))
+    created = datetime.fromisoformat(results.created_utc)  # 3.11 reads the trailing Z
     evidence = Attachment(string=dumps(results).encode(), name=ATTACHMENT, relationship="Source",
                           description="The measurements this report was rendered from (reportgen results.json)",
                           created=created, modified=created)
@@ -77,8 +77,13 @@ ATTACHMENT = "results.json"
 
 
 def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:
-    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
-    renderers = {"html": render_html, "pdf": lambda r: render_pdf(r, page_size=page_size)}
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing.
+
+    Findings, fits and charts are worked out once for both formats.
+    """
+    report = build_report(results)
+    renderers = {"html": lambda: render_html(results, report),
+                 "pdf": lambda: render_pdf(results, report, page_size=page_size)}
     for fmt in formats:
-        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt]())
     return [folder / REPORT_FILES[fmt] for fmt in formats]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import schema
+from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
@@ -35,7 +36,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
 }
 
 
-class ResultsError(ValueError):
+class ResultsError(UserError):
     """A results file that cannot be loaded, with the reason in one line."""
 
 

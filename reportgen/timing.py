@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 TARGET_SPREAD = 0.05  # IQR / median under which we stop repeating
+UNSTABLE_SPREAD = 2 * TARGET_SPREAD  # a timing whose spread stays above this is flagged as not to be trusted
 MIN_BLOCKS = 5  # fewer blocks give no meaningful IQR
 BLOCK_SECONDS = 0.02  # each block long enough that perf_counter's resolution does not matter
 REESTIMATES = 3  # warm blocks to settle the calls per block: each multiplies it by the error of the last guess
@@ -41,7 +42,7 @@ class Timing:
 
     @property
     def stable(self) -> bool:
-        return self.relative_spread <= 2 * TARGET_SPREAD
+        return self.relative_spread <= UNSTABLE_SPREAD
 
     @property
     def round_drift(self) -> float:

@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from reportgen.data import Dataset
+from reportgen.errors import UserError
 from reportgen.records.data import DataInfo
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
 
 
-class DatasetError(ValueError):
+class DatasetError(UserError):
     """A dataset file that cannot be used, with the problem in one line."""
 
 

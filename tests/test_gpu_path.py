@@ -229,8 +229,8 @@ def test_every_experiment_states_its_precision_and_the_report_says_what_it_means
                 compute=replace(r.compute, steps=[*r.compute.steps, replace(r.compute.steps[0], device="cuda:0",
                                                                               precision="bf16", threads=None)]))
     rows = dict(build_report(r).settings)
-    assert rows["Precision, scale-of-data"] == rows["Precision, sigmoid against ReLU"] == "fp32"
-    assert rows["Precision, computation"] == "fp32, bf16"
+    assert rows["Scale of data: precision"] == rows["Sigmoid against ReLU: precision"] == "fp32"
+    assert rows["Computation: precision"] == "fp32, bf16"
     assert "TF32 turned off" in rows["fp32 means"] and "autocast" in rows["bf16 means"]
     assert "tf32 means" not in rows
 

@@ -9,7 +9,7 @@ from functools import partial
 import torch
 from torch import nn
 
-from reportgen.devices import device_type, is_out_of_memory, release_memory, synchronizer
+from reportgen.devices import device_type, failure_reason, release_memory, synchronizer
 from reportgen.learners import INPUT_LENGTH
 from reportgen.models import build_model, parameter_count
 from reportgen.precision import tf32_capable, tf32_mode
@@ -70,7 +70,7 @@ class Workload:
                                    min_blocks=ROUND_BLOCKS)
             return
         except RuntimeError as error:
-            reason = failure(error)
+            reason = failure_reason(error)
         # Out of the except block: the exception and its traceback, which hold the workload's tensors, are gone.
         self.sampler, self.skipped = None, reason
         release_memory(self.device)
@@ -127,11 +127,6 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                          min_seconds=settings.min_seconds, rounds=ROUNDS)
 
 
-def failure(error: RuntimeError) -> str:
-    """Why a workload has no timing, in a few words."""
-    if is_out_of_memory(error):
-        return "out of memory"
-    return f"failed: {(str(error).splitlines() or [type(error).__name__])[0][:200]}"
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):

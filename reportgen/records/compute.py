@@ -58,3 +58,21 @@ class ComputeResult:
              threads: int | None = None) -> StepTime | None:
         return next((s for s in self.steps if (s.model, s.batch_size, s.device, s.precision, s.threads)
                      == (model, batch_size, device, precision, threads)), None)
+
+    def timed_steps(self, model: str, batch_size: int | None = None) -> list[StepTime]:
+        """The model's timed steps (at one batch size, when given) on every configuration, slowest first."""
+        return sorted((s for s in self.steps if s.model == model and s.timing
+                       and batch_size in (None, s.batch_size)), key=lambda s: -s.timing.median_s)
+
+    def fastest_step(self, model: str, batch_size: int | None = None) -> StepTime | None:
+        """The model's fastest timed step, whatever the configuration."""
+        return min(self.timed_steps(model, batch_size), key=lambda s: s.timing.median_s, default=None)
+
+    def speedups(self) -> list[tuple[StepTime, float]]:
+        """Each timed step with its speed-up over the same model and batch on the CPU on one thread."""
+        found = []
+        for s in self.steps:
+            one = self.step(s.model, s.batch_size, "cpu", threads=1)
+            if s.timing and one and one.timing and s is not one:
+                found.append((s, one.timing.median_s / s.timing.median_s))
+        return found
