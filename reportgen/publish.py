@@ -227,7 +227,7 @@ def _runs_on_site(runs: Path) -> list[tuple[str, Results]]:
 def _largest_net_accuracy(r: Results) -> float | None:
     ds = r.data_scale
     big = largest_net(ds) if ds else None
-    at_max = ds.accuracy(big, ds.m_values[-1]) if big else None
+    at_max = ds.accuracy(big, ds.m_values[-1]) if big and ds.m_values else None
     return at_max.mean if at_max else None
 
 
@@ -242,4 +242,4 @@ def _fastest_largest_step(r: Results) -> tuple[float, str] | None:
 
 
 def _peak_gflops(r: Results) -> float | None:
-    return max((m.gflops for m in r.compute.matmuls if m.timing), default=None) if r.compute else None
+    return max((m.gflops for m in r.compute.matmuls if m.gflops is not None), default=None) if r.compute else None

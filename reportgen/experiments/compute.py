@@ -35,7 +35,7 @@ class StepTime:
 
     @property
     def examples_per_second(self) -> float | None:
-        return self.batch_size / self.timing.median_s if self.timing else None
+        return self.batch_size / self.timing.median_s if self.timing and self.timing.median_s > 0 else None
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class MatmulTime:
 
     @property
     def gflops(self) -> float | None:
-        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing else None
+        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing and self.timing.median_s > 0 else None
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ class ComputeResult:
     rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
 
     @property
-    def largest_model(self) -> str:
-        return max(self.steps, key=lambda s: s.parameters).model
+    def largest_model(self) -> str | None:
+        return max(self.steps, key=lambda s: s.parameters).model if self.steps else None
 
     def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
              threads: int | None = None) -> StepTime | None:
