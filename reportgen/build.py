@@ -21,7 +21,7 @@ from reportgen.files import write_atomically
 from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError
-from reportgen.resume import CHECKPOINT, RESULTS, Resumable
+from reportgen.resume import CHECKPOINT, RESULTS, Resumable, run_lock
 
 
 class OutputError(ValueError):
@@ -96,7 +96,16 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
 
 def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None = None,
           user_data: Dataset | None = None, page_size: str = "A4") -> BuildOutput:
-    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render."""
+    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render.
+
+    The run folder is locked while it runs: a second build or resume of it is refused (ResumeError).
+    """
+    with run_lock(folder):
+        return _build(folder, profile, so_far, progress, user_data, page_size)
+
+
+def _build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None, user_data: Dataset | None,
+           page_size: str) -> BuildOutput:
     with _stopping(folder):
         checkpoint = folder / CHECKPOINT
         _write(checkpoint, results_file.dumps(so_far))
@@ -111,7 +120,7 @@ def resume(plan: Resumable, progress: Progress | None = None, page_size: str = "
     """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
     if plan.profile is not None:
         return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
-    with _stopping(plan.folder):
+    with run_lock(plan.folder), _stopping(plan.folder):
         return _render(plan.folder, plan.so_far, progress or Progress(), page_size)
 
 

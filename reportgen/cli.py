@@ -107,6 +107,8 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
     with stop_on_signals() as requested, RichProgress() as progress:
         try:
             paths = work(StopPoints(progress, requested))
+        except ResumeError as error:  # the run folder is in use by another build
+            raise UsageFault(str(error))
         except Stopped as stop:
             raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
     click.echo(f"Run folder: {paths.folder}")

@@ -7,6 +7,9 @@ thread count, or its numbers could not stand beside the ones already measured.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +27,30 @@ RESULTS = "results.json"
 
 class ResumeError(ValueError):
     """A run folder that cannot be resumed as asked."""
+
+
+@contextlib.contextmanager
+def run_lock(folder: Path):
+    """Hold the run folder for one build at a time.
+
+    Two builds writing one folder would both time their workloads on a machine the other is loading (a step timed
+    at three times its real length) and overwrite each other's checkpoint. An advisory lock on the folder itself
+    (flock: released by the kernel when the process ends, however it ends; nothing is left in the folder) makes
+    the second one stop before it runs anything.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise ResumeError(f"cannot open the run folder {folder}: {error.strerror or error}") from error
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ResumeError(f"{folder} is in use by another reportgen build; wait for it to finish, "
+                              "then resume it if it did not") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
