@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import partial
 from pathlib import Path
@@ -17,6 +18,14 @@ class UsageFault(click.ClickException):
     """Bad input from the user: one line on stderr, exit code 2, nothing written."""
 
     exit_code = 2
+
+
+def _check_environment() -> None:
+    """SOURCE_DATE_EPOCH (reproducible builds) is read by libraries we import, which fail at import with a
+    traceback when it is not an integer: say so in one line first. Called by each command, so that --help works."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not re.fullmatch(r"\s*-?\d{1,18}\s*", epoch):
+        raise UsageFault(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch[:40]!r}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,6 +67,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
 
     Example: reportgen build --device auto --profile quick
     """
+    _check_environment()
     from reportgen.battery import start
     from reportgen.build import (
         Interrupted,
@@ -150,6 +160,7 @@ def render(results, out, formats, page_size):
 
     Example: reportgen render output/20260101T120000Z-host/results.json --format html
     """
+    _check_environment()
     from reportgen.build import OutputError, check_destination
     from reportgen.render import FORMATS, write_report
 
@@ -184,6 +195,7 @@ def compare_runs(files, out, baseline):
 
     Example: reportgen compare laptop/results.json server/results.json --baseline 1
     """
+    _check_environment()
     from reportgen.build import OutputError, check_destination
     from reportgen.compare import CompareError, pick_baseline, write_comparison
 
@@ -192,9 +204,9 @@ def compare_runs(files, out, baseline):
     try:
         base = pick_baseline(baseline, list(files))
         check_destination(out)
+        click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
     except (CompareError, OutputError) as error:
         raise UsageFault(str(error))
-    click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
 
 
 @main.command()
@@ -206,6 +218,7 @@ def publish(runs, site):
 
     Example: reportgen publish output/* --site site
     """
+    _check_environment()
     from reportgen.publish import PublishError
     from reportgen.publish import publish as publish_site
 

@@ -191,13 +191,23 @@ def load(path: Path) -> Results:
 
 
 def _attachment(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    import logging
+    import warnings
 
+    from pypdf import PdfReader
+
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # its warnings about a damaged file would precede our one line
     try:
-        attached = PdfReader(path).attachments.get("results.json")
-    except (OSError, PyPdfError, ValueError) as error:
-        raise ResultsError(f"cannot read {path} as a PDF: {error}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            attached = PdfReader(path).attachments.get("results.json")
+    except Exception as error:  # noqa: BLE001 - any fault of a damaged or unsupported PDF (pypdf raises many kinds)
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ResultsError(f"cannot read {path} as a PDF: {reason}") from None
+    finally:
+        pypdf_log.setLevel(level)
     if not attached:
         raise ResultsError(f"{path} carries no results.json (it was not made by reportgen 0.1 or later)")
     try:

@@ -75,6 +75,9 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
     except ResultsError as error:
         raise ResumeError(f"cannot resume: {error}")
     started = so_far.settings
+    if started.threads < 1:  # a file edited by hand: torch cannot run on no threads
+        raise ResumeError(f"cannot resume {folder}: its {path.name} records {started.threads} CPU threads; "
+                          "a run needs at least 1")
     recorded = {"seed": started.seed, "threads": started.threads, "device": started.device,
                 "profile": started.profile_table}
     asked = {"seed": seed, "threads": threads, "device": resolve_device(device).name if device else None,

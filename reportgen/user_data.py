@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +66,10 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
             if "X" not in f.files or "y" not in f.files:
                 raise DatasetError(f"dataset {path.name}: an NPZ needs arrays named X and y (found: "
                                    f"{', '.join(f.files) or 'none'})")
+            for name in ("X", "y"):
+                _check_size(path, f.zip, name + ".npy" if name + ".npy" in f.zip.namelist() else name)
             x, y = f["X"], f["y"]
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         if isinstance(error, DatasetError):
             raise
         raise DatasetError(f"dataset {path.name} is not a readable NPZ file without pickled objects")
@@ -74,6 +78,18 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not np.issubdtype(x.dtype, np.number):
         raise DatasetError(f"dataset {path.name}: X is not numeric")
     return x.astype(np.float64), y
+
+
+def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
+    """Refuse an array whose header claims more data than the file holds, before numpy allocates room for it."""
+    with archive.open(member) as f:
+        version = np.lib.format.read_magic(f)
+        shape, _, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0) else
+                           np.lib.format.read_array_header_2_0(f))
+    claimed = dtype.itemsize * math.prod(shape)
+    if not dtype.hasobject and claimed > archive.getinfo(member).file_size:  # objects: refused as pickles
+        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} claims shape {shape} "
+                           f"({claimed:,} bytes), more than the file holds")
 
 
 def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:

@@ -73,6 +73,22 @@ def run_folder(name="checkpoint.json", text=None, here=True, then=(), lacking=()
     return setup
 
 
+def huge_npz(path):
+    """An NPZ whose X header claims 240 GB: numpy would try to allocate it all before reading a byte."""
+    import io
+    import zipfile
+
+    def npy(header, payload):
+        buffer = io.BytesIO()
+        np.lib.format.write_array_header_1_0(buffer, header)
+        return buffer.getvalue() + payload
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", npy({"descr": "<f8", "fortran_order": False, "shape": (10**10, 3)}, bytes(4800)))
+        archive.writestr("y.npy", npy({"descr": "<i8", "fortran_order": False, "shape": (200,)},
+                                      (np.arange(200) % 2).astype("<i8").tobytes()))
+
+
 FILE = DataInfo("mine.csv", "file", {"label": "label", "sha256": "0" * 16, "class_names": ["a", "b"]}, 150, 50,
                 False, 2, 2, sequence=False)
 
@@ -104,6 +120,8 @@ BAD_INPUT = {
     "dataset with pickled objects (NPZ)": (
         dataset("d.npz", lambda path: np.savez(path, X=np.zeros((200, 2)), y=np.array([{}] * 200, dtype=object))),
         "dataset d.npz is not a readable NPZ file without pickled objects"),
+    "dataset NPZ whose header claims a huge shape": (dataset("d.npz", huge_npz), r"array X claims shape \(10000000000"),
+    "checkpoint with 0 threads": (run_folder(threads=0), "records 0 CPU threads; a run needs at least 1"),
     "baseline results.json truncated": (
         lambda tmp: new("--profile", str(TINY), "--baseline", str(_results_file(tmp, lambda t: t[:100])))(tmp),
         "b.json is not valid JSON"),
