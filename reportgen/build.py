@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shlex
 import socket
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -52,16 +53,18 @@ class BuildOutput:
 def reproduce_command(device: str, profile: str, seed: int, threads: int, dataset: Path | None = None,
                       label: str = "label", target_accuracy: float | None = None,
                       baseline: Path | None = None) -> str:
-    """The command line that repeats a build, recorded in results.json. Files by name only: no private paths."""
+    """The command line that repeats a build, recorded in results.json, shell-quoted. Files by name only: no
+    private paths."""
     profile = profile if profile in BUILT_IN else Path(profile).name
-    command = f"reportgen build --device {device} --profile {profile} --seed {seed} --threads {threads}"
+    args = ["reportgen", "build", "--device", device, "--profile", profile, "--seed", str(seed), "--threads",
+            str(threads)]
     if dataset:
-        command += f" --dataset {dataset.name} --label {label}"
+        args += ["--dataset", dataset.name, "--label", label]
     if target_accuracy:
-        command += f" --target-accuracy {target_accuracy:g}"
+        args += ["--target-accuracy", f"{target_accuracy:g}"]
     if baseline:
-        command += f" --baseline {baseline.name}"
-    return command
+        args += ["--baseline", baseline.name]
+    return shlex.join(args)  # a name with spaces, ; or $(...) must stay one argument when the line is pasted
 
 
 def check_destination(out: Path) -> None:

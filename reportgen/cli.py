@@ -102,11 +102,11 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             threads = threads or os.cpu_count() or 1
             choice = resolve_device(device)
             loaded, table = with_target(*load_profile(profile), target_accuracy)
-            user_data = load_user_dataset(dataset, label, seed) if dataset else None
+            check_destination(out)  # before a large dataset is read, not after
             other = load(baseline) if baseline else None
             if other and other.compute is None:
                 raise ResultsError(f"baseline {baseline} has no computation results to compare with")
-            check_destination(out)
+            user_data = load_user_dataset(dataset, label, seed, _reading) if dataset else None
             command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy,
                                         baseline)
             so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
@@ -126,6 +126,10 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         click.echo(f"  {kind:<14} {path}")
     for experiment, reason in paths.failures.items():
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
+
+
+def _reading(name: str, megabytes: float) -> None:
+    click.echo(f"Reading {name} ({megabytes:,.0f} MB)...", err=True)
 
 
 class BuildStopped(click.ClickException):

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import math
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +18,21 @@ from reportgen.data import DataInfo, Dataset
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
+LARGE = 20_000_000  # bytes: a file this size takes seconds to read, so the user is told it is being read
 
 
 class DatasetError(ValueError):
     """A dataset file that cannot be used, with the problem in one line."""
 
 
-def load_user_dataset(path: Path, label: str = "label", seed: int = 0) -> Dataset:
+def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
+                      reading: Callable[[str, float], None] | None = None) -> Dataset:
+    """The checked, split and scaled dataset; `reading(name, megabytes)` is told first when the file is large."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"dataset {path.name} not found")
+    if reading and path.stat().st_size >= LARGE:
+        reading(path.name, path.stat().st_size / 1e6)
     if path.suffix.lower() == ".npz":
         x, y = _read_npz(path)
         label_name = "y"
@@ -35,6 +41,11 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0) -> Datase
         label_name = label
     else:
         raise DatasetError(f"dataset {path.name}: use a .csv file with a header row, or a .npz with arrays X and y")
+    if x.shape[1] == 0:
+        raise DatasetError(f"dataset {path.name}: no feature columns beside the label")
+    if _missing(y).any():
+        raise DatasetError(f"dataset {path.name}: the label '{label_name}' is missing on row "
+                           f"{int(np.argmax(_missing(y))) + 1}; drop or fill those rows")
     classes, y_index = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
@@ -80,6 +91,18 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return x.astype(np.float64), y
 
 
+MISSING = {"", "nan", "na", "n/a", "null"}  # how a CSV writes a missing value
+
+
+def _missing(y: np.ndarray) -> np.ndarray:
+    """Labels that are missing: NaN in a numeric array, an empty or NA-like string in a CSV's."""
+    if np.issubdtype(y.dtype, np.floating):
+        return np.isnan(y)
+    if y.dtype.kind in "US":
+        return np.isin(np.char.lower(y.astype(str)), list(MISSING))
+    return np.zeros(len(y), dtype=bool)
+
+
 def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
     """Refuse an array whose header claims more data than the file holds, before numpy allocates room for it."""
     with archive.open(member) as f:
@@ -94,7 +117,7 @@ def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
 
 def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
     try:
-        with path.open(newline="", encoding="utf-8") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: a byte-order mark is not in the header
             rows = list(csv.reader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise DatasetError(f"dataset {path.name} cannot be read as UTF-8 CSV: {error}")
@@ -104,6 +127,9 @@ def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
     if label not in header:
         raise DatasetError(f"dataset {path.name}: no label column '{label}' (columns: {', '.join(header[:8])}"
                            + (", ..." if len(header) > 8 else "") + "); name it with --label")
+    if header.count(label) > 1:
+        raise DatasetError(f"dataset {path.name}: the label column '{label}' appears {header.count(label)} times; "
+                           "a second copy would be a feature that gives the answer away")
     if len(header) < 2:
         raise DatasetError(f"dataset {path.name}: no feature columns beside the label")
     at = header.index(label)

@@ -167,3 +167,17 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, monkeypatc
     assert _tree(tmp_path) == before
     if "--out" in args:
         assert not Path(args[args.index("--out") + 1]).exists()
+
+
+def test_the_destination_is_checked_before_a_dataset_is_read(tmp_path, monkeypatch):
+    from reportgen import user_data
+
+    def too_late(*args, **kwargs):
+        raise AssertionError("the dataset was read before --out was checked")
+
+    monkeypatch.setattr(user_data, "load_user_dataset", too_late)
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "d.csv").write_text("a,label\n1,0\n")
+    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(TINY), "--dataset",
+                                       str(tmp_path / "d.csv"), "--out", str(tmp_path / "file" / "sub")])
+    assert result.exit_code == 2 and "is not a folder" in result.output
