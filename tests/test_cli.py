@@ -50,5 +50,5 @@ def test_a_bad_source_date_epoch_stops_before_the_imports_that_would_fail_on_it(
 
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1.5e9"}  # numpy's f2py reads it at import with int()
     done = subprocess.run([sys.executable, "-m", "reportgen", "render", str(tmp_path / "r.json")], env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+                          capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
