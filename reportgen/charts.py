@@ -6,11 +6,11 @@ import math
 
 import altair as alt
 
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult
+from reportgen.records.data_scale import DataScaleResult
 
 WIDTH = 520
 HEIGHT = 280
@@ -155,13 +155,9 @@ def step_time_vs_size(r: ComputeResult) -> dict | None:
 
 def speedups(r: ComputeResult) -> dict | None:
     """Speed-up of each configuration over the CPU on one thread, per model and batch size."""
-    rows = []
-    for s in r.steps:
-        one = r.step(s.model, s.batch_size, "cpu", threads=1)
-        if s.timing and s.timing.median_s > 0 and one and one.timing and s is not one:
-            rows.append({"workload": f"{LABELS.get(s.model, s.model)}, batch {s.batch_size}",
-                         "configuration": config_label(s.device, s.precision, s.threads),
-                         "speedup": one.timing.median_s / s.timing.median_s})
+    rows = [{"workload": f"{LABELS.get(s.model, s.model)}, batch {s.batch_size}",
+             "configuration": config_label(s.device, s.precision, s.threads), "speedup": gain}
+            for s, gain in r.speedups()]
     rows = drawable(rows)
     if not rows:
         return None

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
     NO_FLOOR,
     Finding,
@@ -20,10 +19,20 @@ from reportgen.findings import (
     trends,
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.profile import EXPERIMENTS
+from reportgen.records.activations import SATURATION
+from reportgen.records.compute import MatmulTime, StepTime
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
-from reportgen.timing import ROUND_DRIFT
+from reportgen.timing import ROUND_DRIFT, TARGET_SPREAD, UNSTABLE_SPREAD
+
+# What the report and the comparison call each field of the system description.
+SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Physical cores",
+                 "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",
+                 "python": "Python", "torch": "PyTorch", "torch_cuda": "CUDA (torch built for)", "cudnn": "cuDNN",
+                 "sklearn": "scikit-learn", "numpy": "NumPy", "blas": "BLAS", "tool_version": "reportgen",
+                 "git_commit": "reportgen commit", "threads": "Threads (torch)"}
 
 # The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
 # loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
@@ -120,13 +129,10 @@ def build_report(results: Results) -> Report:
         command=results.settings.command,
         references=REFERENCES,
         limits=_limits(results),
-        failures=[f"The {EXPERIMENT_TITLES.get(name, name)} experiment failed ({reason}), so its section is missing; "
+        failures=[f"{EXPERIMENTS.get(name, name)}: the experiment failed ({reason}), so its section is missing; "
                   "`reportgen build --resume` on the run folder tries it again." for name, reason in
                   results.failures.items()],
     )
-
-
-EXPERIMENT_TITLES = {"data_scale": "scale-of-data", "activations": "sigmoid against ReLU", "compute": "computation"}
 
 
 def _and(words: list[str]) -> str:
@@ -286,8 +292,8 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
     saturation_rows = [[g.activation, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
                         *[pct(v) for v in g.saturated], *[""] * (layers - len(g.saturated))] for g in profiles]
     saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
-                       "(unit, example) pairs whose slope is below 10% of the activation's largest slope (a ReLU "
-                       "unit counts when it is off).",
+                       f"(unit, example) pairs whose slope is below {SATURATION:.0%} of the activation's largest "
+                       "slope (a ReLU unit counts when it is off).",
                        ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(layers)]], saturation_rows)
     curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
@@ -336,10 +342,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                 duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
     matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
     speed_rows = [[LABELS.get(s.model, s.model), str(s.batch_size), config_label(s.device, s.precision, s.threads),
-                   times(one.timing.median_s / s.timing.median_s)]
-                  for s in r.steps if s.timing and s.timing.median_s > 0
-                  and (one := r.step(s.model, s.batch_size, "cpu", threads=1))
-                  and one.timing and s is not one]
+                   times(gain)] for s, gain in r.speedups()]
     speedup = Table("Speed-up of one training step over the CPU on one thread.",
                     ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
@@ -350,20 +353,21 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
     timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
     unstable = [w for w in timed if not w.timing.stable]
     if unstable:
-        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above 10% after {r.max_seconds:g} s of "
-                     f"repeats, so treat them with care: {_workloads(unstable)}.")
+        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above {UNSTABLE_SPREAD:.0%} after "
+                     f"{r.max_seconds:g} s of repeats, so treat them with care: {_workloads(unstable)}.")
     drifted = [w for w in timed if w.timing.round_drift > ROUND_DRIFT]
     if drifted:
         worst = max(w.timing.round_drift for w in drifted)
-        notes.append(f"{len(drifted)} timing(s) moved by more than {100 * ROUND_DRIFT:.0f}% between rounds (at most "
-                     f"{100 * worst:.0f}%), so they may not repeat: {_workloads(drifted)}.")
+        notes.append(f"{len(drifted)} timing(s) moved by more than {ROUND_DRIFT:.0%} between rounds (at most "
+                     f"{worst:.0%}), so they may not repeat: {_workloads(drifted)}.")
     return Section(
         "computation", "Computation",
         "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under 5% of the median, up to {r.max_seconds:g} s. The CPU "
+        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s. "
+        + "The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
@@ -397,14 +401,9 @@ def _baseline_table(results: Results) -> Table | None:
     if not results.baseline or not results.compute:
         return None
     ours, theirs = results.compute, results.baseline.compute
-
-    def fastest(r, model, batch):
-        timed = [s for s in r.steps if s.model == model and s.batch_size == batch and s.timing]
-        return min(timed, key=lambda s: s.timing.median_s) if timed else None
-
     rows = []
     for model, batch in dict.fromkeys((s.model, s.batch_size) for s in ours.steps):
-        a, b = fastest(ours, model, batch), fastest(theirs, model, batch)
+        a, b = ours.fastest_step(model, batch), theirs.fastest_step(model, batch)
         if a and b:
             ratio = a.timing.median_s / b.timing.median_s
             rows.append([LABELS.get(model, model), str(batch),
@@ -417,19 +416,19 @@ def _baseline_table(results: Results) -> Table | None:
 
 
 def _system_rows(results: Results) -> list[tuple[str, str]]:
-    s = results.system
-    rows = [("Host", s.hostname), ("CPU", s.cpu_model),
+    s, label = results.system, SYSTEM_LABELS
+    rows = [(label["hostname"], s.hostname), (label["cpu_model"], s.cpu_model),
             ("Cores", f"{s.physical_cores or '?'} physical, {s.logical_cores} logical"
                       + (", virtual machine" if s.virtual else "")),
             ("Memory", f"{s.memory_gib:g} GiB" if s.memory_gib else "unknown"),
-            ("OS", f"{s.os} (kernel {s.kernel})"), ("Python", s.python), ("PyTorch", s.torch),
-            ("scikit-learn", s.sklearn), ("NumPy", s.numpy), ("BLAS", s.blas)]
+            (label["os"], f"{s.os} (kernel {s.kernel})"),
+            *[(label[key], getattr(s, key)) for key in ("python", "torch", "sklearn", "numpy", "blas")]]
     if s.torch_cuda:
         rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
     for i, g in enumerate(s.gpus):
         rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
                      + (f", driver {g.driver}" if g.driver else "")))
-    rows.append(("reportgen", s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
+    rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
 
 

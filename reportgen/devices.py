@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import torch
 
+from reportgen.errors import UserError
 
-class DeviceError(ValueError):
+
+class DeviceError(UserError):
     """The requested device does not exist on this machine."""
 
 
@@ -56,3 +58,11 @@ def synchronizer(device: str):
 
 def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error).lower()
+
+
+def failure_reason(error: BaseException) -> str:
+    """Why an experiment or a workload has no result, in a few words for results.json and the report."""
+    if is_out_of_memory(error):
+        return "out of memory"
+    message = str(error).splitlines()[0][:200] if str(error) else ""
+    return f"failed: {type(error).__name__}" + (f": {message}" if message else "")

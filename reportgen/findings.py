@@ -11,11 +11,11 @@ import statistics
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult, StepTime
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label, duration, pct, points, times
-from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.learners import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult, StepTime
+from reportgen.records.data_scale import DataScaleResult
 from reportgen.results import Results
 from reportgen.stats import PowerLaw, fit_power_law, growth_exponent
 from reportgen.timing import Timing
@@ -472,9 +472,7 @@ def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
 
 
 def _loop_steps(r: ComputeResult, model: str) -> list[StepTime]:
-    batch = min(s.batch_size for s in r.steps)
-    return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
-                  key=lambda s: -s.timing.median_s)
+    return r.timed_steps(model, min(s.batch_size for s in r.steps))
 
 
 def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-import tomllib
-
+from reportgen.errors import UserError
+from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
-EXPERIMENTS = ("data_scale", "activations", "compute")  # a profile's tables besides [data], in run order
+# A profile's tables besides [data], in run order, each with the title the report and the terminal give it.
+EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation"}
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError):
     """A profile that cannot be read or has values out of range."""
 
 
@@ -118,8 +120,6 @@ def with_target(profile: Profile, table: dict, target_accuracy: float | None) ->
 
 
 def _check(p: Profile) -> None:
-    from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
-
     problems = []
 
     def need(ok: bool, message: str):

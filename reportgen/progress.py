@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Bar
 
-from reportgen.battery import Progress as Listener
+from reportgen.listener import Listener
+from reportgen.profile import EXPERIMENTS
 
-PHASES = {"data": "Data", "data_scale": "Scale of data", "activations": "Sigmoid vs ReLU",
-          "compute": "Computation", "render": "Rendering"}
+PHASES = {"data": "Data", **EXPERIMENTS, "render": "Rendering"}
 
 
 class RichProgress(Listener):
     def __init__(self):
-        self._bar = Progress(TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(),
+        self._bar = Bar(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
                              TimeElapsedColumn(), TextColumn("[dim]{task.fields[label]}"),
                              console=Console(stderr=True), transient=False)
         self._task = None

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import results as results_file
-from reportgen.build import OutputError, check_destination
 from reportgen.compare import compare, machine
+from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.findings import Verdict, findings, largest_net
 from reportgen.fmt import config_label, duration, pct
+from reportgen.folders import OutputError, check_destination
 from reportgen.render import REPORT_FILES, render_page, write_report
 from reportgen.results import Results, ResultsError
 
@@ -30,7 +31,7 @@ SERVED = ("results.json", *REPORT_FILES.values())  # a run on the site is comple
 STAGING = ".staging-"  # a run being rendered, in runs/ until it is complete
 
 
-class PublishError(ValueError):
+class PublishError(UserError):
     """A run or a site folder that cannot be published, with the reason in one line."""
 
 
@@ -233,11 +234,10 @@ def _largest_net_accuracy(r: Results) -> float | None:
 
 def _fastest_largest_step(r: Results) -> tuple[float, str] | None:
     """The fastest training step of the largest model timed, and where it ran."""
-    steps = [s for s in r.compute.steps if s.timing] if r.compute else []
-    if not steps:
+    timed = [s for s in r.compute.steps if s.timing] if r.compute else []
+    if not timed:
         return None
-    largest = max(s.parameters for s in steps)
-    best = min((s for s in steps if s.parameters == largest), key=lambda s: s.timing.median_s)
+    best = r.compute.fastest_step(max(timed, key=lambda s: s.parameters).model)
     return best.timing.median_s, config_label(best.device, best.precision, best.threads)
 
 

@@ -79,14 +79,19 @@ ATTACHMENT = "results.json"
 def _time(text: str) -> datetime | None:
     """The run's creation time; None (WeasyPrint then stamps the present) where the file's is not a time."""
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return datetime.fromisoformat(text)  # 3.11 reads the trailing Z
     except ValueError:
         return None
 
 
 def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:
-    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
-    renderers = {"html": render_html, "pdf": lambda r: render_pdf(r, page_size=page_size)}
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing.
+
+    Findings, fits and charts are worked out once for both formats.
+    """
+    report = build_report(results)
+    renderers = {"html": lambda: render_html(results, report),
+                 "pdf": lambda: render_pdf(results, report, page_size=page_size)}
     for fmt in formats:
-        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt]())
     return [folder / REPORT_FILES[fmt] for fmt in formats]

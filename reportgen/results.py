@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from reportgen import schema
-from reportgen.data import DataInfo
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult
-from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.errors import UserError
 from reportgen.files import write_atomically
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult
+from reportgen.records.data import DataInfo
+from reportgen.records.data_scale import DataScaleResult
+from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
-from reportgen.system import SystemInfo
 
 SCHEMA_VERSION = 2
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
@@ -32,11 +33,11 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
 }
 
 
-class ResultsError(ValueError):
+class ResultsError(UserError):
     """A results file that cannot be loaded, with the reason in one line."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RunSettings:
     profile: str  # the profile's name
     profile_table: dict[str, Any]  # the profile as read, so the run can be repeated exactly
@@ -49,7 +50,7 @@ class RunSettings:
     allocator: str | None = None  # what was set on the C allocator for the run; None: the platform's default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Baseline:
     """Another machine's computation results, given with --baseline, to set this machine's beside."""
 
@@ -58,7 +59,7 @@ class Baseline:
     compute: ComputeResult
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Results:
     """One run of the battery: the envelope (version, time, tool, machine, settings) and one entry per experiment."""
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from reportgen import results as results_file
 from reportgen.data import Dataset
 from reportgen.devices import resolve_device
+from reportgen.errors import UserError
 from reportgen.profile import Profile, load_profile, parse_profile
 from reportgen.results import Results, ResultsError
 from reportgen.system import describe_system
@@ -25,7 +26,7 @@ CHECKPOINT = "checkpoint.json"
 RESULTS = "results.json"
 
 
-class ResumeError(ValueError):
+class ResumeError(UserError):
     """A run folder that cannot be resumed as asked."""
 
 

@@ -18,12 +18,13 @@ import time
 from dataclasses import dataclass, field
 
 TARGET_SPREAD = 0.05  # IQR / median under which we stop repeating
+UNSTABLE_SPREAD = 2 * TARGET_SPREAD  # a timing whose spread stays above this is flagged as not to be trusted
 MIN_BLOCKS = 5  # fewer blocks give no meaningful IQR
 BLOCK_SECONDS = 0.02  # each block long enough that perf_counter's resolution does not matter
 ROUND_DRIFT = 0.10  # round medians further apart than this (relative): the machine changed speed mid-run
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Timing:
     median_s: float  # seconds per call: the median of the rounds' medians (of the blocks', with one round)
     iqr_s: float  # of the per-call times of every block, all rounds together
@@ -39,7 +40,7 @@ class Timing:
 
     @property
     def stable(self) -> bool:
-        return self.relative_spread <= 2 * TARGET_SPREAD
+        return self.relative_spread <= UNSTABLE_SPREAD
 
     @property
     def round_drift(self) -> float:
@@ -83,8 +84,9 @@ class Sampler:
 
     def timing(self) -> Timing:
         _, iqr = median_iqr(self.samples)
-        return Timing(statistics.median(self.round_medians), iqr, len(self.samples), self.calls, self.warmup_calls,
-                      self.total, list(self.round_medians))
+        return Timing(median_s=statistics.median(self.round_medians), iqr_s=iqr, blocks=len(self.samples),
+                      calls_per_block=self.calls, warmup_calls=self.warmup_calls, total_s=self.total,
+                      round_medians_s=list(self.round_medians))
 
     @staticmethod
     def _settled(pooled: list[float]) -> bool:

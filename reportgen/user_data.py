@@ -14,14 +14,16 @@ from pathlib import Path
 
 import numpy as np
 
-from reportgen.data import DataInfo, Dataset
+from reportgen.data import Dataset
+from reportgen.errors import UserError
+from reportgen.records.data import DataInfo
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
 LARGE = 20_000_000  # bytes: a file this size takes seconds to read, so the user is told it is being read
 
 
-class DatasetError(ValueError):
+class DatasetError(UserError):
     """A dataset file that cannot be used, with the problem in one line."""
 
 
@@ -64,9 +66,10 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
     std[std == 0] = 1
     x_pool, x_test = (x_pool - mean) / std, (x_test - mean) / std
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    info = DataInfo(path.name, "file", {"label": label_name, "sha256": digest,
-                                        "class_names": [str(c) for c in classes]},
-                    len(y_pool), len(y_test), False, x.shape[1], len(classes), sequence=False)
+    info = DataInfo(name=path.name, generator="file",
+                    generator_args={"label": label_name, "sha256": digest, "class_names": [str(c) for c in classes]},
+                    pool_size=len(y_pool), test_size=len(y_test), from_cache=False, features=x.shape[1],
+                    classes=len(classes), sequence=False)
     return Dataset(x_pool.astype(np.float32), y_pool.astype(np.int64), x_test.astype(np.float32),
                    y_test.astype(np.int64), info)
 

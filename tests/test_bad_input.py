@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from reportgen import results as R
 from reportgen.cli import main
-from reportgen.data import DataInfo
 from reportgen.profile import load_profile
+from reportgen.records.data import DataInfo
 from reportgen.results import SCHEMA_VERSION
 from reportgen.system import describe_system
 
@@ -89,8 +89,9 @@ def huge_npz(path):
                                       (np.arange(200) % 2).astype("<i8").tobytes()))
 
 
-FILE = DataInfo("mine.csv", "file", {"label": "label", "sha256": "0" * 16, "class_names": ["a", "b"]}, 150, 50,
-                False, 2, 2, sequence=False)
+FILE = DataInfo(name="mine.csv", generator="file",
+                generator_args={"label": "label", "sha256": "0" * 16, "class_names": ["a", "b"]}, pool_size=150,
+                test_size=50, from_cache=False, features=2, classes=2, sequence=False)
 
 
 def _results_file(tmp, change):

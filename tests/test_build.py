@@ -1,10 +1,10 @@
 """Run folders: one per build, named by UTC time and host, never reusing an existing one."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from reportgen.build import new_run_folder
+from reportgen.folders import new_run_folder
 
-NOW = datetime(2026, 11, 25, 12, 30, 5, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 30, 5, tzinfo=UTC)
 
 
 def test_each_build_gets_a_new_folder(tmp_path):

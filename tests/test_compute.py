@@ -8,6 +8,7 @@ import torch
 from test_timing import FakeClock
 
 from reportgen.context import build_report
+from reportgen.devices import failure_reason
 from reportgen.experiments import compute
 from reportgen.findings import Verdict, findings
 from reportgen.profile import ComputeSettings
@@ -72,7 +73,7 @@ def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
     first, second = sweep[0].result(), sweep[1].result()
     assert (first.timing, first.skipped) == (None, "out of memory")
     assert second.timing and second.timing.blocks >= 5 and second.skipped is None
-    assert compute.failure(RuntimeError("cuBLAS failure\nwith details")) == "failed: cuBLAS failure"
+    assert failure_reason(RuntimeError("cuBLAS failure\nwith details")) == "failed: RuntimeError: cuBLAS failure"
 
 
 def test_the_loop_in_words():
@@ -90,7 +91,8 @@ def test_a_baseline_machine_is_set_beside_this_one():
 
     same = factories.results()
     r = factories.results()
-    r = type(r)(**{**r.__dict__, "baseline": Baseline("Other CPU", "2026-01-02T00:00:00Z", same.compute)})
+    other = Baseline(machine="Other CPU", created_utc="2026-01-02T00:00:00Z", compute=same.compute)
+    r = type(r)(**{**r.__dict__, "baseline": other})
     (table,) = [t for s in build_report(r).sections for t in s.tables if "baseline machine" in t.caption]
     assert "Other CPU" in table.caption
     assert all(row[-1] == "1.0× faster" for row in table.rows)

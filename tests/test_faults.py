@@ -18,10 +18,10 @@ from reportgen import battery
 from reportgen import build as build_module
 from reportgen import results as R
 from reportgen.cli import main
-from reportgen.data import DataInfo
 from reportgen.devices import DeviceChoice
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.profile import EXPERIMENTS, load_profile
+from reportgen.records.data import DataInfo
 
 TINY = Path(__file__).parent / "tiny.toml"
 
@@ -39,7 +39,8 @@ def raising(error):
 ])
 def test_a_failed_experiment_is_recorded_and_the_battery_goes_on(monkeypatch, error, reason):
     profile, table = load_profile(str(TINY))
-    info = DataInfo("MNIST-1D", "test", {}, 500, 500, True)
+    info = DataInfo(name="MNIST-1D", generator="test", generator_args={}, pool_size=500, test_size=500,
+                    from_cache=True)
     monkeypatch.setattr(battery, "mnist1d", lambda pool, test: types.SimpleNamespace(info=info))
     monkeypatch.setattr(data_scale, "run", lambda *args: factories.data_scale())
     monkeypatch.setattr(activations, "run", raising(error))

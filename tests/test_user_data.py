@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from reportgen.data import DataInfo
 from reportgen.experiments.data_scale import plan
 from reportgen.profile import load_profile
+from reportgen.records.data import DataInfo
 from reportgen.user_data import DatasetError, load_user_dataset
 
 
@@ -66,14 +66,17 @@ def test_malformed_npz_and_other_files_are_refused(tmp_path):
 
 def test_the_plan_fits_the_grid_to_the_pool_and_drops_the_cnn_for_tables():
     settings = load_profile("standard")[0].data_scale
-    table = DataInfo("mine.csv", "file", {}, 1500, 500, False, 8, 3, sequence=False)
+    table = DataInfo(name="mine.csv", generator="file", generator_args={}, pool_size=1500, test_size=500,
+                     from_cache=False, features=8, classes=3, sequence=False)
     p = plan(settings, table)
     assert p.m_values == [100, 250, 500, 1000, 1500]
     assert "cnn" not in p.learners
     assert any("CNN was left out" in n for n in p.notes)
-    tiny = plan(settings, DataInfo("t.csv", "file", {}, 160, 50, False, 8, 3, sequence=False))
+    tiny = plan(settings, DataInfo(name="t.csv", generator="file", generator_args={}, pool_size=160, test_size=50,
+                                   from_cache=False, features=8, classes=3, sequence=False))
     assert len(tiny.m_values) >= 4 and tiny.m_values[-1] == 160
-    mnist = plan(settings, DataInfo("MNIST-1D", "g", {}, 32000, 4000, True))
+    mnist = plan(settings, DataInfo(name="MNIST-1D", generator="g", generator_args={}, pool_size=32000,
+                                    test_size=4000, from_cache=True))
     assert mnist.m_values == settings.m and "cnn" in mnist.learners
     assert mnist.runs_for("svm_rbf")[-1] == settings.svm_max_m
 

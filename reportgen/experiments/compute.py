@@ -10,9 +10,11 @@ from functools import partial
 import torch
 from torch import nn
 
-from reportgen.devices import is_out_of_memory, synchronizer
-from reportgen.models import INPUT_LENGTH, build_model, parameter_count
+from reportgen.devices import failure_reason, is_out_of_memory, synchronizer
+from reportgen.learners import INPUT_LENGTH
+from reportgen.models import build_model, parameter_count
 from reportgen.profile import ComputeSettings
+from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.timing import Sampler, Timing
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
@@ -20,57 +22,7 @@ ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
 ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a few
 
 
-@dataclass(frozen=True)
-class StepTime:
-    """One full training step (forward, backward, Adam update) of a model on a batch."""
 
-    model: str
-    parameters: int
-    batch_size: int
-    device: str
-    precision: str  # "fp32" (TF32 off), "tf32", "bf16" (autocast)
-    threads: int | None  # CPU threads; None on an accelerator
-    timing: Timing | None
-    skipped: str | None = None  # why there is no timing (out of memory, failure)
-
-    @property
-    def examples_per_second(self) -> float | None:
-        return self.batch_size / self.timing.median_s if self.timing and self.timing.median_s > 0 else None
-
-
-@dataclass(frozen=True)
-class MatmulTime:
-    n: int  # square matrices n x n
-    device: str
-    precision: str
-    threads: int | None
-    timing: Timing | None
-    skipped: str | None = None
-
-    @property
-    def gflops(self) -> float | None:
-        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing and self.timing.median_s > 0 else None
-
-
-@dataclass(frozen=True)
-class ComputeResult:
-    devices: list[str]
-    threads: int  # the run's thread count; the CPU is also timed on one thread
-    max_seconds: float
-    steps: list[StepTime]
-    matmuls: list[MatmulTime]
-    loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
-    min_seconds: float = 0.0  # each workload was timed at least this long (0 in files from before it was recorded)
-    rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
-
-    @property
-    def largest_model(self) -> str | None:
-        return max(self.steps, key=lambda s: s.parameters).model if self.steps else None
-
-    def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
-             threads: int | None = None) -> StepTime | None:
-        return next((s for s in self.steps if (s.model, s.batch_size, s.device, s.precision, s.threads)
-                     == (model, batch_size, device, precision, threads)), None)
 
 
 def configurations(device: str, threads: int) -> list[tuple[str, str, int | None]]:
@@ -116,11 +68,13 @@ class Workload:
                 self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
                                    min_blocks=ROUND_BLOCKS)
         except RuntimeError as error:
-            self.sampler = None  # its memory first, so that failure() can hand it back to the device
-            self.skipped = failure(error)
+            self.sampler = None  # its memory first, so that emptying the cache hands it back to the device
+            if is_out_of_memory(error):
+                torch.cuda.empty_cache()
+            self.skipped = failure_reason(error)
 
     def result(self) -> StepTime | MatmulTime:
-        return self.record(self.sampler.timing() if self.sampler else None, self.skipped)
+        return self.record(timing=self.sampler.timing() if self.sampler else None, skipped=self.skipped)
 
 
 def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Workload]:
@@ -133,11 +87,13 @@ def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Work
             for batch in settings.batch_sizes:
                 found.append(Workload(
                     partial(training_step, model, batch, dev, precision), dev, precision, n_threads,
-                    partial(StepTime, model, params, batch, dev, precision, n_threads),
+                    partial(StepTime, model=model, parameters=params, batch_size=batch, device=dev,
+                            precision=precision, threads=n_threads),
                     f"{model} step, batch {batch}, {label}", ("step", model, batch)))
         for n in settings.matmul_sizes:
             found.append(Workload(partial(matmul, n, dev, precision), dev, precision, n_threads,
-                                  partial(MatmulTime, n, dev, precision, n_threads), f"matmul {n}, {label}",
+                                  partial(MatmulTime, n=n, device=dev, precision=precision, threads=n_threads),
+                                  f"matmul {n}, {label}",
                                   ("matmul", n)))
     return found
 
@@ -163,18 +119,11 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
     del sweep  # every workload's memory, before the device's cache is emptied
     if device.startswith("cuda"):
         torch.cuda.empty_cache()
-    return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
-                         settings.max_seconds, [r for r in records if isinstance(r, StepTime)],
-                         [r for r in records if isinstance(r, MatmulTime)], settings.loop_steps,
-                         settings.min_seconds, ROUNDS)
-
-
-def failure(error: RuntimeError) -> str:
-    """Why a workload has no timing, in a few words."""
-    if is_out_of_memory(error):
-        torch.cuda.empty_cache()
-        return "out of memory"
-    return f"failed: {str(error).splitlines()[0][:200]}"
+    return ComputeResult(devices=list(dict.fromkeys(c[0] for c in configurations(device, threads))),
+                         threads=threads, max_seconds=settings.max_seconds,
+                         steps=[r for r in records if isinstance(r, StepTime)],
+                         matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
+                         min_seconds=settings.min_seconds, rounds=ROUNDS)
 
 
 @contextlib.contextmanager

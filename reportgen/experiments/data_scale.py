@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -11,62 +11,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 from threadpoolctl import threadpool_limits
 
-from reportgen.data import DataInfo, Dataset
+from reportgen.data import Dataset
 from reportgen.devices import synchronizer
-from reportgen.models import LABELS, TRADITIONAL, build_model, parameter_count
+from reportgen.learners import LABELS, TRADITIONAL
+from reportgen.models import build_model, parameter_count
 from reportgen.profile import DataScaleSettings
-from reportgen.stats import Spread
+from reportgen.records.data import DataInfo
+from reportgen.records.data_scale import DataScaleResult, Fit, Learner
 from reportgen.training import accuracy, seed_everything, train_steps
-
-
-@dataclass(frozen=True)
-class Learner:
-    name: str
-    label: str
-    kind: str  # "traditional" or "neural"
-    parameters: int | None  # trainable parameters of a neural net
-
-
-@dataclass(frozen=True)
-class Fit:
-    learner: str
-    m: int
-    seed: int
-    test_accuracy: float
-    train_accuracy: float
-    fit_seconds: float
-
-
-@dataclass(frozen=True)
-class DataScaleResult:
-    m_values: list[int]
-    seeds: list[int]
-    learners: list[Learner]
-    fits: list[Fit]
-    budget: str  # the training budget policy, in words
-    svm_max_m: int
-    test_size: int
-    device: str
-    threads: int
-    data: DataInfo | None = None  # which data the curves are on (MNIST-1D or the user's file)
-    learning_rates: dict[str, float] = field(default_factory=dict)
-    target_accuracy: float | None = None  # the accuracy whose data needs the report projects
-    notes: list[str] = field(default_factory=list)  # learners or points left out, and why
-
-    def accuracy(self, learner: str, m: int) -> Spread | None:
-        values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
-        return Spread.of(values) if values else None
-
-    def fit_seconds(self, learner: str, m: int) -> Spread | None:
-        values = [f.fit_seconds for f in self.fits if f.learner == learner and f.m == m]
-        return Spread.of(values) if values else None
-
-    def learner(self, name: str) -> Learner:
-        return next(x for x in self.learners if x.name == name)
-
-    def m_run(self, learner: str) -> list[int]:
-        """The m values this learner was fitted at (the SVM stops at its cap)."""
-        return [m for m in self.m_values if self.accuracy(learner, m) is not None]
 
 
 @dataclass(frozen=True)
@@ -117,20 +69,25 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                 if m not in p.runs_for(name):
                     continue
                 if name in TRADITIONAL:
-                    fit = _fit_traditional(name, x, y, data, s, threads)
+                    test, train, seconds = _fit_traditional(name, x, y, data, s, threads)
                 else:
-                    fit = _fit_net(name, torch.from_numpy(x).to(device), torch.from_numpy(y).to(device),
-                                   x_test, y_test, settings, s, classes)
-                fits.append(Fit(name, m, s, *fit))
+                    test, train, seconds = _fit_net(name, torch.from_numpy(x).to(device),
+                                                    torch.from_numpy(y).to(device), x_test, y_test, settings, s,
+                                                    classes)
+                fits.append(Fit(learner=name, m=m, seed=s, test_accuracy=test, train_accuracy=train,
+                                fit_seconds=seconds))
                 advance(f"{LABELS[name]}, m={m}")
-    learners = [Learner(n, LABELS[n], "traditional" if n in TRADITIONAL else "neural",
-                        None if n in TRADITIONAL else parameter_count(build_model(n, data.info.features, classes)))
+    learners = [Learner(name=n, label=LABELS[n], kind="traditional" if n in TRADITIONAL else "neural",
+                        parameters=None if n in TRADITIONAL
+                        else parameter_count(build_model(n, data.info.features, classes)))
                 for n in p.learners]
     rates = {n: settings.learning_rates[n] for n in p.learners if n not in TRADITIONAL}
     budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, no early "
               f"stopping; logistic regression and SVM fitted to convergence with scikit-learn defaults")
-    return DataScaleResult(p.m_values, seeds, learners, fits, budget, settings.svm_max_m, len(data.y_test), device,
-                           threads, data.info, rates, settings.target_accuracy, p.notes)
+    return DataScaleResult(m_values=p.m_values, seeds=seeds, learners=learners, fits=fits, budget=budget,
+                           svm_max_m=settings.svm_max_m, test_size=len(data.y_test), device=device, threads=threads,
+                           data=data.info, learning_rates=rates, target_accuracy=settings.target_accuracy,
+                           notes=p.notes)
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
