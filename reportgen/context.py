@@ -53,7 +53,7 @@ class Table:
 class Figure:
     key: str
     caption: str
-    spec: dict
+    spec: dict | None  # None: nothing the chart could draw, which the page says in a sentence
     table: Table  # the data behind the chart, for readers and screen readers
     number: int = 0
     svg: str | None = None  # filled in for the PDF
@@ -137,6 +137,8 @@ def build_report(results: Results) -> Report:
 
 
 def _and(words: list[str]) -> str:
+    if not words:
+        return "no"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -179,8 +181,9 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     section = Section(
         "data", "Scale of data",
         f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
-        f"for m from {r.m_values[0]:,} "
-        f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
+        + (f"for m from {min(r.m_values):,} to {max(r.m_values):,} on a log grid" if r.m_values else
+           "for no value of m (the run recorded none)")
+        + f", and scored on {r.test_size:,} held-out test examples that no "
         f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
@@ -243,7 +246,7 @@ def _spread(s) -> str:
 
 def _published_table(r) -> Table | None:
     """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
-    if r.data and r.data.name != "MNIST-1D":
+    if (r.data and r.data.name != "MNIST-1D") or not r.m_values:
         return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
@@ -265,7 +268,8 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
     if not r:
         return None
     gradient_rows = [[g.activation, str(g.depth), "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)] for g in r.gradients]
+                      *([sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1])] if g.mean_abs_grad else ["none", "none"]),
+                      times(g.ratio)] for g in r.gradients]
     gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio, at initialisation and "
                       f"after {r.trained_steps} training steps at each activation's best learning rate.",
                       ["Activation", "Hidden layers", "Measured", "Input layer", "Output layer", "Output / input"],
@@ -276,23 +280,26 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         steps, seconds = steps_to_target(r, activation)
         ratio = (times(steps / relu_steps) if steps is not None and relu_steps else
                  f"more than {times(r.max_steps / relu_steps)}" if relu_steps else "")
-        speed_rows.append([activation, f"{r.best_learning_rate(activation):g}",
+        rate = r.best_learning_rate(activation)
+        speed_rows.append([activation, f"{rate:g}" if rate is not None else "none tried",
                            f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
                            duration(seconds) if seconds is not None else "not reached", ratio])
     speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
                   "best learning rate (median over seeds), and the steps it took relative to ReLU.",
                   ["Activation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"], speed_rows)
-    deepest = max(r.depths)
+    deepest = max(r.depths, default=0)
+    profiles = [g for g in r.gradients if g.depth == deepest]
+    layers = max((len(g.saturated) for g in profiles), default=0)  # as recorded, whatever the depth says
     saturation_rows = [[g.activation, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                        *[pct(v) for v in g.saturated]] for g in r.gradients if g.depth == deepest]
+                        *[pct(v) for v in g.saturated], *[""] * (layers - len(g.saturated))] for g in profiles]
     saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
                        f"(unit, example) pairs whose slope is below {SATURATION:.0%} of the activation's largest "
                        "slope (a ReLU unit counts when it is off).",
-                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]], saturation_rows)
+                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(layers)]], saturation_rows)
     curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
                    ("diverged" if run.diverged else "not reached"),
-                   pct(run.curve[-1].train_accuracy)] for run in r.runs]
+                   pct(run.curve[-1].train_accuracy) if run.curve else "not measured"] for run in r.runs]
     curves = Table("Every training run: activation, learning rate, seed, steps to target, final training accuracy.",
                    ["Activation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], curve_rows)
     return Section(
@@ -327,12 +334,12 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                   config_label(s.device, s.precision, s.threads),
                   duration(s.timing.median_s) if s.timing else s.skipped or "",
                   duration(s.timing.iqr_s) if s.timing else "",
-                  f"{s.examples_per_second:,.0f}" if s.timing else ""] for s in r.steps]
+                  f"{s.examples_per_second:,.0f}" if s.examples_per_second is not None else ""] for s in r.steps]
     steps = Table("Median time of one training step (forward, backward, Adam update), its interquartile range and "
                   "throughput.", ["Model", "Parameters", "Batch", "Device", "Median", "IQR", "Examples/s"],
                   step_rows)
     mm_rows = [[str(m.n), config_label(m.device, m.precision, m.threads),
-                f"{m.gflops:,.1f}" if m.timing else m.skipped or "",
+                f"{m.gflops:,.1f}" if m.gflops is not None else m.skipped or "",
                 duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
     matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
     speed_rows = [[LABELS.get(s.model, s.model), str(s.batch_size), config_label(s.device, s.precision, s.threads),

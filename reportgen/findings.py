@@ -99,10 +99,12 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
 
 def largest_net(r: DataScaleResult) -> str | None:
     mlps = [x for x in r.learners if x.name in MLP_SIZES]
-    return max(mlps, key=lambda x: x.parameters).name if mlps else None
+    return max(mlps, key=lambda x: x.parameters or 0).name if mlps else None  # None: a count not recorded
 
 
 def data_findings(r: DataScaleResult) -> list[Finding]:
+    if not r.m_values or min(r.m_values) < 1:
+        return []  # no grid of training-set sizes to read a trend from
     out = []
     traditional = [x.name for x in r.learners if x.name in TRADITIONAL and len(r.m_run(x.name)) >= 2]
     full_range = [x for x in traditional if r.m_run(x)[-1] == r.m_values[-1]]
@@ -206,6 +208,8 @@ def data_needed(r: DataScaleResult, measured: list[Trend]) -> tuple[str, float, 
 
     The target is the run's target accuracy, or else five points above the best accuracy measured.
     """
+    if not r.m_values:
+        return None
     m_max = r.m_values[-1]
     at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
     if not at_max:
@@ -295,14 +299,14 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
 
 def activation_findings(r: ActivationsResult) -> list[Finding]:
     out = []
-    deepest = max(r.depths)
     for activation, key, claim in (
             ("sigmoid", "sigmoid_vanishing", "Sigmoid gradients vanish on their way back to the input layer."),
             ("relu", "relu_keeps_gradients", "ReLU keeps gradients within one order of magnitude across depth.")):
-        profiles = [g for d in r.depths if (g := r.gradient(activation, d))]
+        profiles = [g for d in r.depths if (g := r.gradient(activation, d)) and not math.isnan(g.ratio)]
         if not profiles:
             continue
         ratios = {g.depth: g.ratio for g in profiles}
+        deepest = max(ratios)
         worst = ratios[deepest]
         if activation == "sigmoid":
             verdict = (Verdict.SUPPORTED if worst >= VANISH_RATIO else
@@ -353,6 +357,10 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
     target, budget = pct(r.target_accuracy), f"{r.max_steps:,} steps"
     claim = "ReLU reaches a target training accuracy faster than sigmoid."
     numbers: dict[str, float] = {}
+    if 0 in (relu_steps, sig_steps):
+        return Finding("relu_faster", "algorithms", claim, Verdict.INCONCLUSIVE,
+                       f"The untrained net already met the {target} target, so no speed can be compared.",
+                       "Raise the target accuracy in the profile.")
     if relu_steps is not None and sig_steps is not None:
         ratio = sig_steps / relu_steps
         numbers = {"relu_steps": relu_steps, "sigmoid_steps": sig_steps, "step_ratio": ratio,
@@ -388,6 +396,8 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
 # --- computation ---------------------------------------------------------------------------------------------
 
 def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
+    if not r.steps:
+        return []  # nothing was timed: no claim about computation can be tested
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
@@ -470,6 +480,8 @@ def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
     """slow / fast from the medians, and its lowest and highest over the pairs of round medians: a verdict must
     hold across the rounds, or the machine's changes, not the hardware, could have made it."""
     slow_rounds, fast_rounds = slow.round_medians_s or [slow.median_s], fast.round_medians_s or [fast.median_s]
+    if min(fast.median_s, slow.median_s, *slow_rounds, *fast_rounds) <= 0:
+        return math.nan, math.nan, math.nan  # a time of zero was not measured: no ratio, so no verdict
     return slow.median_s / fast.median_s, min(slow_rounds) / max(fast_rounds), max(slow_rounds) / min(fast_rounds)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
@@ -17,8 +18,15 @@ class GradientProfile:
 
     @property
     def ratio(self) -> float:
-        """Output-layer gradient over input-layer gradient: how much the signal shrinks on its way down."""
-        return self.mean_abs_grad[-1] / self.mean_abs_grad[0]
+        """Output-layer gradient over input-layer gradient: how much the signal shrinks on its way down.
+
+        Infinite when the input layer's gradient underflowed to zero (it vanished entirely); NaN when there is no
+        signal to compare (no layers, or no gradient at the output either).
+        """
+        grads = self.mean_abs_grad
+        if not grads or grads[-1] == 0:
+            return math.nan
+        return grads[-1] / grads[0] if grads[0] > 0 else math.inf
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -63,8 +71,8 @@ class ActivationsResult:
         return next((g for g in self.gradients
                      if g.activation == activation and g.depth == depth and g.stage == stage), None)
 
-    def best_learning_rate(self, activation: str) -> float:
-        return best_learning_rate(self.runs, activation, self.learning_rates)
+    def best_learning_rate(self, activation: str) -> float | None:
+        return best_learning_rate(self.runs, activation, self.learning_rates) if self.learning_rates else None
 
     def best_runs(self, activation: str) -> list[ConvergenceRun]:
         lr = self.best_learning_rate(activation)
@@ -77,5 +85,5 @@ def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[
         mine = [r for r in runs if r.activation == activation and r.learning_rate == lr]
         reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
         return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
-                -max(r.curve[-1].train_accuracy for r in mine))
+                -max((r.curve[-1].train_accuracy for r in mine if r.curve), default=0.0))
     return min(rates, key=cost)
