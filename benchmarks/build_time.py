@@ -28,7 +28,8 @@ import json, sys, time
 start = time.perf_counter()
 from pathlib import Path
 from reportgen.battery import start as begin
-from reportgen.build import build, new_run_folder
+from reportgen.build import build
+from reportgen.folders import new_run_folder
 from reportgen.devices import resolve_device
 from reportgen.profile import load_profile
 imported = time.perf_counter() - start

@@ -19,7 +19,7 @@ import torch
 
 from reportgen.ensemble import Member, train_ensemble
 from reportgen.models import MODELS, build_model
-from reportgen.training import generator, seed_everything, train_steps
+from reportgen.training import index_generator, seed_everything, train_steps
 
 
 def _loop(name, members, x, y, steps, batch):
@@ -27,7 +27,7 @@ def _loop(name, members, x, y, steps, batch):
         seed_everything(m.seed)
         net = build_model(name)
         train_steps(net, torch.optim.Adam(net.parameters(), 1e-3), x[m.rows], y[m.rows], steps, batch,
-                    generator(m.seed, "cpu"))
+                    index_generator("cpu", m.seed))
 
 
 def ensemble(sizes: list[int], steps: int, rounds: int, batch: int = 100) -> None:
@@ -69,7 +69,6 @@ learning_rates = { mlp_small = 0.001, mlp_medium = 0.001, cnn = 0.01 }
 
 def parallel(rounds: int) -> None:
     import os
-
     import tomllib
 
     from reportgen.data import mnist1d

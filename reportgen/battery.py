@@ -9,53 +9,43 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from reportgen import __version__
 from reportgen.data import Dataset, mnist1d
 from reportgen.devices import DeviceChoice, failure_reason
 from reportgen.experiments import activations, compute, data_scale
+from reportgen.listener import Listener
 from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
 
 
-class Progress:
-    """What the runner tells whoever watches it. This one tells nobody (tests, library use)."""
-
-    def phase(self, name: str, total: int) -> None:
-        pass
-
-    def advance(self, label: str) -> None:
-        pass
-
-    def kept(self, name: str) -> None:
-        """An experiment finished before the run was interrupted: kept, not run again."""
-
-
 def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
-          user_data: Dataset | None = None, baseline: Results | None = None) -> Results:
+          user_data: Dataset | None = None, baseline: Results | None = None,
+          threads_reason: str | None = None) -> Results:
     """A run before its first phase: the envelope every checkpoint of the run shares.
 
     `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
     results, is kept beside this run's computation results for comparison.
     """
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-    settings = RunSettings(profile.name, profile_table, device.name, device.reason, seed, threads, command,
-                           user_data.info if user_data else None)
-    return Results(SCHEMA_VERSION, "reportgen", __version__, created, describe_system(), settings, {},
-                   baseline=_baseline(baseline))
+    created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    settings = RunSettings(profile=profile.name, profile_table=profile_table, device=device.name,
+                           device_reason=device.reason, seed=seed, threads=threads, command=command,
+                           dataset=user_data.info if user_data else None, threads_reason=threads_reason)
+    return Results(schema_version=SCHEMA_VERSION, tool="reportgen", tool_version=__version__, created_utc=created,
+                   system=describe_system(device.name), settings=settings, phases={}, baseline=_baseline(baseline))
 
 
-def run_battery(profile: Profile, so_far: Results, progress: Progress | None = None,
+def run_battery(profile: Profile, so_far: Results, progress: Listener | None = None,
                 keep: Callable[[Results], None] | None = None, user_data: Dataset | None = None) -> Results:
     """Run what `so_far` lacks and hand the results to `keep` after each phase.
 
     `user_data` is the run's --dataset, needed while its data-scale experiment is still to run. An experiment
     that raises is recorded with its reason and the battery goes on; Ctrl-C is not caught.
     """
-    progress = progress or Progress()
+    progress = progress or Listener()
     keep = keep or (lambda results: None)
     run = replace(so_far.settings, allocator=prepare_cpu(so_far.settings.threads))
     results = replace(so_far, settings=run)
@@ -111,10 +101,11 @@ def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]
 def _baseline(other: Results | None) -> Baseline | None:
     if other is None or other.compute is None:
         return None
-    return Baseline(other.system.summary, other.created_utc, other.compute)
+    return Baseline(machine=other.system.summary_for(other.settings.device), created_utc=other.created_utc,
+                    compute=other.compute)
 
 
-def _data(pool: int, test_size: int, progress: Progress):
+def _data(pool: int, test_size: int, progress: Listener):
     data = mnist1d(pool, test_size)
     progress.advance("MNIST-1D from cache" if data.info.from_cache else "MNIST-1D generated")
     return data

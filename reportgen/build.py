@@ -7,25 +7,20 @@ loses nothing that finished, and `reportgen build --resume RUN_DIR` finishes the
 from __future__ import annotations
 
 import contextlib
-import os
-import re
-import socket
+import shlex
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reportgen import results as results_file
-from reportgen.battery import Progress, run_battery
+from reportgen.battery import run_battery
+from reportgen.context import build_report
 from reportgen.data import Dataset
 from reportgen.files import write_atomically
+from reportgen.listener import Listener
 from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError
-from reportgen.resume import CHECKPOINT, RESULTS, Resumable
-
-
-class OutputError(ValueError):
-    """The destination cannot take a new run folder."""
+from reportgen.resume import CHECKPOINT, RESULTS, Resumable, run_lock
 
 
 class Stopped(Exception):
@@ -52,51 +47,32 @@ class BuildOutput:
 def reproduce_command(device: str, profile: str, seed: int, threads: int, dataset: Path | None = None,
                       label: str = "label", target_accuracy: float | None = None,
                       baseline: Path | None = None) -> str:
-    """The command line that repeats a build, recorded in results.json. Files by name only: no private paths."""
+    """The command line that repeats a build, recorded in results.json, shell-quoted. Files by name only: no
+    private paths."""
     profile = profile if profile in BUILT_IN else Path(profile).name
-    command = f"reportgen build --device {device} --profile {profile} --seed {seed} --threads {threads}"
+    args = ["reportgen", "build", "--device", device, "--profile", profile, "--seed", str(seed), "--threads",
+            str(threads)]
     if dataset:
-        command += f" --dataset {dataset.name} --label {label}"
+        args += ["--dataset", dataset.name, "--label", label]
     if target_accuracy:
-        command += f" --target-accuracy {target_accuracy:g}"
+        args += ["--target-accuracy", f"{target_accuracy:g}"]
     if baseline:
-        command += f" --baseline {baseline.name}"
-    return command
+        args += ["--baseline", baseline.name]
+    return shlex.join(args)  # a name with spaces, ; or $(...) must stay one argument when the line is pasted
 
 
-def check_destination(out: Path) -> None:
-    """Refuse a destination that is a file or cannot be written, before any work starts."""
-    probe = out
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise OutputError(f"output path {out} is not a folder (a file is in the way at {probe})")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise OutputError(f"output folder {probe} is not writable")
-
-
-def new_run_folder(out: Path, now: datetime | None = None, host: str | None = None) -> Path:
-    """A fresh folder named by UTC time and host; never one that exists (nothing is overwritten)."""
-    now = now or datetime.now(timezone.utc)
-    host = re.sub(r"[^A-Za-z0-9.-]+", "-", host or socket.gethostname()).strip("-.") or "host"
-    stem = f"{now:%Y%m%dT%H%M%SZ}-{host}"
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for suffix in ["", *(f"-{i}" for i in range(2, 1000))]:
-            folder = out / (stem + suffix)
-            try:
-                folder.mkdir()
-                return folder
-            except FileExistsError:
-                continue
-    except OSError as error:  # what check_destination cannot foresee: a read-only file system, a full disk
-        raise OutputError(f"cannot create a run folder in {out}: {error.strerror or error}")
-    raise OutputError(f"could not create a new run folder under {out}")
-
-
-def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | None = None,
+def build(folder: Path, profile: Profile, so_far: Results, progress: Listener | None = None,
           user_data: Dataset | None = None, page_size: str = "A4") -> BuildOutput:
-    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render."""
+    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render.
+
+    The run folder is locked while it runs: a second build or resume of it is refused (ResumeError).
+    """
+    with run_lock(folder):
+        return _build(folder, profile, so_far, progress, user_data, page_size)
+
+
+def _build(folder: Path, profile: Profile, so_far: Results, progress: Listener | None, user_data: Dataset | None,
+           page_size: str) -> BuildOutput:
     with _stopping(folder):
         checkpoint = folder / CHECKPOINT
         _write(checkpoint, results_file.dumps(so_far))
@@ -104,23 +80,24 @@ def build(folder: Path, profile: Profile, so_far: Results, progress: Progress | 
                               user_data)
         _write(folder / RESULTS, results_file.dumps(results))  # first, so that a failed render loses no measurement
         checkpoint.unlink()
-        return _render(folder, results, progress or Progress(), page_size)
+        return _render(folder, results, progress or Listener(), page_size)
 
 
-def resume(plan: Resumable, progress: Progress | None = None, page_size: str = "A4") -> BuildOutput:
+def resume(plan: Resumable, progress: Listener | None = None, page_size: str = "A4") -> BuildOutput:
     """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
     if plan.profile is not None:
         return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
-    with _stopping(plan.folder):
-        return _render(plan.folder, plan.so_far, progress or Progress(), page_size)
+    with run_lock(plan.folder), _stopping(plan.folder):
+        return _render(plan.folder, plan.so_far, progress or Listener(), page_size)
 
 
-def _render(folder: Path, results: Results, progress: Progress, page_size: str) -> BuildOutput:
+def _render(folder: Path, results: Results, progress: Listener, page_size: str) -> BuildOutput:
     paths = BuildOutput(folder, folder / RESULTS, folder / "report.html", folder / "report.pdf", results.failures)
     progress.phase("render", 2)
-    _write(paths.html, render_html(results))
+    report = build_report(results)  # once, for both formats
+    _write(paths.html, render_html(results, report))
     progress.advance("report.html")
-    _write(paths.pdf, render_pdf(results, page_size=page_size))
+    _write(paths.pdf, render_pdf(results, report, page_size=page_size))
     progress.advance("report.pdf")
     return paths
 

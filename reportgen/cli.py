@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import partial
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 from click.core import ParameterSource
 
 from reportgen import __version__
+from reportgen.errors import UserError
 
 
 class UsageFault(click.ClickException):
@@ -19,7 +21,25 @@ class UsageFault(click.ClickException):
     exit_code = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _check_environment() -> None:
+    """SOURCE_DATE_EPOCH (reproducible builds) is read by libraries we import, which fail at import with a
+    traceback when it is not an integer: say so in one line first. Called by each command, so that --help works."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not re.fullmatch(r"\s*-?\d{1,18}\s*", epoch):
+        raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch[:40]!r}")
+
+
+class Commands(click.Group):
+    """Every command's user errors, whichever module raised them, leave as one line and exit code 2."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            raise UsageFault(str(error)) from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def main():
     """Measure, on this machine, why deep learning took off, and write it up as a report (HTML, PDF, JSON)."""
@@ -35,7 +55,8 @@ def main():
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for torch and BLAS  [default: all logical cores]")
+              help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
+                   "and cgroup quota]")
 @click.option("--dataset", type=click.Path(path_type=Path), default=None,
               help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
                    "data-scale experiment, instead of MNIST-1D.")
@@ -58,52 +79,42 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
 
     Example: reportgen build --device auto --profile quick
     """
+    _check_environment()
     from reportgen.battery import start
-    from reportgen.build import (
-        Interrupted,
-        OutputError,
-        Stopped,
-        check_destination,
-        new_run_folder,
-        reproduce_command,
-        resume,
-    )
+    from reportgen.build import Interrupted, Stopped, reproduce_command, resume
     from reportgen.build import build as run_build
-    from reportgen.devices import DeviceError, resolve_device
-    from reportgen.profile import ProfileError, load_profile, with_target
+    from reportgen.cpus import thread_choice
+    from reportgen.devices import resolve_device
+    from reportgen.folders import check_destination, new_run_folder
+    from reportgen.profile import load_profile, with_target
     from reportgen.progress import RichProgress
     from reportgen.results import ResultsError, load
-    from reportgen.resume import ResumeError, plan_resume
+    from reportgen.resume import plan_resume
     from reportgen.stopping import StopPoints, stop_on_signals
-    from reportgen.user_data import DatasetError, load_user_dataset
+    from reportgen.user_data import load_user_dataset
 
     given = {name: ctx.params[name] for name in ("device", "profile", "seed", "threads", "out", "dataset", "label",
                                                  "target_accuracy", "baseline")
              if ctx.get_parameter_source(name) is not ParameterSource.DEFAULT}
-    try:
-        if resume_dir is not None:
-            fixed = [f"--{name.replace('_', '-')}" for name in ("out", "target_accuracy", "baseline") if name in given]
-            if fixed:
-                raise UsageFault(f"{fixed[0]} does not go with --resume: a resumed build finishes in its own folder "
-                                 "with the settings it started with")
-            plan = plan_resume(resume_dir, **given)
-            work = partial(resume, plan, page_size=page_size)
-        else:
-            threads = threads or os.cpu_count() or 1
-            choice = resolve_device(device)
-            loaded, table = with_target(*load_profile(profile), target_accuracy)
-            user_data = load_user_dataset(dataset, label, seed) if dataset else None
-            other = load(baseline) if baseline else None
-            if other and other.compute is None:
-                raise ResultsError(f"baseline {baseline} has no computation results to compare with")
-            check_destination(out)
-            command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy,
-                                        baseline)
-            so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
-            work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data,
-                           page_size=page_size)
-    except (DeviceError, ProfileError, OutputError, DatasetError, ResultsError, ResumeError) as error:
-        raise UsageFault(str(error))
+    if resume_dir is not None:
+        fixed = [f"--{name.replace('_', '-')}" for name in ("out", "target_accuracy", "baseline") if name in given]
+        if fixed:
+            raise UserError(f"{fixed[0]} does not go with --resume: a resumed build finishes in its own folder "
+                             "with the settings it started with")
+        plan = plan_resume(resume_dir, **given)
+        work = partial(resume, plan, page_size=page_size)
+    else:
+        threads, threads_reason = thread_choice(threads)
+        choice = resolve_device(device)
+        loaded, table = with_target(*load_profile(profile), target_accuracy)
+        check_destination(out)  # before a large dataset is read, not after
+        other = load(baseline) if baseline else None
+        if other and other.compute is None:
+            raise ResultsError(f"baseline {baseline} has no computation results to compare with")
+        user_data = load_user_dataset(dataset, label, seed, _reading) if dataset else None
+        command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy, baseline)
+        so_far = start(loaded, table, choice, seed, threads, command, user_data, other, threads_reason)
+        work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data, page_size=page_size)
     with stop_on_signals() as requested, RichProgress() as progress:
         try:
             paths = work(StopPoints(progress, requested))
@@ -116,21 +127,16 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
 
 
+def _reading(name: str, megabytes: float) -> None:
+    click.echo(f"Reading {name} ({megabytes:,.0f} MB)...", err=True)
+
+
 class BuildStopped(click.ClickException):
     """A build stopped part-way (Ctrl-C, SIGTERM, a full disk): one line saying what is kept and how to finish."""
 
     def __init__(self, message: str, exit_code: int):
         super().__init__(message)
         self.exit_code = exit_code
-
-
-def _results_file(path: Path):
-    from reportgen.results import ResultsError, load
-
-    try:
-        return load(path)
-    except ResultsError as error:
-        raise UsageFault(str(error))
 
 
 @main.command()
@@ -148,19 +154,18 @@ def render(results, out, formats, page_size):
 
     Example: reportgen render output/20260101T120000Z-host/results.json --format html
     """
-    from reportgen.build import OutputError, check_destination
+    _check_environment()
+    from reportgen.folders import check_destination
     from reportgen.render import FORMATS, write_report
+    from reportgen.results import load
 
     chosen = [f.strip() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise UsageFault(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
-    loaded = _results_file(results)
+        raise UserError(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
+    loaded = load(results)
     out = out or results.parent
-    try:
-        check_destination(out)
-    except OutputError as error:
-        raise UsageFault(str(error))
+    check_destination(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
         written = write_report(loaded, out, list(dict.fromkeys(chosen)), page_size)
@@ -182,17 +187,16 @@ def compare_runs(files, out, baseline):
 
     Example: reportgen compare laptop/results.json server/results.json --baseline 1
     """
-    from reportgen.build import OutputError, check_destination
-    from reportgen.compare import CompareError, pick_baseline, write_comparison
+    _check_environment()
+    from reportgen.compare import pick_baseline, write_comparison
+    from reportgen.folders import check_destination
+    from reportgen.results import load
 
     if len(files) < 2:
-        raise UsageFault("compare needs two or more results files")
-    try:
-        base = pick_baseline(baseline, list(files))
-        check_destination(out)
-    except (CompareError, OutputError) as error:
-        raise UsageFault(str(error))
-    click.echo(str(write_comparison([_results_file(f) for f in files], out, base)))
+        raise UserError("compare needs two or more results files")
+    base = pick_baseline(baseline, list(files))
+    check_destination(out)
+    click.echo(str(write_comparison([load(f) for f in files], out, base)))
 
 
 @main.command()
@@ -204,13 +208,10 @@ def publish(runs, site):
 
     Example: reportgen publish output/* --site site
     """
-    from reportgen.publish import PublishError
+    _check_environment()
     from reportgen.publish import publish as publish_site
 
-    try:
-        done = publish_site(list(runs), site)
-    except PublishError as error:
-        raise UsageFault(str(error))
+    done = publish_site(list(runs), site)
     click.echo(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
 
 

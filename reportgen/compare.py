@@ -10,21 +10,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen import compare_charts
-from reportgen.build import new_run_folder
-from reportgen.context import Figure, Table
-from reportgen.experiments.compute import ComputeResult
+from reportgen.context import SYSTEM_LABELS, Figure, Table
+from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
 from reportgen.fmt import duration, pct, times
-from reportgen.models import LABELS
+from reportgen.folders import new_run_folder
+from reportgen.learners import LABELS
+from reportgen.records.compute import ComputeResult
 from reportgen.render import render_page
 from reportgen.results import Results
 
-SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Physical cores",
-                 "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",
-                 "python": "Python", "torch": "PyTorch", "torch_cuda": "CUDA (torch built for)", "cudnn": "cuDNN",
-                 "sklearn": "scikit-learn", "numpy": "NumPy", "blas": "BLAS", "tool_version": "reportgen",
-                 "git_commit": "reportgen commit", "threads": "Threads (torch)"}
 GPU_LABELS = {"memory_gib": "memory, GiB"}  # other GPU fields read well as they are named
 ABSENT = "none"
 
@@ -226,7 +222,7 @@ def _agreements(found: list[list[Finding]]) -> list[Agreement]:
 
 # --- the command -----------------------------------------------------------------------------------------------
 
-class CompareError(ValueError):
+class CompareError(UserError):
     """A comparison that cannot be made as asked."""
 
 
@@ -244,7 +240,13 @@ def pick_baseline(choice: str, paths: list[Path]) -> int:
 
 def write_comparison(runs: list[Results], out: Path, baseline: int) -> Path:
     """compare.html in a new folder under `out`, like a build's: nothing is overwritten."""
-    path = new_run_folder(out, host="compare") / "compare.html"
-    write_atomically(path, render_page("compare.html", charts=True, c=compare(runs, baseline), index_href=None,
-                                       run_hrefs=None))
-    return path
+    page = render_page("compare.html", charts=True, c=compare(runs, baseline), index_href=None, run_hrefs=None)
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    folder = new_run_folder(out, host="compare")
+    try:
+        write_atomically(folder / "compare.html", page)
+    except OSError as error:  # a full disk: no empty folder is left behind, neither the run's nor --out
+        for empty in (folder, *made):
+            empty.rmdir()
+        raise CompareError(f"could not write the comparison into {out}: {error.strerror or error}") from error
+    return folder / "compare.html"

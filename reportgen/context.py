@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.experiments.compute import MatmulTime, StepTime
 from reportgen.findings import (
     NO_FLOOR,
     Finding,
@@ -20,10 +19,21 @@ from reportgen.findings import (
     trends,
 )
 from reportgen.fmt import config_label, count, duration, pct, points, sci, times
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.profile import EXPERIMENTS
+from reportgen.records.activations import SATURATION
+from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.precision import MEANINGS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
-from reportgen.timing import ROUND_DRIFT
+from reportgen.timing import ROUND_DRIFT, TARGET_SPREAD, UNSTABLE_SPREAD
+
+# What the report and the comparison call each field of the system description.
+SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Physical cores",
+                 "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",
+                 "python": "Python", "torch": "PyTorch", "torch_cuda": "CUDA (torch built for)", "cudnn": "cuDNN",
+                 "sklearn": "scikit-learn", "numpy": "NumPy", "blas": "BLAS", "tool_version": "reportgen",
+                 "git_commit": "reportgen commit", "threads": "Threads (torch)"}
 
 # The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
 # loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
@@ -43,7 +53,7 @@ class Table:
 class Figure:
     key: str
     caption: str
-    spec: dict
+    spec: dict | None  # None: nothing the chart could draw, which the page says in a sentence
     table: Table  # the data behind the chart, for readers and screen readers
     number: int = 0
     svg: str | None = None  # filled in for the PDF
@@ -105,7 +115,7 @@ def build_report(results: Results) -> Report:
     s = results.system
     return Report(
         title="Why deep learning is taking off: measured on this machine",
-        machine=s.summary,
+        machine=s.summary_for(results.settings.device),
         device=results.settings.device,
         device_reason=results.settings.device_reason,
         created=results.created_utc,
@@ -120,16 +130,15 @@ def build_report(results: Results) -> Report:
         command=results.settings.command,
         references=REFERENCES,
         limits=_limits(results),
-        failures=[f"The {EXPERIMENT_TITLES.get(name, name)} experiment failed ({reason}), so its section is missing; "
+        failures=[f"{EXPERIMENTS.get(name, name)}: the experiment failed ({reason}), so its section is missing; "
                   "`reportgen build --resume` on the run folder tries it again." for name, reason in
                   results.failures.items()],
     )
 
 
-EXPERIMENT_TITLES = {"data_scale": "scale-of-data", "activations": "sigmoid against ReLU", "compute": "computation"}
-
-
 def _and(words: list[str]) -> str:
+    if not words:
+        return "no"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -172,8 +181,9 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     section = Section(
         "data", "Scale of data",
         f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
-        f"for m from {r.m_values[0]:,} "
-        f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
+        + (f"for m from {min(r.m_values):,} to {max(r.m_values):,} on a log grid" if r.m_values else
+           "for no value of m (the run recorded none)")
+        + f", and scored on {r.test_size:,} held-out test examples that no "
         f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}. {_scheduling(r)}",
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
@@ -251,7 +261,7 @@ def _spread(s) -> str:
 
 def _published_table(r) -> Table | None:
     """Ours beside the published MNIST-1D figures, at the grid m nearest the published split."""
-    if r.data and r.data.name != "MNIST-1D":
+    if (r.data and r.data.name != "MNIST-1D") or not r.m_values:
         return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
@@ -273,7 +283,8 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
     if not r:
         return None
     gradient_rows = [[g.activation, str(g.depth), "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio)] for g in r.gradients]
+                      *([sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1])] if g.mean_abs_grad else ["none", "none"]),
+                      times(g.ratio)] for g in r.gradients]
     gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio, at initialisation and "
                       f"after {r.trained_steps} training steps at each activation's best learning rate.",
                       ["Activation", "Hidden layers", "Measured", "Input layer", "Output layer", "Output / input"],
@@ -284,23 +295,26 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         steps, seconds = steps_to_target(r, activation)
         ratio = (times(steps / relu_steps) if steps is not None and relu_steps else
                  f"more than {times(r.max_steps / relu_steps)}" if relu_steps else "")
-        speed_rows.append([activation, f"{r.best_learning_rate(activation):g}",
+        rate = r.best_learning_rate(activation)
+        speed_rows.append([activation, f"{rate:g}" if rate is not None else "none tried",
                            f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
                            duration(seconds) if seconds is not None else "not reached", ratio])
     speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
                   "best learning rate (median over seeds), and the steps it took relative to ReLU.",
                   ["Activation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"], speed_rows)
-    deepest = max(r.depths)
+    deepest = max(r.depths, default=0)
+    profiles = [g for g in r.gradients if g.depth == deepest]
+    layers = max((len(g.saturated) for g in profiles), default=0)  # as recorded, whatever the depth says
     saturation_rows = [[g.activation, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                        *[pct(v) for v in g.saturated]] for g in r.gradients if g.depth == deepest]
+                        *[pct(v) for v in g.saturated], *[""] * (layers - len(g.saturated))] for g in profiles]
     saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
-                       "(unit, example) pairs whose slope is below 10% of the activation's largest slope (a ReLU "
-                       "unit counts when it is off).",
-                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]], saturation_rows)
+                       f"(unit, example) pairs whose slope is below {SATURATION:.0%} of the activation's largest "
+                       "slope (a ReLU unit counts when it is off).",
+                       ["Activation", "Measured", *[f"Layer {i + 1}" for i in range(layers)]], saturation_rows)
     curve_rows = [[f"{run.activation}", f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
                    ("diverged" if run.diverged else "not reached"),
-                   pct(run.curve[-1].train_accuracy)] for run in r.runs]
+                   pct(run.curve[-1].train_accuracy) if run.curve else "not measured"] for run in r.runs]
     curves = Table("Every training run: activation, learning rate, seed, steps to target, final training accuracy.",
                    ["Activation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], curve_rows)
     return Section(
@@ -340,42 +354,42 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                   config_label(s.device, s.precision, s.threads),
                   duration(s.timing.median_s) if s.timing else s.skipped or "",
                   duration(s.timing.iqr_s) if s.timing else "",
-                  f"{s.examples_per_second:,.0f}" if s.timing else ""] for s in r.steps]
+                  f"{s.examples_per_second:,.0f}" if s.examples_per_second is not None else ""] for s in r.steps]
     steps = Table("Median time of one training step (forward, backward, Adam update), its interquartile range and "
                   "throughput.", ["Model", "Parameters", "Batch", "Device", "Median", "IQR", "Examples/s"],
                   step_rows)
     mm_rows = [[str(m.n), config_label(m.device, m.precision, m.threads),
-                f"{m.gflops:,.1f}" if m.timing else m.skipped or "",
+                f"{m.gflops:,.1f}" if m.gflops is not None else m.skipped or "",
                 duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
     matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
     speed_rows = [[LABELS.get(s.model, s.model), str(s.batch_size), config_label(s.device, s.precision, s.threads),
-                   times(one.timing.median_s / s.timing.median_s)]
-                  for s in r.steps if s.timing and (one := r.step(s.model, s.batch_size, "cpu", threads=1))
-                  and one.timing and s is not one]
+                   times(gain)] for s, gain in r.speedups()]
     speedup = Table("Speed-up of one training step over the CPU on one thread.",
                     ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
     if not [d for d in r.devices if d != "cpu"]:
-        notes.append("No GPU was found on this machine: this section shows the CPU only."
+        notes.append(f"No GPU was used ({results.settings.device_reason}): this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
     timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
     unstable = [w for w in timed if not w.timing.stable]
     if unstable:
-        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above 10% after {r.max_seconds:g} s of "
-                     f"repeats, so treat them with care: {_workloads(unstable)}.")
+        notes.append(f"{len(unstable)} timing(s) kept a spread (IQR/median) above {UNSTABLE_SPREAD:.0%} after "
+                     f"{r.max_seconds:g} s of repeats, so treat them with care: {_workloads(unstable)}.")
     drifted = [w for w in timed if w.timing.round_drift > ROUND_DRIFT]
     if drifted:
         worst = max(w.timing.round_drift for w in drifted)
-        notes.append(f"{len(drifted)} timing(s) moved by more than {100 * ROUND_DRIFT:.0f}% between rounds (at most "
-                     f"{100 * worst:.0f}%), so they may not repeat: {_workloads(drifted)}.")
+        notes.append(f"{len(drifted)} timing(s) moved by more than {ROUND_DRIFT:.0%} between rounds (at most "
+                     f"{worst:.0%}), so they may not repeat: {_workloads(drifted)}.")
     return Section(
         "computation", "Computation",
         "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under 5% of the median, up to {r.max_seconds:g} s. The CPU "
+        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s once "
+        f"warm (a workload whose single call takes longer than a round's share of that is timed on one call per "
+        f"round{_longest(r)}). The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
@@ -409,14 +423,9 @@ def _baseline_table(results: Results) -> Table | None:
     if not results.baseline or not results.compute:
         return None
     ours, theirs = results.compute, results.baseline.compute
-
-    def fastest(r, model, batch):
-        timed = [s for s in r.steps if s.model == model and s.batch_size == batch and s.timing]
-        return min(timed, key=lambda s: s.timing.median_s) if timed else None
-
     rows = []
     for model, batch in dict.fromkeys((s.model, s.batch_size) for s in ours.steps):
-        a, b = fastest(ours, model, batch), fastest(theirs, model, batch)
+        a, b = ours.fastest_step(model, batch), theirs.fastest_step(model, batch)
         if a and b:
             ratio = a.timing.median_s / b.timing.median_s
             rows.append([LABELS.get(model, model), str(batch),
@@ -429,29 +438,49 @@ def _baseline_table(results: Results) -> Table | None:
 
 
 def _system_rows(results: Results) -> list[tuple[str, str]]:
-    s = results.system
-    rows = [("Host", s.hostname), ("CPU", s.cpu_model),
+    s, label = results.system, SYSTEM_LABELS
+    rows = [(label["hostname"], s.hostname), (label["cpu_model"], s.cpu_model),
             ("Cores", f"{s.physical_cores or '?'} physical, {s.logical_cores} logical"
                       + (", virtual machine" if s.virtual else "")),
             ("Memory", f"{s.memory_gib:g} GiB" if s.memory_gib else "unknown"),
-            ("OS", f"{s.os} (kernel {s.kernel})"), ("Python", s.python), ("PyTorch", s.torch),
-            ("scikit-learn", s.sklearn), ("NumPy", s.numpy), ("BLAS", s.blas)]
+            (label["os"], f"{s.os} (kernel {s.kernel})"),
+            *[(label[key], getattr(s, key)) for key in ("python", "torch", "sklearn", "numpy", "blas")]]
     if s.torch_cuda:
         rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
     for i, g in enumerate(s.gpus):
-        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
+        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
+                     + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
-    rows.append(("reportgen", s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
+    rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
 
 
 def _settings_rows(results: Results) -> list[tuple[str, str]]:
     st = results.settings
     rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
-            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)"),
+            ("CPU threads", f"{st.threads}" + (f", {st.threads_reason}" if st.threads_reason else "")
+             + " (flush-to-zero for denormals on)"),
             ("Memory allocator", st.allocator or "the platform's default")]
     if results.data:
         d = results.data
         source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"
         rows.append(("Data", source))
+    rows += _precision_rows(results)
     return rows
+
+
+def _precision_rows(results: Results) -> list[tuple[str, str]]:
+    """The precision of every experiment, and what each name in the report means."""
+    rows = [(f"{EXPERIMENTS[name]}: precision", record.precision)
+            for name in ("data_scale", "activations") if (record := getattr(results, name)) and record.precision]
+    if results.compute:
+        used = dict.fromkeys(x.precision for x in [*results.compute.steps, *results.compute.matmuls])
+        rows.append((f"{EXPERIMENTS['compute']}: precision", ", ".join(used)))
+    named = dict.fromkeys(name.strip() for _, value in rows for name in value.split(","))
+    return rows + [(f"{name} means", MEANINGS[name]) for name in named if name in MEANINGS]
+
+
+def _longest(r) -> str:
+    """The longest a workload was timed, so that the reader sees what the cap came to."""
+    spent = [w.timing.total_s for w in [*r.steps, *r.matmuls] if w.timing]
+    return f"; the longest workload took {duration(max(spent))} once warm" if spent else ""

@@ -9,28 +9,14 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from reportgen.files import write_atomically
+from reportgen.records.data import DataInfo
 
 GENERATOR = "mnist1d.data.make_dataset"
 
-
-@dataclass(frozen=True)
-class DataInfo:
-    """What results.json records about the data."""
-
-    name: str
-    generator: str  # how the examples came to be: a generator function, or "file" for the user's own data
-    generator_args: dict[str, Any]
-    pool_size: int
-    test_size: int
-    from_cache: bool
-    features: int = 40
-    classes: int = 10
-    sequence: bool = True  # examples are 1-D signals, so a convolutional net applies
 
 
 @dataclass(frozen=True)
@@ -69,7 +55,8 @@ def mnist1d(pool_size: int, test_size: int, cache: Path | None = None) -> Datase
     if arrays is None:
         arrays = _generate(args, test_size)
         _save_atomically(path, arrays)
-    info = DataInfo("MNIST-1D", GENERATOR, args, len(arrays["y"]), len(arrays["y_test"]), from_cache)
+    info = DataInfo(name="MNIST-1D", generator=GENERATOR, generator_args=args, pool_size=len(arrays["y"]),
+                    test_size=len(arrays["y_test"]), from_cache=from_cache)
     return Dataset(arrays["x"], arrays["y"], arrays["x_test"], arrays["y_test"], info)
 
 

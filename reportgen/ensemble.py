@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
-from reportgen.training import StopRule, generator, index_blocks, perfect, seed_everything
+from reportgen.training import StopRule, index_blocks, index_generator, perfect, seed_everything
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def train_ensemble(build: Callable[[], nn.Module], members: list[Member], x: tor
     forward = vmap(lambda p, b, xb: functional_call(base, (p, b), (xb,)))
     state = _State({k: v.detach().clone().requires_grad_() for k, v in stacked.items()}, buffers, lr)
     active = list(range(len(members)))
-    draws = [index_blocks(len(m.rows), steps, batch_size, generator(m.seed, x.device)) for m in members]
+    draws = [index_blocks(len(m.rows), steps, batch_size, index_generator(x.device, m.seed)) for m in members]
     taken = [steps] * len(members)
     streak = torch.zeros(len(members), dtype=torch.long, device=x.device)
     step = 0

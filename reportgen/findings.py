@@ -11,11 +11,11 @@ import statistics
 from dataclasses import dataclass, field
 from enum import Enum
 
-from reportgen.experiments.activations import ActivationsResult
-from reportgen.experiments.compute import ComputeResult, StepTime
-from reportgen.experiments.data_scale import DataScaleResult
 from reportgen.fmt import config_label, duration, pct, points, times
-from reportgen.models import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.learners import LABELS, MLP_SIZES, TRADITIONAL
+from reportgen.records.activations import ActivationsResult
+from reportgen.records.compute import ComputeResult, StepTime
+from reportgen.records.data_scale import DataScaleResult
 from reportgen.results import Results
 from reportgen.stats import PowerLaw, fit_power_law, growth_exponent
 from reportgen.timing import Timing
@@ -99,10 +99,12 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
 
 def largest_net(r: DataScaleResult) -> str | None:
     mlps = [x for x in r.learners if x.name in MLP_SIZES]
-    return max(mlps, key=lambda x: x.parameters).name if mlps else None
+    return max(mlps, key=lambda x: x.parameters or 0).name if mlps else None  # None: a count not recorded
 
 
 def data_findings(r: DataScaleResult) -> list[Finding]:
+    if not r.m_values or min(r.m_values) < 1:
+        return []  # no grid of training-set sizes to read a trend from
     out = []
     traditional = [x.name for x in r.learners if x.name in TRADITIONAL and len(r.m_run(x.name)) >= 2]
     full_range = [x for x in traditional if r.m_run(x)[-1] == r.m_values[-1]]
@@ -206,6 +208,8 @@ def data_needed(r: DataScaleResult, measured: list[Trend]) -> tuple[str, float, 
 
     The target is the run's target accuracy, or else five points above the best accuracy measured.
     """
+    if not r.m_values:
+        return None
     m_max = r.m_values[-1]
     at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
     if not at_max:
@@ -297,14 +301,14 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
 
 def activation_findings(r: ActivationsResult) -> list[Finding]:
     out = []
-    deepest = max(r.depths)
     for activation, key, claim in (
             ("sigmoid", "sigmoid_vanishing", "Sigmoid gradients vanish on their way back to the input layer."),
             ("relu", "relu_keeps_gradients", "ReLU keeps gradients within one order of magnitude across depth.")):
-        profiles = [g for d in r.depths if (g := r.gradient(activation, d))]
+        profiles = [g for d in r.depths if (g := r.gradient(activation, d)) and not math.isnan(g.ratio)]
         if not profiles:
             continue
         ratios = {g.depth: g.ratio for g in profiles}
+        deepest = max(ratios)
         worst = ratios[deepest]
         if activation == "sigmoid":
             verdict = (Verdict.SUPPORTED if worst >= VANISH_RATIO else
@@ -355,6 +359,10 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
     target, budget = pct(r.target_accuracy), f"{r.max_steps:,} steps"
     claim = "ReLU reaches a target training accuracy faster than sigmoid."
     numbers: dict[str, float] = {}
+    if 0 in (relu_steps, sig_steps):
+        return Finding("relu_faster", "algorithms", claim, Verdict.INCONCLUSIVE,
+                       f"The untrained net already met the {target} target, so no speed can be compared.",
+                       "Raise the target accuracy in the profile.")
     if relu_steps is not None and sig_steps is not None:
         ratio = sig_steps / relu_steps
         numbers = {"relu_steps": relu_steps, "sigmoid_steps": sig_steps, "step_ratio": ratio,
@@ -390,6 +398,8 @@ def _speed_finding(r: ActivationsResult) -> Finding | None:
 # --- computation ---------------------------------------------------------------------------------------------
 
 def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
+    if not r.steps:
+        return []  # nothing was timed: no claim about computation can be tested
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
@@ -404,44 +414,76 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0) -> list[Finding]:
             f"{_across_rounds(low, high)}.",
             f"The ideal with {r.threads} threads is {r.threads}×; memory bandwidth and small matrices keep "
             "real speed-ups below it.", {"speedup": gain}))
-    accelerators = [d for d in r.devices if d != "cpu"]
-    if not accelerators:
-        out.append(Finding(
-            "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.",
-            Verdict.INCONCLUSIVE, "This machine has no GPU, so the claim could not be tested here.",
-            "Run the battery on a machine with a GPU, or compare this report with one from such a machine."))
-    else:
-        gpu = accelerators[0]
-        speedups, ranges = {}, {}
-        for m in models:
-            cpu, acc = r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)
-            if cpu and acc and cpu.timing and acc.timing:
-                speedups[m], *ranges[m] = speedup(cpu.timing, acc.timing)
-        if speedups:
-            low, high = ranges.get(biggest, (None, None))
-            faster = [m for m in models if speedups.get(m, 0) > 1]
-            verdict = (Verdict.INCONCLUSIVE if low is None else Verdict.SUPPORTED if low >= GPU_GAIN else
-                       Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE)
-            listing = ", ".join(f"{LABELS[m]}: {times(s)}{_across_rounds(*ranges[m])}" for m, s in speedups.items())
-            from_here = faster and all(speedups.get(m, 0) > 1 for m in models[models.index(faster[0]):])
-            crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if from_here else
-                         f"The GPU was faster for: {', '.join(LABELS[m] for m in faster)}." if faster else
-                         "The GPU was faster for none of the models timed.")
-            crossover += f" A speed-up of at least {GPU_GAIN:g}× counts as much faster."
-            out.append(Finding(
-                "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
-                f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "
-                f"threads: {listing}.", crossover, {f"speedup_{m}": s for m, s in speedups.items()}))
+    gpu = _gpu_finding(r, models, biggest)
+    if gpu:
+        out.append(gpu)
     loop = _loop_finding(r, biggest, sweep_fits)
     if loop:
         out.append(loop)
     return out
 
 
+GPU_CLAIM = "A GPU trains large models much faster than a CPU."
+
+
+def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
+    """The GPU against all CPU threads for every model, at the training batch (the smallest timed, as the
+    battery trains) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
+    lecture's point. The verdict is the largest model's, and it must hold at both batches."""
+    gpu = next((d for d in r.devices if d != "cpu"), None)
+    if gpu is None:
+        return Finding("gpu_speedup", "computation", GPU_CLAIM, Verdict.INCONCLUSIVE,
+                       "No GPU was timed in this run, so the claim could not be tested here.",
+                       "Run the battery on a machine with a GPU, or compare this report with one from such a machine.")
+    batches = sorted({s.batch_size for s in r.steps})
+    gains = {}
+    for batch in dict.fromkeys([batches[0], batches[-1]]):
+        pairs = [(m, r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)) for m in models]
+        timed = {m: speedup(cpu.timing, acc.timing) for m, cpu, acc in pairs
+                 if cpu and acc and cpu.timing and acc.timing}
+        if timed:
+            gains[batch] = timed
+    if not gains:
+        return None
+    verdicts = {_gpu_verdict(timed.get(biggest)) for timed in gains.values()}
+    verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
+    at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
+    summary = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
+               + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {times(g)}{_across_rounds(low, high)}"
+                                                      for m, (g, low, high) in timed.items())
+                           for b, timed in gains.items()) + ".")
+    detail = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
+    detail += (f" A speed-up of at least {GPU_GAIN:g}× counts as much faster; the verdict is the "
+               f"{LABELS[biggest]}'s" + (" and must hold at both batches." if len(gains) > 1 else "."))
+    numbers = {f"speedup_{m}_batch_{b}": g for b, timed in gains.items() for m, (g, _, _) in timed.items()}
+    numbers.update({f"speedup_{m}": g for m, (g, _, _) in gains[max(gains)].items()})
+    return Finding("gpu_speedup", "computation", GPU_CLAIM, verdict, summary, detail, numbers)
+
+
+def _gpu_verdict(gain: tuple[float, float, float] | None) -> Verdict:
+    if gain is None:
+        return Verdict.INCONCLUSIVE
+    _, low, high = gain
+    return Verdict.SUPPORTED if low >= GPU_GAIN else Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE
+
+
+def _crossover(models: list[str], timed: dict[str, tuple[float, float, float]]) -> str:
+    """From which model size on the GPU was faster (models smallest first)."""
+    faster = [m for m in models if m in timed and timed[m][0] > 1]
+    if not faster:
+        return "the GPU was faster for none of the models timed."
+    if all(timed[m][0] > 1 for m in models[models.index(faster[0]):] if m in timed):
+        return f"the GPU was faster from the {LABELS[faster[0]]} on."
+    return f"the GPU was faster for: {', '.join(LABELS[m] for m in faster)}."
+
+
 def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
     """slow / fast from the medians, and its lowest and highest over the pairs of round medians: a verdict must
     hold across the rounds, or the machine's changes, not the hardware, could have made it."""
     slow_rounds, fast_rounds = slow.round_medians_s or [slow.median_s], fast.round_medians_s or [fast.median_s]
+    if min(fast.median_s, slow.median_s, *slow_rounds, *fast_rounds) <= 0:
+        return math.nan, math.nan, math.nan  # a time of zero was not measured: no ratio, so no verdict
     return slow.median_s / fast.median_s, min(slow_rounds) / max(fast_rounds), max(slow_rounds) / min(fast_rounds)
 
 
@@ -462,9 +504,7 @@ def loop_times(r: ComputeResult, model: str) -> list[tuple[str, float]]:
 
 
 def _loop_steps(r: ComputeResult, model: str) -> list[StepTime]:
-    batch = min(s.batch_size for s in r.steps)
-    return sorted((s for s in r.steps if s.model == model and s.batch_size == batch and s.timing),
-                  key=lambda s: -s.timing.median_s)
+    return r.timed_steps(model, min(s.batch_size for s in r.steps))
 
 
 def _loop_finding(r: ComputeResult, model: str, sweep_fits: int) -> Finding | None:

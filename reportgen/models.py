@@ -1,27 +1,13 @@
-"""The learners of the battery: the neural nets (torch) and the traditional learners (scikit-learn)."""
+"""The neural nets of the battery, built by the names `learners` lists."""
 
 from __future__ import annotations
 
 import torch
 from torch import nn
 
-INPUT_LENGTH = 40  # MNIST-1D sequence length
-CLASSES = 10
+from reportgen.learners import CLASSES, INPUT_LENGTH, MLP_SIZES
 
-# Hidden widths of the three MLP sizes (the "small, medium and large neural nets" of the lecture's plot).
-MLP_SIZES = {"mlp_small": (32,), "mlp_medium": (128, 128), "mlp_large": (512, 512, 512)}
-MODELS = (*MLP_SIZES, "cnn")
-TRADITIONAL = ("logistic", "svm_rbf")
-LEARNERS = (*TRADITIONAL, *MODELS)
-LABELS = {
-    "logistic": "Logistic regression",
-    "svm_rbf": "SVM (RBF kernel)",
-    "mlp_small": "Small MLP (32)",
-    "mlp_medium": "Medium MLP (128x2)",
-    "mlp_large": "Large MLP (512x3)",
-    "cnn": "CNN (3 conv layers x 25)",
-}
-ACTIVATIONS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+LAYERS = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}  # one per name in learners.ACTIVATIONS
 
 
 def mlp(hidden: tuple[int, ...] | list[int], activation: str = "relu", inputs: int = INPUT_LENGTH,
@@ -30,7 +16,7 @@ def mlp(hidden: tuple[int, ...] | list[int], activation: str = "relu", inputs: i
     layers: list[nn.Module] = []
     width = inputs
     for units in hidden:
-        layers += [nn.Linear(width, units), ACTIVATIONS[activation]()]
+        layers += [nn.Linear(width, units), LAYERS[activation]()]
         width = units
     layers.append(nn.Linear(width, classes))
     return nn.Sequential(*layers)

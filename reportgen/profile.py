@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
-import tomllib
-
+from reportgen.errors import UserError
+from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
-EXPERIMENTS = ("data_scale", "activations", "compute")  # a profile's tables besides [data], in run order
+# A profile's tables besides [data], in run order, each with the title the report and the terminal give it.
+EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation"}
 
 
-class ProfileError(ValueError):
+class ProfileError(UserError):
     """A profile that cannot be read or has values out of range."""
 
 
@@ -119,13 +121,14 @@ def with_target(profile: Profile, table: dict, target_accuracy: float | None) ->
 
 
 def _check(p: Profile) -> None:
-    from reportgen.models import ACTIVATIONS, LEARNERS, MODELS
-
     problems = []
 
     def need(ok: bool, message: str):
         if not ok:
             problems.append(message)
+
+    def once(values: list, name: str):  # a repeat would be run, and counted, twice
+        need(len(set(values)) == len(values), f"{name} lists {_repeated(values)!r} twice")
 
     need(p.data.test_size >= 100, "data.test_size must be at least 100")
     if p.data_scale:
@@ -135,6 +138,7 @@ def _check(p: Profile) -> None:
         need(s.seeds >= 1, "data_scale.seeds must be at least 1")
         need(bool(s.learners), "data_scale.learners must not be empty")
         need(all(x in LEARNERS for x in s.learners), f"data_scale.learners: known are {', '.join(LEARNERS)}")
+        once(s.learners, "data_scale.learners")
         need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
         nets = [x for x in s.learners if x in MODELS]
         need(all(s.learning_rates.get(x, 0) > 0 for x in nets),
@@ -146,6 +150,9 @@ def _check(p: Profile) -> None:
         a = p.activations
         need(bool(a.activations) and all(x in ACTIVATIONS for x in a.activations),
              f"activations.activations: known are {', '.join(ACTIVATIONS)}")
+        once(a.activations, "activations.activations")
+        once(a.depths, "activations.depths")
+        once(a.learning_rates, "activations.learning_rates")
         need(bool(a.depths) and all(d >= 1 for d in a.depths), "activations.depths must be at least 1")
         need(a.width >= 1 and a.gradient_batch >= 1 and a.train_depth >= 1, "activations sizes must be positive")
         need(a.trained_steps >= 0, "activations.trained_steps must not be negative")
@@ -158,6 +165,9 @@ def _check(p: Profile) -> None:
     if p.compute:
         c = p.compute
         need(bool(c.models) and all(x in MODELS for x in c.models), f"compute.models: known are {', '.join(MODELS)}")
+        once(c.models, "compute.models")
+        once(c.batch_sizes, "compute.batch_sizes")
+        once(c.matmul_sizes, "compute.matmul_sizes")
         need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
         need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
@@ -165,3 +175,7 @@ def _check(p: Profile) -> None:
         need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
     if problems:
         raise ProfileError("; ".join(problems))
+
+
+def _repeated(values: list):
+    return next((v for i, v in enumerate(values) if v in values[:i]), None)

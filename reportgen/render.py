@@ -62,10 +62,10 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
     from weasyprint import HTML, Attachment
 
     report = report or build_report(results)
-    for figure in report.figures:
+    for figure in (f for f in report.figures if f.spec is not None):
         svg = vl_convert.vegalite_to_svg(figure.spec)
         figure.svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    created = datetime.fromisoformat(results.created_utc.replace("Z", "+00:00"))
+    created = _time(results.created_utc)
     evidence = Attachment(string=dumps(results).encode(), name=ATTACHMENT, relationship="Source",
                           description="The measurements this report was rendered from (reportgen results.json)",
                           created=created, modified=created)
@@ -76,9 +76,22 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
 ATTACHMENT = "results.json"
 
 
+def _time(text: str) -> datetime | None:
+    """The run's creation time; None (WeasyPrint then stamps the present) where the file's is not a time."""
+    try:
+        return datetime.fromisoformat(text)  # 3.11 reads the trailing Z
+    except ValueError:
+        return None
+
+
 def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:
-    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing."""
-    renderers = {"html": render_html, "pdf": lambda r: render_pdf(r, page_size=page_size)}
+    """Render report.html and/or report.pdf into `folder` from the results alone, running nothing.
+
+    Findings, fits and charts are worked out once for both formats.
+    """
+    report = build_report(results)
+    renderers = {"html": lambda: render_html(results, report),
+                 "pdf": lambda: render_pdf(results, report, page_size=page_size)}
     for fmt in formats:
-        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt](results))
+        write_atomically(folder / REPORT_FILES[fmt], renderers[fmt]())
     return [folder / REPORT_FILES[fmt] for fmt in formats]

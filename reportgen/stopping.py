@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import signal
 
-from reportgen.battery import Progress
+from reportgen.listener import Listener
 
 
 @contextlib.contextmanager
@@ -29,10 +29,10 @@ def stop_on_signals():
             signal.signal(signum, handler)
 
 
-class StopPoints(Progress):
+class StopPoints(Listener):
     """Passes progress on, and raises the stop again at every step once one was requested."""
 
-    def __init__(self, inner: Progress, requested: list[int]):
+    def __init__(self, inner: Listener, requested: list[int]):
         self._inner, self._requested = inner, requested
 
     def phase(self, name: str, total: int) -> None:

@@ -29,8 +29,9 @@ def prepare_cpu(threads: int) -> str | None:
     return keep_freed_memory()
 
 
-def generator(seed: int, device: str | torch.device) -> torch.Generator:
-    """A generator on `device`, so that minibatch indices are drawn where the data is."""
+def index_generator(device: str | torch.device, seed: int) -> torch.Generator:
+    """The generator that draws a run's minibatches, on the device the data lives on: drawing there keeps the
+    training loop free of host-device copies. A seed gives the same draws on the same kind of device."""
     return torch.Generator(device=device).manual_seed(seed)
 
 

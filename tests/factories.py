@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reportgen.data import DataInfo
-from reportgen.experiments.activations import ActivationsResult, ConvergenceRun, CurvePoint, GradientProfile
-from reportgen.experiments.compute import ComputeResult, MatmulTime, StepTime
-from reportgen.experiments.data_scale import DataScaleResult, Fit, Learner
-from reportgen.models import LABELS
+from reportgen.learners import LABELS
+from reportgen.records.activations import ActivationsResult, ConvergenceRun, CurvePoint, GradientProfile
+from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
+from reportgen.records.data import DataInfo
+from reportgen.records.data_scale import DataScaleResult, Fit, Learner
+from reportgen.records.system import GpuInfo, SystemInfo
 from reportgen.results import SCHEMA_VERSION, Results, RunSettings
-from reportgen.system import GpuInfo, SystemInfo
 from reportgen.timing import Timing
 
 M = [100, 300, 1000, 3000, 10000]
@@ -23,18 +23,21 @@ PARAMETERS = {"mlp_small": 1642, "mlp_large": 551434}
 
 def data_scale(curves=None, seeds=(0,), jitter=0.0) -> DataScaleResult:
     curves = curves or STORY
-    fits = [Fit(name, m, seed, acc + jitter * i, acc, 0.01 * m ** (1.5 if name == "svm_rbf" else 1) / 100)
+    fits = [Fit(learner=name, m=m, seed=seed, test_accuracy=acc + jitter * i, train_accuracy=acc,
+                fit_seconds=0.01 * m ** (1.5 if name == "svm_rbf" else 1) / 100)
             for name, accs in curves.items() for m, acc in zip(M, accs) if acc is not None
             for i, seed in enumerate(seeds)]
-    learners = [Learner(n, LABELS[n], "traditional" if n in ("logistic", "svm_rbf") else "neural",
-                        PARAMETERS.get(n)) for n in curves]
-    return DataScaleResult(M, list(seeds), learners, fits, "400 Adam steps", 3000, 4000, "cpu", 2)
+    learners = [Learner(name=n, label=LABELS[n], kind="traditional" if n in ("logistic", "svm_rbf") else "neural",
+                        parameters=PARAMETERS.get(n)) for n in curves]
+    return DataScaleResult(m_values=M, seeds=list(seeds), learners=learners, fits=fits, budget="400 Adam steps",
+                           svm_max_m=3000, test_size=4000, device="cpu", threads=2)
 
 
 def _profile(activation, depth, ratio, stage="init"):
     layers = depth + 1
     grads = [1e-2 / ratio ** ((layers - 1 - i) / (layers - 1)) for i in range(layers)]
-    return GradientProfile(activation, depth, stage, grads, [0.0] * depth)
+    return GradientProfile(activation=activation, depth=depth, stage=stage, mean_abs_grad=grads,
+                           saturated=[0.0] * depth)
 
 
 def activations(ratios=None, steps=None) -> ActivationsResult:
@@ -47,28 +50,36 @@ def activations(ratios=None, steps=None) -> ActivationsResult:
     for activation, n in steps.items():
         reached = n is not None
         end = n if reached else 800
-        curve = [CurvePoint(0, 0.0, 0.1), CurvePoint(end, end * 5e-4, 0.55 if reached else 0.2)]
-        runs.append(ConvergenceRun(activation, 0.1, 0, n, end * 5e-4 if reached else None, curve, False))
+        curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=0.1),
+                 CurvePoint(step=end, seconds=end * 5e-4, train_accuracy=0.55 if reached else 0.2)]
+        runs.append(ConvergenceRun(activation=activation, learning_rate=0.1, seed=0, steps_to_target=n,
+                                   seconds_to_target=end * 5e-4 if reached else None, curve=curve, diverged=False))
     depths = sorted({d for by in ratios.values() for d in by})
-    return ActivationsResult(list(ratios), 128, depths, 4, 2000, 0.5, 800, [0.1], [0], "default", "SGD", gradients,
-                             runs, "cpu", 2, 300)
+    return ActivationsResult(activations=list(ratios), width=128, depths=depths, train_depth=4, train_examples=2000,
+                             target_accuracy=0.5, max_steps=800, learning_rates=[0.1], seeds=[0], init="default",
+                             optimizer="SGD", gradients=gradients, runs=runs, device="cpu", threads=2,
+                             trained_steps=300)
 
 
 def _timing(seconds):
-    return Timing(seconds, seconds * 0.02, 5, 10, 3, seconds * 50)
+    return Timing(median_s=seconds, iqr_s=seconds * 0.02, blocks=5, calls_per_block=10, warmup_calls=3,
+                  total_s=seconds * 50)
 
 
 def compute(step_ms=None, gpu_ms=None) -> ComputeResult:
     """step_ms: {(model, threads): ms}; gpu_ms: {model: ms} on cuda:0 when given."""
     step_ms = step_ms or {("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2, ("mlp_large", 2): 2.6}
-    steps = [StepTime(m, PARAMETERS[m], 100, "cpu", "fp32", t, _timing(ms / 1e3)) for (m, t), ms in step_ms.items()]
+    steps = [StepTime(model=m, parameters=PARAMETERS[m], batch_size=100, device="cpu", precision="fp32", threads=t,
+                      timing=_timing(ms / 1e3)) for (m, t), ms in step_ms.items()]
     devices = ["cpu"]
     if gpu_ms:
         devices.append("cuda:0")
-        steps += [StepTime(m, PARAMETERS[m], 100, "cuda:0", "fp32", None, _timing(ms / 1e3))
+        steps += [StepTime(model=m, parameters=PARAMETERS[m], batch_size=100, device="cuda:0", precision="fp32",
+                           threads=None, timing=_timing(ms / 1e3))
                   for m, ms in gpu_ms.items()]
-    matmuls = [MatmulTime(n, "cpu", "fp32", t, _timing(2 * n**3 / 100e9)) for n in (64, 256) for t in (1, 2)]
-    return ComputeResult(devices, 2, 0.3, steps, matmuls, 2000)
+    matmuls = [MatmulTime(n=n, device="cpu", precision="fp32", threads=t, timing=_timing(2 * n**3 / 100e9))
+               for n in (64, 256) for t in (1, 2)]
+    return ComputeResult(devices=devices, threads=2, max_seconds=0.3, steps=steps, matmuls=matmuls, loop_steps=2000)
 
 
 def system(**changes) -> SystemInfo:
@@ -84,7 +95,11 @@ def gpu(**changes) -> GpuInfo:
 
 
 def results(data=None, acts=None, comp=None, **system_changes) -> Results:
-    settings = RunSettings("quick", {"name": "quick"}, "cpu", "test", 0, 2, "reportgen build --profile quick")
-    info = DataInfo("MNIST-1D", "mnist1d.data.make_dataset", {"seed": 42}, 10000, 4000, True)
-    return Results(SCHEMA_VERSION, "reportgen", "0.1.0", "2026-01-01T00:00:00Z", system(**system_changes), settings,
-                   {"data": 0.1}, info, data or data_scale(), acts or activations(), comp or compute())
+    settings = RunSettings(profile="quick", profile_table={"name": "quick"}, device="cpu", device_reason="test",
+                           seed=0, threads=2, command="reportgen build --profile quick")
+    info = DataInfo(name="MNIST-1D", generator="mnist1d.data.make_dataset", generator_args={"seed": 42},
+                    pool_size=10000, test_size=4000, from_cache=True)
+    return Results(schema_version=SCHEMA_VERSION, tool="reportgen", tool_version="0.1.0",
+                   created_utc="2026-01-01T00:00:00Z", system=system(**system_changes), settings=settings,
+                   phases={"data": 0.1}, data=info, data_scale=data or data_scale(), activations=acts or activations(),
+                   compute=comp or compute())

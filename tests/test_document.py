@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from reportgen import __version__
 from reportgen.context import build_report
-from reportgen.experiments.data_scale import DataScaleResult
+from reportgen.records.data_scale import DataScaleResult
 from reportgen.render import render_html, render_pdf
 from reportgen.results import dumps, load
 
@@ -84,5 +84,16 @@ def test_a_failed_experiment_is_named_in_the_summary():
     r = replace(factories.results(), activations=None, failures={"activations": "out of memory"})
     html = render_html(r)
     head = html[html.index('id="summary"'):html.index('id="data"')]
-    assert "The sigmoid against ReLU experiment failed (out of memory)" in head
+    assert "Sigmoid against ReLU: the experiment failed (out of memory)" in head
     assert 'id="algorithms"' not in html
+
+
+def test_both_formats_share_one_report(tmp_path, monkeypatch):
+    """Findings, fits and charts are worked out once per render, not once per format."""
+    from reportgen import render
+
+    built = []
+    monkeypatch.setattr(render, "build_report", lambda results: built.append(results) or build_report(results))
+    written = render.write_report(factories.results(), tmp_path, ["html", "pdf"])
+    assert [p.name for p in written] == ["report.html", "report.pdf"] and len(built) == 1
+    assert b"%PDF" in (tmp_path / "report.pdf").read_bytes()[:8]

@@ -14,7 +14,7 @@ from reportgen.ensemble import Member, train_ensemble
 from reportgen.experiments import activations, data_scale
 from reportgen.models import build_model
 from reportgen.profile import ActivationsSettings, DataScaleSettings
-from reportgen.training import StopRule, generator, seed_everything, train_steps
+from reportgen.training import StopRule, index_generator, seed_everything, train_steps
 
 SETTINGS = DataScaleSettings(m=[50, 120, 300], seeds=2, learners=["logistic", "mlp_small", "mlp_large"], steps=60,
                              batch_size=50, learning_rates={"mlp_small": 1e-2, "mlp_large": 1e-3}, svm_max_m=0)
@@ -25,14 +25,15 @@ def dataset(n=400, test=200, separable=False) -> Dataset:
     y = rng.integers(0, 10, n + test).astype(np.int64)
     x = rng.normal(size=(n + test, 40)).astype(np.float32) + (3 * np.eye(10, 40, dtype=np.float32)[y] if separable
                                                              else 0)
-    info = DataInfo("synthetic", "test", {}, n, test, True, 40, 10, True)
+    info = DataInfo(name="synthetic", generator="test", generator_args={}, pool_size=n, test_size=test,
+                    from_cache=True, features=40, classes=10, sequence=True)
     return Dataset(x[:n], y[:n], x[n:], y[n:], info)
 
 
 def alone(name, seed, x, y, steps, batch, lr, stop=None):
     seed_everything(seed)
     net = build_model(name)
-    taken = train_steps(net, torch.optim.Adam(net.parameters(), lr), x, y, steps, batch, generator(seed, "cpu"), stop)
+    taken = train_steps(net, torch.optim.Adam(net.parameters(), lr), x, y, steps, batch, index_generator("cpu", seed), stop)
     return net, taken
 
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import block_network
 
 from reportgen.data import mnist1d
+from reportgen.records.system import GpuInfo
 from reportgen.render import render_html
-from reportgen.system import GpuInfo
 
 
 def script(n):
@@ -19,7 +19,8 @@ def script(n):
 
 def test_strings_from_outside_render_as_text_in_the_html():
     results = factories.results(cpu_model=script(1), hostname=script(2), os=script(3),
-                                gpus=[GpuInfo(script(4), 80.0, "9.0", script(5))])
+                                gpus=[GpuInfo(name=script(4), memory_gib=80.0, compute_capability="9.0",
+                                              driver=script(5))])
     learners = [dataclasses.replace(x, label=script(6)) for x in results.data_scale.learners]
     results = dataclasses.replace(
         results, settings=dataclasses.replace(results.settings, profile=script(7), command=script(8),

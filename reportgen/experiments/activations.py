@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -12,100 +11,24 @@ from torch import nn
 from reportgen.data import Dataset
 from reportgen.devices import failure_reason, synchronizer
 from reportgen.models import mlp
+from reportgen.precision import tf32_mode
 from reportgen.profile import ActivationsSettings
-from reportgen.training import accuracy, generator, seed_everything, train_steps
+from reportgen.records.activations import (
+    SATURATION,
+    ActivationsResult,
+    ConvergenceRun,
+    CurvePoint,
+    FailedRun,
+    GradientProfile,
+    best_learning_rate,
+)
+from reportgen.records.precision import TRAINING_PRECISION
+from reportgen.training import accuracy, index_generator, seed_everything, train_steps
 from reportgen.workers import run_tasks, schedule
 
 INIT = "PyTorch default: weights uniform in +-1/sqrt(fan-in), the same draw for every activation"
-SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
 BATCH = 100
 MOMENTUM = 0.9
-
-
-@dataclass(frozen=True)
-class GradientProfile:
-    activation: str
-    depth: int  # hidden layers
-    stage: str  # "init" or "trained"
-    mean_abs_grad: list[float]  # mean |dL/dW| per weight matrix, input layer first
-    saturated: list[float]  # fraction of (unit, example) pairs with a slope below SATURATION, per hidden layer
-
-    @property
-    def ratio(self) -> float:
-        """Output-layer gradient over input-layer gradient: how much the signal shrinks on its way down."""
-        return self.mean_abs_grad[-1] / self.mean_abs_grad[0]
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    step: int
-    seconds: float  # training time so far, evaluation excluded
-    train_accuracy: float
-
-
-@dataclass(frozen=True)
-class ConvergenceRun:
-    activation: str
-    learning_rate: float
-    seed: int
-    steps_to_target: int | None  # None: not reached within the budget
-    seconds_to_target: float | None
-    curve: list[CurvePoint]
-    diverged: bool  # the weights went non-finite: the rate is too high for this activation
-
-
-@dataclass(frozen=True)
-class FailedRun:
-    activation: str
-    learning_rate: float
-    seed: int
-    reason: str  # "out of memory", or the error in one line
-
-
-@dataclass(frozen=True)
-class ActivationsResult:
-    activations: list[str]
-    width: int
-    depths: list[int]
-    train_depth: int
-    train_examples: int
-    target_accuracy: float
-    max_steps: int
-    learning_rates: list[float]
-    seeds: list[int]
-    init: str
-    optimizer: str
-    gradients: list[GradientProfile]  # at initialisation, and after `trained_steps` at the best rate
-    runs: list[ConvergenceRun]
-    device: str
-    threads: int
-    trained_steps: int = 0
-    failed: list[FailedRun] = field(default_factory=list)  # training runs that raised; the others still ran
-    workers: int = 1  # processes running the training runs side by side
-    worker_threads: int | None = None  # torch threads in each (None: not recorded, the run's threads)
-
-    def gradient(self, activation: str, depth: int, stage: str = "init") -> GradientProfile | None:
-        return next((g for g in self.gradients
-                     if g.activation == activation and g.depth == depth and g.stage == stage), None)
-
-    def best_learning_rate(self, activation: str) -> float:
-        return best_learning_rate(self.runs, activation, self.learning_rates)
-
-    def best_runs(self, activation: str) -> list[ConvergenceRun]:
-        lr = self.best_learning_rate(activation)
-        return [r for r in self.runs if r.activation == activation and r.learning_rate == lr]
-
-
-def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[float]) -> float:
-    """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
-    def cost(lr):
-        mine = [r for r in runs if r.activation == activation and r.learning_rate == lr]
-        if not mine:  # every run at this rate failed
-            return (1, 0.0, 0.0)
-        reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
-        return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
-                -max(r.curve[-1].train_accuracy for r in mine))
-    return min(rates, key=cost)
 
 
 def units(settings: ActivationsSettings) -> int:
@@ -114,8 +37,14 @@ def units(settings: ActivationsSettings) -> int:
 
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
         advance) -> ActivationsResult:
-    """The training runs side by side on the CPUs the run may use (one at a time on an accelerator), then the
-    gradient profiles, which need each activation's best rate."""
+    """The training runs side by side on the CPUs the run may use (one at a time, in this process, on an
+    accelerator), then the gradient profiles, which need each activation's best rate."""
+    with tf32_mode(device, TRAINING_PRECISION):
+        return _run(settings, data, device, seed, threads, advance)
+
+
+def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
+         advance) -> ActivationsResult:
     n = min(settings.train_examples, len(data.y_pool))
     x = torch.from_numpy(data.x_pool[:n]).to(device)
     y = torch.from_numpy(data.y_pool[:n]).to(device)
@@ -125,7 +54,7 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
     tasks = [(train_run, (*key, data.x_pool[:n], data.y_pool[:n], settings, device)) for key in keys]
     chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
     outcomes = run_tasks(chosen, tasks, lambda i, _: advance(f"training: {keys[i][0]}, learning rate {keys[i][1]:g}"),
-                         lambda i, error: FailedRun(*keys[i], failure_reason(error)))
+                         lambda i, error: _failed(*keys[i], error))
     runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
     gradients = []
     for activation in settings.activations:
@@ -136,16 +65,20 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
             gradients.append(_gradient_profile(model, activation, depth, "init", x[probe], y[probe]))
             advance(f"gradients: {activation}, {depth} layers")
             optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
-            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, generator(seed, x.device))
+            train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(x.device, seed))
             if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
                 gradients.append(_gradient_profile(model, activation, depth, "trained", x[probe], y[probe]))
             advance(f"gradients after training: {activation}, {depth} layers")
     optimizer = f"SGD with momentum {MOMENTUM}, batch {BATCH}"
-    return ActivationsResult(list(settings.activations), settings.width, list(settings.depths),
-                             settings.train_depth, n, settings.target_accuracy, settings.max_steps,
-                             list(settings.learning_rates), list(range(seed, seed + settings.seeds)), INIT,
-                             optimizer, gradients, runs, device, threads, settings.trained_steps,
-                             [o for o in outcomes if isinstance(o, FailedRun)], chosen.workers, chosen.threads)
+    return ActivationsResult(activations=list(settings.activations), width=settings.width,
+                             depths=list(settings.depths), train_depth=settings.train_depth, train_examples=n,
+                             target_accuracy=settings.target_accuracy, max_steps=settings.max_steps,
+                             learning_rates=list(settings.learning_rates),
+                             seeds=list(range(seed, seed + settings.seeds)), init=INIT, optimizer=optimizer,
+                             gradients=gradients, runs=runs, device=device, threads=threads,
+                             trained_steps=settings.trained_steps, precision=TRAINING_PRECISION,
+                             failed=[o for o in outcomes if isinstance(o, FailedRun)], workers=chosen.workers,
+                             worker_threads=chosen.threads)
 
 
 def train_run(activation: str, lr: float, seed: int, x: np.ndarray, y: np.ndarray, settings: ActivationsSettings,
@@ -157,7 +90,7 @@ def train_run(activation: str, lr: float, seed: int, x: np.ndarray, y: np.ndarra
         return _train_to_target(model, activation, lr, seed, torch.from_numpy(x).to(device),
                                 torch.from_numpy(y).to(device), settings)
     except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
-        return FailedRun(activation, lr, seed, failure_reason(error))
+        return _failed(activation, lr, seed, error)
 
 
 def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: str, x, y) -> GradientProfile:
@@ -174,7 +107,7 @@ def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: 
     nn.functional.cross_entropy(h, y).backward()
     grads = [float(layer.weight.grad.abs().mean()) for layer in model if isinstance(layer, nn.Linear)]
     model.zero_grad(set_to_none=True)
-    return GradientProfile(activation, depth, stage, grads, saturated)
+    return GradientProfile(activation=activation, depth=depth, stage=stage, mean_abs_grad=grads, saturated=saturated)
 
 
 _MAX_SLOPE = {"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0}
@@ -191,9 +124,9 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
 
 def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings) -> ConvergenceRun:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
-    draws = generator(seed, x.device)
+    draws = index_generator(x.device, seed)
     sync = synchronizer(device=str(x.device))
-    curve = [CurvePoint(0, 0.0, accuracy(model, x, y))]
+    curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=accuracy(model, x, y))]
     step, seconds = 0, 0.0
     diverged = False
     while step < settings.max_steps and curve[-1].train_accuracy < settings.target_accuracy and not diverged:
@@ -204,7 +137,12 @@ def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSet
         seconds += time.perf_counter() - start
         step += chunk
         diverged = not all(bool(torch.isfinite(p).all()) for p in model.parameters())
-        curve.append(CurvePoint(step, seconds, 0.0 if diverged else accuracy(model, x, y)))
+        curve.append(CurvePoint(step=step, seconds=seconds,
+                                train_accuracy=0.0 if diverged else accuracy(model, x, y)))
     reached = curve[-1].train_accuracy >= settings.target_accuracy
-    return ConvergenceRun(activation, lr, seed, step if reached else None, seconds if reached else None, curve,
-                          diverged)
+    return ConvergenceRun(activation=activation, learning_rate=lr, seed=seed, steps_to_target=step if reached else None,
+                          seconds_to_target=seconds if reached else None, curve=curve, diverged=diverged)
+
+
+def _failed(activation: str, lr: float, seed: int, error: BaseException) -> FailedRun:
+    return FailedRun(activation=activation, learning_rate=lr, seed=seed, reason=failure_reason(error))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -10,9 +9,12 @@ from functools import partial
 import torch
 from torch import nn
 
-from reportgen.devices import is_out_of_memory, synchronizer
-from reportgen.models import INPUT_LENGTH, build_model, parameter_count
+from reportgen.devices import device_type, failure_reason, release_memory, synchronizer
+from reportgen.learners import INPUT_LENGTH
+from reportgen.models import build_model, parameter_count
+from reportgen.precision import tf32_capable, tf32_mode
 from reportgen.profile import ComputeSettings
+from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.timing import Sampler, Timing
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
@@ -20,65 +22,16 @@ ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
 ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a few
 
 
-@dataclass(frozen=True)
-class StepTime:
-    """One full training step (forward, backward, Adam update) of a model on a batch."""
 
-    model: str
-    parameters: int
-    batch_size: int
-    device: str
-    precision: str  # "fp32" (TF32 off), "tf32", "bf16" (autocast)
-    threads: int | None  # CPU threads; None on an accelerator
-    timing: Timing | None
-    skipped: str | None = None  # why there is no timing (out of memory, failure)
-
-    @property
-    def examples_per_second(self) -> float | None:
-        return self.batch_size / self.timing.median_s if self.timing else None
-
-
-@dataclass(frozen=True)
-class MatmulTime:
-    n: int  # square matrices n x n
-    device: str
-    precision: str
-    threads: int | None
-    timing: Timing | None
-    skipped: str | None = None
-
-    @property
-    def gflops(self) -> float | None:
-        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing else None
-
-
-@dataclass(frozen=True)
-class ComputeResult:
-    devices: list[str]
-    threads: int  # the run's thread count; the CPU is also timed on one thread
-    max_seconds: float
-    steps: list[StepTime]
-    matmuls: list[MatmulTime]
-    loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
-    min_seconds: float = 0.0  # each workload was timed at least this long (0 in files from before it was recorded)
-    rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
-
-    @property
-    def largest_model(self) -> str:
-        return max(self.steps, key=lambda s: s.parameters).model
-
-    def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
-             threads: int | None = None) -> StepTime | None:
-        return next((s for s in self.steps if (s.model, s.batch_size, s.device, s.precision, s.threads)
-                     == (model, batch_size, device, precision, threads)), None)
 
 
 def configurations(device: str, threads: int) -> list[tuple[str, str, int | None]]:
-    """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision."""
+    """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision
+    (TF32 only where the GPU has it: elsewhere the row would be fp32 under another name)."""
     configs = [("cpu", "fp32", t) for t in sorted({1, threads})]
-    if device.startswith("cuda"):
-        configs += [(device, p, None) for p in ("fp32", "tf32", "bf16")]
-    elif device == "mps":
+    if device_type(device) == "cuda":
+        configs += [(device, p, None) for p in ("fp32", "tf32", "bf16") if p != "tf32" or tf32_capable(device)]
+    elif device_type(device) == "mps":
         configs += [(device, "fp32", None)]
     return configs
 
@@ -115,12 +68,15 @@ class Workload:
                     self.sampler = Sampler(self.make(), synchronizer(self.device))
                 self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
                                    min_blocks=ROUND_BLOCKS)
+            return
         except RuntimeError as error:
-            self.sampler = None  # its memory first, so that failure() can hand it back to the device
-            self.skipped = failure(error)
+            reason = failure_reason(error)
+        # Out of the except block: the exception and its traceback, which hold the workload's tensors, are gone.
+        self.sampler, self.skipped = None, reason
+        release_memory(self.device)
 
     def result(self) -> StepTime | MatmulTime:
-        return self.record(self.sampler.timing() if self.sampler else None, self.skipped)
+        return self.record(timing=self.sampler.timing() if self.sampler else None, skipped=self.skipped)
 
 
 def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Workload]:
@@ -133,11 +89,13 @@ def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Work
             for batch in settings.batch_sizes:
                 found.append(Workload(
                     partial(training_step, model, batch, dev, precision), dev, precision, n_threads,
-                    partial(StepTime, model, params, batch, dev, precision, n_threads),
+                    partial(StepTime, model=model, parameters=params, batch_size=batch, device=dev,
+                            precision=precision, threads=n_threads),
                     f"{model} step, batch {batch}, {label}", ("step", model, batch)))
         for n in settings.matmul_sizes:
             found.append(Workload(partial(matmul, n, dev, precision), dev, precision, n_threads,
-                                  partial(MatmulTime, n, dev, precision, n_threads), f"matmul {n}, {label}",
+                                  partial(MatmulTime, n=n, device=dev, precision=precision, threads=n_threads),
+                                  f"matmul {n}, {label}",
                                   ("matmul", n)))
     return found
 
@@ -161,34 +119,14 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
         torch.set_num_threads(threads)
     records = [w.result() for w in sweep]
     del sweep  # every workload's memory, before the device's cache is emptied
-    if device.startswith("cuda"):
-        torch.cuda.empty_cache()
-    return ComputeResult([d for d in dict.fromkeys(c[0] for c in configurations(device, threads))], threads,
-                         settings.max_seconds, [r for r in records if isinstance(r, StepTime)],
-                         [r for r in records if isinstance(r, MatmulTime)], settings.loop_steps,
-                         settings.min_seconds, ROUNDS)
+    release_memory(device)  # never raises: a sticky CUDA error must not cost the records
+    return ComputeResult(devices=list(dict.fromkeys(c[0] for c in configurations(device, threads))),
+                         threads=threads, max_seconds=settings.max_seconds,
+                         steps=[r for r in records if isinstance(r, StepTime)],
+                         matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
+                         min_seconds=settings.min_seconds, rounds=ROUNDS)
 
 
-def failure(error: RuntimeError) -> str:
-    """Why a workload has no timing, in a few words."""
-    if is_out_of_memory(error):
-        torch.cuda.empty_cache()
-        return "out of memory"
-    return f"failed: {str(error).splitlines()[0][:200]}"
-
-
-@contextlib.contextmanager
-def tf32_mode(device: str, precision: str):
-    """TF32 on for "tf32" only, so that fp32 is true fp32, the baseline; the previous setting comes back after."""
-    if not device.startswith("cuda"):
-        yield
-        return
-    before = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = precision == "tf32"
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
@@ -205,7 +143,7 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
         # training. Autocast is entered here, outermost, so its cache of bf16 weights is dropped after each step.
         with tf32_mode(device, precision):
             optimizer.zero_grad(set_to_none=True)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda") and bf16):
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device_type(device) == "cuda" and bf16):
                 loss = nn.functional.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()

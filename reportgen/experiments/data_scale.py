@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -11,13 +11,17 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
 
-from reportgen.data import DataInfo, Dataset
+from reportgen.data import Dataset
 from reportgen.devices import failure_reason, synchronizer
 from reportgen.ensemble import Member, train_ensemble
-from reportgen.models import LABELS, MODELS, TRADITIONAL, build_model, parameter_count
+from reportgen.learners import LABELS, MODELS, TRADITIONAL
+from reportgen.models import build_model, parameter_count
+from reportgen.precision import tf32_mode
 from reportgen.profile import DataScaleSettings
-from reportgen.stats import Spread
-from reportgen.training import StopRule, accuracy, generator, seed_everything, train_steps
+from reportgen.records.data import DataInfo
+from reportgen.records.data_scale import DataScaleResult, FailedFit, Fit, Learner
+from reportgen.records.precision import TRAINING_PRECISION
+from reportgen.training import StopRule, accuracy, index_generator, seed_everything, train_steps
 from reportgen.workers import run_tasks, schedule
 
 # The nets a CPU trains as one batched ensemble per seed rather than one by one. benchmarks/fit_speed.py, one
@@ -25,77 +29,6 @@ from reportgen.workers import run_tasks, schedule
 # (its steps are large matrix products already, and the batched ones ran slower). Accelerators batch every net.
 BATCHED_CPU = ("mlp_small", "mlp_medium", "cnn")
 _NET_COST = ("mlp_large", "cnn", "mlp_medium", "mlp_small")  # dearest first, so no long fit starts last
-
-
-@dataclass(frozen=True)
-class Learner:
-    name: str
-    label: str
-    kind: str  # "traditional" or "neural"
-    parameters: int | None  # trainable parameters of a neural net
-
-
-@dataclass(frozen=True)
-class Fit:
-    learner: str
-    m: int
-    seed: int
-    test_accuracy: float
-    train_accuracy: float
-    fit_seconds: float  # wall time; an ensemble's is shared among its nets by their steps
-    cpu_seconds: float | None = None  # CPU time of the fit (None: not recorded, or trained on an accelerator)
-    steps: int | None = None  # Adam steps a net took (fewer than the budget when the stop rule ended it)
-
-    @property
-    def cost_seconds(self) -> float:
-        """What the fit cost: its CPU time where recorded, which side-by-side fits do not inflate."""
-        return self.fit_seconds if self.cpu_seconds is None else self.cpu_seconds
-
-
-@dataclass(frozen=True)
-class FailedFit:
-    learner: str
-    m: int
-    seed: int
-    reason: str  # "out of memory", or the error in one line
-
-
-@dataclass(frozen=True)
-class DataScaleResult:
-    m_values: list[int]
-    seeds: list[int]
-    learners: list[Learner]
-    fits: list[Fit]
-    budget: str  # the training budget policy, in words
-    svm_max_m: int
-    test_size: int
-    device: str
-    threads: int
-    data: DataInfo | None = None  # which data the curves are on (MNIST-1D or the user's file)
-    learning_rates: dict[str, float] = field(default_factory=dict)
-    target_accuracy: float | None = None  # the accuracy whose data needs the report projects
-    notes: list[str] = field(default_factory=list)  # learners or points left out, and why
-    failed: list[FailedFit] = field(default_factory=list)  # fits that raised; the others still ran
-    workers: int = 1  # processes fitting side by side
-    worker_threads: int | None = None  # torch and BLAS threads in each (None: not recorded, the run's threads)
-    batched: list[str] = field(default_factory=list)  # nets trained as one batched ensemble per seed
-    stopping: str = ""  # the nets' early-stopping rule in words ("": none)
-
-    def accuracy(self, learner: str, m: int) -> Spread | None:
-        values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
-        return Spread.of(values) if values else None
-
-    def fit_seconds(self, learner: str, m: int) -> Spread | None:
-        """The cost of a fit: CPU seconds where recorded, else wall seconds."""
-        values = [f.cost_seconds for f in self.fits if f.learner == learner and f.m == m]
-        return Spread.of(values) if values else None
-
-    def learner(self, name: str) -> Learner:
-        return next(x for x in self.learners if x.name == name)
-
-    def m_run(self, learner: str) -> list[int]:
-        """The m values this learner was fitted at (the SVM stops at its cap)."""
-        return [m for m in self.m_values if self.accuracy(learner, m) is not None]
 
 
 @dataclass(frozen=True)
@@ -166,24 +99,27 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
             advance(f"{LABELS[outcome.learner]}, m={outcome.m}")
 
     def died(i: int, error: BaseException) -> list[FailedFit]:  # its worker process ended (killed for memory?)
-        return [FailedFit(name, m, s, failure_reason(error)) for name, m, s in work[i][1]]
+        return [FailedFit(learner=name, m=m, seed=s, reason=failure_reason(error)) for name, m, s in work[i][1]]
 
     outcomes = [o for found in run_tasks(chosen, tasks, done, died, [task for task, _ in here]) for o in found]
     rank = {n: i for i, n in enumerate(p.learners)}
     fits = sorted((o for o in outcomes if isinstance(o, Fit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
     failed = sorted((o for o in outcomes if isinstance(o, FailedFit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
-    learners = [Learner(n, LABELS[n], "traditional" if n in TRADITIONAL else "neural",
-                        None if n in TRADITIONAL else parameter_count(build_model(n, data.info.features,
-                                                                                  data.info.classes)))
+    learners = [Learner(name=n, label=LABELS[n], kind="traditional" if n in TRADITIONAL else "neural",
+                        parameters=None if n in TRADITIONAL
+                        else parameter_count(build_model(n, data.info.features, data.info.classes)))
                 for n in p.learners]
     rates = {n: settings.learning_rates[n] for n in p.learners if n not in TRADITIONAL}
     rule = stop_rule(settings)
     budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, "
               + (f"or fewer: {rule.describe()}" if rule else "no early stopping")
               + "; logistic regression and SVM fitted to convergence with scikit-learn defaults")
-    return DataScaleResult(p.m_values, seeds, learners, fits, budget, settings.svm_max_m, len(data.y_test), device,
-                           threads, data.info, rates, settings.target_accuracy, p.notes, failed, chosen.workers,
-                           chosen.threads, [n for n in p.learners if n in ensembles], rule.describe() if rule else "")
+    return DataScaleResult(m_values=p.m_values, seeds=seeds, learners=learners, fits=fits, budget=budget,
+                           svm_max_m=settings.svm_max_m, test_size=len(data.y_test), device=device, threads=threads,
+                           data=data.info, learning_rates=rates, target_accuracy=settings.target_accuracy,
+                           notes=p.notes, precision=TRAINING_PRECISION, failed=failed, workers=chosen.workers,
+                           worker_threads=chosen.threads, batched=[n for n in p.learners if n in ensembles],
+                           stopping=rule.describe() if rule else "")
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -205,9 +141,10 @@ def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: 
         wall, cpu = time.perf_counter(), time.process_time()
         model.fit(x, y)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        return [Fit(name, len(y), seed, model.score(x_test, y_test), model.score(x, y), wall, cpu)]
+        return [Fit(learner=name, m=len(y), seed=seed, test_accuracy=model.score(x_test, y_test),
+                     train_accuracy=model.score(x, y), fit_seconds=wall, cpu_seconds=cpu)]
     except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
-        return [FailedFit(name, len(y), seed, failure_reason(error))]
+        return [FailedFit(learner=name, m=len(y), seed=seed, reason=failure_reason(error))]
 
 
 def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
@@ -240,10 +177,11 @@ def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray
             try:
                 net, steps, wall, cpu = (trained[k] if trained else
                                          _timed(device, _train_one, build, seed, pool_x[:m], pool_y[:m], *budget)[0])
-                out.append(Fit(name, m, seed, accuracy(net, test_x, test_y), accuracy(net, pool_x[:m], pool_y[:m]),
-                               wall, cpu, steps))
+                out.append(Fit(learner=name, m=m, seed=seed, test_accuracy=accuracy(net, test_x, test_y),
+                               train_accuracy=accuracy(net, pool_x[:m], pool_y[:m]), fit_seconds=wall,
+                               cpu_seconds=cpu, steps=steps))
             except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
-                out.append(FailedFit(name, m, seed, failure_reason(error)))
+                out.append(FailedFit(learner=name, m=m, seed=seed, reason=failure_reason(error)))
     return out
 
 
@@ -253,14 +191,15 @@ def _train_one(build, seed: int, x: torch.Tensor, y: torch.Tensor, steps: int, b
     seed_everything(seed)
     net = build().to(x.device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    return [(net, train_steps(net, optimizer, x, y, steps, batch_size, generator(seed, x.device), rule))]
+    return [(net, train_steps(net, optimizer, x, y, steps, batch_size, index_generator(x.device, seed), rule))]
 
 
 def _timed(device: str, train, *args) -> list[tuple[torch.nn.Module, int, float, float | None]]:
     """Run `train(*args)` (returning (net, steps) per net) and share its wall and CPU time among the nets by
     steps. CPU time only on the CPU: on an accelerator this process mostly waits."""
     wall, cpu = time.perf_counter(), time.process_time()
-    trained = train(*args)
+    with tf32_mode(device, TRAINING_PRECISION):
+        trained = train(*args)
     synchronizer(device)()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     total = sum(steps for _, steps in trained)
