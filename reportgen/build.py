@@ -7,6 +7,7 @@ loses nothing that finished, and `reportgen build --resume RUN_DIR` finishes the
 from __future__ import annotations
 
 import contextlib
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from reportgen.listener import Listener
 from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError
-from reportgen.resume import CHECKPOINT, RESULTS, Resumable
+from reportgen.resume import CHECKPOINT, RESULTS, Resumable, run_lock
 
 
 class Stopped(Exception):
@@ -46,21 +47,32 @@ class BuildOutput:
 def reproduce_command(device: str, profile: str, seed: int, threads: int, dataset: Path | None = None,
                       label: str = "label", target_accuracy: float | None = None,
                       baseline: Path | None = None) -> str:
-    """The command line that repeats a build, recorded in results.json. Files by name only: no private paths."""
+    """The command line that repeats a build, recorded in results.json, shell-quoted. Files by name only: no
+    private paths."""
     profile = profile if profile in BUILT_IN else Path(profile).name
-    command = f"reportgen build --device {device} --profile {profile} --seed {seed} --threads {threads}"
+    args = ["reportgen", "build", "--device", device, "--profile", profile, "--seed", str(seed), "--threads",
+            str(threads)]
     if dataset:
-        command += f" --dataset {dataset.name} --label {label}"
+        args += ["--dataset", dataset.name, "--label", label]
     if target_accuracy:
-        command += f" --target-accuracy {target_accuracy:g}"
+        args += ["--target-accuracy", f"{target_accuracy:g}"]
     if baseline:
-        command += f" --baseline {baseline.name}"
-    return command
+        args += ["--baseline", baseline.name]
+    return shlex.join(args)  # a name with spaces, ; or $(...) must stay one argument when the line is pasted
 
 
 def build(folder: Path, profile: Profile, so_far: Results, progress: Listener | None = None,
           user_data: Dataset | None = None, page_size: str = "A4") -> BuildOutput:
-    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render."""
+    """Run what `so_far` lacks (all of it, for a new run), saving a checkpoint after every phase, then render.
+
+    The run folder is locked while it runs: a second build or resume of it is refused (ResumeError).
+    """
+    with run_lock(folder):
+        return _build(folder, profile, so_far, progress, user_data, page_size)
+
+
+def _build(folder: Path, profile: Profile, so_far: Results, progress: Listener | None, user_data: Dataset | None,
+           page_size: str) -> BuildOutput:
     with _stopping(folder):
         checkpoint = folder / CHECKPOINT
         _write(checkpoint, results_file.dumps(so_far))
@@ -75,7 +87,7 @@ def resume(plan: Resumable, progress: Listener | None = None, page_size: str = "
     """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
     if plan.profile is not None:
         return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
-    with _stopping(plan.folder):
+    with run_lock(plan.folder), _stopping(plan.folder):
         return _render(plan.folder, plan.so_far, progress or Listener(), page_size)
 
 

@@ -20,10 +20,34 @@ CONFIG = {"font": FONT, "axis": {"labelFontSize": 11, "titleFontSize": 12},
                      "symbolOpacity": 1}}  # the spread bands are faint; their legend symbols must not be
 
 
+def drawable(rows: list[dict], log: tuple[str, ...] = ()) -> list[dict]:
+    """The rows a chart can draw: every number finite, and positive where its axis is logarithmic.
+
+    A results file may hold a zero time, a subnormal one whose reciprocal is infinite, or a zero gradient; such a
+    point has no place on the chart (the tables beside it still show it), and JSON has no Infinity to carry it.
+    """
+    return [row for row in rows
+            if all(math.isfinite(v) for v in row.values() if isinstance(v, (int, float)))
+            and all(row[k] > 0 for k in log)]
+
+
 def decades(values) -> list[float]:
     """Tick values at the powers of ten spanning `values`: a log axis labelled at every 1-2-5 is unreadable."""
     low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
-    return [10.0**e for e in range(low, high + 1)]
+    return [10.0**e for e in range(max(low, -323), min(high, 308) + 1)]  # the powers of ten a float can hold
+
+
+SPAN_FOR_LOG = 100  # values whose largest is this many times the smallest get a log axis: on a linear one the
+                   # small values (a GPU at batch 100, a CPU's GFLOP/s) sit flat on the floor
+
+
+def y_axis(field: str, title: str, values: list[float], fmt: str = "~g") -> alt.Y:
+    """A y axis that turns logarithmic, labelled at the decades, where the values span two decades or more."""
+    positive = [v for v in values if v > 0]
+    if positive and max(positive) >= SPAN_FOR_LOG * min(positive):
+        return alt.Y(field, title=f"{title} (log scale)", scale=alt.Scale(type="log"),
+                     axis=alt.Axis(values=decades(positive), format=fmt))
+    return alt.Y(field, title=title)
 
 
 def finish(chart) -> dict:
@@ -32,23 +56,27 @@ def finish(chart) -> dict:
     return spec
 
 
-def _m_axis(r: DataScaleResult) -> alt.X:
-    """A log axis over exactly the measured m values, labelled at each of them."""
-    return alt.X("m:Q", scale=alt.Scale(type="log", domain=[r.m_values[0], r.m_values[-1]], nice=False),
-                 axis=alt.Axis(values=r.m_values, format=",", labelOverlap=True),
+def _m_axis(rows: list[dict]) -> alt.X:
+    """A log axis over exactly the m values drawn, labelled at each of them."""
+    m_values = sorted({row["m"] for row in rows})
+    return alt.X("m:Q", scale=alt.Scale(type="log", domain=[m_values[0], m_values[-1]], nice=False),
+                 axis=alt.Axis(values=m_values, format=",", labelOverlap=True),
                  title="Labelled training examples m (log scale)")
 
 
-def accuracy_vs_m(r: DataScaleResult) -> dict:
+def accuracy_vs_m(r: DataScaleResult) -> dict | None:
     rows = []
     for learner in r.learners:
         for m in r.m_run(learner.name):
             s = r.accuracy(learner.name, m)
             rows.append({"learner": learner.label, "m": m, "accuracy": s.mean, "low": s.low, "high": s.high,
                          "seeds": s.n})
-    order = [x.label for x in r.learners]
-    base = alt.Chart(alt.Data(values=rows)).encode(x=_m_axis(r), color=alt.Color("learner:N", title="Learner",
-                                                                                  sort=order))
+    rows = drawable(rows, log=("m",))
+    if not rows:
+        return None
+    order = list(dict.fromkeys(x.label for x in r.learners))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=_m_axis(rows), color=alt.Color("learner:N", title="Learner",
+                                                                                     sort=order))
     band = base.mark_area(opacity=0.18).encode(y="low:Q", y2="high:Q")
     line = base.mark_line(point=True).encode(
         y=alt.Y("accuracy:Q", title="Test accuracy (mean over seeds)", axis=alt.Axis(format="%")),
@@ -58,22 +86,28 @@ def accuracy_vs_m(r: DataScaleResult) -> dict:
     return finish((band + line).properties(width=WIDTH, height=HEIGHT))
 
 
-def fit_time_vs_m(r: DataScaleResult) -> dict:
-    rows = [{"learner": x.label, "m": m, "seconds": r.fit_seconds(x.name, m).mean}
-            for x in r.learners for m in r.m_run(x.name)]
+def fit_time_vs_m(r: DataScaleResult) -> dict | None:
+    rows = drawable([{"learner": x.label, "m": m, "seconds": r.fit_seconds(x.name, m).mean}
+                     for x in r.learners for m in r.m_run(x.name)], log=("m", "seconds"))
+    if not rows:
+        return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=_m_axis(r),
+        x=_m_axis(rows),
         y=alt.Y("seconds:Q", scale=alt.Scale(type="log"), title="Fit time, seconds (log scale)",
                 axis=alt.Axis(values=decades([x["seconds"] for x in rows]), format="~g")),
-        color=alt.Color("learner:N", title="Learner", sort=[x.label for x in r.learners]),
+        color=alt.Color("learner:N", title="Learner", sort=list(dict.fromkeys(x.label for x in r.learners))),
         tooltip=["learner:N", "m:Q", alt.Tooltip("seconds:Q", format=".3g")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
-def gradients_by_layer(r: ActivationsResult) -> dict:
+def gradients_by_layer(r: ActivationsResult) -> dict | None:
     stages = {"init": "at initialisation", "trained": f"after {r.trained_steps} steps"}
-    rows = [{"activation": f"{g.activation}, {g.init} init", "depth": f"{g.depth} hidden layers", "layer": i + 1,
-             "gradient": v, "when": stages[g.stage]} for g in r.gradients for i, v in enumerate(g.mean_abs_grad)]
+    rows = drawable([{"activation": f"{g.activation}, {g.init} init", "depth": f"{g.depth} hidden layers", "layer": i + 1,
+                      "gradient": v, "when": stages.get(g.stage, g.stage)}
+                     for g in r.gradients for i, v in enumerate(g.mean_abs_grad)], log=("gradient",))
+    if not rows:
+        return None
+    depths = list(dict.fromkeys(row["depth"] for row in sorted(rows, key=lambda row: int(row["depth"].split()[0]))))
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("layer:O", title="Weight layer (1 = input side)", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("gradient:Q", scale=alt.Scale(type="log"), title="Mean |dL/dW| (log scale)",
@@ -81,19 +115,22 @@ def gradients_by_layer(r: ActivationsResult) -> dict:
         color=alt.Color("activation:N", title="Activation, initialisation"),
         strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
         tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
-    columns = min(len(r.depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
+    columns = min(len(depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
     return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
-        facet=alt.Facet("depth:N", title=None, sort=[f"{d} hidden layers" for d in r.depths]), columns=columns
+        facet=alt.Facet("depth:N", title=None, sort=depths), columns=columns
     ).resolve_scale(x="independent"))
 
 
-def accuracy_vs_time(r: ActivationsResult) -> dict:
+def accuracy_vs_time(r: ActivationsResult) -> dict | None:
     rows = []
     for activation, init in dict.fromkeys((x.activation, x.init) for x in r.runs):
         for run in r.best_runs(activation, init):
             for p in run.curve:
                 rows.append({"activation": f"{activation}, {init} init (lr {run.learning_rate:g})", "seed": run.seed,
                              "seconds": p.seconds, "step": p.step, "accuracy": p.train_accuracy})
+    rows = drawable(rows)
+    if not rows:
+        return None
     line = alt.Chart(alt.Data(values=rows)).mark_line().encode(
         x=alt.X("seconds:Q", title="Training time, seconds"),
         y=alt.Y("accuracy:Q", title="Training accuracy", axis=alt.Axis(format="%")),
@@ -106,11 +143,13 @@ def accuracy_vs_time(r: ActivationsResult) -> dict:
     return finish((line + target).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
-def step_time_vs_size(r: ComputeResult) -> dict:
-    rows = [{"configuration": config_label(s.device, s.precision, s.threads), "model": LABELS.get(s.model, s.model),
-             "family": "CNN" if s.model == "cnn" else "MLP", "parameters": s.parameters, "batch": s.batch_size,
-             "ms": s.timing.median_s * 1e3, "iqr_ms": s.timing.iqr_s * 1e3}
-            for s in r.steps if s.timing]
+def step_time_vs_size(r: ComputeResult) -> dict | None:
+    rows = drawable([{"configuration": config_label(s.device, s.precision, s.threads),
+                      "model": LABELS.get(s.model, s.model), "family": "CNN" if s.model == "cnn" else "MLP",
+                      "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3,
+                      "iqr_ms": s.timing.iqr_s * 1e3} for s in r.steps if s.timing], log=("parameters", "ms"))
+    if not rows:
+        return None
     # Lines join the MLPs, which differ only in size; the CNN, whose convolutions cost more per parameter, is
     # drawn as points of its own shape rather than joined into the MLP line.
     base = alt.Chart(alt.Data(values=rows)).encode(
@@ -127,27 +166,32 @@ def step_time_vs_size(r: ComputeResult) -> dict:
     return finish((lines + points).properties(width=WIDTH, height=HEIGHT * 0.8))
 
 
-def speedups(r: ComputeResult) -> dict:
+def speedups(r: ComputeResult) -> dict | None:
     """Speed-up of each configuration over the CPU on one thread, per model and batch size."""
     rows = [{"workload": f"{LABELS.get(s.model, s.model)}, batch {s.batch_size}",
              "configuration": config_label(s.device, s.precision, s.threads), "speedup": gain}
             for s, gain in r.speedups()]
+    rows = drawable(rows)
+    if not rows:
+        return None
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         x=alt.X("workload:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=300)),
         xOffset="configuration:N",
-        y=alt.Y("speedup:Q", title="Speed-up over 1 CPU thread (×)"),
+        y=y_axis("speedup:Q", "Speed-up over 1 CPU thread (×)", [x["speedup"] for x in rows]),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["workload:N", "configuration:N", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(alt.Data(values=[{"y": 1}])).mark_rule(color="gray", strokeDash=[4, 4]).encode(y="y:Q")
     return finish((bars + one).properties(width=WIDTH, height=HEIGHT * 0.7))
 
 
-def gflops_vs_size(r: ComputeResult) -> dict:
-    rows = [{"configuration": config_label(m.device, m.precision, m.threads), "n": m.n, "gflops": m.gflops}
-            for m in r.matmuls if m.timing]
+def gflops_vs_size(r: ComputeResult) -> dict | None:
+    rows = drawable([{"configuration": config_label(m.device, m.precision, m.threads), "n": m.n, "gflops": m.gflops}
+                     for m in r.matmuls if m.gflops is not None], log=("n",))
+    if not rows:
+        return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
-        y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
+        y=y_axis("gflops:Q", "GFLOP/s (2n³ / median time)", [x["gflops"] for x in rows]),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import partial
 from pathlib import Path
@@ -18,6 +19,14 @@ class UsageFault(click.ClickException):
     """Bad input from the user: one line on stderr, exit code 2, nothing written."""
 
     exit_code = 2
+
+
+def _check_environment() -> None:
+    """SOURCE_DATE_EPOCH (reproducible builds) is read by libraries we import, which fail at import with a
+    traceback when it is not an integer: say so in one line first. Called by each command, so that --help works."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and not re.fullmatch(r"\s*-?\d{1,18}\s*", epoch):
+        raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch[:40]!r}")
 
 
 class Commands(click.Group):
@@ -46,7 +55,8 @@ def main():
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for torch and BLAS  [default: all logical cores]")
+              help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
+                   "and cgroup quota]")
 @click.option("--dataset", type=click.Path(path_type=Path), default=None,
               help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
                    "data-scale experiment, instead of MNIST-1D.")
@@ -69,9 +79,11 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
 
     Example: reportgen build --device auto --profile quick
     """
+    _check_environment()
     from reportgen.battery import start
     from reportgen.build import Interrupted, Stopped, reproduce_command, resume
     from reportgen.build import build as run_build
+    from reportgen.cpus import thread_choice
     from reportgen.devices import resolve_device
     from reportgen.folders import check_destination, new_run_folder
     from reportgen.profile import load_profile, with_target
@@ -92,16 +104,16 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         plan = plan_resume(resume_dir, **given)
         work = partial(resume, plan, page_size=page_size)
     else:
-        threads = threads or os.cpu_count() or 1
+        threads, threads_reason = thread_choice(threads)
         choice = resolve_device(device)
         loaded, table = with_target(*load_profile(profile), target_accuracy)
-        user_data = load_user_dataset(dataset, label, seed) if dataset else None
+        check_destination(out)  # before a large dataset is read, not after
         other = load(baseline) if baseline else None
         if other and other.compute is None:
             raise ResultsError(f"baseline {baseline} has no computation results to compare with")
-        check_destination(out)
+        user_data = load_user_dataset(dataset, label, seed, _reading) if dataset else None
         command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy, baseline)
-        so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
+        so_far = start(loaded, table, choice, seed, threads, command, user_data, other, threads_reason)
         work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data, page_size=page_size)
     with stop_on_signals() as requested, RichProgress() as progress:
         try:
@@ -113,6 +125,10 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         click.echo(f"  {kind:<14} {path}")
     for experiment, reason in paths.failures.items():
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
+
+
+def _reading(name: str, megabytes: float) -> None:
+    click.echo(f"Reading {name} ({megabytes:,.0f} MB)...", err=True)
 
 
 class BuildStopped(click.ClickException):
@@ -138,6 +154,7 @@ def render(results, out, formats, page_size):
 
     Example: reportgen render output/20260101T120000Z-host/results.json --format html
     """
+    _check_environment()
     from reportgen.folders import check_destination
     from reportgen.render import FORMATS, write_report
     from reportgen.results import load
@@ -170,6 +187,7 @@ def compare_runs(files, out, baseline):
 
     Example: reportgen compare laptop/results.json server/results.json --baseline 1
     """
+    _check_environment()
     from reportgen.compare import pick_baseline, write_comparison
     from reportgen.folders import check_destination
     from reportgen.results import load
@@ -190,6 +208,7 @@ def publish(runs, site):
 
     Example: reportgen publish output/* --site site
     """
+    _check_environment()
     from reportgen.publish import publish as publish_site
 
     done = publish_site(list(runs), site)

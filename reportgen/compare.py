@@ -240,7 +240,13 @@ def pick_baseline(choice: str, paths: list[Path]) -> int:
 
 def write_comparison(runs: list[Results], out: Path, baseline: int) -> Path:
     """compare.html in a new folder under `out`, like a build's: nothing is overwritten."""
-    path = new_run_folder(out, host="compare") / "compare.html"
-    write_atomically(path, render_page("compare.html", charts=True, c=compare(runs, baseline), index_href=None,
-                                       run_hrefs=None))
-    return path
+    page = render_page("compare.html", charts=True, c=compare(runs, baseline), index_href=None, run_hrefs=None)
+    made = [p for p in (out, *out.parents) if not p.exists()]
+    folder = new_run_folder(out, host="compare")
+    try:
+        write_atomically(folder / "compare.html", page)
+    except OSError as error:  # a full disk: no empty folder is left behind, neither the run's nor --out
+        for empty in (folder, *made):
+            empty.rmdir()
+        raise CompareError(f"could not write the comparison into {out}: {error.strerror or error}") from error
+    return folder / "compare.html"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from reportgen.charts import HEIGHT, WIDTH, decades, finish
+from reportgen.charts import HEIGHT, WIDTH, decades, drawable, finish
 from reportgen.fmt import config_label
 from reportgen.results import Results
 
@@ -15,10 +15,14 @@ def _machine(labels: list[str]) -> alt.Color:
     return alt.Color("machine:N", title=MACHINE, sort=labels)
 
 
-def step_times(runs: list[Results], labels: list[str]) -> dict:
-    rows = [{"machine": label, "configuration": config_label(s.device, s.precision, s.threads),
-             "model": s.model, "parameters": s.parameters, "batch": s.batch_size, "ms": s.timing.median_s * 1e3}
-            for r, label in zip(runs, labels) if r.compute for s in r.compute.steps if s.timing]
+def step_times(runs: list[Results], labels: list[str]) -> dict | None:
+    rows = drawable([{"machine": label, "configuration": config_label(s.device, s.precision, s.threads),
+                      "model": s.model, "parameters": s.parameters, "batch": s.batch_size,
+                      "ms": s.timing.median_s * 1e3}
+                     for r, label in zip(runs, labels) if r.compute for s in r.compute.steps if s.timing],
+                    log=("parameters", "ms"))
+    if not rows:
+        return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("parameters:Q", scale=alt.Scale(type="log"), title="Model parameters (log scale)",
                 axis=alt.Axis(values=decades([x["parameters"] for x in rows]), format="~s")),
@@ -32,10 +36,13 @@ def step_times(runs: list[Results], labels: list[str]) -> dict:
     return finish(chart.properties(width=WIDTH, height=HEIGHT))
 
 
-def gflops(runs: list[Results], labels: list[str]) -> dict:
-    rows = [{"machine": label, "configuration": config_label(m.device, m.precision, m.threads), "n": m.n,
-             "gflops": m.gflops}
-            for r, label in zip(runs, labels) if r.compute for m in r.compute.matmuls if m.timing]
+def gflops(runs: list[Results], labels: list[str]) -> dict | None:
+    rows = drawable([{"machine": label, "configuration": config_label(m.device, m.precision, m.threads), "n": m.n,
+                      "gflops": m.gflops}
+                     for r, label in zip(runs, labels) if r.compute for m in r.compute.matmuls
+                     if m.gflops is not None], log=("n",))
+    if not rows:
+        return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
         y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
@@ -45,7 +52,7 @@ def gflops(runs: list[Results], labels: list[str]) -> dict:
     return finish(chart.properties(width=WIDTH, height=HEIGHT))
 
 
-def accuracy(runs: list[Results], labels: list[str]) -> dict:
+def accuracy(runs: list[Results], labels: list[str]) -> dict | None:
     rows, learners = [], {}
     for r, label in zip(runs, labels):
         if not r.data_scale:
@@ -55,6 +62,9 @@ def accuracy(runs: list[Results], labels: list[str]) -> dict:
             for m in r.data_scale.m_run(learner.name):
                 rows.append({"machine": label, "learner": learner.label, "m": m,
                              "accuracy": r.data_scale.accuracy(learner.name, m).mean})
+    rows = drawable(rows, log=("m",))
+    if not rows:
+        return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("m:Q", scale=alt.Scale(type="log"), title="m (log scale)",
                 axis=alt.Axis(format="~s", values=decades([x["m"] for x in rows]))),

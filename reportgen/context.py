@@ -25,6 +25,7 @@ from reportgen.learners import LABELS
 from reportgen.profile import EXPERIMENTS
 from reportgen.records.activations import DESIGNED, SATURATION
 from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.precision import MEANINGS
 from reportgen.references import (
     MNIST1D_PUBLISHED,
     MNIST1D_PUBLISHED_M,
@@ -59,7 +60,7 @@ class Table:
 class Figure:
     key: str
     caption: str
-    spec: dict
+    spec: dict | None  # None: nothing the chart could draw, which the page says in a sentence
     table: Table  # the data behind the chart, for readers and screen readers
     number: int = 0
     svg: str | None = None  # filled in for the PDF
@@ -122,7 +123,7 @@ def build_report(results: Results) -> Report:
     s = results.system
     return Report(
         title="Why deep learning is taking off: measured on this machine",
-        machine=s.summary,
+        machine=s.summary_for(results.settings.device),
         device=results.settings.device,
         device_reason=results.settings.device_reason,
         created=results.created_utc,
@@ -145,6 +146,8 @@ def build_report(results: Results) -> Report:
 
 
 def _and(words: list[str]) -> str:
+    if not words:
+        return "no"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
@@ -187,9 +190,10 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     section = Section(
         "data", "Scale of data",
         f"Each learner is trained on m labelled {r.data.name if r.data else 'MNIST-1D'} examples drawn from a pool, "
-        f"for m from {r.m_values[0]:,} "
-        f"to {r.m_values[-1]:,} on a log grid, and scored on {r.test_size:,} held-out test examples that no "
-        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}."
+        + (f"for m from {min(r.m_values):,} to {max(r.m_values):,} on a log grid" if r.m_values else
+           "for no value of m (the run recorded none)")
+        + f", and scored on {r.test_size:,} held-out test examples that no "
+        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}. {_scheduling(r)}"
         + (f" The nets' learning rates: {r.learning_rate_selection}." if r.learning_rate_selection else ""),
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
@@ -203,6 +207,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     if published:
         section.tables.append(published)
     section.notes += r.notes
+    section.notes += [f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
+                      f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]
     projection = _projection(r, measured)
     if projection:
         section.notes.append(projection)
@@ -257,6 +263,19 @@ def _round_m(m: float) -> str:
     return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
 
 
+def _scheduling(r) -> str:
+    """How the fits were scheduled, and so what their times mean."""
+    how = (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran the fits side by "
+           "side" if r.workers > 1 else f"One fit ran at a time on {r.worker_threads or r.threads} thread(s)")
+    if r.batched:
+        how += (f"; the {_and([LABELS.get(n, n) for n in r.batched])} trained each seed's nets at every m as one "
+                "batched ensemble, with the initial weights and minibatches each net gets alone")
+    if any(f.cpu_seconds is not None for f in r.fits):
+        how += ("; fit times are CPU seconds per fit, which fits running side by side do not inflate"
+                + (" (an ensemble's shared among its nets by the steps each took)" if r.batched else ""))
+    return how + "."
+
+
 def _spread(s) -> str:
     if s is None:
         return "not run"
@@ -266,7 +285,7 @@ def _spread(s) -> str:
 def _published_table(r, table: dict) -> Table | None:
     """Ours beside the published MNIST-1D figures, at the grid m nearest the published split, with the ways this
     run's protocol differs from the paper's."""
-    if r.data and r.data.name != "MNIST-1D":
+    if (r.data and r.data.name != "MNIST-1D") or not r.m_values:
         return None
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
@@ -304,7 +323,8 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         return None
     gradient_rows = [[g.activation, g.init, str(g.depth),
                       "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                      sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1]), times(g.ratio),
+                      *([sci(g.mean_abs_grad[0]), sci(g.mean_abs_grad[-1])] if g.mean_abs_grad else ["none", "none"]),
+                      times(g.ratio),
                       f"{times(min(g.samples))} to {times(max(g.samples))}" if len(g.samples) > 1 else ""]
                      for g in r.gradients]
     gradients = Table("Mean |dL/dW| of the input and output weight layers, and their ratio (geometric mean over the "
@@ -318,7 +338,8 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         steps, seconds = steps_to_target(r, activation, init)
         ratio = (times(steps / relu_steps) if steps is not None and relu_steps else
                  f"more than {times(r.max_steps / relu_steps)}" if relu_steps else "")
-        speed_rows.append([activation, init, f"{r.best_learning_rate(activation, init):g}",
+        rate = r.best_learning_rate(activation, init)
+        speed_rows.append([activation, init, f"{rate:g}" if rate is not None else "none tried",
                            f"{steps:,.0f}" if steps is not None else f"not reached in {r.max_steps:,}",
                            duration(seconds) if seconds is not None else "not reached", ratio])
     speed = Table(f"Steps and training time to {pct(r.target_accuracy)} training accuracy at each activation's "
@@ -326,18 +347,20 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                   "matching initialisation (PyTorch's default against default, the designed one against He).",
                   ["Activation", "Initialisation", "Best learning rate", "Steps", "Time", "Steps relative to ReLU"],
                   speed_rows)
-    deepest = max(r.depths)
+    deepest = max(r.depths, default=0)
+    profiles = [g for g in r.gradients if g.depth == deepest]
+    layers = max((len(g.saturated) for g in profiles), default=0)  # as recorded, whatever the depth says
     saturation_rows = [[g.activation, g.init, "initialisation" if g.stage == "init" else f"{r.trained_steps} steps",
-                        *[pct(v) for v in g.saturated]] for g in r.gradients if g.depth == deepest]
+                        *[pct(v) for v in g.saturated], *[""] * (layers - len(g.saturated))] for g in profiles]
     saturation = Table(f"Saturated units per hidden layer of the {deepest}-hidden-layer net: the share of "
                        f"(unit, example) pairs whose slope is below {SATURATION:.0%} of the activation's largest "
                        "slope (a ReLU unit counts when it is off).",
-                       ["Activation", "Initialisation", "Measured", *[f"Layer {i + 1}" for i in range(deepest)]],
+                       ["Activation", "Initialisation", "Measured", *[f"Layer {i + 1}" for i in range(layers)]],
                        saturation_rows)
     curve_rows = [[f"{run.activation}", run.init, f"{run.learning_rate:g}", str(run.seed),
                    f"{run.steps_to_target:,}" if run.steps_to_target is not None else
                    ("diverged" if run.diverged else "not reached"),
-                   pct(run.curve[-1].train_accuracy)] for run in r.runs]
+                   pct(run.curve[-1].train_accuracy) if run.curve else "not measured"] for run in r.runs]
     curves = Table("Every training run: activation, initialisation, learning rate, seed, steps to target, final "
                    "training accuracy.",
                    ["Activation", "Initialisation", "Learning rate", "Seed", "Steps to target", "Final accuracy"],
@@ -349,7 +372,10 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         f"measured at initialisation for {', '.join(map(str, r.depths))} hidden layers over "
         f"{max((len(g.samples) for g in r.gradients), default=0)} (seed, batch) sample(s); then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
-        f"accuracy or {r.max_steps:,} steps.",
+        f"accuracy or {r.max_steps:,} steps. "
+        + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training runs "
+           "side by side, every run under the same conditions." if r.workers > 1 else
+           f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."),
         _of(found, "algorithms"),
         [Figure("gradients", "Mean absolute weight gradient per layer, at initialisation (solid) and after "
                 f"{r.trained_steps} training steps (dashed), log scale. A line that falls to the left means "
@@ -357,7 +383,9 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                 charts.gradients_by_layer(r), gradients),
          Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
                 "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
-        [speed, saturation])
+        [speed, saturation],
+        [f"The run of {f.activation} at learning rate {f.learning_rate:g} (seed {f.seed}) failed ({f.reason})."
+         for f in r.failed])
 
 
 def _init_for(activation: str, init: str) -> str:
@@ -380,12 +408,12 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                   config_label(s.device, s.precision, s.threads),
                   duration(s.timing.median_s) if s.timing else s.skipped or "",
                   duration(s.timing.iqr_s) if s.timing else "",
-                  f"{s.examples_per_second:,.0f}" if s.timing else ""] for s in r.steps]
+                  f"{s.examples_per_second:,.0f}" if s.examples_per_second is not None else ""] for s in r.steps]
     steps = Table("Median time of one training step (forward, backward, Adam update), its interquartile range and "
                   "throughput.", ["Model", "Parameters", "Batch", "Device", "Median", "IQR", "Examples/s"],
                   step_rows)
     mm_rows = [[str(m.n), config_label(m.device, m.precision, m.threads),
-                f"{m.gflops:,.1f}" if m.timing else m.skipped or "",
+                f"{m.gflops:,.1f}" if m.gflops is not None else m.skipped or "",
                 duration(m.timing.median_s) if m.timing else ""] for m in r.matmuls]
     matmul = Table("Matrix product throughput.", ["n", "Device", "GFLOP/s", "Median time"], mm_rows)
     speed_rows = [[LABELS.get(s.model, s.model), str(s.batch_size), config_label(s.device, s.precision, s.threads),
@@ -394,7 +422,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                     ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
     if not [d for d in r.devices if d != "cpu"]:
-        notes.append("No GPU was found on this machine: this section shows the CPU only."
+        notes.append(f"No GPU was used ({results.settings.device_reason}): this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
     timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
@@ -413,8 +441,9 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s. "
-        + "The CPU "
+        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s once "
+        f"warm (a workload whose single call takes longer than a round's share of that is timed on one call per "
+        f"round{_longest(r)}). The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
@@ -473,7 +502,8 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
     if s.torch_cuda:
         rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
     for i, g in enumerate(s.gpus):
-        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
+        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
+                     + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
     rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
@@ -482,10 +512,29 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
 def _settings_rows(results: Results) -> list[tuple[str, str]]:
     st = results.settings
     rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
-            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)"),
+            ("CPU threads", f"{st.threads}" + (f", {st.threads_reason}" if st.threads_reason else "")
+             + " (flush-to-zero for denormals on)"),
             ("Memory allocator", st.allocator or "the platform's default")]
     if results.data:
         d = results.data
         source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"
         rows.append(("Data", source))
+    rows += _precision_rows(results)
     return rows
+
+
+def _precision_rows(results: Results) -> list[tuple[str, str]]:
+    """The precision of every experiment, and what each name in the report means."""
+    rows = [(f"{EXPERIMENTS[name]}: precision", record.precision)
+            for name in ("data_scale", "activations") if (record := getattr(results, name)) and record.precision]
+    if results.compute:
+        used = dict.fromkeys(x.precision for x in [*results.compute.steps, *results.compute.matmuls])
+        rows.append((f"{EXPERIMENTS['compute']}: precision", ", ".join(used)))
+    named = dict.fromkeys(name.strip() for _, value in rows for name in value.split(","))
+    return rows + [(f"{name} means", MEANINGS[name]) for name in named if name in MEANINGS]
+
+
+def _longest(r) -> str:
+    """The longest a workload was timed, so that the reader sees what the cap came to."""
+    spent = [w.timing.total_s for w in [*r.steps, *r.matmuls] if w.timing]
+    return f"; the longest workload took {duration(max(spent))} once warm" if spent else ""

@@ -20,8 +20,10 @@ def write_atomically(path: Path, text: str | bytes) -> None:
             tmp.flush()
             os.fsync(tmp.fileno())  # on disk before the rename, so a power cut cannot leave an empty file
         except BaseException:
-            tmp.close()
-            os.unlink(tmp.name)
+            try:
+                tmp.close()  # on a full disk its flush fails again: the file must go all the same
+            finally:
+                os.unlink(tmp.name)
             raise
     try:
         umask = os.umask(0)

@@ -156,7 +156,7 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
 
 def largest_net(r: DataScaleResult) -> str | None:
     mlps = [x for x in r.learners if x.name in MLP_SIZES]
-    return max(mlps, key=lambda x: x.parameters).name if mlps else None
+    return max(mlps, key=lambda x: x.parameters or 0).name if mlps else None  # None: a count not recorded
 
 
 def _capped(r: DataScaleResult, learner: str) -> str:
@@ -167,8 +167,8 @@ def _capped(r: DataScaleResult, learner: str) -> str:
 
 
 def data_findings(r: DataScaleResult) -> list[Finding]:
-    if not r.m_values:
-        return []
+    if not r.m_values or min(r.m_values) < 1:
+        return []  # no grid of training-set sizes to read a trend from
     measured = trends(r)
     found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
              _power_law_finding(r, measured), _cost_finding(r, measured)]
@@ -346,7 +346,7 @@ def trends(r: DataScaleResult) -> list[Trend]:
     out = []
     for x in r.learners:
         ms = r.m_run(x.name)
-        seconds = [{f.seed: f.fit_seconds for f in r.fits if f.learner == x.name and f.m == m} for m in ms]
+        seconds = [{f.seed: f.cost_seconds for f in r.fits if f.learner == x.name and f.m == m} for m in ms]
         growth = [g for s in r.seeds if all(s in c for c in seconds)
                   and (g := growth_exponent(ms, [c[s] for c in seconds])) is not None]
         out.append(Trend(x.name, _late_gain(r, x.name), curve_check(r, x.name), Spread.of(growth) if growth else None))
@@ -430,6 +430,8 @@ class Projection:
 def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
     """The projection for the best learner at the largest m; the target is the run's target accuracy, or else
     five points above the best accuracy measured. None where the best learner has no checked fit."""
+    if not r.m_values:
+        return None
     m_max = r.m_values[-1]
     at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
     if not at_max:
@@ -582,8 +584,8 @@ def _undecided_seeds(r: ActivationsResult, rule: str) -> str:
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     deepest = max(r.depths)
     g = r.gradient("sigmoid", deepest)
-    if not g:
-        return None
+    if not g or math.isnan(g.ratio):
+        return None  # no signal at all: left out, not guessed
     verdict = decide(min(g.samples) >= VANISH_RATIO, max(g.samples) < KEEP_RATIO, len(r.seeds))
     own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
     summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
@@ -603,8 +605,8 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
 def _relu_finding(r: ActivationsResult) -> Finding | None:
     deepest, init = max(r.depths), _own_init(r, "relu")
     g = r.gradient("relu", deepest, init=init)
-    if not g:
-        return None
+    if not g or math.isnan(g.ratio):
+        return None  # no signal at all: left out, not guessed
     verdict = decide(max(g.samples) < KEEP_RATIO, min(g.samples) >= KEPT_NOT, len(r.seeds))
     default = r.gradient("relu", deepest)
     summary = (f"Under {_init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
@@ -635,7 +637,8 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
     sig_init, relu_init = _own_init(r, "sigmoid"), _own_init(r, "relu")
     sig, relu = r.gradient("sigmoid", deepest, init=sig_init), r.gradient("relu", deepest, init=relu_init)
     sig0, relu0 = r.gradient("sigmoid", deepest), r.gradient("relu", deepest)
-    if not (sig and relu and sig0 and relu0) or sig_init == "default" or relu_init == "default":
+    if not (sig and relu and sig0 and relu0) or sig_init == "default" or relu_init == "default" or any(
+            not math.isfinite(g.ratio) or g.ratio == 0 for g in (sig, relu, sig0, relu0)):
         return None
     verdict = decide(min(sig.samples) >= VANISH_RATIO and max(relu.samples) < KEEP_RATIO,
                      max(sig.samples) < KEEP_RATIO, len(r.seeds))
@@ -741,45 +744,77 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
 
 def compute_findings(r: ComputeResult, sweep_fits: int = 0, train_batch: int | None = None) -> list[Finding]:
     """train_batch: the batch the battery trains with (the data-scale experiment's), where the verdicts are made."""
+    if not r.steps:
+        return []  # nothing was timed: no claim about computation can be tested
     out = []
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
-    biggest, batch = r.largest_model, max(s.batch_size for s in r.steps)
+    biggest = r.largest_model
     threads = _threads_finding(r, models, train_batch)
     if threads:
         out.append(threads)
-    accelerators = [d for d in r.devices if d != "cpu"]
-    if not accelerators:
-        out.append(Finding(
-            "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.",
-            Verdict.INCONCLUSIVE, "This machine has no GPU, so the claim could not be tested here.",
-            "Run the battery on a machine with a GPU, or compare this report with one from such a machine.",
-            tested=False))
-    else:
-        gpu = accelerators[0]
-        speedups, ranges = {}, {}
-        for m in models:
-            cpu, acc = r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)
-            if cpu and acc and cpu.timing and acc.timing:
-                speedups[m], *ranges[m] = speedup(cpu.timing, acc.timing)
-        if speedups:
-            low, high = ranges.get(biggest, (None, None))
-            faster = [m for m in models if speedups.get(m, 0) > 1]
-            verdict = (Verdict.INCONCLUSIVE if low is None else Verdict.SUPPORTED if low >= GPU_GAIN else
-                       Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE)
-            listing = ", ".join(f"{LABELS[m]}: {times(s)}{_across_rounds(*ranges[m])}" for m, s in speedups.items())
-            from_here = faster and all(speedups.get(m, 0) > 1 for m in models[models.index(faster[0]):])
-            crossover = (f"The GPU was faster from the {LABELS[faster[0]]} on." if from_here else
-                         f"The GPU was faster for: {', '.join(LABELS[m] for m in faster)}." if faster else
-                         "The GPU was faster for none of the models timed.")
-            crossover += f" A speed-up of at least {GPU_GAIN:g}× counts as much faster."
-            out.append(Finding(
-                "gpu_speedup", "computation", "A GPU trains large models much faster than a CPU.", verdict,
-                f"Speed-up of one fp32 training step (batch {batch}) on {gpu} over the CPU with {r.threads} "
-                f"threads: {listing}.", crossover, {f"speedup_{m}": s for m, s in speedups.items()}))
+    gpu = _gpu_finding(r, models, biggest)
+    if gpu:
+        out.append(gpu)
     loop = _loop_finding(r, models, sweep_fits, train_batch)
     if loop:
         out.append(loop)
     return out
+
+
+GPU_CLAIM = "A GPU trains large models much faster than a CPU."
+
+
+def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
+    """The GPU against all CPU threads for every model, at the training batch (the smallest timed, as the
+    battery trains) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
+    lecture's point. The verdict is the largest model's, and it must hold at both batches."""
+    gpu = next((d for d in r.devices if d != "cpu"), None)
+    if gpu is None:
+        return Finding("gpu_speedup", "computation", GPU_CLAIM, Verdict.INCONCLUSIVE,
+                       "No GPU was timed in this run, so the claim could not be tested here.",
+                       "Run the battery on a machine with a GPU, or compare this report with one from such a machine.",
+                       tested=False)
+    batches = sorted({s.batch_size for s in r.steps})
+    gains = {}
+    for batch in dict.fromkeys([batches[0], batches[-1]]):
+        pairs = [(m, r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)) for m in models]
+        timed = {m: speedup(cpu.timing, acc.timing) for m, cpu, acc in pairs
+                 if cpu and acc and cpu.timing and acc.timing}
+        if timed:
+            gains[batch] = timed
+    if not gains:
+        return None
+    verdicts = {_gpu_verdict(timed.get(biggest)) for timed in gains.values()}
+    verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
+    at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
+    summary = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
+               + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {times(g)}{_across_rounds(low, high)}"
+                                                      for m, (g, low, high) in timed.items())
+                           for b, timed in gains.items()) + ".")
+    detail = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
+    detail += (f" A speed-up of at least {GPU_GAIN:g}× counts as much faster; the verdict is the "
+               f"{LABELS[biggest]}'s" + (" and must hold at both batches." if len(gains) > 1 else "."))
+    numbers = {f"speedup_{m}_batch_{b}": g for b, timed in gains.items() for m, (g, _, _) in timed.items()}
+    numbers.update({f"speedup_{m}": g for m, (g, _, _) in gains[max(gains)].items()})
+    return Finding("gpu_speedup", "computation", GPU_CLAIM, verdict, summary, detail, numbers)
+
+
+def _gpu_verdict(gain: tuple[float, float, float] | None) -> Verdict:
+    if gain is None:
+        return Verdict.INCONCLUSIVE
+    _, low, high = gain
+    return Verdict.SUPPORTED if low >= GPU_GAIN else Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE
+
+
+def _crossover(models: list[str], timed: dict[str, tuple[float, float, float]]) -> str:
+    """From which model size on the GPU was faster (models smallest first)."""
+    faster = [m for m in models if m in timed and timed[m][0] > 1]
+    if not faster:
+        return "the GPU was faster for none of the models timed."
+    if all(timed[m][0] > 1 for m in models[models.index(faster[0]):] if m in timed):
+        return f"the GPU was faster from the {LABELS[faster[0]]} on."
+    return f"the GPU was faster for: {', '.join(LABELS[m] for m in faster)}."
 
 
 def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:

@@ -19,6 +19,8 @@ def points(x: float) -> str:
 
 def times(x: float) -> str:
     """A ratio: '6.7×', or '4.1×10⁵' when it spans orders of magnitude."""
+    if math.isnan(x):
+        return "undefined"
     if not math.isfinite(x):
         return "∞"
     if x < 100:
@@ -37,8 +39,8 @@ def sci(x: float) -> str:
     exponent = math.floor(math.log10(abs(x)))
     if -3 <= exponent < 4:
         return f"{x:.3g}"
-    mantissa = x / 10**exponent
-    return f"{mantissa:.1f}×10{str(exponent).translate(_SUPERSCRIPT)}"
+    mantissa, exponent = f"{x:.1e}".split("e")  # by formatting: 10.0**-324 is zero, so x / 10**e cannot be used
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def duration(seconds: float) -> str:

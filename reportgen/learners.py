@@ -14,12 +14,20 @@ MLP_SIZES = {"mlp_small": (32,), "mlp_medium": (128, 128), "mlp_large": (512, 51
 MODELS = (*MLP_SIZES, "cnn")
 TRADITIONAL = ("logistic", "svm_rbf")
 LEARNERS = (*TRADITIONAL, *MODELS)
-LABELS = {
+class _Labels(dict):
+    """Names as the report shows them; a name this version does not know (from a newer or edited results file)
+    is shown as it is."""
+
+    def __missing__(self, name: str) -> str:
+        return name
+
+
+LABELS = _Labels({
     "logistic": "Logistic regression",
     "svm_rbf": "SVM (RBF kernel)",
     "mlp_small": "Small MLP (32)",
     "mlp_medium": "Medium MLP (128x2)",
     "mlp_large": "Large MLP (512x3)",
     "cnn": "CNN (3 conv layers x 25)",
-}
+})
 ACTIVATIONS = ("sigmoid", "tanh", "relu")

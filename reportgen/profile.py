@@ -36,6 +36,7 @@ class DataScaleSettings:
     svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
     target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
     learning_rate_selection: str = ""  # how the nets' rates were chosen: on a validation split, never the test set
+    stop_window: int = 0  # a net stops once this many consecutive minibatches had no error (0: never stops early)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ def _check(p: Profile) -> None:
         if not ok:
             problems.append(message)
 
+    def once(values: list, name: str):  # a repeat would be run, and counted, twice
+        need(len(set(values)) == len(values), f"{name} lists {_repeated(values)!r} twice")
+
     need(p.data.test_size >= 100, "data.test_size must be at least 100")
     if p.data_scale:
         s = p.data_scale
@@ -135,16 +139,21 @@ def _check(p: Profile) -> None:
         need(s.seeds >= 1, "data_scale.seeds must be at least 1")
         need(bool(s.learners), "data_scale.learners must not be empty")
         need(all(x in LEARNERS for x in s.learners), f"data_scale.learners: known are {', '.join(LEARNERS)}")
+        once(s.learners, "data_scale.learners")
         need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
         nets = [x for x in s.learners if x in MODELS]
         need(all(s.learning_rates.get(x, 0) > 0 for x in nets),
              f"data_scale.learning_rates needs a positive rate for each net: {', '.join(nets)}")
         need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
+        need(s.stop_window >= 0, "data_scale.stop_window must not be negative")
     if p.activations:
         a = p.activations
         need(bool(a.activations) and all(x in ACTIVATIONS for x in a.activations),
              f"activations.activations: known are {', '.join(ACTIVATIONS)}")
+        once(a.activations, "activations.activations")
+        once(a.depths, "activations.depths")
+        once(a.learning_rates, "activations.learning_rates")
         need(bool(a.depths) and all(d >= 1 for d in a.depths), "activations.depths must be at least 1")
         need(a.width >= 1 and a.gradient_batch >= 1 and a.train_depth >= 1, "activations sizes must be positive")
         need(a.trained_steps >= 0, "activations.trained_steps must not be negative")
@@ -157,6 +166,9 @@ def _check(p: Profile) -> None:
     if p.compute:
         c = p.compute
         need(bool(c.models) and all(x in MODELS for x in c.models), f"compute.models: known are {', '.join(MODELS)}")
+        once(c.models, "compute.models")
+        once(c.batch_sizes, "compute.batch_sizes")
+        once(c.matmul_sizes, "compute.matmul_sizes")
         need(bool(c.batch_sizes) and all(b >= 1 for b in c.batch_sizes), "compute.batch_sizes must be positive")
         need(all(n >= 1 for n in c.matmul_sizes), "compute.matmul_sizes must be positive")
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
@@ -164,3 +176,7 @@ def _check(p: Profile) -> None:
         need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
     if problems:
         raise ProfileError("; ".join(problems))
+
+
+def _repeated(values: list):
+    return next((v for i, v in enumerate(values) if v in values[:i]), None)

@@ -8,7 +8,10 @@ again adds runs and rewrites only index.html and compare.html, so a link once sh
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +27,8 @@ from reportgen.render import REPORT_FILES, render_page, write_report
 from reportgen.results import Results, ResultsError
 
 RUNS = "runs"
+SERVED = ("results.json", *REPORT_FILES.values())  # a run on the site is complete with these
+STAGING = ".staging-"  # a run being rendered, in runs/ until it is complete
 
 
 class PublishError(UserError):
@@ -32,11 +37,10 @@ class PublishError(UserError):
 
 @dataclass(frozen=True)
 class Source:
-    """One run to publish: its results file, and the run folder whose reports can be copied, when given one."""
+    """One run to publish: its results, from which every page of it on the site is rendered."""
 
     results: Results
-    data: bytes
-    folder: Path | None
+    data: bytes  # the results file as given: published byte for byte, and hashed into the slug
 
     @property
     def slug(self) -> str:
@@ -115,74 +119,116 @@ def slug(results: Results, data: bytes) -> str:
 
 
 def read_source(path: Path) -> Source:
-    """A run folder (holding results.json) or a results file."""
-    folder = path if path.is_dir() else None
-    file = path / "results.json" if folder else path
+    """A run folder (holding results.json) or a results file. Of a run folder only results.json is read: the
+    pages the site serves are rendered from it, so nothing else in the folder (a report edited by hand, a link to
+    a private file) reaches the site."""
+    file = path / "results.json" if path.is_dir() else path
     if not file.is_file():
         raise PublishError(f"{path} is neither a run folder with a results.json nor a results file")
+    if file != path and not file.resolve().is_relative_to(path.resolve()):
+        raise PublishError(f"{file} is a link out of its run folder; give the file it points to, if you mean it")
     try:
         data = file.read_bytes()
-        return Source(results_file.loads(data.decode("utf-8"), str(file)), data, folder)
+        return Source(results_file.loads(data.decode("utf-8"), str(file)), data)
     except (OSError, UnicodeDecodeError, ResultsError) as error:
         raise PublishError(str(error))
 
 
 def publish(paths: list[Path], site: Path) -> Published:
-    """Add the runs at `paths` to the site at `site` (created if need be), then rewrite its index and comparison."""
-    sources = [read_source(p) for p in paths]  # all are checked before anything is written
+    """Add the runs at `paths` to the site at `site` (created if need be), then rewrite its index and comparison.
+
+    Everything is checked before anything is written: the runs given, the destination, and every run already on
+    the site. Each new run is rendered into a staging folder and moved into runs/ only when complete, so a publish
+    that fails part-way leaves no run that the index would link to with dead links.
+    """
+    sources = list({s.slug: s for s in (read_source(p) for p in paths)}.values())
+    runs = site / RUNS
     try:
         check_destination(site)
     except OutputError as error:
         raise PublishError(str(error))
-    runs = site / RUNS
-    added = list(dict.fromkeys(s.slug for s in sources if not (runs / s.slug).exists()))
-    for source in sources:
-        _add(source, runs / source.slug)
-    on_site = _runs_on_site(runs)
-    if len(on_site) > 1:
-        write_atomically(site / "compare.html", render_page(
-            "compare.html", charts=True, c=compare([r for _, r in on_site]), index_href="index.html",
-            run_hrefs=[f"{RUNS}/{name}/report.html" for name, _ in on_site]))
-    rows = sorted((SiteRun(name, r.created_utc, [c.cell(r) for c in COLUMNS]) for name, r in on_site),
-                  key=lambda x: x.created, reverse=True)
-    write_atomically(site / "index.html", render_page("site_index.html", columns=COLUMNS, runs=rows,
-                                                      has_compare=len(on_site) > 1))
-    return Published(site / "index.html", added, len(on_site))
+    if runs.exists() and not runs.is_dir():
+        raise PublishError(f"the site {site} is broken: {runs} is not a folder")
+    try:
+        on_site = _runs_on_site(runs) if runs.is_dir() else []
+    except OSError as error:
+        raise PublishError(f"cannot read the site {site}: {error.strerror or error}") from error
+    there = {name for name, _ in on_site}
+    new = [s for s in sources if s.slug not in there]
+    created = not site.exists()
+    try:
+        for source in new:
+            _add(source, runs)
+        on_site = sorted([*on_site, *((s.slug, s.results) for s in new)], key=lambda x: (x[1].created_utc, x[0]))
+        if len(on_site) > 1:
+            write_atomically(site / "compare.html", render_page(
+                "compare.html", charts=True, c=compare([r for _, r in on_site]), index_href="index.html",
+                run_hrefs=[f"{RUNS}/{name}/report.html" for name, _ in on_site]))
+        rows = sorted((SiteRun(name, r.created_utc, [c.cell(r) for c in COLUMNS]) for name, r in on_site),
+                      key=lambda x: x.created, reverse=True)
+        write_atomically(site / "index.html", render_page("site_index.html", columns=COLUMNS, runs=rows,
+                                                          has_compare=len(on_site) > 1))
+    except BaseException as error:
+        if created:  # a site this publish began is removed whole; on an existing one, the runs there stay
+            shutil.rmtree(site, ignore_errors=True)
+        if isinstance(error, OSError):  # a full disk, a folder made read-only under us
+            raise PublishError(f"could not publish to {site}: {error.strerror or error}"
+                               + ("" if created else "; the runs already there are as they were")) from error
+        raise
+    return Published(site / "index.html", [s.slug for s in new], len(on_site))
 
 
-def _add(source: Source, folder: Path) -> None:
-    """Fill in what the run's folder lacks, copied from the run folder or rendered; what is there stays."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / "results.json").exists():
-        write_atomically(folder / "results.json", source.data)
-    to_render = []
-    for fmt, name in REPORT_FILES.items():
-        built = source.folder / name if source.folder else None
-        if (folder / name).exists():
-            continue
-        if built and built.is_file():
-            write_atomically(folder / name, built.read_bytes())
-        else:
-            to_render.append(fmt)
-    if to_render:
-        write_report(source.results, folder, to_render)
+def _add(source: Source, runs: Path) -> None:
+    """Render the run's pages from its results into a staging folder, then move the folder into place whole."""
+    runs.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=runs))
+    try:
+        write_atomically(staging / "results.json", source.data)
+        write_report(source.results, staging)
+        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's folder is private; a published run is not
+        _set_aside(runs / source.slug, runs)
+        os.rename(staging, runs / source.slug)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _set_aside(path: Path, runs: Path) -> None:
+    """Remove what an incomplete earlier publish left at `path`, so that the complete run can take its place."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        aside = Path(tempfile.mkdtemp(prefix=STAGING, dir=runs))
+        os.rename(path, aside / path.name)
+        shutil.rmtree(aside)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _runs_on_site(runs: Path) -> list[tuple[str, Results]]:
-    """Every run the site holds, oldest first, loaded (and so validated) from its own results.json."""
+    """Every run the site holds, oldest first, loaded (and so validated) from its own results.json.
+
+    Left-over staging folders of an interrupted publish are not runs; a run folder without its pages (from a
+    reportgen before publishing was atomic) is not one either, and is published again when it is given again.
+    """
     found = []
-    for file in sorted(runs.glob("*/results.json")):
+    for folder in sorted(runs.iterdir()):
+        if folder.name.startswith(".") or not all((folder / name).is_file() for name in SERVED):
+            continue
         try:
-            found.append((file.parent.name, results_file.load(file)))
+            found.append((folder.name, results_file.load(folder / "results.json")))
         except ResultsError as error:
-            raise PublishError(f"the site holds a run it cannot read: {error}")
+            raise PublishError(f"the site {runs.parent} holds a run it cannot read: {error}")
     return sorted(found, key=lambda x: (x[1].created_utc, x[0]))
 
 
 def _largest_net_accuracy(r: Results) -> float | None:
     ds = r.data_scale
     big = largest_net(ds) if ds else None
-    at_max = ds.accuracy(big, ds.m_values[-1]) if big else None
+    at_max = ds.accuracy(big, ds.m_values[-1]) if big and ds.m_values else None
     return at_max.mean if at_max else None
 
 
@@ -196,4 +242,4 @@ def _fastest_largest_step(r: Results) -> tuple[float, str] | None:
 
 
 def _peak_gflops(r: Results) -> float | None:
-    return max((m.gflops for m in r.compute.matmuls if m.timing), default=None) if r.compute else None
+    return max((m.gflops for m in r.compute.matmuls if m.gflops is not None), default=None) if r.compute else None

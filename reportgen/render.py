@@ -62,10 +62,10 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
     from weasyprint import HTML, Attachment
 
     report = report or build_report(results)
-    for figure in report.figures:
+    for figure in (f for f in report.figures if f.spec is not None):
         svg = vl_convert.vegalite_to_svg(figure.spec)
         figure.svg = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    created = datetime.fromisoformat(results.created_utc)  # 3.11 reads the trailing Z
+    created = _time(results.created_utc)
     evidence = Attachment(string=dumps(results).encode(), name=ATTACHMENT, relationship="Source",
                           description="The measurements this report was rendered from (reportgen results.json)",
                           created=created, modified=created)
@@ -74,6 +74,14 @@ def render_pdf(results: Results, report: Report | None = None, page_size: str = 
 
 
 ATTACHMENT = "results.json"
+
+
+def _time(text: str) -> datetime | None:
+    """The run's creation time; None (WeasyPrint then stamps the present) where the file's is not a time."""
+    try:
+        return datetime.fromisoformat(text)  # 3.11 reads the trailing Z
+    except ValueError:
+        return None
 
 
 def write_report(results: Results, folder: Path, formats=FORMATS, page_size: str = "A4") -> list[Path]:

@@ -20,7 +20,7 @@ from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
-from reportgen.serde import RecordError, from_jsonable, to_jsonable
+from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
 SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
@@ -32,6 +32,10 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     1: lambda raw: raw,
     # 3 added, with defaults that describe a version-2 file: each gradient profile's and training run's
     # initialisation ("default") and its per-sample ratios (none: one sample).
+    # 3 added settings.threads_reason and the precision of the data-scale and activation experiments (a version-2
+    # file takes None: not recorded); per data-scale fit, its CPU time and the steps a net took, and to the
+    # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
+    # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
 }
 
@@ -51,6 +55,7 @@ class RunSettings:
     command: str  # the command line that reproduces the run
     dataset: DataInfo | None = None  # the file given with --dataset, on which data_scale ran instead of MNIST-1D
     allocator: str | None = None  # what was set on the C allocator for the run; None: the platform's default
+    threads_reason: str | None = None  # where the thread count came from (--threads, or which CPU limit applied)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -108,9 +113,46 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+def _integer(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_INTEGER:
+        raise ValueError(f"integer {text[:20]}{'...' if len(text) > 20 else ''} is out of range")
+    return value
+
+
+MAX_INTEGER = 2**63  # no count, size or seed reaches this; a larger one would not even convert to a float
+FREE_FORM = ("profile_table", "generator_args")  # settings as given, checked by the profile and data loaders
+
+
+def implausible(raw, path: str = "$", share: bool = False) -> str | None:
+    """The first number no measurement can take, with its JSON path; None when there is none.
+
+    Every number a results file records is a count, a size, a seed, a time, a rate or a share, so none can be
+    negative; accuracies and shares of saturated units lie in [0, 1]. The schema says only "a number": a file
+    that breaks these would render nonsense, so it is refused at load.
+    """
+    if isinstance(raw, dict):
+        children = ((member(path, k), v, k.endswith("accuracy") or k == "saturated")
+                    for k, v in raw.items() if k not in FREE_FORM)
+    elif isinstance(raw, list):
+        children = ((member(path, i), v, share) for i, v in enumerate(raw))
+    else:
+        if not _is_number(raw):
+            return None
+        if raw < 0:
+            return f"{path}: {raw} is negative, and no count, time or share can be"
+        return f"{path}: {raw} is above 1, and an accuracy or share cannot be" if share and raw > 1 else None
+    return next((found for where, value, bounded in children if (found := implausible(value, where, bounded))),
+                None)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def loads(text: str, source: str = "results") -> Results:
     try:
-        raw = json.loads(text, parse_float=_finite, parse_constant=_refuse_constant)
+        raw = json.loads(text, parse_float=_finite, parse_int=_integer, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise ResultsError(f"{source} is not valid JSON ({error.msg} at line {error.lineno})")
     except (ValueError, RecursionError) as error:  # NaN, 1e999, a 5000-digit integer, nesting too deep
@@ -124,7 +166,7 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} has schema version {version}, newer than this reportgen reads "
                            f"({SCHEMA_VERSION}): upgrade reportgen to read it")
     raw = migrate(raw, source)
-    bad = schema.problem(raw)
+    bad = schema.problem(raw) or implausible(raw)
     if bad:
         raise ResultsError(f"{source} is invalid: {bad}")
     try:
@@ -158,13 +200,23 @@ def load(path: Path) -> Results:
 
 
 def _attachment(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    import logging
+    import warnings
 
+    from pypdf import PdfReader
+
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.CRITICAL)  # its warnings about a damaged file would precede our one line
     try:
-        attached = PdfReader(path).attachments.get("results.json")
-    except (OSError, PyPdfError, ValueError) as error:
-        raise ResultsError(f"cannot read {path} as a PDF: {error}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            attached = PdfReader(path).attachments.get("results.json")
+    except Exception as error:  # noqa: BLE001 - any fault of a damaged or unsupported PDF (pypdf raises many kinds)
+        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
+        raise ResultsError(f"cannot read {path} as a PDF: {reason}") from None
+    finally:
+        pypdf_log.setLevel(level)
     if not attached:
         raise ResultsError(f"{path} carries no results.json (it was not made by reportgen 0.1 or later)")
     try:

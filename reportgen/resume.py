@@ -7,6 +7,9 @@ thread count, or its numbers could not stand beside the ones already measured.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +28,30 @@ RESULTS = "results.json"
 
 class ResumeError(UserError):
     """A run folder that cannot be resumed as asked."""
+
+
+@contextlib.contextmanager
+def run_lock(folder: Path):
+    """Hold the run folder for one build at a time.
+
+    Two builds writing one folder would both time their workloads on a machine the other is loading (a step timed
+    at three times its real length) and overwrite each other's checkpoint. An advisory lock on the folder itself
+    (flock: released by the kernel when the process ends, however it ends; nothing is left in the folder) makes
+    the second one stop before it runs anything.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise ResumeError(f"cannot open the run folder {folder}: {error.strerror or error}") from error
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ResumeError(f"{folder} is in use by another reportgen build; wait for it to finish, "
+                              "then resume it if it did not") from None
+        yield
+    finally:
+        os.close(fd)
 
 
 @dataclass(frozen=True)
@@ -49,6 +76,9 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
     except ResultsError as error:
         raise ResumeError(f"cannot resume: {error}")
     started = so_far.settings
+    if started.threads < 1:  # a file edited by hand: torch cannot run on no threads
+        raise ResumeError(f"cannot resume {folder}: its {path.name} records {started.threads} CPU threads; "
+                          "a run needs at least 1")
     recorded = {"seed": started.seed, "threads": started.threads, "device": started.device,
                 "profile": started.profile_table}
     asked = {"seed": seed, "threads": threads, "device": resolve_device(device).name if device else None,
@@ -62,7 +92,7 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
     if complete:
         return Resumable(folder, so_far, None)
     resolve_device(started.device)  # still there?
-    here, there = describe_system(), so_far.system
+    here, there = describe_system(started.device), so_far.system
     if (here.cpu_model, [g.name for g in here.gpus]) != (there.cpu_model, [g.name for g in there.gpus]):
         raise ResumeError(f"cannot resume {folder} here: it was started on another machine "
                           f"({there.hostname}, {there.cpu_model}); resume it there")

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import math
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +20,21 @@ from reportgen.records.data import DataInfo
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
+LARGE = 20_000_000  # bytes: a file this size takes seconds to read, so the user is told it is being read
 
 
 class DatasetError(UserError):
     """A dataset file that cannot be used, with the problem in one line."""
 
 
-def load_user_dataset(path: Path, label: str = "label", seed: int = 0) -> Dataset:
+def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
+                      reading: Callable[[str, float], None] | None = None) -> Dataset:
+    """The checked, split and scaled dataset; `reading(name, megabytes)` is told first when the file is large."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"dataset {path.name} not found")
+    if reading and path.stat().st_size >= LARGE:
+        reading(path.name, path.stat().st_size / 1e6)
     if path.suffix.lower() == ".npz":
         x, y = _read_npz(path)
         label_name = "y"
@@ -35,6 +43,11 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0) -> Datase
         label_name = label
     else:
         raise DatasetError(f"dataset {path.name}: use a .csv file with a header row, or a .npz with arrays X and y")
+    if x.shape[1] == 0:
+        raise DatasetError(f"dataset {path.name}: no feature columns beside the label")
+    if _missing(y).any():
+        raise DatasetError(f"dataset {path.name}: the label '{label_name}' is missing on row "
+                           f"{int(np.argmax(_missing(y))) + 1}; drop or fill those rows")
     classes, y_index = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
@@ -67,8 +80,10 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
             if "X" not in f.files or "y" not in f.files:
                 raise DatasetError(f"dataset {path.name}: an NPZ needs arrays named X and y (found: "
                                    f"{', '.join(f.files) or 'none'})")
+            for name in ("X", "y"):
+                _check_size(path, f.zip, name + ".npy" if name + ".npy" in f.zip.namelist() else name)
             x, y = f["X"], f["y"]
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         if isinstance(error, DatasetError):
             raise
         raise DatasetError(f"dataset {path.name} is not a readable NPZ file without pickled objects")
@@ -79,9 +94,33 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     return x.astype(np.float64), y
 
 
+MISSING = {"", "nan", "na", "n/a", "null"}  # how a CSV writes a missing value
+
+
+def _missing(y: np.ndarray) -> np.ndarray:
+    """Labels that are missing: NaN in a numeric array, an empty or NA-like string in a CSV's."""
+    if np.issubdtype(y.dtype, np.floating):
+        return np.isnan(y)
+    if y.dtype.kind in "US":
+        return np.isin(np.char.lower(y.astype(str)), list(MISSING))
+    return np.zeros(len(y), dtype=bool)
+
+
+def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
+    """Refuse an array whose header claims more data than the file holds, before numpy allocates room for it."""
+    with archive.open(member) as f:
+        version = np.lib.format.read_magic(f)
+        shape, _, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0) else
+                           np.lib.format.read_array_header_2_0(f))
+    claimed = dtype.itemsize * math.prod(shape)
+    if not dtype.hasobject and claimed > archive.getinfo(member).file_size:  # objects: refused as pickles
+        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} claims shape {shape} "
+                           f"({claimed:,} bytes), more than the file holds")
+
+
 def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
     try:
-        with path.open(newline="", encoding="utf-8") as f:
+        with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: a byte-order mark is not in the header
             rows = list(csv.reader(f))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise DatasetError(f"dataset {path.name} cannot be read as UTF-8 CSV: {error}")
@@ -91,6 +130,9 @@ def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
     if label not in header:
         raise DatasetError(f"dataset {path.name}: no label column '{label}' (columns: {', '.join(header[:8])}"
                            + (", ..." if len(header) > 8 else "") + "); name it with --label")
+    if header.count(label) > 1:
+        raise DatasetError(f"dataset {path.name}: the label column '{label}' appears {header.count(label)} times; "
+                           "a second copy would be a feature that gives the answer away")
     if len(header) < 2:
         raise DatasetError(f"dataset {path.name}: no feature columns beside the label")
     at = header.index(label)

@@ -18,7 +18,7 @@ def dump_dom(url: str, width: int = 1280) -> tuple[str, list[str]]:
     """The page's DOM after its scripts ran, and the console messages that are errors."""
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--window-size={width},2000",
-                               "--dump-dom", url], capture_output=True, text=True, timeout=120, check=False)
+                               "--dump-dom", url], capture_output=True, text=True, timeout=600, check=False)
     errors = [line for line in done.stderr.splitlines()
               if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)]
     return done.stdout, errors

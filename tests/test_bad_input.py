@@ -73,6 +73,22 @@ def run_folder(name="checkpoint.json", text=None, here=True, then=(), lacking=()
     return setup
 
 
+def huge_npz(path):
+    """An NPZ whose X header claims 240 GB: numpy would try to allocate it all before reading a byte."""
+    import io
+    import zipfile
+
+    def npy(header, payload):
+        buffer = io.BytesIO()
+        np.lib.format.write_array_header_1_0(buffer, header)
+        return buffer.getvalue() + payload
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("X.npy", npy({"descr": "<f8", "fortran_order": False, "shape": (10**10, 3)}, bytes(4800)))
+        archive.writestr("y.npy", npy({"descr": "<i8", "fortran_order": False, "shape": (200,)},
+                                      (np.arange(200) % 2).astype("<i8").tobytes()))
+
+
 FILE = DataInfo(name="mine.csv", generator="file",
                 generator_args={"label": "label", "sha256": "0" * 16, "class_names": ["a", "b"]}, pool_size=150,
                 test_size=50, from_cache=False, features=2, classes=2, sequence=False)
@@ -105,6 +121,8 @@ BAD_INPUT = {
     "dataset with pickled objects (NPZ)": (
         dataset("d.npz", lambda path: np.savez(path, X=np.zeros((200, 2)), y=np.array([{}] * 200, dtype=object))),
         "dataset d.npz is not a readable NPZ file without pickled objects"),
+    "dataset NPZ whose header claims a huge shape": (dataset("d.npz", huge_npz), r"array X claims shape \(10000000000"),
+    "checkpoint with 0 threads": (run_folder(threads=0), "records 0 CPU threads; a run needs at least 1"),
     "baseline results.json truncated": (
         lambda tmp: new("--profile", str(TINY), "--baseline", str(_results_file(tmp, lambda t: t[:100])))(tmp),
         "b.json is not valid JSON"),
@@ -150,3 +168,17 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, monkeypatc
     assert _tree(tmp_path) == before
     if "--out" in args:
         assert not Path(args[args.index("--out") + 1]).exists()
+
+
+def test_the_destination_is_checked_before_a_dataset_is_read(tmp_path, monkeypatch):
+    from reportgen import user_data
+
+    def too_late(*args, **kwargs):
+        raise AssertionError("the dataset was read before --out was checked")
+
+    monkeypatch.setattr(user_data, "load_user_dataset", too_late)
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "d.csv").write_text("a,label\n1,0\n")
+    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(TINY), "--dataset",
+                                       str(tmp_path / "d.csv"), "--out", str(tmp_path / "file" / "sub")])
+    assert result.exit_code == 2 and "is not a folder" in result.output

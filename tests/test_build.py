@@ -25,3 +25,16 @@ def test_the_reproduce_command_names_files_without_their_folders():
     assert command == ("reportgen build --device cpu --profile mine.toml --seed 1 --threads 2 --dataset data.csv "
                        "--label kind --target-accuracy 0.9 --baseline results.json")
     assert "alice" not in command
+
+
+def test_the_reproduce_command_is_shell_quoted():
+    import shlex
+    from pathlib import Path
+
+    from reportgen.build import reproduce_command
+
+    hostile = Path("/data/my data; rm -rf ~ $(touch pwned).csv")
+    command = reproduce_command("cpu", "quick", 0, 1, hostile, "label `id`", None, Path("/x/base line.json"))
+    assert shlex.split(command)[-6:] == ["--dataset", hostile.name, "--label", "label `id`", "--baseline",
+                                         "base line.json"]
+    assert "'my data; rm -rf ~ $(touch pwned).csv'" in command

@@ -103,3 +103,17 @@ def test_the_compare_command_writes_one_self_contained_page(tmp_path):
     assert "2. testhost, cpu" not in html and "2. other, cpu</a>" not in html
     assert "<strong>2. other, cpu</strong>; speed-ups" in html  # the baseline named in the header
     assert "1 difference(s)" in html
+
+
+def test_compare_on_a_full_disk_is_one_line_and_leaves_no_empty_folder(tmp_path, monkeypatch):
+    from reportgen import compare as compare_module
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(compare_module, "write_atomically", full)
+    R.save(factories.results(), tmp_path / "a.json")
+    result = CliRunner().invoke(main, ["compare", str(tmp_path / "a.json"), str(tmp_path / "a.json"),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1 and "No space left on device" in result.output
+    assert not (tmp_path / "out").exists()  # made for the comparison, removed with it

@@ -1,43 +1,58 @@
 """The computation experiment: agreement with torch.utils.benchmark, precision modes, failures kept as data."""
 
-import statistics
 from dataclasses import replace
 
 import factories
 import pytest
 import torch
-from torch.utils import benchmark
+from test_timing import FakeClock
 
 from reportgen.context import build_report
 from reportgen.devices import failure_reason
 from reportgen.experiments import compute
 from reportgen.findings import Verdict, findings
 from reportgen.profile import ComputeSettings
-from reportgen.timing import Sampler
+from reportgen.timing import BLOCK_SECONDS, Sampler
 
 
-@pytest.mark.parametrize("model", ["mlp_small", "mlp_medium"])
-def test_our_median_agrees_with_blocked_autorange(model):
-    """Our rounds, as a build takes them, against torch's timer run between them, so that a change of machine
-    load hits both alike."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        step = compute.training_step(model, 100, "cpu")
-        ours, theirs = Sampler(step), []
-        for _ in range(compute.ROUNDS):
-            ours.visit(0.1, 0.3, min_blocks=compute.ROUND_BLOCKS)
-            theirs.append(benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=0.1).median)
-    finally:
-        torch.set_num_threads(threads)
-    assert ours.timing().median_s == pytest.approx(statistics.median(theirs), rel=0.10)
+def test_rounds_as_a_build_takes_them_find_the_per_call_time_on_a_fake_clock():
+    """The sampler's logic, as compute.Workload.visit drives it, on a clock that only the work advances: whatever
+    the machine's speed or load, the median is the per-call time, every round takes its minimum blocks, and a
+    round stops at its share of the time cap. Agreement with torch's own timer on real steps is measured by
+    benchmarks/timing_agreement.py."""
+    clock = FakeClock([0.0008, 0.0007, 0.0009, 0.0008])  # per call: a median of 0.8 ms, 25% spread
+    sampler = Sampler(clock.work, clock=clock)
+    settings = ComputeSettings(["mlp_small"], [100], [], max_seconds=0.3, loop_steps=1, min_seconds=0.1)
+    for _ in range(compute.ROUNDS):
+        begin = clock.now
+        sampler.visit(settings.min_seconds / compute.ROUNDS, settings.max_seconds / compute.ROUNDS,
+                      min_blocks=compute.ROUND_BLOCKS)
+        assert clock.now - begin < settings.max_seconds / compute.ROUNDS + 3 * BLOCK_SECONDS  # a block past the cap
+    t = sampler.timing()
+    assert t.median_s == pytest.approx(0.0008, rel=0.02)  # calls per block average the per-call jitter out
+    assert len(t.round_medians_s) == compute.ROUNDS and t.blocks >= compute.ROUNDS * compute.ROUND_BLOCKS
+    assert t.calls_per_block * 0.0008 >= BLOCK_SECONDS * 0.9  # each block long enough for the clock's resolution
 
 
-def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision():
+@pytest.fixture
+def ampere(monkeypatch):
+    """A fake CUDA device of compute capability 8.0, as torch.cuda describes it."""
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (8, 0))
+
+
+def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision(ampere):
     assert compute.configurations("cpu", 4) == [("cpu", "fp32", 1), ("cpu", "fp32", 4)]
     assert compute.configurations("cpu", 1) == [("cpu", "fp32", 1)]
     assert compute.configurations("cuda:0", 2)[2:] == [("cuda:0", "fp32", None), ("cuda:0", "tf32", None),
                                                        ("cuda:0", "bf16", None)]
+    assert compute.configurations("mps:0", 1)[1:] == [("mps:0", "fp32", None)]
+
+
+def test_a_gpu_without_tf32_gets_no_tf32_row(monkeypatch):
+    seen = []
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: seen.append(device) or (7, 5))
+    assert [c[1] for c in compute.configurations("cuda:1", 1)] == ["fp32", "fp32", "bf16"]
+    assert seen == ["cuda:1"]  # the GPU the run uses, not device 0
 
 
 def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
@@ -51,7 +66,7 @@ def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
     assert torch.backends.cuda.matmul.allow_tf32 == before
 
 
-def test_each_workload_is_visited_beside_its_other_configurations():
+def test_each_workload_is_visited_beside_its_other_configurations(ampere):
     settings = ComputeSettings(["mlp_small", "mlp_large"], [10], [16], max_seconds=0.03, loop_steps=1)
     order = [w.label for w in compute.visit_order(compute.workloads(settings, "cuda:0", 2))]
     configs = ["cpu fp32, 1 thread(s)", "cpu fp32, 2 thread(s)", "cuda:0 fp32", "cuda:0 tf32", "cuda:0 bf16"]
@@ -63,7 +78,7 @@ def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
     def oom():
         raise RuntimeError("CUDA out of memory. Tried to allocate 80 GiB")
 
-    settings = ComputeSettings(["mlp_small"], [10], [16], max_seconds=0.03, loop_steps=1)
+    settings = ComputeSettings(["mlp_small"], [10], [16], max_seconds=0.3, loop_steps=1)
     sweep = compute.workloads(settings, "cpu", 1)
     sweep[0].make = oom
     for _ in range(compute.ROUNDS):

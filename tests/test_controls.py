@@ -30,11 +30,12 @@ def _dataset(n=200):
 
 def test_the_svm_takes_c_and_gamma_from_the_grid_by_cross_validation(monkeypatch):
     data = _dataset()
-    accuracy, _, seconds, chosen = data_scale._fit_traditional("svm_rbf", data.x_pool, data.y_pool, data, 0, 1)
-    assert chosen["C"] in data_scale.SVM_C and 0.5 < accuracy <= 1 and seconds > 0
+    (fit,) = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)
+    chosen = fit.chosen
+    assert chosen["C"] in data_scale.SVM_C and 0.5 < fit.test_accuracy <= 1 and fit.fit_seconds > 0
     scale = 1 / (data.x_pool.shape[1] * data.x_pool.var())
     assert any(chosen["gamma"] == pytest.approx(g * scale) for g in data_scale.SVM_GAMMA)
-    assert data_scale._fit_traditional("logistic", data.x_pool, data.y_pool, data, 0, 1)[3] == {}
+    assert data_scale.fit_traditional("logistic", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)[0].chosen == {}
 
 
 def test_above_the_cap_the_choice_made_on_the_nested_subset_is_reused(monkeypatch):
@@ -43,8 +44,9 @@ def test_above_the_cap_the_choice_made_on_the_nested_subset_is_reused(monkeypatc
     searched = []
     real = data_scale._svm_settings
     monkeypatch.setattr(data_scale, "_svm_settings", lambda x, y, seed: searched.append(len(y)) or real(x, y, seed))
-    small = data_scale._fit_traditional("svm_rbf", data.x_pool[:80], data.y_pool[:80], data, 0, 1)[3]
-    large = data_scale._fit_traditional("svm_rbf", data.x_pool, data.y_pool, data, 0, 1)[3]
+    small = data_scale.fit_traditional("svm_rbf", 0, data.x_pool[:80], data.y_pool[:80], data.x_test,
+                                       data.y_test)[0].chosen
+    large = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)[0].chosen
     assert searched == [80, 80] and small == large  # the search never saw more than the first 80 examples
 
 

@@ -135,3 +135,39 @@ def test_a_signal_stops_a_build_and_keeps_what_finished(tmp_path, monkeypatch, s
         f"Error: interrupted; finished experiments (data_scale) are kept in {folder / 'checkpoint.json'}; "
         f"finish it with: reportgen build --resume {folder}")
     assert R.load(folder / "checkpoint.json").data_scale == factories.data_scale()
+
+
+def test_an_atomic_write_that_fails_on_a_full_disk_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import tempfile
+
+    from reportgen.files import write_atomically
+
+    real = tempfile.NamedTemporaryFile
+
+    class FullDisk:
+        """A temporary file on a full disk: writes are buffered, every flush (close's too) fails."""
+
+        def __init__(self, *args, **kwargs):
+            self.file = real(*args, **kwargs)
+            self.name = self.file.name
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            return None
+
+        def flush(self):
+            raise OSError(28, "No space left on device")
+
+        def close(self):
+            self.file.close()
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", FullDisk)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomically(tmp_path / "results.json", "x" * 10)
+    assert list(tmp_path.iterdir()) == []

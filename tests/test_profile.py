@@ -48,3 +48,17 @@ def test_zero_seeds_is_refused(tmp_path):
 def test_a_missing_profile_names_the_built_in_ones():
     with pytest.raises(ProfileError, match="not found.*quick, standard, full"):
         load_profile("nonexistent-profile")
+
+
+@pytest.mark.parametrize("table, key, message", [
+    ("data_scale", "learners", "data_scale.learners lists 'logistic' twice"),
+    ("activations", "activations", "activations.activations lists 'sigmoid' twice"),
+    ("compute", "models", "compute.models lists 'mlp_small' twice"),
+])
+def test_a_profile_that_lists_a_learner_or_activation_twice_is_refused(table, key, message):
+    from reportgen.profile import parse_profile
+
+    raw = load_profile("quick")[1]
+    raw[table][key] = [*raw[table][key], raw[table][key][0]]
+    with pytest.raises(ProfileError, match=message):
+        parse_profile(raw, "p.toml")

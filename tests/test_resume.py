@@ -31,3 +31,20 @@ def test_a_resume_reads_the_runs_dataset_again_and_refuses_another(tmp_path):
     data_file.write_text(data_file.read_text().replace("3,3,cat", "3,4,cat"))
     with pytest.raises(ResumeError, match="it is not the d.csv the run started with"):
         plan_resume(folder, dataset=data_file)
+
+
+def test_a_second_build_of_a_run_folder_in_use_is_refused_in_one_line(tmp_path):
+    import factories
+    from click.testing import CliRunner
+
+    from reportgen.cli import main
+    from reportgen.resume import run_lock
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    R.save(factories.results(), folder / "results.json")  # complete: a resume would only render the report
+    with run_lock(folder):  # another build holds it (flock conflicts across open files, even in one process)
+        result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "is in use by another reportgen build" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["results.json"]  # it wrote nothing

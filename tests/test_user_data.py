@@ -79,3 +79,41 @@ def test_the_plan_fits_the_grid_to_the_pool_and_drops_the_cnn_for_tables():
                                     test_size=4000, from_cache=True))
     assert mnist.m_values == settings.m and "cnn" in mnist.learners
     assert mnist.runs_for("svm_rbf")[-1] == settings.svm_max_m
+
+
+@pytest.mark.parametrize("text, message", [
+    ("a,label,label\n" + "".join(f"{i},{i % 2},{i % 2}\n" for i in range(120)), "the label column 'label' appears 2 times"),
+    ("a,label\n" + "".join(f"{i},{'nan' if i == 7 else i % 2}\n" for i in range(120)), "is missing on row 8"),
+    ("a,label\n" + "".join(f"{i},{'' if i == 3 else i % 2}\n" for i in range(120)), "is missing on row 4"),
+    ("label\n" + "".join(f"{i % 2}\n" for i in range(120)), "no feature columns beside the label"),
+])
+def test_a_csv_that_would_leak_the_label_or_invent_a_class_is_refused(tmp_path, text, message):
+    (tmp_path / "d.csv").write_text(text)
+    with pytest.raises(DatasetError, match=message):
+        load_user_dataset(tmp_path / "d.csv")
+
+
+def test_an_npz_with_nan_labels_or_no_features_is_refused(tmp_path):
+    y = (np.arange(120) % 2).astype(float)
+    y[5] = np.nan
+    np.savez(tmp_path / "nan.npz", X=np.zeros((120, 2)), y=y)
+    with pytest.raises(DatasetError, match="is missing on row 6"):
+        load_user_dataset(tmp_path / "nan.npz")
+    np.savez(tmp_path / "none.npz", X=np.zeros((120, 0)), y=np.arange(120) % 2)
+    with pytest.raises(DatasetError, match="no feature columns"):
+        load_user_dataset(tmp_path / "none.npz")
+
+
+def test_a_csv_with_a_byte_order_mark_loads(tmp_path):
+    (tmp_path / "d.csv").write_bytes(b"\xef\xbb\xbf" + ("label,a\n" + "".join(f"{i % 2},{i}\n" for i in range(120))).encode())
+    assert load_user_dataset(tmp_path / "d.csv").info.features == 1
+
+
+def test_a_large_dataset_is_announced_before_it_is_read(tmp_path, monkeypatch):
+    from reportgen import user_data
+
+    monkeypatch.setattr(user_data, "LARGE", 100)
+    (tmp_path / "d.csv").write_text("a,label\n" + "".join(f"{i},{i % 2}\n" for i in range(120)))
+    told = []
+    load_user_dataset(tmp_path / "d.csv", reading=lambda name, mb: told.append(name))
+    assert told == ["d.csv"]

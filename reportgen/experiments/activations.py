@@ -5,12 +5,14 @@ from __future__ import annotations
 import statistics
 import time
 
+import numpy as np
 import torch
 from torch import nn
 
 from reportgen.data import Dataset
-from reportgen.devices import synchronizer
+from reportgen.devices import failure_reason, synchronizer
 from reportgen.models import mlp
+from reportgen.precision import tf32_mode
 from reportgen.profile import ActivationsSettings
 from reportgen.records.activations import (
     DESIGNED,
@@ -19,10 +21,13 @@ from reportgen.records.activations import (
     ActivationsResult,
     ConvergenceRun,
     CurvePoint,
+    FailedRun,
     GradientProfile,
     best_learning_rate,
 )
-from reportgen.training import accuracy, seed_everything, train_steps
+from reportgen.records.precision import TRAINING_PRECISION
+from reportgen.training import accuracy, index_generator, seed_everything, train_steps
+from reportgen.workers import run_tasks, schedule
 
 INIT = "; ".join(f"{name}: {words}" for name, words in INITS.items())
 GRADIENT_BATCHES = 3  # disjoint probe batches per seed: a ratio from one batch of one draw of weights can mislead
@@ -49,21 +54,31 @@ def initialise(model: nn.Sequential, init: str) -> nn.Sequential:
 
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
         advance) -> ActivationsResult:
+    """The training runs side by side on the CPUs the run may use (one at a time, in this process, on an
+    accelerator), then the gradient profiles, which need each activation's best rate."""
+    with tf32_mode(device, TRAINING_PRECISION):
+        return _run(settings, data, device, seed, threads, advance)
+
+
+def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
+         advance) -> ActivationsResult:
     n = min(settings.train_examples, len(data.y_pool))
     x = torch.from_numpy(data.x_pool[:n]).to(device)
     y = torch.from_numpy(data.y_pool[:n]).to(device)
     size = min(settings.gradient_batch, n // GRADIENT_BATCHES)
     probes = [slice(i * size, (i + 1) * size) for i in range(GRADIENT_BATCHES)]
     seeds = list(range(seed, seed + settings.seeds))
-    gradients, runs = [], []
+    keys = [(activation, init, lr, s) for activation in settings.activations
+            for init in ("default", DESIGNED[activation]) for lr in settings.learning_rates for s in seeds]
+    tasks = [(train_run, (*key, data.x_pool[:n], data.y_pool[:n], settings, device)) for key in keys]
+    chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
+    outcomes = run_tasks(chosen, tasks, lambda i, _: advance(
+        f"training: {keys[i][0]}, {keys[i][1]} init, learning rate {keys[i][2]:g}"),
+        lambda i, error: _failed(keys[i][0], keys[i][2], keys[i][3], error))
+    runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
+    gradients = []
     for activation in settings.activations:
         for init in ("default", DESIGNED[activation]):
-            for lr in settings.learning_rates:
-                for s in seeds:
-                    seed_everything(s)
-                    model = initialise(mlp([settings.width] * settings.train_depth, activation), init).to(device)
-                    runs.append(_train_to_target(model, activation, lr, s, x, y, settings, init))
-                    advance(f"training: {activation}, {init} init, learning rate {lr:g}")
             best = best_learning_rate(runs, activation, settings.learning_rates, init)
             for depth in settings.depths:
                 models = []
@@ -76,7 +91,7 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
                 advance(f"gradients: {activation}, {init} init, {depth} layers")
                 model = models[0]
                 optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
-                train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, torch.Generator().manual_seed(seed))
+                train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(x.device, seed))
                 if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
                     gradients.append(_gradient_profile(model, activation, depth, "trained", x[probes[0]],
                                                        y[probes[0]], init))
@@ -85,9 +100,25 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
     return ActivationsResult(activations=list(settings.activations), width=settings.width,
                              depths=list(settings.depths), train_depth=settings.train_depth, train_examples=n,
                              target_accuracy=settings.target_accuracy, max_steps=settings.max_steps,
-                             learning_rates=list(settings.learning_rates), seeds=seeds, init=INIT,
-                             optimizer=optimizer, gradients=gradients, runs=runs, device=device, threads=threads,
-                             trained_steps=settings.trained_steps)
+                             learning_rates=list(settings.learning_rates),
+                             seeds=seeds, init=INIT, optimizer=optimizer,
+                             gradients=gradients, runs=runs, device=device, threads=threads,
+                             trained_steps=settings.trained_steps, precision=TRAINING_PRECISION,
+                             failed=[o for o in outcomes if isinstance(o, FailedRun)], workers=chosen.workers,
+                             worker_threads=chosen.threads)
+
+
+def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y: np.ndarray,
+              settings: ActivationsSettings, device: str) -> ConvergenceRun | FailedRun:
+    """One net of `activation`, initialised as `init`, trained at rate `lr` towards the target; a failure is
+    recorded, not raised."""
+    try:
+        seed_everything(seed)
+        model = initialise(mlp([settings.width] * settings.train_depth, activation), init).to(device)
+        return _train_to_target(model, activation, lr, seed, torch.from_numpy(x).to(device),
+                                torch.from_numpy(y).to(device), settings, init)
+    except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
+        return _failed(activation, lr, seed, error)
 
 
 def _pooled(samples: list[GradientProfile]) -> GradientProfile:
@@ -133,7 +164,7 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
 
 def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings, init: str) -> ConvergenceRun:
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
-    generator = torch.Generator().manual_seed(seed)
+    draws = index_generator(x.device, seed)
     sync = synchronizer(device=str(x.device))
     curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=accuracy(model, x, y))]
     step, seconds = 0, 0.0
@@ -141,7 +172,7 @@ def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSet
     while step < settings.max_steps and curve[-1].train_accuracy < settings.target_accuracy and not diverged:
         chunk = min(settings.eval_every, settings.max_steps - step)
         start = time.perf_counter()
-        train_steps(model, optimizer, x, y, chunk, BATCH, generator)
+        train_steps(model, optimizer, x, y, chunk, BATCH, draws)
         sync()
         seconds += time.perf_counter() - start
         step += chunk
@@ -151,3 +182,7 @@ def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSet
     reached = curve[-1].train_accuracy >= settings.target_accuracy
     return ConvergenceRun(activation=activation, learning_rate=lr, seed=seed, steps_to_target=step if reached else None,
                           seconds_to_target=seconds if reached else None, curve=curve, diverged=diverged, init=init)
+
+
+def _failed(activation: str, lr: float, seed: int, error: BaseException) -> FailedRun:
+    return FailedRun(activation=activation, learning_rate=lr, seed=seed, reason=failure_reason(error))

@@ -30,14 +30,24 @@ class GradientProfile:
     @property
     def ratio(self) -> float:
         """Output-layer gradient over input-layer gradient: how much the signal shrinks on its way down (the
-        geometric mean over the samples where there are several)."""
-        if self.ratios and all(r > 0 for r in self.ratios):
+        geometric mean over the samples where there are several).
+
+        Infinite when the input layer's gradient underflowed to zero (it vanished entirely); NaN when there is no
+        signal to compare (no layers, or no gradient at the output either).
+        """
+        grads = self.mean_abs_grad
+        if not grads or grads[-1] == 0:
+            return math.nan
+        if grads[0] <= 0:
+            return math.inf
+        if self.ratios and all(r > 0 and math.isfinite(r) for r in self.ratios):
             return math.exp(statistics.fmean(math.log(r) for r in self.ratios))
-        return self.mean_abs_grad[-1] / self.mean_abs_grad[0] if self.mean_abs_grad[0] else math.inf
+        return grads[-1] / grads[0]
 
     @property
     def samples(self) -> list[float]:
-        return self.ratios or [self.ratio]
+        """Each (seed, batch) sample's ratio; the pooled ratio alone where it is not finite or none were kept."""
+        return self.ratios if self.ratios and math.isfinite(self.ratio) else [self.ratio]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +70,14 @@ class ConvergenceRun:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FailedRun:
+    activation: str
+    learning_rate: float
+    seed: int
+    reason: str  # "out of memory", or the error in one line
+
+
+@dataclass(frozen=True, kw_only=True)
 class ActivationsResult:
     activations: list[str]
     width: int
@@ -77,13 +95,17 @@ class ActivationsResult:
     device: str
     threads: int
     trained_steps: int = 0
+    precision: str | None = None  # "fp32": TF32 off on CUDA; None: not recorded (files before schema v3)
+    failed: list[FailedRun] = field(default_factory=list)  # training runs that raised; the others still ran
+    workers: int = 1  # processes running the training runs side by side
+    worker_threads: int | None = None  # torch threads in each (None: not recorded, the run's threads)
 
     def gradient(self, activation: str, depth: int, stage: str = "init", init: str = "default") -> GradientProfile | None:
         return next((g for g in self.gradients if (g.activation, g.depth, g.stage, g.init)
                      == (activation, depth, stage, init)), None)
 
-    def best_learning_rate(self, activation: str, init: str = "default") -> float:
-        return best_learning_rate(self.runs, activation, self.learning_rates, init)
+    def best_learning_rate(self, activation: str, init: str = "default") -> float | None:
+        return best_learning_rate(self.runs, activation, self.learning_rates, init) if self.learning_rates else None
 
     def best_runs(self, activation: str, init: str = "default") -> list[ConvergenceRun]:
         lr = self.best_learning_rate(activation, init)
@@ -101,5 +123,5 @@ def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[
             return (1, 0.0, 0.0)
         reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
         return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
-                -max(r.curve[-1].train_accuracy for r in mine))
+                -max((r.curve[-1].train_accuracy for r in mine if r.curve), default=0.0))
     return min(rates, key=cost)

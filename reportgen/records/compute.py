@@ -22,7 +22,7 @@ class StepTime:
 
     @property
     def examples_per_second(self) -> float | None:
-        return self.batch_size / self.timing.median_s if self.timing else None
+        return self.batch_size / self.timing.median_s if self.timing and self.timing.median_s > 0 else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +36,7 @@ class MatmulTime:
 
     @property
     def gflops(self) -> float | None:
-        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing else None
+        return 2 * self.n**3 / self.timing.median_s / 1e9 if self.timing and self.timing.median_s > 0 else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,8 +51,8 @@ class ComputeResult:
     rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
 
     @property
-    def largest_model(self) -> str:
-        return max(self.steps, key=lambda s: s.parameters).model
+    def largest_model(self) -> str | None:
+        return max(self.steps, key=lambda s: s.parameters).model if self.steps else None
 
     def step(self, model: str, batch_size: int, device: str, precision: str = "fp32",
              threads: int | None = None) -> StepTime | None:
@@ -73,6 +73,6 @@ class ComputeResult:
         found = []
         for s in self.steps:
             one = self.step(s.model, s.batch_size, "cpu", threads=1)
-            if s.timing and one and one.timing and s is not one:
+            if s.timing and s.timing.median_s > 0 and one and one.timing and s is not one:
                 found.append((s, one.timing.median_s / s.timing.median_s))
         return found
