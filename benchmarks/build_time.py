@@ -1,9 +1,15 @@
-"""Wall time and peak memory of a build, phase by phase (data, each experiment, rendering).
+"""Wall time and peak memory of a build, phase by phase (data, each experiment, rendering), and how close the
+data-scale training came to the machine's limit.
 
 Run:  python benchmarks/build_time.py quick standard [--keep DIR]
 With --keep, the builds stay under DIR (their results.json and reports); otherwise they go to a temporary folder.
-Targets on 2 cores: quick under 60 s, standard under 10 minutes, rendering (HTML + PDF) under 10 s,
+Targets on 2 cores: quick under 30 s, standard under 6 minutes, rendering (HTML + PDF) under 10 s,
 peak memory under 2 GiB. Each profile runs in a fresh subprocess so that import time and memory are real.
+
+Beside the data-scale phase it prints the floating-point work of its net training (the products and convolutions
+of each step's forward and backward pass, counted once per model by torch's FlopCounterMode, times the steps each
+net took; Adam's elementwise update is not counted) and the rate that is against the build's own fp32
+matrix-product rate on all threads (the computation experiment's largest CPU product).
 """
 
 from __future__ import annotations
@@ -14,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import cache
+from pathlib import Path
 
 CHILD = """
 import json, sys, time
@@ -32,21 +40,91 @@ paths = build(new_run_folder(Path(sys.argv[2])), profile, so_far)
 total = time.perf_counter() - t
 phases = json.loads(paths.results.read_text())["phases"]
 print(json.dumps({"imports": imported, **phases, "render": total - sum(phases.values()), "build": total}))
+print(paths.results)
 """
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (Linux /proc; 0 elsewhere)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, parent in parents.items() if parent in tree} - tree
+        tree, grew = tree | more, bool(more)
+    total = 0
+    for p in tree:
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * resource.getpagesize()
+        except (OSError, IndexError):
+            continue
+    return total
+
+
+@cache
+def step_flops(model: str, batch: int, inputs: int, classes: int) -> float:
+    """Floating-point operations of one training step's forward and backward pass."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from reportgen.models import build_model
+
+    net = build_model(model, inputs, classes)
+    x, y = torch.randn(batch, inputs), torch.randint(classes, (batch,))
+    with FlopCounterMode(display=False) as counter:
+        torch.nn.functional.cross_entropy(net(x), y).backward()
+    return float(counter.get_total_flops())
+
+
+def training_work(results: dict) -> str | None:
+    """The data-scale nets' floating-point work, and its rate against the machine's matrix-product rate."""
+    ds, compute = results.get("data_scale"), results.get("compute")
+    if not ds:
+        return None
+    settings = results["settings"]["profile_table"]["data_scale"]
+    info = ds.get("data") or {"features": 40, "classes": 10}
+    nets = [f for f in ds["fits"] if f.get("steps") is not None or f["learner"] not in ("logistic", "svm_rbf")]
+    flops = sum((f.get("steps") or settings["steps"])
+                * step_flops(f["learner"], min(settings["batch_size"], f["m"]), info["features"], info["classes"])
+                for f in nets)
+    seconds = results["phases"]["data_scale"]
+    line = f"net training {flops / 1e12:.2f} TFLOP, {flops / seconds / 1e9:.1f} GFLOP/s over the phase"
+    threads = results["settings"]["threads"]
+    peak = max((2 * m["n"] ** 3 / m["timing"]["median_s"] / 1e9 for m in (compute or {}).get("matmuls", [])
+                if m["device"] == "cpu" and m["precision"] == "fp32" and m["timing"] and m["threads"] == threads),
+               default=None)
+    if peak:
+        line += f": {100 * flops / seconds / 1e9 / peak:.0f}% of the {peak:.0f} GFLOP/s matrix product ({threads} threads)"
+    return line
 
 
 def main(profiles: list[str], keep: str | None = None, threads: int = 2) -> None:
     for name in profiles:
-        with tempfile.TemporaryDirectory() as scratch:
+        with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile("w+") as out:
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", CHILD, name, keep or scratch, str(threads)],
-                                  capture_output=True, text=True, check=True)
+            build = subprocess.Popen([sys.executable, "-c", CHILD, name, keep or scratch, str(threads)], stdout=out,
+                                     text=True)
+            together = 0
+            while build.poll() is None:  # the build and its worker processes, summed
+                together = max(together, tree_rss(build.pid))
+                time.sleep(0.2)
             wall = time.perf_counter() - start
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB -> GiB, largest child so far
-        phases = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"profile {name}: wall {wall:.1f} s (process, imports included), peak RSS {peak:.2f} GiB")
+            if build.returncode:
+                raise SystemExit(f"the {name} build failed with exit code {build.returncode}")
+            out.seek(0)
+            *_, line, path = out.read().strip().splitlines()
+            work = training_work(json.loads(Path(path).read_text()))
+        largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB -> GiB, one process
+        phases = json.loads(line)
+        print(f"profile {name}: wall {wall:.1f} s (process, imports included), peak RSS {together / 2**30:.2f} GiB "
+              f"(build and workers together; largest single process {largest:.2f} GiB)")
         for phase, seconds in phases.items():
-            print(f"  {phase:<12} {seconds:8.2f} s")
+            print(f"  {phase:<12} {seconds:8.2f} s" + (f"   {work}" if phase == "data_scale" and work else ""))
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from reportgen.training import prepare_cpu
 
 
 def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
-          user_data: Dataset | None = None, baseline: Results | None = None) -> Results:
+          user_data: Dataset | None = None, baseline: Results | None = None,
+          threads_reason: str | None = None) -> Results:
     """A run before its first phase: the envelope every checkpoint of the run shares.
 
     `user_data`, when given, replaces MNIST-1D in the data-scale experiment; `baseline`, another machine's
@@ -32,9 +33,9 @@ def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int
     created = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     settings = RunSettings(profile=profile.name, profile_table=profile_table, device=device.name,
                            device_reason=device.reason, seed=seed, threads=threads, command=command,
-                           dataset=user_data.info if user_data else None)
+                           dataset=user_data.info if user_data else None, threads_reason=threads_reason)
     return Results(schema_version=SCHEMA_VERSION, tool="reportgen", tool_version=__version__, created_utc=created,
-                   system=describe_system(), settings=settings, phases={}, baseline=_baseline(baseline))
+                   system=describe_system(device.name), settings=settings, phases={}, baseline=_baseline(baseline))
 
 
 def run_battery(profile: Profile, so_far: Results, progress: Listener | None = None,
@@ -100,7 +101,8 @@ def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]
 def _baseline(other: Results | None) -> Baseline | None:
     if other is None or other.compute is None:
         return None
-    return Baseline(machine=other.system.summary, created_utc=other.created_utc, compute=other.compute)
+    return Baseline(machine=other.system.summary_for(other.settings.device), created_utc=other.created_utc,
+                    compute=other.compute)
 
 
 def _data(pool: int, test_size: int, progress: Listener):

@@ -37,6 +37,19 @@ def decades(values) -> list[float]:
     return [10.0**e for e in range(max(low, -323), min(high, 308) + 1)]  # the powers of ten a float can hold
 
 
+SPAN_FOR_LOG = 100  # values whose largest is this many times the smallest get a log axis: on a linear one the
+                   # small values (a GPU at batch 100, a CPU's GFLOP/s) sit flat on the floor
+
+
+def y_axis(field: str, title: str, values: list[float], fmt: str = "~g") -> alt.Y:
+    """A y axis that turns logarithmic, labelled at the decades, where the values span two decades or more."""
+    positive = [v for v in values if v > 0]
+    if positive and max(positive) >= SPAN_FOR_LOG * min(positive):
+        return alt.Y(field, title=f"{title} (log scale)", scale=alt.Scale(type="log"),
+                     axis=alt.Axis(values=decades(positive), format=fmt))
+    return alt.Y(field, title=title)
+
+
 def finish(chart) -> dict:
     spec = chart.to_dict()
     spec["config"] = {**spec.get("config", {}), **CONFIG}
@@ -164,7 +177,7 @@ def speedups(r: ComputeResult) -> dict | None:
     bars = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
         x=alt.X("workload:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=300)),
         xOffset="configuration:N",
-        y=alt.Y("speedup:Q", title="Speed-up over 1 CPU thread (×)"),
+        y=y_axis("speedup:Q", "Speed-up over 1 CPU thread (×)", [x["speedup"] for x in rows]),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["workload:N", "configuration:N", alt.Tooltip("speedup:Q", format=".2f")])
     one = alt.Chart(alt.Data(values=[{"y": 1}])).mark_rule(color="gray", strokeDash=[4, 4]).encode(y="y:Q")
@@ -178,7 +191,7 @@ def gflops_vs_size(r: ComputeResult) -> dict | None:
         return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
-        y=alt.Y("gflops:Q", title="GFLOP/s (2n³ / median time)"),
+        y=y_axis("gflops:Q", "GFLOP/s (2n³ / median time)", [x["gflops"] for x in rows]),
         color=alt.Color("configuration:N", title="Device"),
         tooltip=["configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))

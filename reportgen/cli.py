@@ -55,7 +55,8 @@ def main():
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for torch and BLAS  [default: all logical cores]")
+              help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
+                   "and cgroup quota]")
 @click.option("--dataset", type=click.Path(path_type=Path), default=None,
               help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
                    "data-scale experiment, instead of MNIST-1D.")
@@ -82,6 +83,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
     from reportgen.battery import start
     from reportgen.build import Interrupted, Stopped, reproduce_command, resume
     from reportgen.build import build as run_build
+    from reportgen.cpus import thread_choice
     from reportgen.devices import resolve_device
     from reportgen.folders import check_destination, new_run_folder
     from reportgen.profile import load_profile, with_target
@@ -102,7 +104,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         plan = plan_resume(resume_dir, **given)
         work = partial(resume, plan, page_size=page_size)
     else:
-        threads = threads or os.cpu_count() or 1
+        threads, threads_reason = thread_choice(threads)
         choice = resolve_device(device)
         loaded, table = with_target(*load_profile(profile), target_accuracy)
         check_destination(out)  # before a large dataset is read, not after
@@ -111,7 +113,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             raise ResultsError(f"baseline {baseline} has no computation results to compare with")
         user_data = load_user_dataset(dataset, label, seed, _reading) if dataset else None
         command = reproduce_command(choice.name, profile, seed, threads, dataset, label, target_accuracy, baseline)
-        so_far = start(loaded, table, choice, seed, threads, command, user_data, other)
+        so_far = start(loaded, table, choice, seed, threads, command, user_data, other, threads_reason)
         work = partial(run_build, new_run_folder(out), loaded, so_far, user_data=user_data, page_size=page_size)
     with stop_on_signals() as requested, RichProgress() as progress:
         try:

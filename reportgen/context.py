@@ -23,6 +23,7 @@ from reportgen.learners import LABELS
 from reportgen.profile import EXPERIMENTS
 from reportgen.records.activations import SATURATION
 from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.precision import MEANINGS
 from reportgen.references import MNIST1D_PUBLISHED, MNIST1D_PUBLISHED_M, REFERENCES
 from reportgen.results import Results
 from reportgen.timing import ROUND_DRIFT, TARGET_SPREAD, UNSTABLE_SPREAD
@@ -114,7 +115,7 @@ def build_report(results: Results) -> Report:
     s = results.system
     return Report(
         title="Why deep learning is taking off: measured on this machine",
-        machine=s.summary,
+        machine=s.summary_for(results.settings.device),
         device=results.settings.device,
         device_reason=results.settings.device_reason,
         created=results.created_utc,
@@ -183,7 +184,7 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
         + (f"for m from {min(r.m_values):,} to {max(r.m_values):,} on a log grid" if r.m_values else
            "for no value of m (the run recorded none)")
         + f", and scored on {r.test_size:,} held-out test examples that no "
-        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}.",
+        f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}. {_scheduling(r)}",
         _of(found, "data"),
         [Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m. Bands span the "
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
@@ -195,6 +196,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     if published:
         section.tables.append(published)
     section.notes += r.notes
+    section.notes += [f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
+                      f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]
     projection = _projection(r, measured)
     if projection:
         section.notes.append(projection)
@@ -235,6 +238,19 @@ def _projection(r, measured) -> str | None:
 def _round_m(m: float) -> str:
     """Two significant figures: a projection is no more precise than that."""
     return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
+
+
+def _scheduling(r) -> str:
+    """How the fits were scheduled, and so what their times mean."""
+    how = (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran the fits side by "
+           "side" if r.workers > 1 else f"One fit ran at a time on {r.worker_threads or r.threads} thread(s)")
+    if r.batched:
+        how += (f"; the {_and([LABELS.get(n, n) for n in r.batched])} trained each seed's nets at every m as one "
+                "batched ensemble, with the initial weights and minibatches each net gets alone")
+    if any(f.cpu_seconds is not None for f in r.fits):
+        how += ("; fit times are CPU seconds per fit, which fits running side by side do not inflate"
+                + (" (an ensemble's shared among its nets by the steps each took)" if r.batched else ""))
+    return how + "."
 
 
 def _spread(s) -> str:
@@ -307,7 +323,10 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
         f"initial weights ({r.init}). Gradients are measured at initialisation on one batch for "
         f"{', '.join(map(str, r.depths))} hidden layers; then a {r.train_depth}-hidden-layer net is trained on "
         f"{r.train_examples:,} examples ({r.optimizer}) until it reaches {pct(r.target_accuracy)} training "
-        f"accuracy or {r.max_steps:,} steps.",
+        f"accuracy or {r.max_steps:,} steps. "
+        + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training runs "
+           "side by side, every run under the same conditions." if r.workers > 1 else
+           f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."),
         _of(found, "algorithms"),
         [Figure("gradients", "Mean absolute weight gradient per layer, at initialisation (solid) and after "
                 f"{r.trained_steps} training steps (dashed), log scale. A line that falls to the left means "
@@ -315,7 +334,9 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                 charts.gradients_by_layer(r), gradients),
          Figure("accuracy_vs_time", "Training accuracy against training time for each activation at its best "
                 "learning rate; the dashed line is the target.", charts.accuracy_vs_time(r), curves)],
-        [speed, saturation])
+        [speed, saturation],
+        [f"The run of {f.activation} at learning rate {f.learning_rate:g} (seed {f.seed}) failed ({f.reason})."
+         for f in r.failed])
 
 
 def _workloads(timed: list[StepTime | MatmulTime]) -> str:
@@ -347,7 +368,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
                     ["Model", "Batch", "Device", "Speed-up"], speed_rows)
     notes = []
     if not [d for d in r.devices if d != "cpu"]:
-        notes.append("No GPU was found on this machine: this section shows the CPU only."
+        notes.append(f"No GPU was used ({results.settings.device_reason}): this section shows the CPU only."
                      + ("" if results.baseline else " Pass --baseline RESULTS.json from a GPU machine to set its "
                                                     "timings beside these."))
     timed = [w for w in [*r.steps, *r.matmuls] if w.timing]
@@ -366,8 +387,9 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         "read, " + (f"in {r.rounds} rounds interleaved with the other workloads (so that a slow moment of the machine "
                     "spoils one round, not a whole timing), " if r.rounds > 1 else "")
         + (f"for at least {r.min_seconds:g} s in all and " if r.min_seconds else "")
-        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s. "
-        + "The CPU "
+        + f"until the interquartile range is under {TARGET_SPREAD:.0%} of the median, up to {r.max_seconds:g} s once "
+        f"warm (a workload whose single call takes longer than a round's share of that is timed on one call per "
+        f"round{_longest(r)}). The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
            "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
@@ -426,7 +448,8 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
     if s.torch_cuda:
         rows.append(("CUDA / cuDNN", f"{s.torch_cuda} / {s.cudnn or 'n/a'}"))
     for i, g in enumerate(s.gpus):
-        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB, compute capability {g.compute_capability}"
+        rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
+                     + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
     rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
@@ -435,10 +458,29 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
 def _settings_rows(results: Results) -> list[tuple[str, str]]:
     st = results.settings
     rows = [("Profile", st.profile), ("Device", f"{st.device}: {st.device_reason}"), ("Seed", str(st.seed)),
-            ("CPU threads", f"{st.threads} (flush-to-zero for denormals on)"),
+            ("CPU threads", f"{st.threads}" + (f", {st.threads_reason}" if st.threads_reason else "")
+             + " (flush-to-zero for denormals on)"),
             ("Memory allocator", st.allocator or "the platform's default")]
     if results.data:
         d = results.data
         source = f"{d.name}, generated locally by {d.generator} (pool {d.pool_size:,}, test {d.test_size:,})"
         rows.append(("Data", source))
+    rows += _precision_rows(results)
     return rows
+
+
+def _precision_rows(results: Results) -> list[tuple[str, str]]:
+    """The precision of every experiment, and what each name in the report means."""
+    rows = [(f"{EXPERIMENTS[name]}: precision", record.precision)
+            for name in ("data_scale", "activations") if (record := getattr(results, name)) and record.precision]
+    if results.compute:
+        used = dict.fromkeys(x.precision for x in [*results.compute.steps, *results.compute.matmuls])
+        rows.append((f"{EXPERIMENTS['compute']}: precision", ", ".join(used)))
+    named = dict.fromkeys(name.strip() for _, value in rows for name in value.split(","))
+    return rows + [(f"{name} means", MEANINGS[name]) for name in named if name in MEANINGS]
+
+
+def _longest(r) -> str:
+    """The longest a workload was timed, so that the reader sees what the cap came to."""
+    spent = [w.timing.total_s for w in [*r.steps, *r.matmuls] if w.timing]
+    return f"; the longest workload took {duration(max(spent))} once warm" if spent else ""

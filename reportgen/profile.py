@@ -35,6 +35,7 @@ class DataScaleSettings:
     learning_rates: dict[str, float]  # Adam's rate for each neural learner
     svm_max_m: int  # the RBF SVM's fit grows faster than m: it is not run above this
     target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
+    stop_window: int = 0  # a net stops once this many consecutive minibatches had no error (0: never stops early)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _check(p: Profile) -> None:
              f"data_scale.learning_rates needs a positive rate for each net: {', '.join(nets)}")
         need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
+        need(s.stop_window >= 0, "data_scale.stop_window must not be negative")
     if p.activations:
         a = p.activations
         need(bool(a.activations) and all(x in ACTIVATIONS for x in a.activations),

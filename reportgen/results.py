@@ -22,7 +22,7 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -30,6 +30,11 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # round_medians_s; a version-1 file has none of them and takes their defaults (the platform's allocator, not
     # known to be virtual, one round, no minimum time).
     1: lambda raw: raw,
+    # 3 added settings.threads_reason and the precision of the data-scale and activation experiments (a version-2
+    # file takes None: not recorded); per data-scale fit, its CPU time and the steps a net took, and to the
+    # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
+    # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
+    2: lambda raw: raw,
 }
 
 
@@ -48,6 +53,7 @@ class RunSettings:
     command: str  # the command line that reproduces the run
     dataset: DataInfo | None = None  # the file given with --dataset, on which data_scale ran instead of MNIST-1D
     allocator: str | None = None  # what was set on the C allocator for the run; None: the platform's default
+    threads_reason: str | None = None  # where the thread count came from (--threads, or which CPU limit applied)
 
 
 @dataclass(frozen=True, kw_only=True)

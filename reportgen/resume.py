@@ -92,7 +92,7 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
     if complete:
         return Resumable(folder, so_far, None)
     resolve_device(started.device)  # still there?
-    here, there = describe_system(), so_far.system
+    here, there = describe_system(started.device), so_far.system
     if (here.cpu_model, [g.name for g in here.gpus]) != (there.cpu_model, [g.name for g in there.gpus]):
         raise ResumeError(f"cannot resume {folder} here: it was started on another machine "
                           f"({there.hostname}, {there.cpu_model}); resume it there")

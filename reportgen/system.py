@@ -17,32 +17,82 @@ import torch
 from threadpoolctl import threadpool_info
 
 from reportgen import __version__
+from reportgen.devices import DeviceError, device_type, nvidia_driver_version
 from reportgen.records.system import GpuInfo, SystemInfo
 
 
-def describe_system() -> SystemInfo:
-    cuda = torch.cuda.is_available()
+def describe_system(device: str = "cpu", sysctl=None) -> SystemInfo:
+    """The machine, with its CUDA devices only when the run uses CUDA (a CPU run must not start a CUDA context).
+
+    A CUDA driver that fails raises DeviceError in one line. `sysctl` (a function from a sysctl name to its
+    value, or None) is a seam standing for macOS's sysctl command.
+    """
+    sysctl = sysctl or _sysctl
+    cuda = device_type(device) == "cuda"
+    try:
+        gpus = [_gpu(i) for i in range(torch.cuda.device_count())] if cuda else []
+        cudnn = cudnn_version(torch.backends.cudnn.version()) if cuda else None
+    except (RuntimeError, AssertionError) as error:
+        raise DeviceError(f"the CUDA driver failed while describing {device}: "
+                          f"{(str(error).strip().splitlines() or [type(error).__name__])[0][:200]}")
+    if device_type(device) == "mps":
+        gpus = [_apple_gpu(sysctl)]
     return SystemInfo(
         hostname=socket.gethostname(),
-        cpu_model=_cpu_model(),
-        physical_cores=_physical_cores(),
+        cpu_model=_cpu_model(sysctl),
+        physical_cores=_physical_cores() or _int(sysctl("hw.physicalcpu")),
         logical_cores=os.cpu_count() or 1,
-        memory_gib=_memory_gib(),
+        memory_gib=_memory_gib() or _gib(sysctl("hw.memsize")),
         os=f"{platform.system()} {_os_release()}".strip(),
         kernel=platform.release(),
         python=platform.python_version(),
         torch=torch.__version__,
         torch_cuda=torch.version.cuda,
-        cudnn=str(torch.backends.cudnn.version()) if cuda else None,
+        cudnn=cudnn,
         sklearn=sklearn.__version__,
         numpy=numpy.__version__,
         blas=_blas(),
         tool_version=__version__,
         git_commit=_git_commit(),
-        gpus=[_gpu(i) for i in range(torch.cuda.device_count())] if cuda else [],
+        gpus=gpus,
         threads=torch.get_num_threads(),
         virtual=_virtual(),
     )
+
+
+def cudnn_version(raw: int | None) -> str | None:
+    """cuDNN numbers its versions as one integer: 8902 is 8.9.2 (major * 1000 before 9), 90100 is 9.1.0."""
+    if raw is None:
+        return None
+    if raw >= 90000:
+        return f"{raw // 10000}.{raw // 100 % 100}.{raw % 100}"
+    return f"{raw // 1000}.{raw // 100 % 10}.{raw % 100}"
+
+
+def _sysctl(name: str) -> str | None:
+    """A macOS sysctl value (where /proc is missing); None elsewhere or when it fails."""
+    if platform.system() != "Darwin":
+        return None
+    try:
+        out = subprocess.run(["sysctl", "-n", name], capture_output=True, text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def _gib(text: str | None) -> float | None:
+    return round(int(text) / 2**30, 1) if text and text.isdigit() else None
+
+
+def _apple_gpu(sysctl) -> GpuInfo:
+    """The GPU of an Apple chip: it shares the chip's name and its unified memory."""
+    chip = sysctl("machdep.cpu.brand_string") or "Apple silicon"
+    return GpuInfo(name=f"{chip} GPU (MPS)", memory_gib=_gib(sysctl("hw.memsize")) or 0.0, compute_capability="",
+                   driver=None)
 
 
 def _read(path: str) -> str:
@@ -52,11 +102,11 @@ def _read(path: str) -> str:
         return ""
 
 
-def _cpu_model() -> str:
+def _cpu_model(sysctl) -> str:
     for line in _read("/proc/cpuinfo").splitlines():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
-    return platform.processor() or platform.machine()
+    return sysctl("machdep.cpu.brand_string") or platform.processor() or platform.machine()
 
 
 def _virtual() -> bool | None:
@@ -104,16 +154,8 @@ def _gpu(index: int) -> GpuInfo:
         name=props.name,
         memory_gib=round(props.total_memory / 2**30, 1),
         compute_capability=f"{props.major}.{props.minor}",
-        driver=_nvidia_driver(),
+        driver=nvidia_driver_version(),
     )
-
-
-def _nvidia_driver() -> str | None:
-    version = _read("/proc/driver/nvidia/version")
-    for word in version.split():
-        if word[:1].isdigit() and word.count(".") >= 1:
-            return word
-    return None
 
 
 def _git_commit() -> str | None:

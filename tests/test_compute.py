@@ -34,11 +34,25 @@ def test_rounds_as_a_build_takes_them_find_the_per_call_time_on_a_fake_clock():
     assert t.calls_per_block * 0.0008 >= BLOCK_SECONDS * 0.9  # each block long enough for the clock's resolution
 
 
-def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision():
+@pytest.fixture
+def ampere(monkeypatch):
+    """A fake CUDA device of compute capability 8.0, as torch.cuda describes it."""
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (8, 0))
+
+
+def test_cpu_runs_on_one_and_all_threads_and_cuda_on_each_precision(ampere):
     assert compute.configurations("cpu", 4) == [("cpu", "fp32", 1), ("cpu", "fp32", 4)]
     assert compute.configurations("cpu", 1) == [("cpu", "fp32", 1)]
     assert compute.configurations("cuda:0", 2)[2:] == [("cuda:0", "fp32", None), ("cuda:0", "tf32", None),
                                                        ("cuda:0", "bf16", None)]
+    assert compute.configurations("mps:0", 1)[1:] == [("mps:0", "fp32", None)]
+
+
+def test_a_gpu_without_tf32_gets_no_tf32_row(monkeypatch):
+    seen = []
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: seen.append(device) or (7, 5))
+    assert [c[1] for c in compute.configurations("cuda:1", 1)] == ["fp32", "fp32", "bf16"]
+    assert seen == ["cuda:1"]  # the GPU the run uses, not device 0
 
 
 def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
@@ -52,7 +66,7 @@ def test_fp32_on_cuda_turns_tf32_off_and_restores_the_setting():
     assert torch.backends.cuda.matmul.allow_tf32 == before
 
 
-def test_each_workload_is_visited_beside_its_other_configurations():
+def test_each_workload_is_visited_beside_its_other_configurations(ampere):
     settings = ComputeSettings(["mlp_small", "mlp_large"], [10], [16], max_seconds=0.03, loop_steps=1)
     order = [w.label for w in compute.visit_order(compute.workloads(settings, "cuda:0", 2))]
     configs = ["cpu fp32, 1 thread(s)", "cpu fp32, 2 thread(s)", "cuda:0 fp32", "cuda:0 tf32", "cuda:0 bf16"]
@@ -64,7 +78,7 @@ def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
     def oom():
         raise RuntimeError("CUDA out of memory. Tried to allocate 80 GiB")
 
-    settings = ComputeSettings(["mlp_small"], [10], [16], max_seconds=0.03, loop_steps=1)
+    settings = ComputeSettings(["mlp_small"], [10], [16], max_seconds=0.3, loop_steps=1)
     sweep = compute.workloads(settings, "cpu", 1)
     sweep[0].make = oom
     for _ in range(compute.ROUNDS):

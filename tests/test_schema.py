@@ -89,7 +89,7 @@ def test_an_older_version_is_migrated_on_loading(monkeypatch):
 def test_an_older_version_without_a_migration_is_refused():
     raw = json.loads(R.dumps(factories.results()))
     raw["schema_version"] = 0
-    with pytest.raises(R.ResultsError, match="schema version 0, which this reportgen cannot migrate to version 2"):
+    with pytest.raises(R.ResultsError, match=f"schema version 0, which this reportgen cannot migrate to version {R.SCHEMA_VERSION}"):
         R.loads(json.dumps(raw))
 
 

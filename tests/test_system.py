@@ -16,7 +16,7 @@ def test_the_description_has_what_an_evaluation_needs():
     assert info.cpu_model and info.logical_cores >= 1 and info.os and info.kernel and info.python
     assert info.torch == torch.__version__ and info.blas.startswith("torch: ")
     assert info.threads == torch.get_num_threads()
-    assert len(info.gpus) == (torch.cuda.device_count() if torch.cuda.is_available() else 0)
+    assert info.gpus == []  # a CPU run describes no CUDA device: it must not start a CUDA context
 
 
 def test_a_virtual_machine_is_known_by_its_cpu_flag(monkeypatch):

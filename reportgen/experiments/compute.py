@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -10,9 +9,10 @@ from functools import partial
 import torch
 from torch import nn
 
-from reportgen.devices import failure_reason, is_out_of_memory, synchronizer
+from reportgen.devices import device_type, failure_reason, release_memory, synchronizer
 from reportgen.learners import INPUT_LENGTH
 from reportgen.models import build_model, parameter_count
+from reportgen.precision import tf32_capable, tf32_mode
 from reportgen.profile import ComputeSettings
 from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.timing import Sampler, Timing
@@ -26,11 +26,12 @@ ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a fe
 
 
 def configurations(device: str, threads: int) -> list[tuple[str, str, int | None]]:
-    """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision."""
+    """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision
+    (TF32 only where the GPU has it: elsewhere the row would be fp32 under another name)."""
     configs = [("cpu", "fp32", t) for t in sorted({1, threads})]
-    if device.startswith("cuda"):
-        configs += [(device, p, None) for p in ("fp32", "tf32", "bf16")]
-    elif device == "mps":
+    if device_type(device) == "cuda":
+        configs += [(device, p, None) for p in ("fp32", "tf32", "bf16") if p != "tf32" or tf32_capable(device)]
+    elif device_type(device) == "mps":
         configs += [(device, "fp32", None)]
     return configs
 
@@ -67,11 +68,12 @@ class Workload:
                     self.sampler = Sampler(self.make(), synchronizer(self.device))
                 self.sampler.visit(settings.min_seconds / ROUNDS, settings.max_seconds / ROUNDS,
                                    min_blocks=ROUND_BLOCKS)
+            return
         except RuntimeError as error:
-            self.sampler = None  # its memory first, so that emptying the cache hands it back to the device
-            if is_out_of_memory(error):
-                torch.cuda.empty_cache()
-            self.skipped = failure_reason(error)
+            reason = failure_reason(error)
+        # Out of the except block: the exception and its traceback, which hold the workload's tensors, are gone.
+        self.sampler, self.skipped = None, reason
+        release_memory(self.device)
 
     def result(self) -> StepTime | MatmulTime:
         return self.record(timing=self.sampler.timing() if self.sampler else None, skipped=self.skipped)
@@ -117,8 +119,7 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
         torch.set_num_threads(threads)
     records = [w.result() for w in sweep]
     del sweep  # every workload's memory, before the device's cache is emptied
-    if device.startswith("cuda"):
-        torch.cuda.empty_cache()
+    release_memory(device)  # never raises: a sticky CUDA error must not cost the records
     return ComputeResult(devices=list(dict.fromkeys(c[0] for c in configurations(device, threads))),
                          threads=threads, max_seconds=settings.max_seconds,
                          steps=[r for r in records if isinstance(r, StepTime)],
@@ -126,18 +127,6 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                          min_seconds=settings.min_seconds, rounds=ROUNDS)
 
 
-@contextlib.contextmanager
-def tf32_mode(device: str, precision: str):
-    """TF32 on for "tf32" only, so that fp32 is true fp32, the baseline; the previous setting comes back after."""
-    if not device.startswith("cuda"):
-        yield
-        return
-    before = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
-    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = precision == "tf32"
-    try:
-        yield
-    finally:
-        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = before
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
@@ -154,7 +143,7 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
         # training. Autocast is entered here, outermost, so its cache of bf16 weights is dropped after each step.
         with tf32_mode(device, precision):
             optimizer.zero_grad(set_to_none=True)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda") and bf16):
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device_type(device) == "cuda" and bf16):
                 loss = nn.functional.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()

@@ -4,21 +4,31 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.svm import SVC
-from threadpoolctl import threadpool_limits
 
 from reportgen.data import Dataset
-from reportgen.devices import synchronizer
-from reportgen.learners import LABELS, TRADITIONAL
+from reportgen.devices import failure_reason, synchronizer
+from reportgen.ensemble import Member, train_ensemble
+from reportgen.learners import LABELS, MODELS, TRADITIONAL
 from reportgen.models import build_model, parameter_count
+from reportgen.precision import tf32_mode
 from reportgen.profile import DataScaleSettings
 from reportgen.records.data import DataInfo
-from reportgen.records.data_scale import DataScaleResult, Fit, Learner
-from reportgen.training import accuracy, seed_everything, train_steps
+from reportgen.records.data_scale import DataScaleResult, FailedFit, Fit, Learner
+from reportgen.records.precision import TRAINING_PRECISION
+from reportgen.training import StopRule, accuracy, index_generator, seed_everything, train_steps
+from reportgen.workers import run_tasks, schedule
+
+# The nets a CPU trains as one batched ensemble per seed rather than one by one. benchmarks/fit_speed.py, one
+# thread, 9 members, per member-step: small MLP 2.9x and medium MLP 3.0x faster, CNN 1.35x; the 512x3 MLP 0.74x
+# (its steps are large matrix products already, and the batched ones ran slower). Accelerators batch every net.
+BATCHED_CPU = ("mlp_small", "mlp_medium", "cnn")
+_NET_COST = ("mlp_large", "cnn", "mlp_medium", "mlp_small")  # dearest first, so no long fit starts last
 
 
 @dataclass(frozen=True)
@@ -54,40 +64,62 @@ def plan(settings: DataScaleSettings, info: DataInfo) -> Plan:
     return Plan(m_values, learners, notes, settings.svm_max_m)
 
 
-def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, threads: int, advance) -> DataScaleResult:
+def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, threads: int, advance,
+        workers: int | None = None) -> DataScaleResult:
+    """Every fit of the plan, side by side on the CPUs the run may use (`workers` overrides how many processes).
+
+    On an accelerator the nets train there, in this process, while the CPU fits the traditional learners.
+    """
     p = plan(settings, data.info)
-    classes = data.info.classes
-    x_test = torch.from_numpy(data.x_test).to(device)
-    y_test = torch.from_numpy(data.y_test).to(device)
     seeds = [seed + i for i in range(settings.seeds)]
-    fits = []
-    for s in seeds:
-        order = _order(data.y_pool, np.random.default_rng(s))
-        for m in p.m_values:
-            x, y = data.x_pool[order[:m]], data.y_pool[order[:m]]
-            for name in p.learners:
-                if m not in p.runs_for(name):
-                    continue
-                if name in TRADITIONAL:
-                    test, train, seconds = _fit_traditional(name, x, y, data, s, threads)
-                else:
-                    test, train, seconds = _fit_net(name, torch.from_numpy(x).to(device),
-                                                    torch.from_numpy(y).to(device), x_test, y_test, settings, s,
-                                                    classes)
-                fits.append(Fit(learner=name, m=m, seed=s, test_accuracy=test, train_accuracy=train,
-                                fit_seconds=seconds))
-                advance(f"{LABELS[name]}, m={m}")
+    orders = {s: _order(data.y_pool, np.random.default_rng(s)) for s in seeds}
+    on_cpu = device == "cpu"
+    ensembles = batched(device)
+    nets, fits = [], []
+    for name in sorted((n for n in p.learners if n not in TRADITIONAL), key=_NET_COST.index):
+        groups = ([p.runs_for(name)] if name in ensembles else [[m] for m in reversed(p.runs_for(name))])
+        for s in seeds:
+            for ms in groups:
+                rows = orders[s][:max(ms)]
+                nets.append(((train_nets, (name, s, ms, data.x_pool[rows], data.y_pool[rows], data.x_test,
+                                           data.y_test, settings, data.info.classes, device)),
+                             [(name, m, s) for m in ms]))
+    for name in (n for n in ("svm_rbf", "logistic") if n in p.learners):
+        for m in reversed(p.runs_for(name)):
+            for s in seeds:
+                rows = orders[s][:m]
+                fits.append(((fit_traditional, (name, s, data.x_pool[rows], data.y_pool[rows], data.x_test,
+                                                data.y_test)), [(name, m, s)]))
+    work, here = (nets + fits, []) if on_cpu else (fits, nets)
+    tasks = [task for task, _ in work]
+    chosen = schedule(threads, len(tasks), workers if on_cpu else (workers or max(1, threads - 1)))
+
+    def done(i: int, outcomes: list[Fit | FailedFit]) -> None:
+        for outcome in outcomes:
+            advance(f"{LABELS[outcome.learner]}, m={outcome.m}")
+
+    def died(i: int, error: BaseException) -> list[FailedFit]:  # its worker process ended (killed for memory?)
+        return [FailedFit(learner=name, m=m, seed=s, reason=failure_reason(error)) for name, m, s in work[i][1]]
+
+    outcomes = [o for found in run_tasks(chosen, tasks, done, died, [task for task, _ in here]) for o in found]
+    rank = {n: i for i, n in enumerate(p.learners)}
+    fits = sorted((o for o in outcomes if isinstance(o, Fit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
+    failed = sorted((o for o in outcomes if isinstance(o, FailedFit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
     learners = [Learner(name=n, label=LABELS[n], kind="traditional" if n in TRADITIONAL else "neural",
                         parameters=None if n in TRADITIONAL
-                        else parameter_count(build_model(n, data.info.features, classes)))
+                        else parameter_count(build_model(n, data.info.features, data.info.classes)))
                 for n in p.learners]
     rates = {n: settings.learning_rates[n] for n in p.learners if n not in TRADITIONAL}
-    budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, no early "
-              f"stopping; logistic regression and SVM fitted to convergence with scikit-learn defaults")
+    rule = stop_rule(settings)
+    budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, "
+              + (f"or fewer: {rule.describe()}" if rule else "no early stopping")
+              + "; logistic regression and SVM fitted to convergence with scikit-learn defaults")
     return DataScaleResult(m_values=p.m_values, seeds=seeds, learners=learners, fits=fits, budget=budget,
                            svm_max_m=settings.svm_max_m, test_size=len(data.y_test), device=device, threads=threads,
                            data=data.info, learning_rates=rates, target_accuracy=settings.target_accuracy,
-                           notes=p.notes)
+                           notes=p.notes, precision=TRAINING_PRECISION, failed=failed, workers=chosen.workers,
+                           worker_threads=chosen.threads, batched=[n for n in p.learners if n in ensembles],
+                           stopping=rule.describe() if rule else "")
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -100,22 +132,85 @@ def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([order[np.sort(first)], np.delete(order, first)])
 
 
-def _fit_traditional(name: str, x: np.ndarray, y: np.ndarray, data: Dataset, seed: int, threads: int):
+def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
+                    y_test: np.ndarray) -> list[Fit | FailedFit]:
+    """One traditional learner fitted on (x, y): its accuracies, wall time and CPU time (this process runs
+    nothing else meanwhile, so its CPU time is the fit's, BLAS threads included)."""
     model = LogisticRegression(max_iter=2000) if name == "logistic" else SVC(kernel="rbf", random_state=seed)
-    with threadpool_limits(threads):  # keep BLAS from oversubscribing the cores torch also uses
-        start = time.perf_counter()
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
         model.fit(x, y)
-        seconds = time.perf_counter() - start
-        return model.score(data.x_test, data.y_test), model.score(x, y), seconds
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return [Fit(learner=name, m=len(y), seed=seed, test_accuracy=model.score(x_test, y_test),
+                     train_accuracy=model.score(x, y), fit_seconds=wall, cpu_seconds=cpu)]
+    except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
+        return [FailedFit(learner=name, m=len(y), seed=seed, reason=failure_reason(error))]
 
 
-def _fit_net(name, x, y, x_test, y_test, settings: DataScaleSettings, seed: int, classes: int):
+def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
+               y_test: np.ndarray, settings: DataScaleSettings, classes: int, device: str) -> list[Fit | FailedFit]:
+    """The nets `name` of one seed, one per m in `ms`, each trained on the first m rows of (x, y).
+
+    Two or more m train as one batched ensemble (those with at least a full minibatch together); should that fail
+    (out of memory, say), each net is trained alone. Wall and CPU time of an ensemble are shared among its nets
+    in proportion to the steps each took.
+    """
+    to = torch.device(device)
+    pool_x, pool_y = torch.from_numpy(x).to(to), torch.from_numpy(y).to(to)
+    test_x, test_y = torch.from_numpy(x_test).to(to), torch.from_numpy(y_test).to(to)
+    rule = stop_rule(settings)
+    full = [m for m in ms if m >= settings.batch_size]
+    groups = [full] if len(full) > 1 else []
+    groups += [[m] for m in ms if not any(m in g for g in groups)]
+    build = partial(build_model, name, x.shape[1], classes)
+    budget = (settings.steps, settings.batch_size, settings.learning_rates[name], rule)
+    out: list[Fit | FailedFit] = []
+    for group in groups:
+        trained = None
+        if len(group) > 1:
+            members = [Member(seed, torch.arange(m, device=to)) for m in group]
+            try:
+                trained = _timed(device, train_ensemble, build, members, pool_x, pool_y, *budget)
+            except Exception:  # noqa: BLE001 - the nets are tried one by one instead
+                trained = None
+        for k, m in enumerate(group):
+            try:
+                net, steps, wall, cpu = (trained[k] if trained else
+                                         _timed(device, _train_one, build, seed, pool_x[:m], pool_y[:m], *budget)[0])
+                out.append(Fit(learner=name, m=m, seed=seed, test_accuracy=accuracy(net, test_x, test_y),
+                               train_accuracy=accuracy(net, pool_x[:m], pool_y[:m]), fit_seconds=wall,
+                               cpu_seconds=cpu, steps=steps))
+            except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
+                out.append(FailedFit(learner=name, m=m, seed=seed, reason=failure_reason(error)))
+    return out
+
+
+def _train_one(build, seed: int, x: torch.Tensor, y: torch.Tensor, steps: int, batch_size: int, lr: float,
+               rule: StopRule | None) -> list[tuple[torch.nn.Module, int]]:
+    """The plain loop: one net, alone."""
     seed_everything(seed)
-    model = build_model(name, x.shape[1], classes).to(x.device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=settings.learning_rates[name])
-    generator = torch.Generator().manual_seed(seed)
-    start = time.perf_counter()
-    train_steps(model, optimizer, x, y, settings.steps, settings.batch_size, generator)
-    synchronizer(str(x.device))()
-    seconds = time.perf_counter() - start
-    return accuracy(model, x_test, y_test), accuracy(model, x, y), seconds
+    net = build().to(x.device)
+    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    return [(net, train_steps(net, optimizer, x, y, steps, batch_size, index_generator(x.device, seed), rule))]
+
+
+def _timed(device: str, train, *args) -> list[tuple[torch.nn.Module, int, float, float | None]]:
+    """Run `train(*args)` (returning (net, steps) per net) and share its wall and CPU time among the nets by
+    steps. CPU time only on the CPU: on an accelerator this process mostly waits."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    with tf32_mode(device, TRAINING_PRECISION):
+        trained = train(*args)
+    synchronizer(device)()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    total = sum(steps for _, steps in trained)
+    return [(net, steps, wall * steps / total, cpu * steps / total if device == "cpu" else None)
+            for net, steps in trained]
+
+
+def stop_rule(settings: DataScaleSettings) -> StopRule | None:
+    return StopRule(settings.stop_window) if settings.stop_window else None
+
+
+def batched(device: str) -> tuple[str, ...]:
+    """The nets trained as batched ensembles on this device: where benchmarks/fit_speed.py found it pays."""
+    return BATCHED_CPU if device == "cpu" else MODELS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 SATURATION = 0.1  # a unit counts as saturated where its slope is below this fraction of the maximum slope
 
@@ -48,6 +48,14 @@ class ConvergenceRun:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FailedRun:
+    activation: str
+    learning_rate: float
+    seed: int
+    reason: str  # "out of memory", or the error in one line
+
+
+@dataclass(frozen=True, kw_only=True)
 class ActivationsResult:
     activations: list[str]
     width: int
@@ -65,6 +73,10 @@ class ActivationsResult:
     device: str
     threads: int
     trained_steps: int = 0
+    precision: str | None = None  # "fp32": TF32 off on CUDA; None: not recorded (files before schema v3)
+    failed: list[FailedRun] = field(default_factory=list)  # training runs that raised; the others still ran
+    workers: int = 1  # processes running the training runs side by side
+    worker_threads: int | None = None  # torch threads in each (None: not recorded, the run's threads)
 
     def gradient(self, activation: str, depth: int, stage: str = "init") -> GradientProfile | None:
         return next((g for g in self.gradients
@@ -82,6 +94,8 @@ def best_learning_rate(runs: list[ConvergenceRun], activation: str, rates: list[
     """The rate whose runs reach the target in the fewest steps (not reached counts as never)."""
     def cost(lr):
         mine = [r for r in runs if r.activation == activation and r.learning_rate == lr]
+        if not mine:  # every run at this rate failed
+            return (1, 0.0, 0.0)
         reached = [r.steps_to_target for r in mine if r.steps_to_target is not None]
         return (-len(reached), sum(reached) / len(reached) if reached else 0.0,
                 -max((r.curve[-1].train_accuracy for r in mine if r.curve), default=0.0))

@@ -23,7 +23,22 @@ class Fit:
     seed: int
     test_accuracy: float
     train_accuracy: float
-    fit_seconds: float
+    fit_seconds: float  # wall time; an ensemble's is shared among its nets by their steps
+    cpu_seconds: float | None = None  # CPU time of the fit (None: not recorded, or trained on an accelerator)
+    steps: int | None = None  # Adam steps a net took (fewer than the budget when the stop rule ended it)
+
+    @property
+    def cost_seconds(self) -> float:
+        """What the fit cost: its CPU time where recorded, which side-by-side fits do not inflate."""
+        return self.fit_seconds if self.cpu_seconds is None else self.cpu_seconds
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailedFit:
+    learner: str
+    m: int
+    seed: int
+    reason: str  # "out of memory", or the error in one line
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,13 +56,20 @@ class DataScaleResult:
     learning_rates: dict[str, float] = field(default_factory=dict)
     target_accuracy: float | None = None  # the accuracy whose data needs the report projects
     notes: list[str] = field(default_factory=list)  # learners or points left out, and why
+    precision: str | None = None  # of the neural nets ("fp32": TF32 off on CUDA); None: not recorded (before v3)
+    failed: list[FailedFit] = field(default_factory=list)  # fits that raised; the others still ran
+    workers: int = 1  # processes fitting side by side
+    worker_threads: int | None = None  # torch and BLAS threads in each (None: not recorded, the run's threads)
+    batched: list[str] = field(default_factory=list)  # nets trained as one batched ensemble per seed
+    stopping: str = ""  # the nets' early-stopping rule in words ("": none)
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
         return Spread.of(values) if values else None
 
     def fit_seconds(self, learner: str, m: int) -> Spread | None:
-        values = [f.fit_seconds for f in self.fits if f.learner == learner and f.m == m]
+        """The cost of a fit: CPU seconds where recorded, else wall seconds."""
+        values = [f.cost_seconds for f in self.fits if f.learner == learner and f.m == m]
         return Spread.of(values) if values else None
 
     def learner(self, name: str) -> Learner:

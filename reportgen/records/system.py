@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 class GpuInfo:
     name: str
     memory_gib: float  # total device memory
-    compute_capability: str  # "major.minor", as CUDA numbers it
+    compute_capability: str  # "major.minor", as CUDA numbers it; "" for a GPU that is not NVIDIA's (Apple's)
     driver: str | None  # the NVIDIA kernel driver's version; None where it cannot be read
 
 
@@ -37,7 +38,19 @@ class SystemInfo:
 
     @property
     def summary(self) -> str:
-        """The machine in a few words: CPU, and GPU when there is one."""
-        gpus = f" with {len(self.gpus)}x {self.gpus[0].name}" if len(self.gpus) > 1 else (
-            f" with {self.gpus[0].name}" if self.gpus else "")
-        return self.cpu_model + gpus
+        """The machine in a few words: CPU, and its GPUs, counted per model, when there are any."""
+        return self.cpu_model + (f" with {self.gpu_models}" if self.gpus else "")
+
+    @property
+    def gpu_models(self) -> str:
+        """'NVIDIA T4', '2x NVIDIA A100', '1x NVIDIA A100, 1x NVIDIA T4': every model, in index order."""
+        if len(self.gpus) == 1:
+            return self.gpus[0].name
+        return ", ".join(f"{n}x {name}" for name, n in Counter(g.name for g in self.gpus).items())
+
+    def summary_for(self, device: str) -> str:
+        """The summary, naming the GPU a run used ("cuda:1") where the machine has several."""
+        kind, _, index = device.partition(":")
+        if kind != "cuda" or len(self.gpus) < 2 or not index.isdigit() or int(index) >= len(self.gpus):
+            return self.summary
+        return f"{self.summary}; ran on {device}, {self.gpus[int(index)].name}"

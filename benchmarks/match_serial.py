@@ -1,0 +1,91 @@
+"""Whether the fast schedule gives the serial loop's curves: at every (learner, m), the mean test accuracy over
+seeds lies within the reference's seed range (lowest to highest seed), and every finding keeps its verdict.
+
+Run:  python benchmarks/match_serial.py REFERENCE.json CANDIDATE.json
+      python benchmarks/match_serial.py --reduced [--m 100,1000,8000] [--seeds 3]
+The first compares two builds' results files (say main's serial build and this branch's). The second runs the
+standard profile's data-scale experiment on a reduced grid twice in this process: first as
+the serial loop (one fit at a time on all threads, every net alone, no stop rule), then as a build runs it (side by
+side, batched ensembles, the profile's stop rule), and compares the two the same way.
+Exit status 1 when a point falls outside the range.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+
+
+def compare(reference, candidate) -> bool:
+    """Print the comparison per (learner, m); True when every candidate mean lies in the reference range."""
+    inside = total = 0
+    print(f"{'learner':<11} {'m':>6}  {'serial range':<15} {'serial mean':>11} {'new mean':>9} {'new - serial':>12}")
+    for x in reference.learners:
+        for m in reference.m_run(x.name):
+            ref, new = reference.accuracy(x.name, m), candidate.accuracy(x.name, m)
+            if new is None:
+                print(f"{x.name:<11} {m:>6}  missing in the candidate")
+                total += 1
+                continue
+            ok = ref.low - 1e-9 <= new.mean <= ref.high + 1e-9
+            inside, total = inside + ok, total + 1
+            print(f"{x.name:<11} {m:>6}  {ref.low:.4f}-{ref.high:.4f}   {ref.mean:>11.4f} {new.mean:>9.4f} "
+                  f"{new.mean - ref.mean:>+12.4f}{'' if ok else '  OUTSIDE'}")
+    print(f"{inside} of {total} points: the new mean lies within the serial seeds' range")
+    return inside == total
+
+
+def files(reference: str, candidate: str) -> bool:
+    from reportgen.findings import findings
+    from reportgen.results import load
+
+    a, b = load(reference), load(candidate)
+    same = compare(a.data_scale, b.data_scale)
+    verdicts = {f.key: f.verdict for f in findings(a)}, {f.key: f.verdict for f in findings(b)}
+    for key in sorted(set(verdicts[0]) | set(verdicts[1])):
+        before, after = verdicts[0].get(key), verdicts[1].get(key)
+        print(f"finding {key:<24} {getattr(before, 'value', before)!s:<14} -> {getattr(after, 'value', after)!s}"
+              + ("" if before == after else "  CHANGED"))
+    return same and verdicts[0] == verdicts[1]
+
+
+def reduced(ms: list[int], seeds: int) -> bool:
+    import os
+
+    from reportgen.data import mnist1d
+    from reportgen.experiments import data_scale
+    from reportgen.profile import load_profile
+    from reportgen.training import prepare_cpu
+
+    profile, _ = load_profile("standard")
+    settings = replace(profile.data_scale, m=ms, seeds=seeds, svm_max_m=min(profile.data_scale.svm_max_m, max(ms)))
+    data = mnist1d(max(profile.data_scale.m), profile.data.test_size)
+    threads = len(os.sched_getaffinity(0))
+    prepare_cpu(threads)
+    original = data_scale.BATCHED_CPU
+    data_scale.BATCHED_CPU = ()
+    try:
+        serial = data_scale.run(replace(settings, stop_window=0), data, "cpu", 0, threads, lambda label: None,
+                                workers=1)
+    finally:
+        data_scale.BATCHED_CPU = original
+    fast = data_scale.run(settings, data, "cpu", 0, threads, lambda label: None)
+    print(f"reduced grid m = {ms}, {seeds} seeds; serial: one fit at a time on {threads} threads, no ensembles, "
+          f"no stop rule; new: {fast.workers} workers x {fast.worker_threads} thread(s), batched {fast.batched}, "
+          f"stop rule: {fast.stopping or 'none'}")
+    steps = {(f.learner, f.m): f.steps for f in fast.fits if f.seed == 0 and f.steps is not None}
+    print("steps taken under the stop rule (seed 0): "
+          + ", ".join(f"{learner} m={m}: {s}" for (learner, m), s in steps.items()))
+    return compare(serial, fast)
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    if args and args[0] == "--reduced":
+        option = {k: args[args.index(k) + 1] for k in ("--m", "--seeds") if k in args}
+        ok = reduced([int(m) for m in option.get("--m", "100,1000,8000").split(",")], int(option.get("--seeds", 3)))
+    elif len(args) == 2:
+        ok = files(*args)
+    else:
+        raise SystemExit(__doc__)
+    sys.exit(0 if ok else 1)
