@@ -248,7 +248,7 @@ def test_the_init_explains_the_relu_ratio():
     f = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 10.0, 5: 150.0}})
     relu = f["relu_keeps_gradients"]
     assert relu.verdict is S  # under He, 3.0x: the default init's 150x was the weights' scale
-    assert "Under He initialisation" in relu.summary and "Under PyTorch's default initialisation: 1.5×10²" in relu.summary
+    assert "Under He initialisation" in relu.summary and "Under PyTorch's default initialisation: 150×" in relu.summary
     assert "changed ReLU's ratio 50.0×" in relu.detail and "came from the weights' scale, not from ReLU" in relu.detail
     assert "not from ReLU" not in acts()["relu_keeps_gradients"].detail  # default 8.9x: nothing to explain
     split = f["activation_not_init"]
