@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 
@@ -122,13 +123,18 @@ def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y
 
 
 def _pooled(samples: list[GradientProfile]) -> GradientProfile:
-    """One profile from several (seed, batch) samples: per-layer means, and each sample's own ratio."""
+    """One profile from several (seed, batch) samples: per-layer means, and each sample's own ratio.
+
+    Where a sample's ratio is not finite (its input-layer gradient underflowed to 0) no sample ratios are kept, as
+    JSON cannot hold them and dropping that sample would hide the vanishing: the profile's ratio is then the pooled
+    means' (infinite where they underflowed too)."""
     first = samples[0]
     mean = lambda rows: [statistics.fmean(col) for col in zip(*rows)]
+    ratios = [g.ratio for g in samples]
     return GradientProfile(activation=first.activation, depth=first.depth, stage=first.stage,
                            mean_abs_grad=mean([g.mean_abs_grad for g in samples]),
                            saturated=mean([g.saturated for g in samples]), init=first.init,
-                           ratios=[g.ratio for g in samples])
+                           ratios=ratios if all(math.isfinite(r) and r > 0 for r in ratios) else [])
 
 
 def _gradient_profile(model: nn.Sequential, activation: str, depth: int, stage: str, x, y,
