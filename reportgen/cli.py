@@ -221,7 +221,7 @@ def compare_runs(files, out, baseline):
 @click.option("--site", type=click.Path(path_type=Path), required=True,
               help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
 def publish(runs, site):
-    """Publish runs (run folders or results files) to a static site: an index, each report, a comparison.
+    """Publish runs (run folders, results files or report PDFs) to a static site: an index, each report, a comparison.
 
     Example: reportgen publish output/* --site site
     """
