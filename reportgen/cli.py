@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import sys
@@ -13,6 +14,7 @@ from click.core import ParameterSource
 
 from reportgen import __version__
 from reportgen.errors import UserError
+from reportgen.limits import MAX_SEED, MAX_THREADS
 
 
 class UsageFault(click.ClickException):
@@ -29,6 +31,13 @@ def _check_environment() -> None:
         raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch[:40]!r}")
 
 
+def _finite(param, value):
+    """FloatRange lets NaN through (every comparison with it is false); it then broke writing results.json."""
+    if value is not None and math.isnan(value):
+        raise click.BadParameter(f"{value} is not a number", param=param)
+    return value
+
+
 class Commands(click.Group):
     """Every command's user errors, whichever module raised them, leave as one line and exit code 2."""
 
@@ -37,6 +46,10 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except UserError as error:
             raise UsageFault(str(error)) from None
+        except click.UsageError as error:  # a bad option value: one line, without click's usage block
+            if ctx.resilient_parsing:
+                raise
+            raise UsageFault(error.format_message()) from None
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,9 +65,9 @@ def main():
               help="Battery to run: quick (about a minute), standard, full (for GPU machines), or a .toml path.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Destination; each build writes a new folder inside it and overwrites nothing.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
-@click.option("--threads", type=click.IntRange(min=1), default=None,
+@click.option("--threads", type=click.IntRange(min=1, max=MAX_THREADS), default=None,
               help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
                    "and cgroup quota]")
 @click.option("--dataset", type=click.Path(path_type=Path), default=None,
@@ -62,6 +75,7 @@ def main():
                    "data-scale experiment, instead of MNIST-1D.")
 @click.option("--label", default="label", show_default=True, help="The label column of a --dataset CSV.")
 @click.option("--target-accuracy", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
+              callback=lambda ctx, param, value: _finite(param, value),
               help="Test accuracy whose data needs the report projects from the learning curves.")
 @click.option("--baseline", type=click.Path(path_type=Path), default=None,
               help="results.json of another machine (a GPU server, say) whose timings the report sets beside "
@@ -168,6 +182,9 @@ def render(results, out, formats, page_size):
     check_destination(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # what check_destination cannot foresee: /proc, a looping link
+        raise UserError(f"cannot write the report into {out}: {error.strerror or error}")
+    try:
         written = write_report(loaded, out, list(dict.fromkeys(chosen)), page_size)
     except OSError as error:  # a full disk: no half-written report, and the results file was only read
         raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
@@ -204,7 +221,7 @@ def compare_runs(files, out, baseline):
 @click.option("--site", type=click.Path(path_type=Path), required=True,
               help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
 def publish(runs, site):
-    """Publish runs (run folders or results files) to a static site: an index, each report, a comparison.
+    """Publish runs (run folders, results files or report PDFs) to a static site: an index, each report, a comparison.
 
     Example: reportgen publish output/* --site site
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -102,12 +103,27 @@ def parse_profile(raw: dict, source: str) -> Profile:
     if unknown:
         raise ProfileError(f"profile {source} names an unknown experiment {unknown[0]!r} "
                            f"(known: {', '.join(EXPERIMENTS)})")
+    bad = _non_finite(raw, "profile")
+    if bad:  # TOML has inf and nan; an inf budget ran the whole battery, then broke writing results.json
+        raise ProfileError(f"profile {source}: {bad} is not a finite number")
     try:
         profile = from_jsonable(Profile, raw, "profile")
     except RecordError as error:
         raise ProfileError(f"profile {source}: {error}")
     _check(profile)
     return profile
+
+
+def _non_finite(value, path: str) -> str | None:
+    """The path of the first inf or nan in a profile's table, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _non_finite(item, f"{path}.{key}" if isinstance(key, str) else f"{path}[{key}]")
+        if found:
+            return found
+    return None
 
 
 def with_target(profile: Profile, table: dict, target_accuracy: float | None) -> tuple[Profile, dict]:

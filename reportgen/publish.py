@@ -7,6 +7,8 @@ again adds runs and rewrites only index.html and compare.html, so a link once sh
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import re
@@ -128,9 +130,14 @@ def read_source(path: Path) -> Source:
     if file != path and not file.resolve().is_relative_to(path.resolve()):
         raise PublishError(f"{file} is a link out of its run folder; give the file it points to, if you mean it")
     try:
-        data = file.read_bytes()
+        if file.suffix.lower() == ".pdf":  # a report.pdf carries its results.json, as render and compare read
+            data = results_file._attachment(file).encode("utf-8")
+        else:
+            data = file.read_bytes()
         return Source(results_file.loads(data.decode("utf-8"), str(file)), data)
-    except (OSError, UnicodeDecodeError, ResultsError) as error:
+    except (OSError, UnicodeDecodeError) as error:  # a PDF or other binary given as a results file
+        raise PublishError(f"cannot read {file}: {error}")
+    except ResultsError as error:
         raise PublishError(str(error))
 
 
@@ -149,13 +156,36 @@ def publish(paths: list[Path], site: Path) -> Published:
         raise PublishError(str(error))
     if runs.exists() and not runs.is_dir():
         raise PublishError(f"the site {site} is broken: {runs} is not a folder")
+    created = not site.exists()
+    with _site_lock(site) as empty:  # an existing site is only opened: a broken one is refused before any write
+        return _publish_locked(sources, site, runs, created and empty)
+
+
+@contextlib.contextmanager
+def _site_lock(site: Path):
+    """One publish at a time per site: two at once each rewrote the index from the runs it had seen, and the last
+    one's index lacked the other's run. The second waits for the first (flock on the site folder, released by
+    the kernel however the process ends; nothing is left in the folder), then reads the site afresh. Yields
+    whether the site was empty when the lock was taken: only then is it this publish's to remove on a failure."""
+    try:
+        site.mkdir(parents=True, exist_ok=True)
+        fd = os.open(site, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise PublishError(f"could not publish to {site}: {error.strerror or error}") from error
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield not any(site.iterdir())
+    finally:
+        os.close(fd)
+
+
+def _publish_locked(sources: list[Source], site: Path, runs: Path, created: bool) -> Published:
     try:
         on_site = _runs_on_site(runs) if runs.is_dir() else []
     except OSError as error:
         raise PublishError(f"cannot read the site {site}: {error.strerror or error}") from error
     there = {name for name, _ in on_site}
     new = [s for s in sources if s.slug not in there]
-    created = not site.exists()
     try:
         for source in new:
             _add(source, runs)

@@ -160,6 +160,8 @@ def loads(text: str, source: str = "results") -> Results:
     if not isinstance(raw, dict):
         raise ResultsError(f"{source} is not a reportgen results file (no JSON object)")
     version = raw.get("schema_version")
+    if isinstance(version, str) and version.strip().isdigit():
+        raise ResultsError(f"{source} is invalid: $.schema_version: expected an integer, got str")
     if not isinstance(version, int) or isinstance(version, bool):
         raise ResultsError(f"{source} is not a reportgen results file (no schema_version)")
     if version > SCHEMA_VERSION:
@@ -187,13 +189,20 @@ def migrate(raw: dict, source: str = "results") -> dict:
     return raw
 
 
+MAX_RESULTS_BYTES = 256 << 20  # a real results.json is well under a megabyte
+
+
 def load(path: Path) -> Results:
     """A results.json, or the results a reportgen PDF carries as its attachment."""
     path = Path(path)
     if path.suffix.lower() == ".pdf":
         return loads(_attachment(path), str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as file:  # not read_text: /dev/zero or a huge file would fill the memory
+            data = file.read(MAX_RESULTS_BYTES + 1)
+        if len(data) > MAX_RESULTS_BYTES:
+            raise ResultsError(f"{path} is larger than {MAX_RESULTS_BYTES >> 20} MB: not a reportgen results file")
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ResultsError(f"cannot read {path}: {error}")
     return loads(text, str(path))

@@ -17,6 +17,7 @@ from reportgen import results as results_file
 from reportgen.data import Dataset
 from reportgen.devices import resolve_device
 from reportgen.errors import UserError
+from reportgen.limits import MAX_SEED, MAX_THREADS
 from reportgen.profile import Profile, load_profile, parse_profile
 from reportgen.results import Results, ResultsError
 from reportgen.system import describe_system
@@ -79,6 +80,10 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
     if started.threads < 1:  # a file edited by hand: torch cannot run on no threads
         raise ResumeError(f"cannot resume {folder}: its {path.name} records {started.threads} CPU threads; "
                           "a run needs at least 1")
+    if started.threads > MAX_THREADS or started.seed > MAX_SEED:  # edited by hand, or from before these bounds
+        raise ResumeError(f"cannot resume {folder}: its {path.name} records "
+                          + (f"{started.threads} CPU threads, more than {MAX_THREADS}" if started.threads > MAX_THREADS
+                             else f"seed {started.seed}, more than {MAX_SEED}"))
     recorded = {"seed": started.seed, "threads": started.threads, "device": started.device,
                 "profile": started.profile_table}
     asked = {"seed": seed, "threads": threads, "device": resolve_device(device).name if device else None,

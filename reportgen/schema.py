@@ -124,7 +124,10 @@ def problem(raw) -> str | None:
     if error is None:
         return None
     path = functools.reduce(member, error.absolute_path, "$")
-    return f"{path}: {_describe(error)}"
+    described = _describe(error)
+    if len(described) > 300:  # the message quotes the faulty value: a whole nested results file, say
+        described = described[:297] + "..."
+    return f"{path}: {described}"
 
 
 _EXPECTED = {"number": "a number", "integer": "an integer", "string": "a string", "boolean": "true or false",

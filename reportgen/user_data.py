@@ -32,7 +32,7 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
     """The checked, split and scaled dataset; `reading(name, megabytes)` is told first when the file is large."""
     path = Path(path)
     if not path.is_file():
-        raise DatasetError(f"dataset {path.name} not found")
+        raise DatasetError(f"dataset {path.name} " + ("is not a file" if path.exists() else "not found"))
     if reading and path.stat().st_size >= LARGE:
         reading(path.name, path.stat().st_size / 1e6)
     if path.suffix.lower() == ".npz":
@@ -49,10 +49,10 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' is missing on row "
                            f"{int(np.argmax(_missing(y))) + 1}; drop or fill those rows")
     classes, y_index = np.unique(y, return_inverse=True)
-    if len(classes) < 2:
-        raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
     if len(y) < MIN_ROWS:
         raise DatasetError(f"dataset {path.name}: {len(y)} rows; at least {MIN_ROWS} are needed")
+    if len(classes) < 2:
+        raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
     if not np.isfinite(x).all():
         raise DatasetError(f"dataset {path.name}: features contain missing or infinite values")
 

@@ -147,6 +147,19 @@ BAD_INPUT = {
     "resume an MNIST-1D run with a dataset": (run_folder(then=["--dataset", "d.csv"]), "it was started on MNIST-1D"),
     "resume with a baseline": (run_folder(then=["--baseline", "b.json"]), "--baseline does not go with --resume"),
     "resume into another folder": (run_folder(then=["--out", "elsewhere"]), "--out does not go with --resume"),
+    # odd inputs (tests/test_odd_inputs.py has the other commands'): each once failed part-way or in a traceback
+    "threads beyond any machine": (new("--profile", str(TINY), "--threads", "100000"),
+                                   r"'--threads': 100000 is not in the range"),
+    "threads not a number (no usage block)": (new("--threads", "abc"), "'--threads': 'abc' is not a valid integer"),
+    "seed beyond numpy's": (new("--profile", str(TINY), "--seed", str(2**70)), r"'--seed': \d+ is not in the range"),
+    "target accuracy NaN": (new("--profile", str(TINY), "--target-accuracy", "nan"), "nan is not a number"),
+    "profile with an infinite budget": (profile(TINY.read_text().replace("max_seconds = 0.05", "max_seconds = inf")),
+                                        "compute.max_seconds is not a finite number"),
+    "checkpoint with 100000 threads": (run_folder(threads=100000), "records 100000 CPU threads, more than 1024"),
+    "checkpoint with a seed beyond numpy's": (run_folder(seed=2**40), r"records seed \d+, more than 4294967295"),
+    "dataset with a header only": (dataset("d.csv", lambda path: path.write_text("a,label\n")),
+                                   "0 rows; at least 100 are needed"),
+    "dataset that is a folder": (dataset("d.csv", lambda path: path.mkdir()), "dataset d.csv is not a file"),
 }
 
 
