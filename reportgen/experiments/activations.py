@@ -116,8 +116,8 @@ def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y
     try:
         seed_everything(seed)
         model = initialise(mlp([settings.width] * settings.train_depth, activation), init).to(device)
-        return _train_to_target(model, activation, lr, seed, torch.from_numpy(x).to(device),
-                                torch.from_numpy(y).to(device), settings, init)
+        return _train_to_target(model, activation, lr, seed, torch.tensor(x, device=device),  # copies of
+                                torch.tensor(y, device=device), settings, init)  # a worker's read-only arrays
     except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
         return _failed(activation, lr, seed, error)
 

@@ -190,8 +190,9 @@ def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray
     in proportion to the steps each took.
     """
     to = torch.device(device)
-    pool_x, pool_y = torch.from_numpy(x).to(to), torch.from_numpy(y).to(to)
-    test_x, test_y = torch.from_numpy(x_test).to(to), torch.from_numpy(y_test).to(to)
+    # Copies: in a worker process the arrays arrive as read-only memory maps, which torch warns about sharing.
+    pool_x, pool_y = torch.tensor(x, device=to), torch.tensor(y, device=to)
+    test_x, test_y = torch.tensor(x_test, device=to), torch.tensor(y_test, device=to)
     rule = stop_rule(settings)
     full = [m for m in ms if m >= settings.batch_size]
     groups = [full] if len(full) > 1 else []
