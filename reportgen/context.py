@@ -481,14 +481,21 @@ def _baseline_table(results: Results) -> Table | None:
     for model, batch in dict.fromkeys((s.model, s.batch_size) for s in ours.steps):
         a, b = ours.fastest_step(model, batch), theirs.fastest_step(model, batch)
         if a and b:
-            ratio = a.timing.median_s / b.timing.median_s
+            here, there = a.timing.median_s, b.timing.median_s
             rows.append([LABELS.get(model, model), str(batch),
-                         f"{duration(a.timing.median_s)} ({config_label(a.device, a.precision, a.threads)})",
-                         f"{duration(b.timing.median_s)} ({config_label(b.device, b.precision, b.threads)})",
-                         f"{times(ratio)} faster" if ratio >= 1 else f"{times(1 / ratio)} slower"])
+                         f"{duration(here)} ({config_label(a.device, a.precision, a.threads)})",
+                         f"{duration(there)} ({config_label(b.device, b.precision, b.threads)})",
+                         _compared(here, there)])
     return Table(f"Fastest step time here and on the baseline machine ({results.baseline.machine}, run "
                  f"{results.baseline.created_utc}); the last column says how the baseline compares.",
                  ["Model", "Batch", "This machine", "Baseline", "Baseline is"], rows)
+
+
+def _compared(here: float, there: float) -> str:
+    """How the baseline's time compares with ours, each ratio taken the way round that cannot underflow."""
+    if not (here > 0 and there > 0):
+        return "not comparable (a time of 0)"
+    return f"{times(here / there)} faster" if there <= here else f"{times(there / here)} slower"
 
 
 def _system_rows(results: Results) -> list[tuple[str, str]]:

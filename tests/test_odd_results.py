@@ -163,3 +163,11 @@ def _numbers(node, skip=("profile_table", "generator_args")):
             yield from _numbers(value)
     elif not isinstance(node, bool) and isinstance(node, (int, float)) and math.isfinite(node):
         yield node
+
+
+def test_a_baseline_time_of_zero_or_at_the_float_limits_compares_without_an_error():
+    from reportgen.context import _compared
+
+    assert _compared(0.0, 1.0) == _compared(-0.0, 1.0) == "not comparable (a time of 0)"  # found by hypothesis
+    assert _compared(2.0, 1.0) == "2.0× faster" and _compared(1.0, 2.0) == "2.0× slower"
+    assert _compared(1e-308, 1e308) == "∞ slower"  # the other way round, the ratio underflowed to 0
