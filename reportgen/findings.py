@@ -551,7 +551,8 @@ def _init_name(init: str) -> str:
 def _own_init(r: ActivationsResult, activation: str) -> str:
     """The initialisation designed for the activation where this run has it, else the default (older files)."""
     init = DESIGNED.get(activation, "default")
-    return init if r.has_init(activation, init) or r.gradient(activation, max(r.depths), init=init) else "default"
+    has = r.has_init(activation, init) or (r.depths and r.gradient(activation, max(r.depths), init=init))
+    return init if has else "default"
 
 
 def _ratio(g: GradientProfile) -> str:
