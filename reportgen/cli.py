@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import signal
 import sys
 from functools import partial
 from pathlib import Path
@@ -15,6 +16,7 @@ from click.core import ParameterSource
 from reportgen import __version__
 from reportgen.errors import UserError
 from reportgen.limits import MAX_SEED, MAX_THREADS
+from reportgen.stopping import stop_on_signals
 
 
 class UsageFault(click.ClickException):
@@ -31,6 +33,20 @@ def _check_environment() -> None:
         raise UserError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, not {epoch[:40]!r}")
 
 
+class PathArg(click.Path):
+    """A path option or argument. An empty one is refused: Path("") is the current folder, so `--out ''` (an unset
+    shell variable, say) wrote a run into whatever folder the command happened to be started in."""
+
+    def __init__(self, folder: bool = False):
+        super().__init__(path_type=Path)
+        self.folder = folder
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value:
+            self.fail("the path is empty" + (" (give . for the current folder)" if self.folder else ""), param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _finite(param, value):
     """FloatRange lets NaN through (every comparison with it is false); it then broke writing results.json."""
     if value is not None and math.isnan(value):
@@ -38,12 +54,27 @@ def _finite(param, value):
     return value
 
 
+class Signalled(click.ClickException):
+    """Ctrl-C or SIGTERM: what was being written is removed (temporary files, staging and empty new folders), and
+    the exit code says which signal (128 + its number), where click would print "Aborted!" and exit 1."""
+
+    def __init__(self, signum: signal.Signals):
+        super().__init__(f"stopped by {signum.name}; nothing half-written is left")
+        self.exit_code = 128 + signum
+
+    def show(self, file=None):
+        click.echo(self.message[0].upper() + self.message[1:], err=True)
+
+
 class Commands(click.Group):
     """Every command's user errors, whichever module raised them, leave as one line and exit code 2."""
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with stop_on_signals() as requested:  # SIGTERM too: each command cleans up as on Ctrl-C
+                return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Signalled(signal.Signals(requested[0] if requested else signal.SIGINT)) from None
         except UserError as error:
             raise UsageFault(str(error)) from None
         except click.UsageError as error:  # a bad option value: one line, without click's usage block
@@ -63,26 +94,26 @@ def main():
               help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")
 @click.option("--profile", default="standard", show_default=True,
               help="Battery to run: quick (about a minute), standard, full (for GPU machines), or a .toml path.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+@click.option("--out", type=PathArg(folder=True), default=Path("output"), show_default=True,
               help="Destination; each build writes a new folder inside it and overwrites nothing.")
 @click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=0, show_default=True,
               help="Seed for data subsets, initialisation and minibatches.")
 @click.option("--threads", type=click.IntRange(min=1, max=MAX_THREADS), default=None,
               help="CPU threads for torch and BLAS  [default: the CPUs this process may use: its affinity mask "
                    "and cgroup quota]")
-@click.option("--dataset", type=click.Path(path_type=Path), default=None,
+@click.option("--dataset", type=PathArg(), default=None,
               help="Your own labelled data (.csv with a header row, or .npz with arrays X and y) for the "
                    "data-scale experiment, instead of MNIST-1D.")
 @click.option("--label", default="label", show_default=True, help="The label column of a --dataset CSV.")
 @click.option("--target-accuracy", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=None,
               callback=lambda ctx, param, value: _finite(param, value),
               help="Test accuracy whose data needs the report projects from the learning curves.")
-@click.option("--baseline", type=click.Path(path_type=Path), default=None,
+@click.option("--baseline", type=PathArg(), default=None,
               help="results.json of another machine (a GPU server, say) whose timings the report sets beside "
                    "these.")
 @click.option("--page-size", type=click.Choice(["A4", "Letter"], case_sensitive=False), default="A4",
               show_default=True, help="Paper size of the PDF.")
-@click.option("--resume", "resume_dir", type=click.Path(path_type=Path), metavar="RUN_DIR",
+@click.option("--resume", "resume_dir", type=PathArg(folder=True), metavar="RUN_DIR",
               help="Finish an interrupted build in its run folder, skipping the experiments it finished.")
 @click.pass_context
 def build(ctx, device, profile, out, seed, threads, dataset, label, target_accuracy, baseline, page_size,
@@ -141,8 +172,18 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
 
 
-def _reading(name: str, megabytes: float) -> None:
-    click.echo(f"Reading {name} ({megabytes:,.0f} MB)...", err=True)
+def _reading(file, size: int, name: str):
+    """A bar by bytes read on a terminal; elsewhere (a log) one line, as a bar redrawn there would fill it."""
+    from contextlib import nullcontext
+
+    from rich.console import Console
+    from rich.progress import wrap_file
+
+    console = Console(stderr=True)
+    if console.is_terminal:
+        return wrap_file(file, size, description=f"Reading {name}", console=console, transient=True)
+    click.echo(f"Reading {name} ({size / 1e6:,.0f} MB)...", err=True)
+    return nullcontext(file)
 
 
 class BuildStopped(click.ClickException):
@@ -154,8 +195,8 @@ class BuildStopped(click.ClickException):
 
 
 @main.command()
-@click.argument("results", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=None,
+@click.argument("results", type=PathArg())
+@click.option("--out", type=PathArg(folder=True), default=None,
               help="Folder to write the report into  [default: the results file's folder]")
 @click.option("--format", "formats", default="html,pdf", show_default=True,
               help="Comma-separated: html, pdf or both.")
@@ -169,7 +210,7 @@ def render(results, out, formats, page_size):
     Example: reportgen render output/20260101T120000Z-host/results.json --format html
     """
     _check_environment()
-    from reportgen.folders import check_destination
+    from reportgen.folders import check_destination, missing, remove_empty
     from reportgen.render import FORMATS, write_report
     from reportgen.results import load
 
@@ -180,13 +221,17 @@ def render(results, out, formats, page_size):
     loaded = load(results)
     out = out or results.parent
     check_destination(out)
+    made = missing(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:  # what check_destination cannot foresee: /proc, a looping link
         raise UserError(f"cannot write the report into {out}: {error.strerror or error}")
     try:
         written = write_report(loaded, out, list(dict.fromkeys(chosen)), page_size)
-    except OSError as error:  # a full disk: no half-written report, and the results file was only read
+    except BaseException as error:  # a full disk, Ctrl-C: no half-written report, no empty folder of ours
+        remove_empty(made)
+        if not isinstance(error, OSError):
+            raise
         raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
                                    f"{results} is untouched")
     for path in written:
@@ -194,8 +239,8 @@ def render(results, out, formats, page_size):
 
 
 @main.command(name="compare")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+@click.argument("files", nargs=-1, required=True, type=PathArg())
+@click.option("--out", type=PathArg(folder=True), default=Path("output"), show_default=True,
               help="Destination; each comparison writes a new folder inside it and overwrites nothing.")
 @click.option("--baseline", default="1", show_default=True,
               help="The run the speed-ups are relative to: its position among FILES (1 is the first) or its path.")
@@ -217,8 +262,8 @@ def compare_runs(files, out, baseline):
 
 
 @main.command()
-@click.argument("runs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--site", type=click.Path(path_type=Path), required=True,
+@click.argument("runs", nargs=-1, required=True, type=PathArg())
+@click.option("--site", type=PathArg(folder=True), required=True,
               help="The site's folder: created, or updated when it exists (runs already there stay as they are).")
 def publish(runs, site):
     """Publish runs (run folders, results files or report PDFs) to a static site: an index, each report, a comparison.

@@ -15,7 +15,7 @@ from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
 from reportgen.fmt import duration, pct, times
-from reportgen.folders import new_run_folder
+from reportgen.folders import missing, new_run_folder, remove_empty
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult
 from reportgen.render import render_page
@@ -241,12 +241,13 @@ def pick_baseline(choice: str, paths: list[Path]) -> int:
 def write_comparison(runs: list[Results], out: Path, baseline: int) -> Path:
     """compare.html in a new folder under `out`, like a build's: nothing is overwritten."""
     page = render_page("compare.html", charts=True, c=compare(runs, baseline), index_href=None, run_hrefs=None)
-    made = [p for p in (out, *out.parents) if not p.exists()]
+    made = missing(out)
     folder = new_run_folder(out, host="compare")
     try:
         write_atomically(folder / "compare.html", page)
-    except OSError as error:  # a full disk: no empty folder is left behind, neither the run's nor --out
-        for empty in (folder, *made):
-            empty.rmdir()
-        raise CompareError(f"could not write the comparison into {out}: {error.strerror or error}") from error
+    except BaseException as error:  # a full disk, Ctrl-C: no empty folder is left, neither the run's nor --out
+        remove_empty([folder, *made])
+        if isinstance(error, OSError):
+            raise CompareError(f"could not write the comparison into {out}: {error.strerror or error}") from error
+        raise
     return folder / "compare.html"

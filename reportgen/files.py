@@ -3,8 +3,39 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from reportgen.errors import UserError
+
+
+def read_regular(path: Path, limit: int, too_large: str) -> bytes:
+    """The bytes of the regular file at `path`, refused in one line if it is anything else or larger than `limit`.
+
+    A FIFO blocks its reader (even the open) until something writes to it, and a device such as /dev/zero or
+    /dev/urandom never ends: both are refused from fstat before a byte is read. The open does not wait on a FIFO.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else \
+            "a device or socket"
+        raise UserError(f"cannot read {path}: it is {kind}, not a regular file")
+    with os.fdopen(fd, "rb") as file:
+        if info.st_size > limit:
+            raise UserError(f"{path} is larger than {limit >> 20} MB: {too_large}")
+        try:
+            data = file.read(limit + 1)  # it may have grown since fstat
+        except OSError as error:
+            raise UserError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limit:
+        raise UserError(f"{path} is larger than {limit >> 20} MB: {too_large}")
+    return data
 
 
 def write_atomically(path: Path, text: str | bytes) -> None:

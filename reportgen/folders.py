@@ -46,3 +46,18 @@ def new_run_folder(out: Path, now: datetime | None = None, host: str | None = No
     except OSError as error:  # what check_destination cannot foresee: a read-only file system, a full disk
         raise OutputError(f"cannot create a run folder in {out}: {error.strerror or error}")
     raise OutputError(f"could not create a new run folder under {out}")
+
+
+def missing(out: Path) -> list[Path]:
+    """`out` and those of its parents that do not exist yet, deepest first: what writing into `out` creates."""
+    return [p for p in (out, *out.parents) if not p.exists()]
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove those of `folders` (deepest first) that are empty: what a failed or interrupted command created and
+    left nothing in. A folder holding a finished file stays."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            pass

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from importlib import resources
 from pathlib import Path
 
 from reportgen.errors import UserError
+from reportgen.files import read_regular
 from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
+from reportgen.limits import MAX_GRID, MAX_WEIGHTS, PROFILE_LIMITS
 from reportgen.serde import RecordError, from_jsonable
 
 BUILT_IN = ("quick", "standard", "full")
+MAX_PROFILE_BYTES = 1 << 20  # a profile is a page of settings
 # A profile's tables besides [data], in run order, each with the title the report and the terminal give it.
 EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation"}
 
@@ -85,11 +88,13 @@ def profile_path(name_or_path: str) -> Path:
 def load_profile(name_or_path: str) -> tuple[Profile, dict]:
     """The checked profile and its raw table (recorded in results.json as the run's settings)."""
     path = profile_path(name_or_path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not name_or_path or not path.exists():
         raise ProfileError(f"profile '{name_or_path}' not found (built in: {', '.join(BUILT_IN)}, or a .toml path)")
-    except (OSError, UnicodeDecodeError) as error:
+    try:  # a FIFO or /dev/zero given as a profile would wait or read forever
+        raw = tomllib.loads(read_regular(path, MAX_PROFILE_BYTES, "not a profile").decode("utf-8"))
+    except UserError as error:
+        raise ProfileError(f"profile: {error}")
+    except UnicodeDecodeError as error:
         raise ProfileError(f"cannot read profile {path}: {error}")
     except tomllib.TOMLDecodeError as error:
         raise ProfileError(f"profile {path} is not valid TOML: {error}")
@@ -190,8 +195,29 @@ def _check(p: Profile) -> None:
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
         need(0 <= c.min_seconds <= c.max_seconds, "compute.min_seconds must lie between 0 and max_seconds")
         need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
+    problems += _past_limits(p)
     if problems:
         raise ProfileError("; ".join(problems))
+
+
+def _past_limits(p: Profile) -> list[str]:
+    """Values past the generous bounds of limits.py: each would run for days or run out of memory part-way."""
+    past = []
+    for key, limit in PROFILE_LIMITS.items():
+        table, name = key.split(".")
+        values = getattr(getattr(p, table) or {}, name, [])
+        values = values if isinstance(values, list) else [values]
+        if values and max(values) > limit:
+            past.append(f"{key} = {max(values):,} is past the limit of {limit:,}")
+    lists = {f"{table}.{f.name}": getattr(getattr(p, table), f.name) for table in EXPERIMENTS if getattr(p, table)
+             for f in fields(getattr(p, table)) if isinstance(getattr(getattr(p, table), f.name), list | dict)}
+    past += [f"{key} lists {len(values):,} values, past the limit of {MAX_GRID}" for key, values in lists.items()
+             if len(values) > MAX_GRID]
+    a = p.activations
+    if a and a.depths and a.width**2 * max(*a.depths, a.train_depth) > MAX_WEIGHTS:
+        past.append(f"activations.width = {a.width:,} at depth {max(*a.depths, a.train_depth):,} makes a net of about "
+                    f"{a.width**2 * max(*a.depths, a.train_depth):,} weights, past the limit of {MAX_WEIGHTS:,}")
+    return past
 
 
 def _repeated(values: list):

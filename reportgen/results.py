@@ -14,7 +14,7 @@ from typing import Any
 
 from reportgen import schema
 from reportgen.errors import UserError
-from reportgen.files import write_atomically
+from reportgen.files import read_regular, write_atomically
 from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
@@ -195,20 +195,26 @@ MAX_RESULTS_BYTES = 256 << 20  # a real results.json is well under a megabyte
 def load(path: Path) -> Results:
     """A results.json, or the results a reportgen PDF carries as its attachment."""
     path = Path(path)
+    data = read_file(path)
     if path.suffix.lower() == ".pdf":
-        return loads(_attachment(path), str(path))
+        return loads(_attachment(path, data), str(path))
     try:
-        with open(path, "rb") as file:  # not read_text: /dev/zero or a huge file would fill the memory
-            data = file.read(MAX_RESULTS_BYTES + 1)
-        if len(data) > MAX_RESULTS_BYTES:
-            raise ResultsError(f"{path} is larger than {MAX_RESULTS_BYTES >> 20} MB: not a reportgen results file")
         text = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
         raise ResultsError(f"cannot read {path}: {error}")
     return loads(text, str(path))
 
 
-def _attachment(path: Path) -> str:
+def read_file(path: Path) -> bytes:
+    """A results file's or report PDF's bytes: a FIFO, a device (/dev/zero) or a huge file is refused unread."""
+    try:
+        return read_regular(path, MAX_RESULTS_BYTES, "not a reportgen results file")
+    except UserError as error:
+        raise ResultsError(str(error)) from None
+
+
+def _attachment(path: Path, data: bytes) -> str:
+    import io
     import logging
     import warnings
 
@@ -220,7 +226,7 @@ def _attachment(path: Path) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            attached = PdfReader(path).attachments.get("results.json")
+            attached = PdfReader(io.BytesIO(data)).attachments.get("results.json")
     except Exception as error:  # noqa: BLE001 - any fault of a damaged or unsupported PDF (pypdf raises many kinds)
         reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
         raise ResultsError(f"cannot read {path} as a PDF: {reason}") from None

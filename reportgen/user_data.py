@@ -5,12 +5,17 @@ No code-executing loader: CSV is parsed as text, NPZ is read with allow_pickle=F
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
 import math
 import zipfile
+from array import array
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -20,26 +25,26 @@ from reportgen.records.data import DataInfo
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
-LARGE = 20_000_000  # bytes: a file this size takes seconds to read, so the user is told it is being read
+LARGE = 20_000_000  # bytes: a file this size takes seconds to read, so the user is shown it being read
+# reading(file, size, name): the file, wrapped to show how far a large CSV has been read
+Reading = Callable[[BinaryIO, int, str], AbstractContextManager[BinaryIO]]
 
 
 class DatasetError(UserError):
     """A dataset file that cannot be used, with the problem in one line."""
 
 
-def load_user_dataset(path: Path, label: str = "label", seed: int = 0,
-                      reading: Callable[[str, float], None] | None = None) -> Dataset:
-    """The checked, split and scaled dataset; `reading(name, megabytes)` is told first when the file is large."""
+def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: Reading | None = None) -> Dataset:
+    """The checked, split and scaled dataset; a large file is read through `reading`, which shows the progress."""
     path = Path(path)
     if not path.is_file():
         raise DatasetError(f"dataset {path.name} " + ("is not a file" if path.exists() else "not found"))
-    if reading and path.stat().st_size >= LARGE:
-        reading(path.name, path.stat().st_size / 1e6)
-    if path.suffix.lower() == ".npz":
+    reading = reading if path.stat().st_size >= LARGE else None
+    if path.suffix.lower() == ".npz":  # binary arrays: read at disk speed, with no progress to show
         x, y = _read_npz(path)
         label_name = "y"
     elif path.suffix.lower() == ".csv":
-        x, y = _read_csv(path, label)
+        x, y = _read_csv(path, label, reading)
         label_name = label
     else:
         raise DatasetError(f"dataset {path.name}: use a .csv file with a header row, or a .npz with arrays X and y")
@@ -118,15 +123,36 @@ def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
                            f"({claimed:,} bytes), more than the file holds")
 
 
-def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
+def _read_csv(path: Path, label: str, reading: Reading | None) -> tuple[np.ndarray, np.ndarray]:
+    """Parsed row by row into one float array: a list of every row's strings took ten times the file's size."""
+    size = path.stat().st_size
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:  # -sig: a byte-order mark is not in the header
-            rows = list(csv.reader(f))
+        with path.open("rb") as raw, (reading or _untracked)(raw, size, path.name) as tracked:
+            # -sig: a byte-order mark is not in the header
+            rows = csv.reader(io.TextIOWrapper(io.BufferedReader(tracked), encoding="utf-8-sig", newline=""))
+            header = [h.strip() for h in next(rows, [])]
+            at, features = _columns(path, header, label)
+            values, labels = array("d"), []
+            for row in filter(None, rows):
+                if len(row) != len(header):
+                    raise DatasetError(f"dataset {path.name}: line {rows.line_num} has {len(row)} fields, the "
+                                       f"header {len(header)}")
+                try:
+                    values.extend([float(row[i]) for i in features])
+                except ValueError:
+                    i = next(i for i in features if not _is_float(row[i]))
+                    raise DatasetError(f"dataset {path.name}: non-numeric feature '{header[i]}' on line "
+                                       f"{rows.line_num} ({row[i][:20]!r})") from None
+                labels.append(row[at].strip())
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise DatasetError(f"dataset {path.name} cannot be read as UTF-8 CSV: {error}")
-    if not rows:
+    return np.frombuffer(values, dtype=np.float64).reshape(len(labels), len(features)), np.array(labels)
+
+
+def _columns(path: Path, header: list[str], label: str) -> tuple[int, list[int]]:
+    """The label's column and the features' columns, each name once."""
+    if not header:
         raise DatasetError(f"dataset {path.name} is empty")
-    header, body = [h.strip() for h in rows[0]], [r for r in rows[1:] if r]
     if label not in header:
         raise DatasetError(f"dataset {path.name}: no label column '{label}' (columns: {', '.join(header[:8])}"
                            + (", ..." if len(header) > 8 else "") + "); name it with --label")
@@ -135,16 +161,22 @@ def _read_csv(path: Path, label: str) -> tuple[np.ndarray, np.ndarray]:
                            "a second copy would be a feature that gives the answer away")
     if len(header) < 2:
         raise DatasetError(f"dataset {path.name}: no feature columns beside the label")
+    twice = next((name for i, name in enumerate(header) if name in header[:i]), None)
+    if twice is not None:  # the same data joined twice, or a header out of step with its columns
+        raise DatasetError(f"dataset {path.name}: the column '{twice}' appears {header.count(twice)} times; "
+                           "name each column once (drop a copy, or rename it)")
     at = header.index(label)
-    features = [i for i in range(len(header)) if i != at]
-    x = np.empty((len(body), len(features)))
-    for r, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise DatasetError(f"dataset {path.name}: line {r} has {len(row)} fields, the header {len(header)}")
-        for j, i in enumerate(features):
-            try:
-                x[r - 2, j] = float(row[i])
-            except ValueError:
-                raise DatasetError(f"dataset {path.name}: non-numeric feature '{header[i]}' on line {r} "
-                                   f"({row[i][:20]!r})") from None
-    return x, np.array([row[at].strip() for row in body])
+    return at, [i for i in range(len(header)) if i != at]
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def _untracked(file: BinaryIO, size: int, name: str):
+    yield file

@@ -1,14 +1,20 @@
 """Odd inputs to render, compare and publish (build's are in test_bad_input.py): each once gave a traceback, a
 misleading message, exit code 1 for a user's mistake, or a site index that lost a run."""
 
+import contextlib
 import fcntl
 import json
 import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import factories
+import pytest
 from click.testing import CliRunner
 
 from reportgen import results as R
@@ -44,7 +50,7 @@ def test_an_endless_or_huge_results_file_is_refused_without_reading_it_all(tmp_p
     monkeypatch.setattr(R, "MAX_RESULTS_BYTES", 1000)
     one_line_error(run("render", results_file(tmp_path), "--format", "html"), "is larger than 0 MB")
     if os.path.exists("/dev/zero"):
-        one_line_error(run("render", "/dev/zero", "--out", tmp_path / "out"), "/dev/zero is larger than")
+        one_line_error(run("render", "/dev/zero", "--out", tmp_path / "out"), "/dev/zero: it is a device")
     assert not (tmp_path / "report.html").exists() and not (tmp_path / "out").exists()
 
 
@@ -95,3 +101,105 @@ def test_a_second_publish_to_a_site_waits_for_the_first_and_both_runs_are_listed
     assert done and done[0].runs == 2
     index = (site / "index.html").read_text()
     assert all(run.name in index for run in (site / "runs").iterdir())
+
+
+EMPTY = {  # Path("") is the current folder: each of these wrote into, or read, wherever the command was started
+    "render --out": lambda r: ["render", r, "--out", ""],
+    "render RESULTS": lambda r: ["render", ""],
+    "compare FILES": lambda r: ["compare", r, ""],
+    "compare --out": lambda r: ["compare", r, r, "--out", ""],
+    "publish --site": lambda r: ["publish", r, "--site", ""],
+    "publish RUNS": lambda r: ["publish", "", "--site", "site"],
+    "build --out": lambda r: ["build", "--device", "cpu", "--out", ""],
+    "build --dataset": lambda r: ["build", "--device", "cpu", "--dataset", ""],
+    "build --baseline": lambda r: ["build", "--device", "cpu", "--baseline", ""],
+    "build --resume": lambda r: ["build", "--resume", ""],
+}
+
+
+@pytest.mark.parametrize("args", EMPTY.values(), ids=EMPTY.keys())
+def test_an_empty_path_is_refused_in_one_line_and_nothing_is_written(tmp_path, monkeypatch, args):
+    r = results_file(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    one_line_error(run(*args(r)), r"Invalid value for .*: the path is empty")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+@contextlib.contextmanager
+def within(seconds):
+    """A read that blocks (a FIFO with no writer) fails the test instead of hanging it."""
+    def hung(signum, frame):
+        raise TimeoutError(f"still reading after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_fifo_or_a_device_is_refused_unread_by_every_command_that_reads_a_file(tmp_path):
+    os.mkfifo(tmp_path / "fifo.json")
+    os.mkfifo(tmp_path / "fifo.toml")
+    (tmp_path / "zero.pdf").symlink_to("/dev/zero")
+    r = results_file(tmp_path)
+    with within(30):
+        for args, message in [
+            (["render", tmp_path / "fifo.json", "--out", tmp_path / "out"], "fifo.json: it is a FIFO"),
+            (["render", "/dev/urandom", "--out", tmp_path / "out"], "/dev/urandom: it is a device"),
+            (["render", tmp_path / "zero.pdf", "--out", tmp_path / "out"], "zero.pdf: it is a device"),
+            (["compare", r, tmp_path / "fifo.json", "--out", tmp_path / "out"], "fifo.json: it is a FIFO"),
+            (["publish", tmp_path / "zero.pdf", "--site", tmp_path / "out"], "zero.pdf"),
+            (["build", "--device", "cpu", "--profile", tmp_path / "fifo.toml", "--out", tmp_path / "out"],
+             "fifo.toml: it is a FIFO"),
+            (["build", "--device", "cpu", "--profile", "/dev/zero", "--out", tmp_path / "out"], "it is a device"),
+            (["build", "--device", "cpu", "--profile", "quick", "--baseline", tmp_path / "fifo.json", "--out",
+              tmp_path / "out"], "fifo.json: it is a FIFO"),
+        ]:
+            one_line_error(run(*args), message)
+    assert not (tmp_path / "out").exists()
+
+
+def _interrupted(monkeypatch, module, name):
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(module, name, stop)
+
+
+def test_ctrl_c_in_render_compare_or_publish_exits_130_in_one_line_and_leaves_nothing_half_written(tmp_path,
+                                                                                                   monkeypatch):
+    from reportgen import compare, render
+    from reportgen import publish as publish_module
+
+    r = results_file(tmp_path)
+    other = results_file(tmp_path, lambda raw: {**raw, "created_utc": "2026-02-02T00:00:00Z"}, name="o.json")
+    publish([r], tmp_path / "site")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    _interrupted(monkeypatch, render, "render_pdf")  # the HTML is written, then Ctrl-C during the PDF
+    _interrupted(monkeypatch, compare, "write_atomically")
+    for args in (["render", r, "--out", tmp_path / "new" / "deeper"], ["compare", r, other, "--out", tmp_path / "c"],
+                 ["publish", other, "--site", tmp_path / "site"], ["publish", r, "--site", tmp_path / "site2"]):
+        result = run(*args)
+        assert result.exit_code == 130, result.output
+        assert result.stderr == "Stopped by SIGINT; nothing half-written is left\n"
+    after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    left = [p for p in after if p not in before]
+    assert left == [Path("new"), Path("new/deeper"), Path("new/deeper/report.html")]  # finished, so it stays
+    assert [p.name for p in (tmp_path / "site" / "runs").iterdir()] == [publish_module.slug(
+        factories.results(), r.read_bytes())]  # no staging folder left, and the site as it was
+
+
+def test_sigint_to_a_real_render_removes_the_folder_it_made(tmp_path):
+    r = results_file(tmp_path)
+    out = tmp_path / "out" / "report"
+    render = subprocess.Popen([sys.executable, "-m", "reportgen", "render", str(r), "--out", str(out),
+                               "--format", "pdf"], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 600  # only a hang fails the test: the render takes seconds after making `out`
+    while not out.exists() and render.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    render.send_signal(signal.SIGINT)
+    assert render.wait(600) == 130, render.stderr.read()
+    assert render.stderr.read() == "Stopped by SIGINT; nothing half-written is left\n"
+    assert not (tmp_path / "out").exists()

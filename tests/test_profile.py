@@ -62,3 +62,25 @@ def test_a_profile_that_lists_a_learner_or_activation_twice_is_refused(table, ke
     raw[table][key] = [*raw[table][key], raw[table][key][0]]
     with pytest.raises(ProfileError, match=message):
         parse_profile(raw, "p.toml")
+
+
+@pytest.mark.parametrize("table, key, value, message", [
+    ("data_scale", "m", [100, 10**12], r"data_scale.m = 1,000,000,000,000 is past the limit of 1,000,000"),
+    ("data_scale", "steps", 10**12, r"data_scale.steps = 1,000,000,000,000 is past the limit of 1,000,000"),
+    ("activations", "width", 10**9, r"activations.width = 1,000,000,000 is past the limit of 16,384"),
+    ("activations", "depths", [2, 300], r"activations.width = 2,048 at depth 300 makes a net of about [\d,]+ weights"),
+    ("compute", "matmul_sizes", [10**6], r"compute.matmul_sizes = 1,000,000 is past the limit of 32,768"),
+    ("data", "test_size", 10**10, r"data.test_size = 10,000,000,000 is past the limit of 1,000,000"),
+    ("data_scale", "m", list(range(20, 1020)), r"data_scale.m lists 1,000 values, past the limit of 100"),
+])
+def test_a_value_that_would_run_for_days_or_exhaust_the_memory_is_refused_naming_key_and_limit(table, key, value,
+                                                                                                message):
+    from reportgen.profile import parse_profile
+
+    raw = load_profile("full")[1]
+    raw[table][key] = value
+    if key == "depths":
+        raw[table]["width"] = 2048
+    with pytest.raises(ProfileError, match=message) as refused:
+        parse_profile(raw, "p.toml")
+    assert "\n" not in str(refused.value)

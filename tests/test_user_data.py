@@ -86,6 +86,8 @@ def test_the_plan_fits_the_grid_to_the_pool_and_drops_the_cnn_for_tables():
     ("a,label\n" + "".join(f"{i},{'nan' if i == 7 else i % 2}\n" for i in range(120)), "is missing on row 8"),
     ("a,label\n" + "".join(f"{i},{'' if i == 3 else i % 2}\n" for i in range(120)), "is missing on row 4"),
     ("label\n" + "".join(f"{i % 2}\n" for i in range(120)), "no feature columns beside the label"),
+    ("a,label,a\n" + "".join(f"{i},{i % 2},{i}\n" for i in range(120)), "the column 'a' appears 2 times"),
+    ("a,b,label, b\n" + "".join(f"{i},1,{i % 2},{i}\n" for i in range(120)), "the column 'b' appears 2 times"),
 ])
 def test_a_csv_that_would_leak_the_label_or_invent_a_class_is_refused(tmp_path, text, message):
     (tmp_path / "d.csv").write_text(text)
@@ -109,11 +111,32 @@ def test_a_csv_with_a_byte_order_mark_loads(tmp_path):
     assert load_user_dataset(tmp_path / "d.csv").info.features == 1
 
 
-def test_a_large_dataset_is_announced_before_it_is_read(tmp_path, monkeypatch):
+def test_a_large_csv_is_read_through_the_progress_hook_to_its_last_byte(tmp_path, monkeypatch):
+    import contextlib
+
     from reportgen import user_data
 
     monkeypatch.setattr(user_data, "LARGE", 100)
     (tmp_path / "d.csv").write_text("a,label\n" + "".join(f"{i},{i % 2}\n" for i in range(120)))
-    told = []
-    load_user_dataset(tmp_path / "d.csv", reading=lambda name, mb: told.append(name))
-    assert told == ["d.csv"]
+    seen = []
+
+    class Counting:  # what the command line's bar does: counts the bytes read, by the file's size
+        def __init__(self, file):
+            self.file = file
+
+        def readinto(self, buffer):
+            n = self.file.readinto(buffer)
+            seen.append(n)
+            return n
+
+        def __getattr__(self, name):
+            return getattr(self.file, name)
+
+    @contextlib.contextmanager
+    def reading(file, size, name):
+        seen.append((name, size))
+        yield Counting(file)
+
+    data = load_user_dataset(tmp_path / "d.csv", reading=reading)
+    assert seen[0] == ("d.csv", (tmp_path / "d.csv").stat().st_size)
+    assert sum(seen[1:]) == seen[0][1] and len(data.y_pool) + len(data.y_test) == 120
