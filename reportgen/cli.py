@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
@@ -19,10 +20,29 @@ from reportgen.limits import MAX_SEED, MAX_THREADS
 from reportgen.stopping import stop_on_signals
 
 
-class UsageFault(click.ClickException):
+class OneLine(click.ClickException):
+    """An error said in one line: a control character in it (a path given with a newline, say) is shown escaped."""
+
+    def __init__(self, message: str):
+        super().__init__(re.sub(r"[\x00-\x1f\x7f]", lambda c: repr(c.group())[1:-1], message))
+
+
+class UsageFault(OneLine):
     """Bad input from the user: one line on stderr, exit code 2, nothing written."""
 
     exit_code = 2
+
+
+def say(text: str) -> None:
+    """Print a result line. Standard output on a full disk (or /dev/full) was a traceback; a closed pipe is left to
+    click, which exits quietly."""
+    try:
+        click.echo(text)
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            raise
+        raise OneLine(f"could not print to standard output ({error.strerror or error}); the work itself is done, "
+                      f"this line was to say: {text}") from None
 
 
 def _check_environment() -> None:
@@ -54,7 +74,7 @@ def _finite(param, value):
     return value
 
 
-class Signalled(click.ClickException):
+class Signalled(OneLine):
     """Ctrl-C or SIGTERM: what was being written is removed (temporary files, staging and empty new folders), and
     the exit code says which signal (128 + its number), where click would print "Aborted!" and exit 1."""
 
@@ -165,9 +185,9 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
             paths = work(StopPoints(progress, requested))
         except Stopped as stop:
             raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
-    click.echo(f"Run folder: {paths.folder}")
+    say(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
-        click.echo(f"  {kind:<14} {path}")
+        say(f"  {kind:<14} {path}")
     for experiment, reason in paths.failures.items():
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
 
@@ -186,7 +206,7 @@ def _reading(file, size: int, name: str):
     return nullcontext(file)
 
 
-class BuildStopped(click.ClickException):
+class BuildStopped(OneLine):
     """A build stopped part-way (Ctrl-C, SIGTERM, a full disk): one line saying what is kept and how to finish."""
 
     def __init__(self, message: str, exit_code: int):
@@ -214,7 +234,7 @@ def render(results, out, formats, page_size):
     from reportgen.render import FORMATS, write_report
     from reportgen.results import load
 
-    chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise UserError(f"unknown format '{unknown[0] if unknown else formats}'; choose from {', '.join(FORMATS)}")
@@ -232,10 +252,10 @@ def render(results, out, formats, page_size):
         remove_empty(made)
         if not isinstance(error, OSError):
             raise
-        raise click.ClickException(f"could not write the report into {out}: {error.strerror or error}; "
+        raise OneLine(f"could not write the report into {out}: {error.strerror or error}; "
                                    f"{results} is untouched")
     for path in written:
-        click.echo(str(path))
+        say(str(path))
 
 
 @main.command(name="compare")
@@ -258,7 +278,7 @@ def compare_runs(files, out, baseline):
         raise UserError("compare needs two or more results files")
     base = pick_baseline(baseline, list(files))
     check_destination(out)
-    click.echo(str(write_comparison([load(f) for f in files], out, base)))
+    say(str(write_comparison([load(f) for f in files], out, base)))
 
 
 @main.command()
@@ -274,7 +294,7 @@ def publish(runs, site):
     from reportgen.publish import publish as publish_site
 
     done = publish_site(list(runs), site)
-    click.echo(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
+    say(f"{len(done.added)} run(s) added, {done.runs} on the site: {done.index}")
 
 
 if __name__ == "__main__":

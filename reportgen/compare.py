@@ -228,13 +228,14 @@ class CompareError(UserError):
 
 def pick_baseline(choice: str, paths: list[Path]) -> int:
     """--baseline: a position among the files compared (1 is the first) or one of their paths."""
-    if choice.isdigit():
+    if choice.strip().isdigit():
         if 1 <= int(choice) <= len(paths):
             return int(choice) - 1
-        raise CompareError(f"baseline {choice} is not one of the runs compared (1 to {len(paths)})")
-    same = [i for i, p in enumerate(paths) if p.resolve() == Path(choice).resolve()]
+        raise CompareError(f"baseline {choice.strip()} is not one of the runs compared (1 to {len(paths)})")
+    same = [i for i, p in enumerate(paths) if choice and p.resolve() == Path(choice).resolve()]
     if not same:
-        raise CompareError(f"baseline {choice} is not one of the results files compared")
+        raise CompareError(f"baseline '{choice}' is not one of the results files compared (give its position, 1 to "
+                           f"{len(paths)}, or its path)")
     return same[0]
 
 

@@ -129,13 +129,9 @@ def read_source(path: Path) -> Source:
         raise PublishError(f"{path} is neither a run folder with a results.json nor a results file")
     if file != path and not file.resolve().is_relative_to(path.resolve()):
         raise PublishError(f"{file} is a link out of its run folder; give the file it points to, if you mean it")
-    try:
-        data = results_file.read_file(file)
-        if file.suffix.lower() == ".pdf":  # a report.pdf carries its results.json, as render and compare read
-            data = results_file._attachment(file, data).encode("utf-8")
-        return Source(results_file.loads(data.decode("utf-8"), str(file)), data)
-    except (OSError, UnicodeDecodeError) as error:  # a PDF or other binary given as a results file
-        raise PublishError(f"cannot read {file}: {error}")
+    try:  # a report.pdf carries its results.json, as render and compare read
+        text = results_file.read_text(file)
+        return Source(results_file.loads(text, str(file)), text.encode("utf-8"))
     except ResultsError as error:
         raise PublishError(str(error))
 

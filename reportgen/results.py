@@ -194,23 +194,23 @@ MAX_RESULTS_BYTES = 256 << 20  # a real results.json is well under a megabyte
 
 def load(path: Path) -> Results:
     """A results.json, or the results a reportgen PDF carries as its attachment."""
-    path = Path(path)
-    data = read_file(path)
-    if path.suffix.lower() == ".pdf":
-        return loads(_attachment(path, data), str(path))
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise ResultsError(f"cannot read {path}: {error}")
-    return loads(text, str(path))
+    return loads(read_text(Path(path)), str(path))
 
 
-def read_file(path: Path) -> bytes:
-    """A results file's or report PDF's bytes: a FIFO, a device (/dev/zero) or a huge file is refused unread."""
+def read_text(path: Path) -> str:
+    """The text of a results file, or of the results.json a report PDF carries (a PDF known by its first bytes
+    too, so a report saved without its suffix reads). A FIFO, a device (/dev/zero) or a huge file is refused
+    unread."""
     try:
-        return read_regular(path, MAX_RESULTS_BYTES, "not a reportgen results file")
+        data = read_regular(path, MAX_RESULTS_BYTES, "not a reportgen results file")
     except UserError as error:
         raise ResultsError(str(error)) from None
+    if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
+        return _attachment(path, data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ResultsError(f"cannot read {path}: it is not UTF-8 text ({error.reason} at byte {error.start})")
 
 
 def _attachment(path: Path, data: bytes) -> str:

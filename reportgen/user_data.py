@@ -38,7 +38,7 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: 
     """The checked, split and scaled dataset; a large file is read through `reading`, which shows the progress."""
     path = Path(path)
     if not path.is_file():
-        raise DatasetError(f"dataset {path.name} " + ("is not a file" if path.exists() else "not found"))
+        raise DatasetError(f"dataset {path} " + ("is not a file" if path.exists() else "not found"))
     reading = reading if path.stat().st_size >= LARGE else None
     if path.suffix.lower() == ".npz":  # binary arrays: read at disk speed, with no progress to show
         x, y = _read_npz(path)

@@ -203,3 +203,34 @@ def test_sigint_to_a_real_render_removes_the_folder_it_made(tmp_path):
     assert render.wait(600) == 130, render.stderr.read()
     assert render.stderr.read() == "Stopped by SIGINT; nothing half-written is left\n"
     assert not (tmp_path / "out").exists()
+
+
+def test_a_path_with_a_newline_stays_on_the_error_line(tmp_path):
+    line = one_line_error(run("render", tmp_path / "a\nb.json"), r"cannot read .*a\\nb\.json")
+    assert "\n" not in line
+
+
+def test_a_full_standard_output_is_one_line_not_a_traceback(tmp_path):
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "reportgen", "render", str(results_file(tmp_path)), "--format",
+                               "html"], stdout=full, stderr=subprocess.PIPE, text=True, timeout=600, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("Error: could not print to standard output (No space left on device); the work "
+                                  "itself is done") and done.stderr.count("\n") == 1
+    assert (tmp_path / "report.html").is_file()
+
+
+def test_a_report_pdf_saved_without_its_suffix_and_a_format_in_capitals_are_read(tmp_path):
+    write_report(factories.results(), tmp_path, ["pdf"])
+    (tmp_path / "report.pdf").rename(tmp_path / "report")
+    result = run("render", tmp_path / "report", "--out", tmp_path / "out", "--format", "HTML")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "report.html").is_file()
+
+
+def test_an_empty_compare_baseline_is_not_taken_for_the_current_folder_and_is_quoted(tmp_path):
+    r, other = results_file(tmp_path), results_file(tmp_path, name="o.json")
+    one_line_error(run("compare", r, other, "--baseline", "", "--out", tmp_path / "c"),
+                   r"baseline '' is not one of the results files compared \(give its position, 1 to 2, or its path\)")
