@@ -30,7 +30,8 @@ from reportgen.results import Results, ResultsError
 
 RUNS = "runs"
 SERVED = ("results.json", *REPORT_FILES.values())  # a run on the site is complete with these
-STAGING = ".staging-"  # a run being rendered, in runs/ until it is complete
+STAGING = ".staging-"
+MAX_HOST = 200  # characters of the host in a slug: with the time and hash, within a file name's 255 bytes  # a run being rendered, in runs/ until it is complete
 
 
 class PublishError(UserError):
@@ -116,7 +117,7 @@ COLUMNS = [
 def slug(results: Results, data: bytes) -> str:
     """Stable for a run, distinct between runs: its created time, its host, and a hash of its results file."""
     created = re.sub(r"[^0-9TZ]", "", results.created_utc)
-    host = re.sub(r"[^a-z0-9]+", "-", results.system.hostname.lower()).strip("-") or "host"
+    host = re.sub(r"[^a-z0-9]+", "-", results.system.hostname.lower())[:MAX_HOST].strip("-") or "host"
     return f"{created}-{host}-{hashlib.sha256(data).hexdigest()[:8]}"
 
 

@@ -208,7 +208,7 @@ def read_text(path: Path) -> str:
     if path.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
         return _attachment(path, data)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # -sig: a byte-order mark some editors add is not part of the JSON
     except UnicodeDecodeError as error:
         raise ResultsError(f"cannot read {path}: it is not UTF-8 text ({error.reason} at byte {error.start})")
 

@@ -234,3 +234,10 @@ def test_an_empty_compare_baseline_is_not_taken_for_the_current_folder_and_is_qu
     r, other = results_file(tmp_path), results_file(tmp_path, name="o.json")
     one_line_error(run("compare", r, other, "--baseline", "", "--out", tmp_path / "c"),
                    r"baseline '' is not one of the results files compared \(give its position, 1 to 2, or its path\)")
+
+
+def test_a_very_long_host_name_publishes_and_a_byte_order_mark_reads(tmp_path):
+    long_host = results_file(tmp_path, lambda raw: {**raw, "system": {**raw["system"], "hostname": "h" * 100_000}})
+    assert run("publish", long_host, "--site", tmp_path / "site").exit_code == 0  # was: File name too long
+    (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + results_file(tmp_path).read_bytes())
+    assert run("render", tmp_path / "bom.json", "--format", "html").exit_code == 0
