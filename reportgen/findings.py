@@ -695,13 +695,14 @@ def _undecided_seeds(r: ActivationsResult, rule: str) -> str:
     return rule + (f" {ONE_SEED}" if len(r.seeds) < 2 else " The samples do not all fall on one side of it.")
 
 
-def _growth(deep: GradientProfile, shallow: GradientProfile) -> list[float]:
+def _growth(deep: GradientProfile, shallow: GradientProfile) -> tuple[list[float], bool]:
     """The deeper net's ratio over the shallower's, sample by sample: the same (seed, probe batch) paired where both
-    kept the same samples, else every pairing of the two."""
+    kept the same samples, else every pairing of the two. Pairs where the input gradient underflowed to zero at
+    both depths have no ratio; the flag says every pair was such (it vanished entirely at both depths)."""
     a, b = deep.samples, shallow.samples
-    if len(a) == len(b):
-        return [x / y for x, y in zip(a, b) if y > 0]
-    return [x / y for x in a for y in b if y > 0]
+    pairs = list(zip(a, b)) if len(a) == len(b) else [(x, y) for x in a for y in b]
+    both = [math.isinf(x) and math.isinf(y) for x, y in pairs]
+    return [x / y for (x, y), gone in zip(pairs, both) if not gone and y > 0], bool(pairs) and all(both)
 
 
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
@@ -710,13 +711,17 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     if not g or math.isnan(g.ratio):
         return None  # no signal at all: left out, not guessed
     shallow = r.gradient("sigmoid", shallowest) if shallowest < deepest else None
-    growth = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else []
-    verdict = decide(min(g.samples) >= VANISH_RATIO and bool(growth) and min(growth) >= DEPTH_GROWTH,
+    growth, gone = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
+    grows = bool(growth) and min(growth) >= DEPTH_GROWTH or gone
+    verdict = decide(min(g.samples) >= VANISH_RATIO and grows,
                      max(g.samples) < KEEP_RATIO or bool(growth) and max(growth) <= 1, len(r.seeds))
     own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
     summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
                f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
-    if growth:
+    if gone:
+        summary += (f" At {shallowest} hidden layers too the input layer's gradient underflowed to zero: it vanished "
+                    "entirely at both depths.")
+    elif growth:
         moved = "grew" if g.ratio > shallow.ratio else "fell"
         summary += (f" From {shallowest} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
                     f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample."
@@ -726,7 +731,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
             f"least {DEPTH_GROWTH:g} times what it is at {shallowest}, in every pair of samples from the same seed and "
             "batch; no growth in any pair contradicts it.")
-    if not growth:
+    if not growth and not gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
@@ -844,7 +849,8 @@ def _steps_range(run: ConvergenceRun, budget: int) -> tuple[float, float]:
 def _bounds(relu: ConvergenceRun, other: ConvergenceRun, budget: int) -> tuple[float, float]:
     """The lowest and highest the other's steps over ReLU's can be, for one seed, given when each was checked."""
     (mine_lo, mine_hi), (theirs_lo, theirs_hi) = _steps_range(relu, budget), _steps_range(other, budget)
-    return theirs_lo / mine_hi, theirs_hi / mine_lo if mine_lo > 0 else math.inf
+    divide = lambda a, b: a / b if b > 0 else math.inf if a > 0 else 0.0  # 0 steps: the target met untrained
+    return divide(theirs_lo, mine_hi), divide(theirs_hi, mine_lo) if mine_lo > 0 else math.inf
 
 
 def _edge(r: ActivationsResult, activation: str, init: str) -> str:
@@ -916,7 +922,8 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
         detail += (f" Krizhevsky et al. (2012) published {KRIZHEVSKY_RELU_SPEEDUP:g}× fewer epochs for ReLU than "
                    "tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it is an MLP on MNIST-1D, "
                    "counted in steps.")
-    numbers = {f"{other}_over_relu_low": min(lo for lo, _ in bounds)}
+    low = min(lo for lo, _ in bounds)
+    numbers = {f"{other}_over_relu_low": low} if math.isfinite(low) else {}
     claim = ("ReLU reaches a target training accuracy faster than sigmoid." if other == "sigmoid" else
              f"ReLU reaches a target training accuracy faster than tanh (Krizhevsky et al. 2012: "
              f"{KRIZHEVSKY_RELU_SPEEDUP:g}×).")

@@ -430,6 +430,8 @@ def test_steps_to_target_are_known_to_within_one_check():
     assert _bounds(_run(50, [0, 25, 50]), _run(75, [0, 25, 50, 75]), 800) == (1.0, 3.0)
     assert _bounds(_run(50, [0, 25, 50]), _run(None, [0, 800]), 800) == (16.0, math.inf)
     assert _bounds(_run(25, [0, 25]), _run(75, [0, 50, 75]), 800) == (2.0, math.inf)  # reached at the first check
+    assert _bounds(_run(0, [0]), _run(0, [0]), 800) == (0.0, math.inf)  # both met it untrained: nothing to say
+    assert _bounds(_run(0, [0]), _run(50, [0, 25, 50]), 800) == (math.inf, math.inf)
 
 
 def test_a_ratio_is_a_gain_only_at_its_unfavourable_end():
