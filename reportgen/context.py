@@ -247,8 +247,10 @@ def _projection(r, measured) -> str | None:
     if not p.made:
         return f"No projection of the data {pct(p.target)} test accuracy would need: {p.withheld}."
     if p.m is None:
-        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off below "
-                f"{pct(p.target)} test accuracy, so more data alone would not get it there.")
+        level, low, high = p.level
+        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off at "
+                f"{pct(level)} ({pct(low)} to {pct(high)} over resamples of the seeds), below {pct(p.target)} test "
+                "accuracy, so more data alone would not get it there.")
     spread = ""
     if p.interval:
         low, high = p.interval

@@ -508,6 +508,7 @@ class Projection:
     m: float | None  # None: the fit levels off below the target, or no projection was made
     interval: tuple[float, float] | None  # spread over resamples of the seeds; math.inf: never, in some of them
     withheld: str = ""  # why no projection is made
+    level: tuple[float, float, float] | None = None  # the accuracy the fit levels off at, and its spread
 
     @property
     def made(self) -> bool:
@@ -565,7 +566,9 @@ def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
                           f"the fit would put it at about {m:,.0f} examples, more than {PROJECT_FACTOR} times the "
                           f"largest m measured ({m_max:,}): too far past the grid for a fitted curve to say")
     needs = lambda error: (f.m_for_error(1 - target) or math.inf) if (f := fit_power_law(c.m_fit, error)) else None
-    return Projection(best, target, m, interval(bootstrap(c.per_seed, needs)))
+    level = lambda error: 1 - f.c if (f := fit_power_law(c.m_fit, error)) else None
+    return Projection(best, target, m, interval(bootstrap(c.per_seed, needs, infinite=True)),
+                      level=(1 - c.fit.c, *(interval(bootstrap(c.per_seed, level)) or (1 - c.fit.c,) * 2)))
 
 
 def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:

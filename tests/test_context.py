@@ -50,3 +50,10 @@ def test_a_withheld_projection_says_why_and_a_made_one_its_spread():
 def test_the_report_builds_from_records_with_every_new_sentence():
     report = build_report(factories.results(data=factories.data_scale(_law(), m=DENSE)))
     assert any("spread over resamples of the seeds" in t.caption for s in report.sections for t in s.tables)
+
+
+def test_a_target_above_the_level_is_said_with_the_levels_spread():
+    r = dataclasses.replace(factories.data_scale(_law(), m=DENSE), target_accuracy=0.97)  # the curve levels at 95.2%
+    words = _projection(r, trends(r))
+    assert words.startswith("Projection: the power-law fit of the Large MLP (512x3), the best learner at the largest "
+                            "m, levels off at 95.2% (95.1% to 95.3% over resamples of the seeds), below 97.0%")
