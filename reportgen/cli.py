@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import re
@@ -139,6 +140,7 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         click.echo(f"  {kind:<14} {path}")
     for experiment, reason in paths.failures.items():
         click.echo(f"Warning: experiment {experiment} {reason}; the others ran (see results.json)", err=True)
+    gc.freeze()  # all is written: the interpreter's last collection of a build's heap cost 1.2 s at exit here
 
 
 def _reading(name: str, megabytes: float) -> None:
