@@ -86,7 +86,7 @@ class Finding:
     summary: str  # one sentence with the measured numbers
     detail: str = ""  # why the verdict, and what to keep in mind
     numbers: dict[str, float] = field(default_factory=dict)
-    tested: bool = True  # False: the run could not test the claim at all (no GPU, too few points)
+    tested: bool = True  # False: the run could not test the claim (no GPU, too few points, or only again)
 
 
 def findings(results: Results) -> list[Finding]:
@@ -151,6 +151,7 @@ class LateGain:
     m_from: int
     m_to: int
     per_seed: Spread  # each seed's gain on its own nested subsets
+    rise: float  # the least gain that counts as rising: PLATEAU_GAIN, or the test set's noise where larger
 
     @property
     def gain(self) -> float:
@@ -158,11 +159,11 @@ class LateGain:
 
     @property
     def flat(self) -> bool | None:
-        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least that; None: the seeds
-        disagree."""
+        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least `rise`; None: neither
+        (the seeds disagree, or the gains lie between the two)."""
         if self.per_seed.below(PLATEAU_GAIN):
             return True
-        if self.per_seed.low >= PLATEAU_GAIN:
+        if self.per_seed.low >= self.rise:
             return False
         return None
 
@@ -174,7 +175,7 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
     m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
     gain = paired(r, (learner, ms[-1]), (learner, m_from))
-    return LateGain(m_from, ms[-1], gain) if gain else None
+    return LateGain(m_from, ms[-1], gain, _rise(r)) if gain else None
 
 
 def largest_net(r: DataScaleResult) -> str | None:
@@ -210,16 +211,26 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
         Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
                            f"{LATE} its m range (log scale).",
         Verdict.CONTRADICTED: f"{_and([r.learner(x).label for x in rising])} gained at least "
-                              f"{points(PLATEAU_GAIN)} in every seed over {LATE} its m range: no "
+                              f"{points(_rise(r))} in every seed over {LATE} its m range: no "
                               "plateau there." + (" A capped learner's range ends at its cap, so whether it levels "
                                                   "off later is not measured." if any(_capped(r, x) for x in rising)
                                                   else ""),
         Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed over "
-                                            f"{LATE} the m range (log scale); a rise, at least that in "
-                                            "every seed."),
+                                            f"{LATE} the m range (log scale); a rise, at least "
+                                            f"{points(_rise(r))} in every seed{_rise_why(r)}."),
     }[verdict]
     return Finding("traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.",
                    verdict, "; ".join(parts) + ".", detail, {f"{x}_late_gain": g.gain for x, g in gains.items()})
+
+
+def _rise(r: DataScaleResult) -> float:
+    return max(PLATEAU_GAIN, noise(r))
+
+
+def _rise_why(r: DataScaleResult) -> str:
+    """Why the least rise is above PLATEAU_GAIN, where it is."""
+    return (f" (on {r.test_size:,} test examples the 95% half-width of one accuracy, {points(noise(r))}, is more "
+            f"than {points(PLATEAU_GAIN)})" if _rise(r) > PLATEAU_GAIN else "")
 
 
 def _undecided(r: DataScaleResult, rule: str) -> str:
@@ -239,12 +250,13 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
         f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
         f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
         f"{_across(late.per_seed)}.",
-        {Verdict.SUPPORTED: f"Every seed gained at least {points(PLATEAU_GAIN)} over {LATE} the m range "
+        {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                             "(log scale): more data was still helping where the grid ends.",
          Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
                                "range: on this grid and budget the net, not the data, is the limit.",
-         Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(PLATEAU_GAIN)} in every "
-                                             f"seed over {LATE} the m range (log scale).")}[verdict],
+         Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(late.rise)} in every "
+                                             f"seed over {LATE} the m range (log scale){_rise_why(r)}; a plateau, "
+                                             f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict],
         {"gain": late.gain})
 
 
@@ -1112,8 +1124,9 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
     gain, low, high = gains[model]
-    verdict = _gain_verdict(list(gains.values()))
-    threads_only = {(s.device, s.precision) for s in _loop_steps(r, model, batch)} == {("cpu", "fp32")}
+    ends = _loop_steps(r, model, batch)
+    threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
+    verdict = Verdict.INCONCLUSIVE if threads_only else _gain_verdict(list(gains.values()))
     others = ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}" for m, (g, lo, hi) in gains.items()
                        if m != model)
     return Finding(
@@ -1122,11 +1135,12 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
         f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in "
         f"the same time{_across_rounds(low, high)}.{_sweep_words(r, sweep, slow, fast)}" + (f" Other models, fastest against slowest "
                                                               f"configuration: {others}." if others else ""),
-        f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
-        f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair for "
-        f"all of them; otherwise it depends on the model. There: {_which_won(gains)}. Computed from the measured "
-        "median step times; data loading and evaluation are not included. "
-        + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + "."
-        + (" With no accelerator timed, the slowest and fastest configurations are the CPU's thread counts, so this "
-           "verdict repeats the thread finding's, counted in experiments." if threads_only else ""),
-        {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})
+        ("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
+         "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
+         "inconclusive and out of the count of claims tested. " if threads_only else
+         f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
+         f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair "
+         f"for all of them; otherwise it depends on the model. There: {_which_won(gains)}. ")
+        + "Computed from the measured median step times; data loading and evaluation are not included. "
+        + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
+        {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast}, tested=not threads_only)
