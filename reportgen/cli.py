@@ -63,7 +63,8 @@ def main():
 @click.option("--device", default="auto", show_default=True,
               help="auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N or mps.")
 @click.option("--profile", default="standard", show_default=True,
-              help="Battery to run: quick (about a minute), standard, full (for GPU machines), or a .toml path.")
+              help="Battery to run: quick (about half a minute on 2 cores), standard (about 5 minutes), full (for "
+                   "GPU machines), or a .toml path.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Destination; each build writes a new folder inside it and overwrites nothing.")
 @click.option("--seed", type=click.IntRange(min=0, max=MAX_SEED), default=0, show_default=True,
