@@ -4,7 +4,8 @@ data-scale training came to the machine's limit.
 Run:  python benchmarks/build_time.py quick standard [--keep DIR]
 With --keep, the builds stay under DIR (their results.json and reports); otherwise they go to a temporary folder.
 Targets on 2 cores: quick under 30 s, standard under 6 minutes, rendering (HTML + PDF) under 10 s,
-peak memory under 2 GiB. Each profile runs in a fresh subprocess so that import time and memory are real.
+peak memory under 2 GiB. Each profile runs `reportgen build` in a fresh subprocess, so that import time, memory
+and exit are real; "render" is the build's time outside its experiments (rendering, and the command's set-up).
 
 Beside the data-scale phase it prints the floating-point work of its net training (the products and convolutions
 of each step's forward and backward pass, counted once per model by torch's FlopCounterMode, times the steps each
@@ -27,20 +28,18 @@ CHILD = """
 import json, sys, time
 start = time.perf_counter()
 from pathlib import Path
-from reportgen.battery import start as begin
-from reportgen.build import build
-from reportgen.folders import new_run_folder
-from reportgen.devices import resolve_device
-from reportgen.profile import load_profile
+import reportgen.battery, reportgen.build, reportgen.profile  # what `reportgen build` imports before it runs
+from reportgen.cli import main
 imported = time.perf_counter() - start
-profile, table = load_profile(sys.argv[1])
+out = Path(sys.argv[2]) / sys.argv[1]
 t = time.perf_counter()
-so_far = begin(profile, table, resolve_device("cpu"), 0, int(sys.argv[3]), "benchmark")
-paths = build(new_run_folder(Path(sys.argv[2])), profile, so_far)
+main(["build", "--profile", sys.argv[1], "--device", "cpu", "--threads", sys.argv[3], "--out", str(out)],
+     standalone_mode=False)
 total = time.perf_counter() - t
-phases = json.loads(paths.results.read_text())["phases"]
+(results,) = out.glob("*/results.json")
+phases = json.loads(results.read_text())["phases"]
 print(json.dumps({"imports": imported, **phases, "render": total - sum(phases.values()), "build": total}))
-print(paths.results)
+print(results)
 """
 
 

@@ -2,12 +2,14 @@
 seeds lies within the reference's seed range (lowest to highest seed), and every finding keeps its verdict.
 
 Run:  python benchmarks/match_serial.py REFERENCE.json CANDIDATE.json
-      python benchmarks/match_serial.py --reduced [--m 100,1000,8000] [--seeds 3]
-The first compares two builds' results files (say main's serial build and this branch's). The second runs the
-standard profile's data-scale experiment on a reduced grid twice in this process: first as
-the serial loop (one fit at a time on all threads, every net alone, no stop rule), then as a build runs it (side by
-side, batched ensembles, the profile's stop rule), and compares the two the same way.
-Exit status 1 when a point falls outside the range.
+      python benchmarks/match_serial.py --reduced [--m 100,1000,8000 | --m standard] [--seeds 3] [--keep DIR]
+The first compares two results files (say main's serial build and this branch's, or the data-scale records that
+--keep saved). The second runs the standard profile's data-scale experiment (on a reduced grid, or on the whole
+one with --m standard) twice in this process: first as the serial loop (one fit at a time on all threads, every
+net alone, no stop rule), then as a build runs it (side by side, batched ensembles, the profile's stop rule), and
+compares the two the same way, the data findings' verdicts included; --keep writes both records to DIR
+(serial.json, new.json) so that they can be compared again later.
+Exit status 1 when a point falls outside the range or a verdict changed.
 """
 
 from __future__ import annotations
@@ -35,21 +37,36 @@ def compare(reference, candidate) -> bool:
     return inside == total
 
 
-def files(reference: str, candidate: str) -> bool:
-    from reportgen.findings import findings
-    from reportgen.results import load
+def verdicts_match(reference, candidate) -> bool:
+    """Print each data finding's verdict on both; True when none changed."""
+    from reportgen.findings import data_findings
 
-    a, b = load(reference), load(candidate)
-    same = compare(a.data_scale, b.data_scale)
-    verdicts = {f.key: f.verdict for f in findings(a)}, {f.key: f.verdict for f in findings(b)}
+    verdicts = [{f.key: f.verdict.value for f in data_findings(r)} for r in (reference, candidate)]
     for key in sorted(set(verdicts[0]) | set(verdicts[1])):
         before, after = verdicts[0].get(key), verdicts[1].get(key)
-        print(f"finding {key:<24} {getattr(before, 'value', before)!s:<14} -> {getattr(after, 'value', after)!s}"
-              + ("" if before == after else "  CHANGED"))
-    return same and verdicts[0] == verdicts[1]
+        print(f"finding {key:<24} {before!s:<14} -> {after!s}" + ("" if before == after else "  CHANGED"))
+    return verdicts[0] == verdicts[1]
 
 
-def reduced(ms: list[int], seeds: int) -> bool:
+def _data_scale(path: str):
+    """The data-scale record of a results file, or a record that --keep saved."""
+    import json
+    from pathlib import Path
+
+    from reportgen.records.data_scale import DataScaleResult
+    from reportgen.results import load
+    from reportgen.serde import from_jsonable
+
+    raw = json.loads(Path(path).read_text())
+    return from_jsonable(DataScaleResult, raw) if "fits" in raw else load(Path(path)).data_scale
+
+
+def files(reference: str, candidate: str) -> bool:
+    a, b = _data_scale(reference), _data_scale(candidate)
+    return compare(a, b) & verdicts_match(a, b)
+
+
+def reduced(ms: list[int] | None, seeds: int, keep: str | None = None) -> bool:
     import os
 
     from reportgen.data import mnist1d
@@ -58,6 +75,7 @@ def reduced(ms: list[int], seeds: int) -> bool:
     from reportgen.training import prepare_cpu
 
     profile, _ = load_profile("standard")
+    ms = ms or profile.data_scale.m
     settings = replace(profile.data_scale, m=ms, seeds=seeds, svm_max_m=min(profile.data_scale.svm_max_m, max(ms)))
     data = mnist1d(max(profile.data_scale.m), profile.data.test_size)
     threads = len(os.sched_getaffinity(0))
@@ -76,14 +94,25 @@ def reduced(ms: list[int], seeds: int) -> bool:
     steps = {(f.learner, f.m): f.steps for f in fast.fits if f.seed == 0 and f.steps is not None}
     print("steps taken under the stop rule (seed 0): "
           + ", ".join(f"{learner} m={m}: {s}" for (learner, m), s in steps.items()))
-    return compare(serial, fast)
+    if keep:
+        import json
+        from pathlib import Path
+
+        from reportgen.serde import to_jsonable
+
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for name, record in (("serial", serial), ("new", fast)):
+            (Path(keep) / f"{name}.json").write_text(json.dumps(to_jsonable(record)))
+    return compare(serial, fast) & verdicts_match(serial, fast)
 
 
 if __name__ == "__main__":
     args = sys.argv[1:]
     if args and args[0] == "--reduced":
-        option = {k: args[args.index(k) + 1] for k in ("--m", "--seeds") if k in args}
-        ok = reduced([int(m) for m in option.get("--m", "100,1000,8000").split(",")], int(option.get("--seeds", 3)))
+        option = {k: args[args.index(k) + 1] for k in ("--m", "--seeds", "--keep") if k in args}
+        grid = option.get("--m", "100,1000,8000")
+        ok = reduced(None if grid == "standard" else [int(m) for m in grid.split(",")], int(option.get("--seeds", 3)),
+                     option.get("--keep"))
     elif len(args) == 2:
         ok = files(*args)
     else:

@@ -20,6 +20,7 @@ from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
+from reportgen.workers import release
 
 
 def start(profile: Profile, profile_table: dict, device: DeviceChoice, seed: int, threads: int, command: str,
@@ -63,21 +64,24 @@ def run_battery(profile: Profile, so_far: Results, progress: Listener | None = N
         data = _data(pool, profile.data.test_size, progress)
         results = replace(results, data=data.info, phases=_with(results.phases, "data", begin))
         keep(results)
-    for name in EXPERIMENTS:
-        if name not in todo:
-            if getattr(profile, name):
-                progress.kept(name)
-            continue
-        units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance)
-        progress.phase(name, units)
-        begin = time.perf_counter()
-        failures = {k: v for k, v in results.failures.items() if k != name}
-        try:
-            found = {name: work()}
-        except Exception as error:  # noqa: BLE001 - one failed experiment must not cost the others theirs
-            found, failures = {}, {**failures, name: failure_reason(error)}
-        results = replace(results, **found, failures=failures, phases=_with(results.phases, name, begin))
-        keep(results)
+    try:
+        for name in EXPERIMENTS:
+            if name not in todo:
+                if getattr(profile, name):
+                    progress.kept(name)
+                continue
+            units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance)
+            progress.phase(name, units)
+            begin = time.perf_counter()
+            failures = {k: v for k, v in results.failures.items() if k != name}
+            try:
+                found = {name: work()}
+            except Exception as error:  # noqa: BLE001 - one failed experiment must not cost the others theirs
+                found, failures = {}, {**failures, name: failure_reason(error)}
+            results = replace(results, **found, failures=failures, phases=_with(results.phases, name, begin))
+            keep(results)
+    finally:
+        release()  # the worker processes: idle from here on
     return results
 
 

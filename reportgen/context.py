@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from reportgen import charts
 from reportgen.findings import (
     LATE,
+    PROJECT_FACTOR,
     SMALL_DATA_SHARE,
     Finding,
     Verdict,
@@ -29,6 +30,7 @@ from reportgen.records.precision import MEANINGS
 from reportgen.references import (
     MNIST1D_PUBLISHED,
     MNIST1D_PUBLISHED_M,
+    MNIST1D_PUBLISHED_NETS,
     MNIST1D_PUBLISHED_PROTOCOL,
     REFERENCES,
 )
@@ -230,7 +232,7 @@ def _trend_table(r, measured) -> Table:
     return Table(f"How each learner moves with m: accuracy gained over {LATE} its m range (log scale, "
                  "mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
                  f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "
-                 "exponent b with its interval over resamples of the seeds, the accuracy 1 - c it levels off at, "
+                 "exponent b with its spread over resamples of the seeds, the accuracy 1 - c it levels off at, "
                  "and how far the largest m landed from the fit made without it (measured minus predicted); and "
                  "how its fit time grows with m.",
                  ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "Held-out miss", "Fit time"],
@@ -245,8 +247,10 @@ def _projection(r, measured) -> str | None:
     if not p.made:
         return f"No projection of the data {pct(p.target)} test accuracy would need: {p.withheld}."
     if p.m is None:
-        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off below "
-                f"{pct(p.target)} test accuracy, so more data alone would not get it there.")
+        level, low, high = p.level
+        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off at "
+                f"{pct(level)} ({pct(low)} to {pct(high)} over resamples of the seeds), below {pct(p.target)} test "
+                "accuracy, so more data alone would not get it there.")
     spread = ""
     if p.interval:
         low, high = p.interval
@@ -255,7 +259,8 @@ def _projection(r, measured) -> str | None:
                   " (in some resamples of the seeds, never)")
     return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
             f"{_round_m(p.m)} labelled examples{spread} to reach {pct(p.target)} test accuracy. This extrapolates the "
-            "fitted curve beyond the measured grid; treat it as an order of magnitude.")
+            f"fitted curve beyond the measured grid (a projection is made only up to {PROJECT_FACTOR} times its largest "
+            "m, and only from a power law that passed its held-out check); treat it as an order of magnitude.")
 
 
 def _round_m(m: float) -> str:
@@ -290,15 +295,19 @@ def _published_table(r, table: dict) -> Table | None:
     m = min(r.m_values, key=lambda v: abs(v - MNIST1D_PUBLISHED_M))
     pairs = [("Logistic regression", "logistic", "logistic"), ("MLP", "mlp", "mlp_medium"),
              ("CNN", "cnn", "cnn")]
-    rows = []
+    rows, differs = [], []
     for label, published, ours in pairs:
         s = r.accuracy(ours, m)
         if s:
             rows.append([label, pct(MNIST1D_PUBLISHED[published]), f"{pct(s.mean)} ({LABELS[ours]})"])
+            if published in MNIST1D_PUBLISHED_NETS:
+                shape, size = MNIST1D_PUBLISHED_NETS[published]
+                mine = r.learner(ours).parameters
+                differs.append(f"our {LABELS[ours]}" + (f" has {mine:,} parameters" if mine else "")
+                               + f" against the paper's {label} of {shape} ({size:,} parameters)")
     if not rows:
         return None
     paper = MNIST1D_PUBLISHED_PROTOCOL
-    differs = []
     if isinstance(table.get("steps"), int):
         differs.append(f"{table['steps']:,} Adam steps per net against {paper['steps']}")
     if r.learning_rates:

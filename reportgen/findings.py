@@ -27,11 +27,13 @@ from reportgen.stats import (
     growth_exponent,
     interval,
     paired_ratios,
+    resamples,
 )
 from reportgen.timing import Timing
 
 PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last LATE_SHARE of the log-m range counts as a plateau
-CLEAR_MARGIN = 0.02  # a lead of accuracy smaller than this is within run-to-run noise on a 4000-example test set
+CLEAR_MARGIN = 0.02  # the least lead of accuracy taken as more than run-to-run noise, whatever the test set
+NOISE_Z = 1.96  # the 95% half-width of one accuracy measured on n test examples is NOISE_Z * sqrt(0.25 / n) at worst
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
 KEEP_RATIO = 10  # within one order of magnitude
 KEPT_NOT = 30  # three times past it the claim "within one order" is plainly false, not a matter of noise
@@ -44,6 +46,8 @@ LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m 
 SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of the log-m range (Hestness et al.)
 FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
+PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
+DEPTH_GROWTH = 2  # vanishing: the deepest net's ratio at least this many times the shallowest's, sample by sample
 
 
 LATE = f"the last {LATE_SHARE:.0%} of"  # how the late-gain window reads in a sentence
@@ -64,6 +68,11 @@ def decide(supported: bool, contradicted: bool, seeds: int = 2) -> Verdict:
     return Verdict.SUPPORTED if supported else Verdict.CONTRADICTED
 
 
+def _cap(text: str) -> str:
+    """The first letter upper case, the rest as it was ('ReLU' stays 'ReLU')."""
+    return text[:1].upper() + text[1:]
+
+
 def _and(words: list[str]) -> str:
     return "".join(words) if len(words) < 2 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -77,7 +86,7 @@ class Finding:
     summary: str  # one sentence with the measured numbers
     detail: str = ""  # why the verdict, and what to keep in mind
     numbers: dict[str, float] = field(default_factory=dict)
-    tested: bool = True  # False: the run could not test the claim at all (no GPU, too few points)
+    tested: bool = True  # False: the run could not test the claim (no GPU, too few points, or only again)
 
 
 def findings(results: Results) -> list[Finding]:
@@ -93,8 +102,9 @@ def findings(results: Results) -> list[Finding]:
         table = results.settings.profile_table.get("data_scale")
         table = table if isinstance(table, dict) else {}
         same = ds and c.steps and largest_net(ds) == c.largest_model and table.get("steps") == c.loop_steps
-        out += compute_findings(c, sum(f.learner == c.largest_model for f in ds.fits) if same else 0,
-                                table.get("batch_size"))
+        sweep = [f.steps if f.steps is not None else c.loop_steps for f in ds.fits
+                 if f.learner == c.largest_model] if same else []
+        out += compute_findings(c, sweep, table.get("batch_size"))
     return out
 
 
@@ -121,6 +131,19 @@ def _across(s: Spread, fmt=points) -> str:
     return f" ({fmt(s.low).split()[0]} to {fmt(s.high)} across {s.n} seeds)"
 
 
+def noise(r: DataScaleResult) -> float:
+    """The margin a lead or a miss of accuracy must pass to be more than noise on this run's test set: the 95%
+    half-width of one accuracy at p = 0.5 on `test_size` examples, and never under CLEAR_MARGIN (1.55 points on
+    4,000 examples, so 2.0; 5.7 points on 300; CLEAR_MARGIN where no test size was recorded)."""
+    return max(CLEAR_MARGIN, NOISE_Z * math.sqrt(0.25 / r.test_size) if r.test_size > 0 else 0.0)
+
+
+def _noise_words(r: DataScaleResult) -> str:
+    """How the noise margin was set, for a finding's detail."""
+    return (f"{points(noise(r))}, the larger of {points(CLEAR_MARGIN)} and the 95% half-width of one accuracy on "
+            f"the {r.test_size:,} test examples ({NOISE_Z:g}·sqrt(0.25/n))")
+
+
 @dataclass(frozen=True)
 class LateGain:
     """Accuracy gained over the last LATE_SHARE of the log-m range a learner ran on, seed by seed."""
@@ -128,6 +151,7 @@ class LateGain:
     m_from: int
     m_to: int
     per_seed: Spread  # each seed's gain on its own nested subsets
+    rise: float  # the least gain that counts as rising: PLATEAU_GAIN, or the test set's noise where larger
 
     @property
     def gain(self) -> float:
@@ -135,11 +159,11 @@ class LateGain:
 
     @property
     def flat(self) -> bool | None:
-        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least that; None: the seeds
-        disagree."""
+        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least `rise`; None: neither
+        (the seeds disagree, or the gains lie between the two)."""
         if self.per_seed.below(PLATEAU_GAIN):
             return True
-        if self.per_seed.low >= PLATEAU_GAIN:
+        if self.per_seed.low >= self.rise:
             return False
         return None
 
@@ -151,7 +175,7 @@ def _late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
     m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
     gain = paired(r, (learner, ms[-1]), (learner, m_from))
-    return LateGain(m_from, ms[-1], gain) if gain else None
+    return LateGain(m_from, ms[-1], gain, _rise(r)) if gain else None
 
 
 def largest_net(r: DataScaleResult) -> str | None:
@@ -187,16 +211,26 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
         Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
                            f"{LATE} its m range (log scale).",
         Verdict.CONTRADICTED: f"{_and([r.learner(x).label for x in rising])} gained at least "
-                              f"{points(PLATEAU_GAIN)} in every seed over {LATE} its m range: no "
+                              f"{points(_rise(r))} in every seed over {LATE} its m range: no "
                               "plateau there." + (" A capped learner's range ends at its cap, so whether it levels "
                                                   "off later is not measured." if any(_capped(r, x) for x in rising)
                                                   else ""),
         Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed over "
-                                            f"{LATE} the m range (log scale); a rise, at least that in "
-                                            "every seed."),
+                                            f"{LATE} the m range (log scale); a rise, at least "
+                                            f"{points(_rise(r))} in every seed{_rise_why(r)}."),
     }[verdict]
     return Finding("traditional_plateau", "data", "Traditional learners plateau as the amount of data m grows.",
                    verdict, "; ".join(parts) + ".", detail, {f"{x}_late_gain": g.gain for x, g in gains.items()})
+
+
+def _rise(r: DataScaleResult) -> float:
+    return max(PLATEAU_GAIN, noise(r))
+
+
+def _rise_why(r: DataScaleResult) -> str:
+    """Why the least rise is above PLATEAU_GAIN, where it is."""
+    return (f" (on {r.test_size:,} test examples the 95% half-width of one accuracy, {points(noise(r))}, is more "
+            f"than {points(PLATEAU_GAIN)})" if _rise(r) > PLATEAU_GAIN else "")
 
 
 def _undecided(r: DataScaleResult, rule: str) -> str:
@@ -216,12 +250,13 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
         f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
         f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
         f"{_across(late.per_seed)}.",
-        {Verdict.SUPPORTED: f"Every seed gained at least {points(PLATEAU_GAIN)} over {LATE} the m range "
+        {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                             "(log scale): more data was still helping where the grid ends.",
          Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
                                "range: on this grid and budget the net, not the data, is the limit.",
-         Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(PLATEAU_GAIN)} in every "
-                                             f"seed over {LATE} the m range (log scale).")}[verdict],
+         Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(late.rise)} in every "
+                                             f"seed over {LATE} the m range (log scale){_rise_why(r)}; a plateau, "
+                                             f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict],
         {"gain": late.gain})
 
 
@@ -237,9 +272,9 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
             leads[x] = (common[-1], lead)
     if not leads:
         return None
-    label = r.learner(big).label
-    beaten = [x for x, (_, d) in leads.items() if d.below(-CLEAR_MARGIN)]
-    verdict = decide(all(d.above(CLEAR_MARGIN) for _, d in leads.values()), bool(beaten), len(r.seeds))
+    label, margin = r.learner(big).label, noise(r)
+    beaten = [x for x, (_, d) in leads.items() if d.below(-margin)]
+    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten), len(r.seeds))
     parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
              f"{pct(r.accuracy(x, m).mean)} for {r.learner(x).label}: "
              f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{_across(d)}"
@@ -248,12 +283,13 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
     return Finding(
         "nets_win_at_scale", "data", "With the most data, the large neural net beats traditional learners.", verdict,
         summary[0].upper() + summary[1:] + ".",
-        {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(CLEAR_MARGIN)} in every "
+        {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(margin)} in every "
                             "seed, each compared at the largest m both were run at.",
          Verdict.CONTRADICTED: f"{_and([r.learner(x).label for x in beaten])} led the net by more than "
-                               f"{points(CLEAR_MARGIN)} in every seed.",
-         Verdict.INCONCLUSIVE: _undecided(r, f"A win is a lead of more than {points(CLEAR_MARGIN)} in every seed over every "
-                                             "traditional learner, each at the largest m both were run at.")}[verdict],
+                               f"{points(margin)} in every seed.",
+         Verdict.INCONCLUSIVE: _undecided(r, f"A win is a lead of more than {points(margin)} in every seed over "
+                                             "every traditional learner, each at the largest m both were run at.")
+         }[verdict] + f" The noise margin is {_noise_words(r)}.",
         {f"lead_over_{x}": d.mean for x, (_, d) in leads.items()})
 
 
@@ -263,18 +299,20 @@ def _exponent(x: float) -> str:
 
 @dataclass(frozen=True)
 class CurveCheck:
-    """The power law of test error fitted past the small-data region, and tested on a point it was not fitted to."""
+    """The power law of test error fitted past the small-data region, and tested on a point it was not fitted to,
+    against two rivals: the power law without a floor, and no change at all (a constant)."""
 
     m_fit: list[int]  # the m values past the small-data region
     fit: PowerLaw  # fitted to all of them (mean over seeds)
-    exponent: tuple[float, float] | None  # interval of b over bootstrap draws of the seeds; None with one seed
+    exponent: tuple[float, float] | None  # spread of b over resamples of the seeds; None with one seed
     held_out_m: int  # the largest m, left out of the fit that predicts it
     measured: float  # accuracy there, mean over seeds
     predicted: float  # accuracy there by the power law fitted without it
-    predicted_range: tuple[float, float] | None  # interval of that prediction over bootstrap draws of the seeds
+    predicted_range: tuple[float, float] | None  # spread of that prediction over resamples of the seeds
     rival: float | None  # accuracy there by the power law without a floor, fitted likewise
-    tolerance: float  # the noise a prediction must land within: the seeds' range there, at least CLEAR_MARGIN
-    per_seed: list[list[float]]  # each seed's test error at m_fit, for bootstraps of what the fit implies
+    constant: float  # accuracy there if nothing changed: the mean of the fitted points (held-out one excluded)
+    tolerance: float  # the noise a prediction must land within: the seeds' range there, at least the test set's
+    per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
 
     @property
     def miss(self) -> float:
@@ -286,9 +324,30 @@ class CurveCheck:
         return abs(self.miss) <= self.tolerance
 
     @property
+    def fall(self) -> float:
+        """How much the fitted error falls over the fitted range: a law that predicts no fall describes nothing."""
+        return self.fit.error(self.m_fit[0]) - self.fit.error(self.m_fit[-1])
+
+    @property
+    def flat(self) -> bool:
+        return self.fall <= self.tolerance
+
+    @property
+    def constant_holds(self) -> bool:
+        """No change predicts the held-out point within the noise too: the check cannot tell the law from it."""
+        return abs(self.measured - self.constant) <= self.tolerance
+
+    @property
     def pinned(self) -> bool:
         """The floor sits at its bound 0: the fit found no level, which does not show there is none."""
         return self.fit.c < NO_FLOOR
+
+    def verdict(self, seeds: int) -> Verdict:
+        """SUPPORTED: the held-out point predicted within the noise by a law that falls by more than the noise,
+        which no change could not have predicted as well, with an exponent negative in every resample of the seeds;
+        CONTRADICTED: the held-out point missed by more than the noise."""
+        negative = self.exponent is not None and self.exponent[1] < 0
+        return decide(self.holds and negative and not self.flat and not self.constant_holds, not self.holds, seeds)
 
 
 def small_data_cut(ms: list[int]) -> float:
@@ -317,11 +376,13 @@ def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
     rival = fit_power_law_no_floor(m_fit[:-1], mean[:-1])
     many = len(seeds) > 1
     predict = lambda error: 1 - f.error(m_fit[-1]) if (f := fit_power_law(m_fit[:-1], error)) else None
-    measured = r.accuracy(learner, m_fit[-1])
+    at_held_out = [1 - c[-1] for c in curves]
     return CurveCheck(
-        m_fit, fit, interval(bootstrap(curves, _b(m_fit))) if many else None, m_fit[-1], measured.mean,
-        1 - early.error(m_fit[-1]), interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
-        1 - rival.error(m_fit[-1]) if rival else None, max(measured.high - measured.low, CLEAR_MARGIN), curves)
+        m_fit, fit, interval(bootstrap(curves, _b(m_fit))) if many else None, m_fit[-1],
+        statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
+        interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
+        1 - rival.error(m_fit[-1]) if rival else None, 1 - statistics.fmean(mean[:-1]),
+        max(max(at_held_out) - min(at_held_out), noise(r)), curves)
 
 
 @dataclass(frozen=True)
@@ -372,6 +433,43 @@ def _rival(c: CurveCheck) -> str:
             f"{better} describes the held-out point better.")
 
 
+def _no_change(c: CurveCheck) -> str:
+    """The law against a curve that does not move: its fitted fall, and what a constant predicted."""
+    words = ""
+    if c.flat:
+        words += (f" The fitted error falls by only {points(c.fall)} from m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, "
+                  "within the noise: a law that predicts no fall describes nothing.")
+    said = (f"No change (the mean of the fitted points, {pct(c.constant)}) predicted the held-out point with a miss "
+            f"of {points(abs(c.measured - c.constant))}")
+    words += (f" {said} too, within the noise: this check cannot tell the law from no change." if c.constant_holds
+              else f" {said}, more than the noise.")
+    return words
+
+
+LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
+            "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
+            "better than no change (a constant at the mean of the fitted points) could, and an exponent negative "
+            "in every resample of the seeds; missing it by more than the noise contradicts the law.")
+
+
+def _resampled(seeds: int) -> str:
+    """What the ranges 'over resamples of the seeds' are, and are not."""
+    if seeds < 2:
+        return ""
+    distinct = len({tuple(sorted(d)) for d in resamples(seeds)})
+    return (f"The ranges over resamples of the seeds come from {distinct} distinct resamples of the {seeds} seeds "
+            "(drawn with replacement): they show the spread over seeds, not a confidence interval. ")
+
+
+def _law_undecided(r: DataScaleResult, c: CurveCheck) -> str:
+    """Why a power-law check decided nothing."""
+    if len(r.seeds) < 2:
+        return f"{LAW_RULE} {ONE_SEED}"
+    if c.flat or c.constant_holds:
+        return f"{LAW_RULE} Here the curve moves too little past the small-data region for the check to mean anything."
+    return f"{LAW_RULE} Here the exponent is not negative in every resample of the seeds."
+
+
 def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     big = largest_net(r)
     if not big:
@@ -387,28 +485,28 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         return Finding("power_law", "data", claim, Verdict.INCONCLUSIVE,
                        f"The {label}'s curve has too few points past the small-data region to fit and check.", rule,
                        tested=False)
-    verdict = decide(c.holds and c.exponent is not None and c.exponent[1] < 0, not c.holds, len(r.seeds))
+    verdict = c.verdict(len(r.seeds))
     b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
     summary = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
                f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
                f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
-               f"{points(c.tolerance)}.{_rival(c)}")
+               f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
     others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
                        + (", floor at the bound 0" if o.pinned else f", level {pct(1 - o.fit.c)}")
                        for n, o in checks.items() if n != big)
     detail = {
-        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise (the seeds' range there, at least "
-                           f"{points(CLEAR_MARGIN)}) and its exponent is negative in every resample of the seeds.",
-        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise (the seeds' range there, at "
-                              f"least {points(CLEAR_MARGIN)}): past the small-data region this curve does not follow "
-                              "one power law on this grid.",
-        Verdict.INCONCLUSIVE: _undecided(r, "Following the law means predicting the held-out point within the "
-                                            f"noise (the seeds' range there, at least {points(CLEAR_MARGIN)}) with "
-                                            "an exponent negative in every resample of the seeds."),
-    }[verdict] + f" {rule} Hestness et al. published exponents between -0.07 and -0.35 on far larger tasks." + (
+        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no change could not have, and "
+                           "its exponent is negative in every resample of the seeds.",
+        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise: past the small-data region "
+                              "this curve does not follow one power law on this grid.",
+        Verdict.INCONCLUSIVE: _law_undecided(r, c),
+    }[verdict] + (f" The noise is the seeds' range at the held-out m, and at least the noise margin of "
+                  f"{_noise_words(r)}. {_resampled(len(c.per_seed))}{rule} ") + (
+        "Hestness et al. published exponents between -0.07 and -0.35 on far larger tasks.") + (
         f" Other learners: {others}." if others else "")
-    numbers = {f"{n}_exponent": o.fit.b for n, o in checks.items()} | {"held_out_miss": c.miss}
+    numbers = {f"{n}_exponent": o.fit.b for n, o in checks.items()} | {"held_out_miss": c.miss,
+                                                                        "constant_miss": c.measured - c.constant}
     return Finding("power_law", "data", claim, verdict, summary, detail, numbers)
 
 
@@ -418,18 +516,49 @@ class Projection:
 
     learner: str
     target: float
-    m: float | None  # None: the fit levels off below the target
-    interval: tuple[float, float] | None  # over bootstrap draws of the seeds; math.inf: never, in some draws
+    m: float | None  # None: the fit levels off below the target, or no projection was made
+    interval: tuple[float, float] | None  # spread over resamples of the seeds; math.inf: never, in some of them
     withheld: str = ""  # why no projection is made
+    level: tuple[float, float, float] | None = None  # the accuracy the fit levels off at, and its spread
 
     @property
     def made(self) -> bool:
         return not self.withheld
 
 
+def _withheld(r: DataScaleResult, measured: list[Trend], best: str) -> str:
+    """Why no projection may be made from the best learner's curve, in words; "" where one may."""
+    t = next(t for t in measured if t.learner == best)
+    c, label = t.check, r.learner(best).label
+    if c is None:
+        return f"the {label}'s curve has too few points past the small-data region to fit and check a power law"
+    if len(r.seeds) < 2:
+        return "one seed gives the fit no spread to state"
+    if t.late_gain and t.late_gain.flat is True:
+        return (f"the {label}'s curve has levelled (every seed gained under {points(PLATEAU_GAIN)} over the "
+                f"{LATE[4:]} its range), and a power law says nothing past a level")
+    if not c.holds:
+        return (f"the {label}'s power law missed its held-out point by {points(abs(c.miss))}, more than the "
+                f"noise of {points(c.tolerance)}")
+    if c.flat or c.constant_holds:
+        return (f"the {label}'s curve moves too little past the small-data region: its power law cannot be told "
+                "from no change")
+    if c.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
+        return f"the {label}'s power-law exponent is not negative in every resample of the seeds"
+    big = largest_net(r)
+    law = next((t.check for t in measured if t.learner == big), None) if big else None
+    if law is None or law.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
+        return "the power-law finding is not supported on this run"
+    if c.pinned:
+        return (f"the {label}'s fitted floor sits at its bound 0, so the fit finds no level and would let the error "
+                "fall without end")
+    return ""
+
+
 def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
     """The projection for the best learner at the largest m; the target is the run's target accuracy, or else
-    five points above the best accuracy measured. None where the best learner has no checked fit."""
+    five points above the best accuracy measured. Made only where its power law passed every check, its floor is
+    not pinned, there are seeds to give it a spread, and it stays within PROJECT_FACTOR times the largest m."""
     if not r.m_values:
         return None
     m_max = r.m_values[-1]
@@ -437,22 +566,20 @@ def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
     if not at_max:
         return None
     best = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
-    t = next(t for t in measured if t.learner == best)
-    if t.check is None:
-        return None
-    c, label = t.check, r.learner(best).label
     target = r.target_accuracy or min(r.accuracy(best, m_max).mean + 0.05, 0.99)
-    withheld = ""
-    if t.late_gain and t.late_gain.flat is True:
-        withheld = (f"the {label}'s curve has levelled (every seed gained under {points(PLATEAU_GAIN)} over the "
-                    f"{LATE[4:]} its range), and a power law says nothing past a level")
-    elif not c.holds:
-        withheld = (f"the {label}'s power law missed its held-out point by {points(abs(c.miss))}, more than the "
-                    f"noise of {points(c.tolerance)}")
+    withheld = _withheld(r, measured, best)
+    if withheld:
+        return Projection(best, target, None, None, withheld)
+    c = next(t.check for t in measured if t.learner == best)
     m = c.fit.m_for_error(1 - target)
+    if m is not None and m > PROJECT_FACTOR * m_max:
+        return Projection(best, target, None, None,
+                          f"the fit would put it at about {m:,.0f} examples, more than {PROJECT_FACTOR} times the "
+                          f"largest m measured ({m_max:,}): too far past the grid for a fitted curve to say")
     needs = lambda error: (f.m_for_error(1 - target) or math.inf) if (f := fit_power_law(c.m_fit, error)) else None
-    spread = interval(bootstrap(c.per_seed, needs)) if len(c.per_seed) > 1 else None
-    return Projection(best, target, m, spread, withheld)
+    level = lambda error: 1 - f.c if (f := fit_power_law(c.m_fit, error)) else None
+    return Projection(best, target, m, interval(bootstrap(c.per_seed, needs, infinite=True)),
+                      level=(1 - c.fit.c, *(interval(bootstrap(c.per_seed, level)) or (1 - c.fit.c,) * 2)))
 
 
 def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
@@ -513,11 +640,11 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
     leads = [d for x in ranked[1:] if (d := paired(r, (first, m0), (x, m0)))]
     if not leads:
         return None  # no seed ran both
-    lead = leads[0]
+    lead, margin = leads[0], noise(r)
     leaders = winners(r, m0)
     disagree = len(set(leaders)) > 1
-    settled = not disagree and all(d.above(CLEAR_MARGIN) for d in leads)
-    verdict = decide(disagree or abs(lead.mean) < CLEAR_MARGIN, settled, len(r.seeds))
+    settled = not disagree and all(d.above(margin) for d in leads)
+    verdict = decide(disagree or abs(lead.mean) < margin, settled, len(r.seeds))
     name = lambda x: r.learner(x).label
     best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
     summary = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
@@ -529,14 +656,14 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
                     " The seeds do not agree on the winner even at the largest m.")
     detail = {
         Verdict.SUPPORTED: ("The seeds disagree on the leader" if disagree else
-                            f"The paired lead is under {points(CLEAR_MARGIN)}, within the noise")
+                            f"The paired lead is under {points(margin)}, within the noise")
                            + ": with this little data the ranking is not settled.",
-        Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(CLEAR_MARGIN)} in every "
+        Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(margin)} in every "
                               "seed: at this m the ranking is settled.",
         Verdict.INCONCLUSIVE: _undecided(r, f"Settled means one learner leads every other by more than "
-                                            f"{points(CLEAR_MARGIN)} in every seed; not settled, seeds disagreeing "
-                                            f"on the leader or a paired lead under {points(CLEAR_MARGIN)}."),
-    }[verdict]
+                                            f"{points(margin)} in every seed; not settled, seeds disagreeing "
+                                            f"on the leader or a paired lead under {points(margin)}."),
+    }[verdict] + f" The noise margin is {_noise_words(r)}."
     return Finding("small_m_ranking", "data", "With little data, the ranking of learners is not settled.",
                    verdict, summary, detail,
                    {"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})})
@@ -582,25 +709,72 @@ def _undecided_seeds(r: ActivationsResult, rule: str) -> str:
     return rule + (f" {ONE_SEED}" if len(r.seeds) < 2 else " The samples do not all fall on one side of it.")
 
 
+def _growth(deep: GradientProfile, shallow: GradientProfile) -> tuple[list[float], bool]:
+    """The deeper net's ratio over the shallower's, sample by sample: the same (seed, probe batch) paired where both
+    kept the same samples, else every pairing of the two. Pairs where the input gradient underflowed to zero at
+    both depths have no ratio; the flag says every pair was such (it vanished entirely at both depths)."""
+    a, b = deep.samples, shallow.samples
+    pairs = list(zip(a, b)) if len(a) == len(b) else [(x, y) for x in a for y in b]
+    both = [math.isinf(x) and math.isinf(y) for x, y in pairs]
+    return [x / y for (x, y), gone in zip(pairs, both) if not gone and y > 0], bool(pairs) and all(both)
+
+
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
-    deepest = max(r.depths)
+    deepest, shallowest = max(r.depths), min(r.depths)
     g = r.gradient("sigmoid", deepest)
     if not g or math.isnan(g.ratio):
         return None  # no signal at all: left out, not guessed
-    verdict = decide(min(g.samples) >= VANISH_RATIO, max(g.samples) < KEEP_RATIO, len(r.seeds))
+    shallow = r.gradient("sigmoid", shallowest) if shallowest < deepest else None
+    growth, gone = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
+    grows = bool(growth) and min(growth) >= DEPTH_GROWTH or gone
+    verdict = decide(min(g.samples) >= VANISH_RATIO and grows,
+                     max(g.samples) < KEEP_RATIO or bool(growth) and max(growth) <= 1, len(r.seeds))
     own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
     summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
-               f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}."
-               + (f" Under Glorot initialisation: {_ratio(own)}." if own and own is not g else ""))
+               f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
+    if gone:
+        summary += (f" At {shallowest} hidden layers too the input layer's gradient underflowed to zero: it vanished "
+                    "entirely at both depths.")
+    elif growth:
+        moved = "grew" if g.ratio > shallow.ratio else "fell"
+        summary += (f" From {shallowest} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
+                    f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample."
+                                           if len(growth) > 1 else "."))
+    if own and own is not g:
+        summary += f" Under Glorot initialisation: {_ratio(own)}."
+    rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
+            f"least {DEPTH_GROWTH:g} times what it is at {shallowest}, in every pair of samples from the same seed and "
+            "batch; no growth in any pair contradicts it.")
+    if not growth and not gone:
+        rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
               f"{r.width}-unit layers and MNIST-1D")
-    detail = {Verdict.SUPPORTED: f"{_gradient_rule()} {source}, and this run agrees.",
-              Verdict.CONTRADICTED: f"{_gradient_rule()} {source}; this run does not reproduce it.",
-              Verdict.INCONCLUSIVE: _undecided_seeds(r, _gradient_rule())}[verdict]
+    detail = {Verdict.SUPPORTED: f"{rule} {source}, and this run agrees.",
+              Verdict.CONTRADICTED: f"{rule} {source}; this run does not reproduce it.",
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+    numbers = {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))}
+    if growth and math.isfinite(min(growth)):
+        numbers["growth_low"] = min(growth)
     return Finding("sigmoid_vanishing", "algorithms", "Sigmoid gradients vanish on their way back to the input layer.",
-                   verdict, summary, detail,
-                   {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))})
+                   verdict, summary, detail, numbers)
+
+
+def _init_effect(own: GradientProfile, default: GradientProfile) -> str:
+    """What He's initialisation did to ReLU's ratio, in words sized by the measurement: a change only where every
+    sample under one initialisation lies beyond every sample under the other."""
+    change = f"from {times(default.ratio)} under PyTorch's default to {times(own.ratio)} under He"
+    if min(default.samples) > max(own.samples):
+        words = f"He's initialisation lowered ReLU's ratio {times(default.ratio / own.ratio)}, {change}"
+        if max(own.samples) < KEEP_RATIO <= KEPT_NOT <= min(default.samples):
+            return (words + f", from {KEPT_NOT}× or more to under {KEEP_RATIO}× in every sample: the default's "
+                    "ratio came from the weights' scale (a sixth of He's variance per layer), not from ReLU.")
+        return words + "."
+    if max(default.samples) < min(own.samples):
+        return (f"He's initialisation raised ReLU's ratio {times(own.ratio / default.ratio)}, {change}: here the "
+                "initialisation designed for ReLU did not help its gradients.")
+    return (f"The initialisation made no clear difference to ReLU's ratio ({change}; the samples under the two "
+            "overlap).")
 
 
 def _relu_finding(r: ActivationsResult) -> Finding | None:
@@ -615,11 +789,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     effect = ""
     if default and default is not g:
         summary += f" Under PyTorch's default initialisation: {_ratio(default)}."
-        effect = f" The initialisation alone changed ReLU's ratio {times(default.ratio / g.ratio)}"
-        effect += (f": {times(default.ratio)} under PyTorch's default (a sixth of He's variance per layer) against "
-                   f"under {KEEP_RATIO}× in every sample under He, so the default's ratio came from the weights' "
-                   "scale, not from ReLU." if max(g.samples) < KEEP_RATIO <= KEPT_NOT <= min(default.samples)
-                   else ".")
+        effect = " " + _init_effect(g, default)
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
     rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample; {KEPT_NOT} or more in "
@@ -630,6 +800,12 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
                    "ReLU keeps gradients within one order of magnitude across depth.", verdict, summary, detail,
                    {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("relu", d, init=init))}
                    | ({"ratio_default_init": default.ratio} if default else {}))
+
+
+def _fold(x: float) -> str:
+    """A ratio as a multiple in a sentence: '30.0 times', '1.2×10⁵ times'."""
+    word = times(x)
+    return word.removesuffix("×") + " times"
 
 
 def _init_finding(r: ActivationsResult) -> Finding | None:
@@ -643,14 +819,15 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
         return None
     verdict = decide(min(sig.samples) >= VANISH_RATIO and max(relu.samples) < KEEP_RATIO,
                      max(sig.samples) < KEEP_RATIO, len(r.seeds))
-    moved = [f"sigmoid's {times(sig0.ratio / sig.ratio)}", f"ReLU's {times(relu0.ratio / relu.ratio)}"]
+    moved = [f"from {times(sig0.ratio)} to {times(sig.ratio)} for sigmoid",
+             f"from {times(relu0.ratio)} to {times(relu.ratio)} for ReLU"]
     if (tanh0 := r.gradient("tanh", deepest)) and (tanh := r.gradient("tanh", deepest, init=_own_init(r, "tanh"))) \
             and tanh is not tanh0:
-        moved.append(f"tanh's {times(tanh0.ratio / tanh.ratio)}")
-    summary = (f"At {deepest} hidden layers sigmoid's output/input gradient ratio was {times(sig0.ratio / relu0.ratio)} "
-               f"ReLU's under PyTorch's default initialisation, and {times(sig.ratio / relu.ratio)} ReLU's with "
+        moved.append(f"from {times(tanh0.ratio)} to {times(tanh.ratio)} for tanh")
+    summary = (f"At {deepest} hidden layers sigmoid's output/input gradient ratio was {_fold(sig0.ratio / relu0.ratio)} "
+               f"ReLU's under PyTorch's default initialisation, and {_fold(sig.ratio / relu.ratio)} ReLU's with "
                f"each activation's own (Glorot for sigmoid: {_ratio(sig)}; He for ReLU: {_ratio(relu)}). The "
-               f"initialisation alone moved {_and(moved)} ratio.")
+               f"initialisation alone moved the ratio {_and(moved)}.")
     rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid still reaches "
             f"{VANISH_RATIO}× in every sample while ReLU stays under {KEEP_RATIO}×; the initialisation is, if Glorot's "
             f"alone brings sigmoid under {KEEP_RATIO}×.")
@@ -673,17 +850,33 @@ def steps_to_target(r: ActivationsResult, activation: str, init: str = "default"
             statistics.median(x.seconds_to_target for x in runs))
 
 
+def _steps_range(run: ConvergenceRun, budget: int) -> tuple[float, float]:
+    """(lo, hi]: where the run reached the target. Training accuracy is only checked at the curve's points, so a run
+    that reached it at step s reached it after the check before (s - eval_every) and by s; a run that did not
+    reach it took more than the budget."""
+    s = run.steps_to_target
+    if s is None:
+        return float(budget), math.inf
+    return float(max((p.step for p in run.curve if p.step < s), default=0)), float(s)
+
+
 def _bounds(relu: ConvergenceRun, other: ConvergenceRun, budget: int) -> tuple[float, float]:
-    """The lowest and highest the other's steps over ReLU's can be, for one seed: a run that did not reach the
-    target took more than the budget."""
-    mine, theirs = relu.steps_to_target, other.steps_to_target
-    if mine and theirs:
-        return (theirs / mine,) * 2
-    if mine:
-        return budget / mine, math.inf
-    if theirs:
-        return 0.0, theirs / max(budget, 1)
-    return 0.0, math.inf
+    """The lowest and highest the other's steps over ReLU's can be, for one seed, given when each was checked."""
+    (mine_lo, mine_hi), (theirs_lo, theirs_hi) = _steps_range(relu, budget), _steps_range(other, budget)
+    divide = lambda a, b: a / b if b > 0 else math.inf if a > 0 else 0.0  # 0 steps: the target met untrained
+    return divide(theirs_lo, mine_hi), divide(theirs_hi, mine_lo) if mine_lo > 0 else math.inf
+
+
+def _edge(r: ActivationsResult, activation: str, init: str) -> str:
+    """Where the activation's best rate sits at the end of the searched grid, the words that say so; else ""."""
+    rate, grid = r.best_learning_rate(activation, init), sorted(r.learning_rates)
+    activation = "ReLU" if activation == "relu" else activation
+    if len(grid) < 2:
+        return f"{activation} was run at one rate only ({rate:g})"
+    if rate in (grid[0], grid[-1]):
+        return (f"{activation}'s best rate, {rate:g}, is the {'lowest' if rate == grid[0] else 'highest'} of the "
+                "grid")
+    return ""
 
 
 def _race(r: ActivationsResult, other: str, init_relu: str, init_other: str) -> tuple[list[tuple[float, float]], str]:
@@ -712,8 +905,13 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
     bounds, medians = _race(r, other, own_relu, own_other)
     if not bounds:
         return None
-    verdict = decide(all(lo >= SPEED_GAIN for lo, _ in bounds), all(hi <= 1 / SPEED_GAIN for _, hi in bounds),
-                     len(r.seeds))
+    faster, slower = all(lo >= SPEED_GAIN for lo, _ in bounds), all(hi <= 1 / SPEED_GAIN for _, hi in bounds)
+    verdict = decide(faster, slower, len(r.seeds))
+    edges = {a: words for a, init in (("relu", own_relu), (other, own_other)) if (words := _edge(r, a, init))}
+    loser = {Verdict.SUPPORTED: other, Verdict.CONTRADICTED: "relu"}.get(verdict)
+    held = loser in edges  # the slower one might have won at a rate the grid left out: the race is not settled
+    if held:
+        verdict = Verdict.INCONCLUSIVE
     inits = (f"each with its own initialisation ({_init_name(own_relu)} for ReLU, {_init_name(own_other)} for "
              f"{other})" if own_relu != own_other else "both with PyTorch's default initialisation")
     summary = (f"To reach {pct(r.target_accuracy)} training accuracy ({r.train_depth} hidden layers, each activation "
@@ -725,15 +923,21 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
                     f"{_bounds_words(default_bounds)}.") if default_bounds else ""
     rule = (f"ReLU is faster if it needs at least {SPEED_GAIN:g}× fewer steps in every seed, slower if {other} "
             f"needs {SPEED_GAIN:g}× fewer in every seed; a run that missed the target counts as taking more than "
-            f"the budget of {r.max_steps:,} steps. Each activation took its best rate from the grid "
+            f"the budget of {r.max_steps:,} steps. Training accuracy is checked only every few steps, so each "
+            "count is known to within one check: a ratio is the range the checks allow, and a gain must hold at its "
+            "unfavourable end. Each activation took its best rate from the grid "
             f"({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+    if edges:
+        rule += f" {_cap(_and(list(edges.values())))}: a rate outside the grid might be faster."
     detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
-              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule) if not held else
+              f"{rule} That could make {'ReLU' if loser == 'relu' else loser} the faster one, so the race waits on a wider grid."}[verdict]
     if other == "tanh":
         detail += (f" Krizhevsky et al. (2012) published {KRIZHEVSKY_RELU_SPEEDUP:g}× fewer epochs for ReLU than "
                    "tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it is an MLP on MNIST-1D, "
                    "counted in steps.")
-    numbers = {f"{other}_over_relu_low": min(lo for lo, _ in bounds)}
+    low = min(lo for lo, _ in bounds)
+    numbers = {f"{other}_over_relu_low": low} if math.isfinite(low) else {}
     claim = ("ReLU reaches a target training accuracy faster than sigmoid." if other == "sigmoid" else
              f"ReLU reaches a target training accuracy faster than tanh (Krizhevsky et al. 2012: "
              f"{KRIZHEVSKY_RELU_SPEEDUP:g}×).")
@@ -743,8 +947,10 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
 
 # --- computation ---------------------------------------------------------------------------------------------
 
-def compute_findings(r: ComputeResult, sweep_fits: int = 0, train_batch: int | None = None) -> list[Finding]:
-    """train_batch: the batch the battery trains with (the data-scale experiment's), where the verdicts are made."""
+def compute_findings(r: ComputeResult, sweep: list[int] | None = None, train_batch: int | None = None) -> list[Finding]:
+    """sweep: the steps each fit of the learning curve's largest net took, where the computation experiment timed
+    that net at its budget (else empty); train_batch: the batch the battery trains with (the data-scale
+    experiment's), where the verdicts are made."""
     if not r.steps:
         return []  # nothing was timed: no claim about computation can be tested
     out = []
@@ -756,7 +962,7 @@ def compute_findings(r: ComputeResult, sweep_fits: int = 0, train_batch: int | N
     gpu = _gpu_finding(r, models, biggest)
     if gpu:
         out.append(gpu)
-    loop = _loop_finding(r, models, sweep_fits, train_batch)
+    loop = _loop_finding(r, models, sweep or [], train_batch)
     if loop:
         out.append(loop)
     return out
@@ -897,7 +1103,19 @@ def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[
     return r.timed_steps(model, batch or min(s.batch_size for s in r.steps))
 
 
-def _loop_finding(r: ComputeResult, models: list[str], sweep_fits: int, train_batch: int | None) -> Finding | None:
+def _sweep_words(r: ComputeResult, sweep: list[int], slow: float, fast: float) -> str:
+    """What the learning curve's fits of the largest net cost on the slowest and fastest configuration, from the
+    steps they took (the stop rule may end a fit before its budget)."""
+    if len(sweep) < 2:
+        return ""
+    total, full = sum(sweep), len(sweep) * r.loop_steps
+    steps = (f"{total:,} steps in all" + (f", not {full:,}: the stop rule ended some fits early" if total < full
+                                           else ""))
+    return (f" The learning curve's {len(sweep)} fits of this net ({steps}) take {duration(slow * total / r.loop_steps)}"
+            f" against {duration(fast * total / r.loop_steps)}.")
+
+
+def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_batch: int | None) -> Finding | None:
     batch, words = _the_batch(r, train_batch)
     model = r.largest_model
     runs = loop_times(r, model, batch)
@@ -906,20 +1124,23 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep_fits: int, train_ba
     gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
     gain, low, high = gains[model]
-    verdict = _gain_verdict(list(gains.values()))
-    sweep = (f" A learning curve of {sweep_fits} such fits takes {duration(slow * sweep_fits)} against "
-             f"{duration(fast * sweep_fits)}." if sweep_fits > 1 else "")
+    ends = _loop_steps(r, model, batch)
+    threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
+    verdict = Verdict.INCONCLUSIVE if threads_only else _gain_verdict(list(gains.values()))
     others = ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}" for m, (g, lo, hi) in gains.items()
                        if m != model)
     return Finding(
         "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
         f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
         f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in "
-        f"the same time{_across_rounds(low, high)}.{sweep}" + (f" Other models, fastest against slowest "
+        f"the same time{_across_rounds(low, high)}.{_sweep_words(r, sweep, slow, fast)}" + (f" Other models, fastest against slowest "
                                                               f"configuration: {others}." if others else ""),
-        f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
-        f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair for "
-        f"all of them; otherwise it depends on the model. There: {_which_won(gains)}. Computed from the measured "
-        "median step times; data loading and evaluation are not included. "
+        ("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
+         "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
+         "inconclusive and out of the count of claims tested. " if threads_only else
+         f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
+         f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair "
+         f"for all of them; otherwise it depends on the model. There: {_which_won(gains)}. ")
+        + "Computed from the measured median step times; data loading and evaluation are not included. "
         + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
-        {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast})
+        {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast}, tested=not threads_only)

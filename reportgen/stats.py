@@ -128,9 +128,11 @@ def resamples(n: int, limit: int = 200, seed: int = 0) -> list[tuple[int, ...]]:
     return [tuple(rng.randrange(n) for _ in range(n)) for _ in range(limit)]
 
 
-def bootstrap(per_seed: Sequence[Sequence[float]], statistic: Callable[[list[float]], float | None]) -> list[float]:
+def bootstrap(per_seed: Sequence[Sequence[float]], statistic: Callable[[list[float]], float | None],
+              infinite: bool = False) -> list[float]:
     """`statistic` of the seed-mean curve, for each bootstrap draw of whole seeds (the unit that is independent:
-    one seed's points share nested subsets). per_seed[i] is seed i's curve. Draws where it is None are dropped."""
+    one seed's points share nested subsets). per_seed[i] is seed i's curve. Draws where it is None or NaN are
+    dropped, and infinite ones too unless `infinite` (where infinity means something, such as 'never')."""
     out, seen = [], {}
     for draw in resamples(len(per_seed)):
         key = tuple(sorted(draw))  # the mean curve depends on the multiset only: fit each one once
@@ -138,7 +140,7 @@ def bootstrap(per_seed: Sequence[Sequence[float]], statistic: Callable[[list[flo
             curve = [statistics.fmean(per_seed[i][j] for i in key) for j in range(len(per_seed[0]))]
             seen[key] = statistic(curve)
         value = seen[key]
-        if value is not None and math.isfinite(value):
+        if value is not None and (math.isfinite(value) or infinite and not math.isnan(value)):
             out.append(value)
     return out
 

@@ -9,10 +9,10 @@ import os
 import platform
 import socket
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy
-import sklearn
 import torch
 from threadpoolctl import threadpool_info
 
@@ -49,7 +49,7 @@ def describe_system(device: str = "cpu", sysctl=None) -> SystemInfo:
         torch=torch.__version__,
         torch_cuda=torch.version.cuda,
         cudnn=cudnn,
-        sklearn=sklearn.__version__,
+        sklearn=version("scikit-learn"),  # importing it would cost every build most of a second
         numpy=numpy.__version__,
         blas=_blas(),
         tool_version=__version__,
@@ -142,10 +142,19 @@ def _os_release() -> str:
 
 
 def _blas() -> str:
-    libs = sorted({f"{i.get('internal_api')} {i.get('version') or ''}".strip()
-                   for i in threadpool_info() if i.get("user_api") == "blas"})
+    """The BLAS of numpy (loaded) and of scipy, which scikit-learn's learners use: taken from scipy's build record,
+    since loading it (through scikit-learn) would cost every build most of a second."""
+    libs = {f"{i.get('internal_api')} {i.get('version') or ''}".strip()
+            for i in threadpool_info() if i.get("user_api") == "blas"}
+    try:
+        import scipy
+
+        blas = scipy.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        libs.add(f"{blas['name'].removeprefix('scipy-')} {blas.get('version') or ''}".strip())
+    except (ImportError, KeyError, TypeError, AttributeError):  # an older scipy without the record
+        pass
     torch_blas = "MKL" if torch.backends.mkl.is_available() else "no MKL"
-    return f"torch: {torch_blas}; numpy/scikit-learn: {', '.join(libs) or 'unknown'}"
+    return f"torch: {torch_blas}; numpy/scikit-learn: {', '.join(sorted(libs)) or 'unknown'}"
 
 
 def _gpu(index: int) -> GpuInfo:

@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 from reportgen.training import prepare_cpu
 
 Task = tuple[Callable[..., Any], tuple]  # a module-level function and its arguments: picklable
+_pool_started = False  # whether this process has started joblib's worker processes
 
 
 def usable_cpus() -> int:
@@ -76,6 +77,8 @@ def run_tasks(plan: Schedule, tasks: Sequence[Task], done: Callable[[int, Any], 
         finally:
             torch.set_num_threads(threads)
         return results
+    global _pool_started
+    _pool_started = True
     unfinished = set(range(len(tasks)))
     pool = Parallel(n_jobs=plan.workers, backend="loky", return_as="generator_unordered", batch_size=1)
     try:
@@ -95,6 +98,17 @@ def run_tasks(plan: Schedule, tasks: Sequence[Task], done: Callable[[int, Any], 
             outcome = (None, error)
         finish(i, outcome)
     return results
+
+
+def release() -> None:
+    """Stop the idle worker processes now, rather than at exit, where waiting for each to tear torch down cost a
+    build about a second here (and their memory is free for rendering)."""
+    from joblib.externals.loky import get_reusable_executor
+
+    global _pool_started
+    if _pool_started:  # asking for the executor would otherwise start one
+        get_reusable_executor().shutdown(wait=False, kill_workers=True)
+        _pool_started = False
 
 
 def _numbered(i: int, threads: int, fn: Callable[..., Any], args: tuple):

@@ -53,11 +53,16 @@ OWN_RATIOS = {"sigmoid": {2: 20.0, 5: 900.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": 
 OWN_INIT = {"sigmoid": "glorot", "tanh": "glorot", "relu": "he"}
 
 
+EVAL_EVERY = 25  # training accuracy is checked every this many steps
+RATES = [0.03, 0.1, 0.3]  # the grid searched; every run is at its middle rate unless `rates` says otherwise
+
+
 def activations(ratios=None, steps=None, seeds=(0, 1), own_ratios=None, own_steps=None, designed=True,
-                seed_step=10) -> ActivationsResult:
+                seed_step=10, rates=None) -> ActivationsResult:
     """ratios: {activation: {depth: output/input ratio}} under the default init; steps: {activation: steps to
     target or None}, the first seed's (each further seed takes `seed_step` more); own_*: the same under each
-    activation's designed init (designed=False leaves those out, as in older files)."""
+    activation's designed init (designed=False leaves those out, as in older files); rates: {activation: the rate its
+    runs were at} (default the middle of RATES), so a best rate can sit at the grid's edge."""
     ratios = ratios or {"sigmoid": {2: 80.0, 5: 4.1e4}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.8, 5: 8.9}}
     steps = {"sigmoid": None, "tanh": 250, "relu": 175, **(steps or {})}
     own_ratios = own_ratios or {a: OWN_RATIOS[a] for a in ratios}
@@ -74,15 +79,16 @@ def activations(ratios=None, steps=None, seeds=(0, 1), own_ratios=None, own_step
                 n = to_target.get(a)
                 reached = n is not None
                 end = n + seed_step * i if reached else 800
-                curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=0.1),
-                         CurvePoint(step=end, seconds=end * 5e-4, train_accuracy=0.55 if reached else 0.2)]
-                runs.append(ConvergenceRun(activation=a, learning_rate=0.1, seed=seed,
+                checks = [0, *([end - EVAL_EVERY] if end > EVAL_EVERY else []), end]  # the last two checks
+                curve = [CurvePoint(step=s, seconds=s * 5e-4, train_accuracy=0.55 if reached and s == end else 0.2)
+                         for s in checks]
+                runs.append(ConvergenceRun(activation=a, learning_rate=(rates or {}).get(a, 0.1), seed=seed,
                                            steps_to_target=end if reached else None,
                                            seconds_to_target=end * 5e-4 if reached else None, curve=curve,
                                            diverged=False, init=init))
     depths = sorted({d for by in ratios.values() for d in by})
     return ActivationsResult(activations=list(ratios), width=128, depths=depths, train_depth=4, train_examples=2000,
-                             target_accuracy=0.5, max_steps=800, learning_rates=[0.1], seeds=list(seeds),
+                             target_accuracy=0.5, max_steps=800, learning_rates=RATES, seeds=list(seeds),
                              init="default", optimizer="SGD", gradients=gradients, runs=runs, device="cpu",
                              threads=2, trained_steps=300)
 

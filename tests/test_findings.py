@@ -8,16 +8,21 @@ import factories
 import pytest
 
 from reportgen.findings import (
+    CLEAR_MARGIN,
     ONE_SEED,
+    PROJECT_FACTOR,
     Verdict,
+    _bounds,
+    _fold,
     data_needed,
     decide,
     findings,
+    noise,
     speedup,
     stable_from,
     trends,
 )
-from reportgen.fmt import pct
+from reportgen.fmt import pct, points
 from reportgen.timing import Timing
 
 S, C, I = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE
@@ -62,7 +67,7 @@ def test_the_story_told_by_the_data():
     assert v["large_net_rising"] is S and v["nets_win_at_scale"] is S
     assert v["sigmoid_vanishing"] is S and v["relu_keeps_gradients"] is S and v["activation_not_init"] is S
     assert v["relu_faster"] is S and v["relu_vs_tanh"] is S
-    assert v["threads_speedup"] is S and v["iteration_loop"] is S
+    assert v["threads_speedup"] is S and v["iteration_loop"] is I  # CPU only: the loop repeats the thread pair
     assert v["gpu_speedup"] is I
 
 
@@ -112,6 +117,21 @@ def test_rising_net_supported_flat_net_contradicted_and_mixed_seeds_inconclusive
     assert data(flat)["large_net_rising"].verdict is C
     r = _set(factories.data_scale(flat), "mlp_large", 10000, 1, 0.70)
     assert by_key(factories.results(data=r))["large_net_rising"].verdict is I
+
+
+def test_a_rise_must_pass_the_test_sets_noise_as_well_as_the_plateau_threshold():
+    """A gain of 3 points is a rise on 4,000 test examples, but within the noise (5.7 points) on 300: neither a
+    rise nor a plateau there. The traditional learners' rise is judged the same way."""
+    rising = {**factories.STORY, "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.67],
+              "logistic": [0.25, 0.30, 0.32, 0.325, 0.355]}
+    big = factories.data_scale(rising)
+    assert by_key(factories.results(data=big))["large_net_rising"].verdict is S
+    assert by_key(factories.results(data=big))["traditional_plateau"].verdict is C
+    small = by_key(factories.results(data=dataclasses.replace(big, test_size=300)))
+    assert small["large_net_rising"].verdict is I
+    assert "at least 5.7 points" in small["large_net_rising"].detail
+    assert "on 300 test examples the 95% half-width of one accuracy, 5.7 points" in small["large_net_rising"].detail
+    assert small["traditional_plateau"].verdict is I
 
 
 def test_summaries_quote_the_measured_numbers():
@@ -200,22 +220,101 @@ def test_a_pinned_floor_is_reported_as_no_level_found_not_as_no_level():
     assert "the same curve as the power law without a floor" in f.summary
 
 
+def test_the_law_must_beat_no_change():
+    f = data(_law(), m=DENSE)["power_law"]
+    assert "No change (the mean of the fitted points, 87.4%) predicted the held-out point with a miss of 4.7 points, " \
+        "more than the noise." in f.summary
+    assert f.numbers["constant_miss"] == pytest.approx(0.047, abs=5e-4)
+
+
+def test_a_flat_curve_cannot_support_the_law():
+    # The error falls 1.2 points over m = 1,000 to 32,000 (b = -1.2 with a small a): a law that predicts no fall.
+    f = data(_law(c=0.04, a=50.0, b=-1.2), m=DENSE)["power_law"]
+    assert f.verdict is I
+    assert "falls by only 1.2 points from m = 1,000 to 32,000, within the noise" in f.summary
+    assert "cannot tell the law from no change" in f.summary and "moves too little" in f.detail
+    still = data({**_law(), "mlp_large": [0.9] * len(DENSE)}, m=DENSE)["power_law"]  # a = 0: nothing to fit
+    assert still.verdict is I and "predicts no fall" in still.summary
+
+
+def test_a_constant_that_predicts_as_well_leaves_the_law_untested():
+    # The error falls 3.0 points over the fitted range, more than the noise, but nearly all of it at the first
+    # step: the mean of the fitted points lands within 1.0 point of the held-out one.
+    f = data(_law(c=0.04, a=120.0, b=-1.2), m=DENSE)["power_law"]
+    assert f.verdict is I
+    assert "predicts no fall" not in f.summary
+    assert "with a miss of 1.0 points too, within the noise: this check cannot tell the law from no change" in f.summary
+
+
+def test_a_flat_curve_off_its_held_out_point_still_contradicts():
+    f = data(_law(c=0.04, a=50.0, b=-1.2, bend_at=32000, bend=-0.06), m=DENSE)["power_law"]
+    assert f.verdict is C
+
+
+def test_the_noise_margin_grows_as_the_test_set_shrinks():
+    assert noise(factories.data_scale()) == CLEAR_MARGIN  # 4,000 examples: 1.55 points, under the 2-point floor
+    small = dataclasses.replace(factories.data_scale(), test_size=300)
+    assert noise(small) == pytest.approx(1.96 * math.sqrt(0.25 / 300)) and points(noise(small)) == "5.7 points"
+    # A 4-point miss contradicts the law on 4,000 test examples and is within the noise on 300.
+    bent = factories.data_scale(_law(bend_at=32000, bend=0.04), m=DENSE)
+    assert by_key(factories.results(data=bent))["power_law"].verdict is C
+    f = by_key(factories.results(data=dataclasses.replace(bent, test_size=300)))["power_law"]
+    assert f.verdict is S and "against a noise of 5.7 points" in f.summary and "300 test examples" in f.detail
+
+
+def test_leads_are_judged_against_the_test_sets_noise():
+    close = {**factories.STORY, "svm_rbf": [0.29, 0.45, 0.55, 0.60, None], "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.35]}
+    r = factories.data_scale(close)  # the SVM leads by 4 points at m = 100; the net by 2.4 over logistic at 10,000
+    found = by_key(factories.results(data=r))
+    assert found["small_m_ranking"].verdict is C and found["nets_win_at_scale"].verdict is S
+    small = by_key(factories.results(data=dataclasses.replace(r, test_size=300)))
+    assert small["small_m_ranking"].verdict is S and "under 5.7 points, within the noise" in small["small_m_ranking"].detail
+    assert small["nets_win_at_scale"].verdict is I and "more than 5.7 points" in small["nets_win_at_scale"].detail
+    assert "the 95% half-width of one accuracy on the 300 test examples" in small["nets_win_at_scale"].detail
+
+
+def test_ranges_over_resamples_are_never_called_confidence_intervals():
+    f = data(_law(), m=DENSE)["power_law"]
+    assert "10 distinct resamples of the 3 seeds" in f.detail and "not a confidence interval" in f.detail
+    for g in findings(factories.results(data=factories.data_scale(_law(), m=DENSE))):
+        assert "confidence interval" not in (g.summary + g.detail).replace("not a confidence interval", ""), g.key
+
+
 def test_too_few_points_past_the_small_data_region_are_inconclusive():
     f = data()["power_law"]  # five grid points: three past the small-data region
     assert f.verdict is I and "too few points" in f.summary
 
 
-def test_no_projection_past_a_levelled_curve_and_an_interval_otherwise():
-    rising = dataclasses.replace(factories.data_scale(_law(), m=DENSE), target_accuracy=0.93)
-    p = data_needed(rising, trends(rising))
-    assert p.made and p.learner == "mlp_large" and p.m > 32000
+def _projection(curves, **changes):
+    r = dataclasses.replace(factories.data_scale(curves, m=DENSE, seeds=changes.pop("seeds", (0, 1, 2))), **changes)
+    return data_needed(r, trends(r))
+
+
+def test_a_projection_states_its_spread_and_stays_near_the_grid():
+    p = _projection(_law(), target_accuracy=0.93)  # 1e5 examples: within 4 times 32,000
+    assert p.made and p.learner == "mlp_large" and 32000 < p.m <= PROJECT_FACTOR * 32000
     assert p.interval and p.interval[0] <= p.m <= p.interval[1]
-    levelled = factories.data_scale(_law(c=0.04, a=50.0, b=-1.2), m=DENSE)
-    p = data_needed(levelled, trends(levelled))
+    far = _projection(_law(), target_accuracy=0.94)  # 5.6e5 examples: past 4 times the largest m
+    assert not far.made and "more than 4 times the largest m measured (32,000)" in far.withheld
+
+
+def test_no_projection_without_a_law_that_passed_every_check():
+    p = _projection(_law(c=0.04, a=50.0, b=-1.2))
     assert not p.made and "has levelled" in p.withheld
-    off = factories.data_scale(_law(bend_at=32000, bend=0.06), m=DENSE)
-    p = data_needed(off, trends(off))
+    p = _projection(_law(bend_at=32000, bend=0.06))
     assert not p.made and "missed its held-out point" in p.withheld
+    p = _projection(_law(c=0.0), target_accuracy=0.97)
+    assert not p.made and "floor sits at its bound 0" in p.withheld
+    p = _projection(_law(), target_accuracy=0.93, seeds=(0,))
+    assert not p.made and "one seed" in p.withheld
+    # The best learner's own law holds, but the largest net's does not: the power-law finding is not supported.
+    best_ok = {"logistic": _law()["logistic"], "mlp_large": factories.power_law_curve(DENSE, bend_at=32000, bend=-0.06),
+               "cnn": factories.power_law_curve(DENSE, c=0.02)}
+    p = _projection(best_ok, target_accuracy=0.95)
+    assert p.learner == "cnn" and not p.made and "power-law finding is not supported" in p.withheld
+    p = _projection({"logistic": _law()["logistic"], "mlp_large": factories.power_law_curve(DENSE, c=0.05),
+                     "cnn": factories.power_law_curve(DENSE, c=0.02)}, target_accuracy=0.96)
+    assert p.learner == "cnn" and p.made
 
 
 # --- the SVM's cost -----------------------------------------------------------------------------------------------
@@ -249,10 +348,23 @@ def test_the_init_explains_the_relu_ratio():
     relu = f["relu_keeps_gradients"]
     assert relu.verdict is S  # under He, 3.0x: the default init's 150x was the weights' scale
     assert "Under He initialisation" in relu.summary and "Under PyTorch's default initialisation: 150×" in relu.summary
-    assert "changed ReLU's ratio 50.0×" in relu.detail and "came from the weights' scale, not from ReLU" in relu.detail
+    assert "He's initialisation lowered ReLU's ratio 50.0×, from 150× under PyTorch's default to 3.0× under He" \
+        in relu.detail and "came from the weights' scale (a sixth of He's variance per layer), not from ReLU" in relu.detail
     assert "not from ReLU" not in acts()["relu_keeps_gradients"].detail  # default 8.9x: nothing to explain
     split = f["activation_not_init"]
     assert split.verdict is S and split.numbers["relu_init_effect"] == pytest.approx(50.0)
+    assert "ratio was 273 times ReLU's under PyTorch's default initialisation, and 300 times ReLU's" in split.summary
+    assert _fold(1.2e5) == "1.2×10⁵ times" and _fold(30) == "30.0 times"  # a multiple in words, never "1.2×10⁵ ReLU's"
+    assert "moved the ratio from 4.1×10⁴ to 900× for sigmoid and from 150× to 3.0× for ReLU." in split.summary
+
+
+def test_the_init_effect_is_told_by_its_measured_size():
+    lowered = acts()["relu_keeps_gradients"].detail  # 8.9x under the default, 3.0x under He: no overlap
+    assert "lowered ReLU's ratio 3.0×, from 8.9× under PyTorch's default to 3.0× under He." in lowered
+    same = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 2.0, 5: 3.1}})["relu_keeps_gradients"].detail
+    assert "made no clear difference to ReLU's ratio" in same and "lowered" not in same
+    raised = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 1.0, 5: 1.5}})["relu_keeps_gradients"].detail
+    assert "He's initialisation raised ReLU's ratio 2.0×" in raised and "did not help" in raised
 
 
 def test_an_init_that_cures_sigmoid_contradicts_the_activation_story():
@@ -268,6 +380,36 @@ def test_older_files_without_designed_inits_still_give_findings():
     assert "activation_not_init" not in f
     assert "no He-initialised nets" in f["relu_keeps_gradients"].detail
     assert f["relu_faster"].verdict is S
+
+
+def _with_samples(r, activation, depth, samples):
+    """r with the default-init gradient profile at `depth` given these (seed, batch) sample ratios."""
+    gradients = [dataclasses.replace(g, ratios=samples) if (g.activation, g.depth, g.stage, g.init) == (
+        activation, depth, "init", "default") else g for g in r.gradients]
+    return dataclasses.replace(r, gradients=gradients)
+
+
+def test_vanishing_must_grow_with_depth():
+    f = acts()["sigmoid_vanishing"]
+    assert f.verdict is S and "From 2 to 5 hidden layers it grew from 80.0× to 4.1×10⁴, by 512× to 513× sample by " \
+        "sample." in f.summary and "at least 2 times what it is at 2" in f.detail
+    already = acts(ratios={"sigmoid": {2: 5e4, 5: 4.1e4}, "relu": {2: 3.8, 5: 8.9}})["sigmoid_vanishing"]
+    assert already.verdict is C and "it fell from 5.0×10⁴ to 4.1×10⁴" in already.summary
+    little = acts(ratios={"sigmoid": {2: 3e4, 5: 4.1e4}, "relu": {2: 3.8, 5: 8.9}})["sigmoid_vanishing"]
+    assert little.verdict is I  # 1.4x in every sample: growing, but by under DEPTH_GROWTH
+    one_depth = acts(ratios={"sigmoid": {5: 4.1e4}, "relu": {5: 8.9}}, own_ratios={"sigmoid": {5: 900.0},
+                                                                                   "relu": {5: 3.0}})
+    assert one_depth["sigmoid_vanishing"].verdict is I
+    assert "growth with depth is not measured" in one_depth["sigmoid_vanishing"].detail
+
+
+def test_growth_is_paired_sample_by_sample():
+    r = factories.activations()
+    mixed = _with_samples(r, "sigmoid", 2, [80.0, 80.0, 80.0, 80.0, 80.0, 5e4])  # one pair does not grow
+    f = by_key(factories.results(acts=mixed))["sigmoid_vanishing"]
+    assert f.verdict is I and "by 0.9× to 543× sample by sample" in f.summary  # the last pair: 4.5×10⁴ over 5×10⁴
+    none = _with_samples(r, "sigmoid", 2, [5e4] * 6)  # shallowest above the deepest in every pair
+    assert by_key(factories.results(acts=none))["sigmoid_vanishing"].verdict is C
 
 
 def test_gradient_ratios_carry_their_spread_over_samples():
@@ -290,6 +432,42 @@ def test_a_one_sided_race_applies_its_threshold():
     f = acts(own_steps={"sigmoid": None, "relu": 700}, seed_step=0)["relu_faster"]
     assert f.verdict is I and "more than 1.1×" in f.summary
     assert acts(own_steps={"sigmoid": None, "relu": 300})["relu_faster"].verdict is S
+
+
+def _run(steps, checks):
+    from reportgen.records.activations import ConvergenceRun, CurvePoint
+    return ConvergenceRun(activation="x", learning_rate=0.1, seed=0, steps_to_target=steps, seconds_to_target=None,
+                          curve=[CurvePoint(step=c, seconds=0.0, train_accuracy=0.0) for c in checks], diverged=False)
+
+
+def test_steps_to_target_are_known_to_within_one_check():
+    # ReLU reached it by its check at 50 (after 25), the other by 75 (after 50): between 1x and 3x.
+    assert _bounds(_run(50, [0, 25, 50]), _run(75, [0, 25, 50, 75]), 800) == (1.0, 3.0)
+    assert _bounds(_run(50, [0, 25, 50]), _run(None, [0, 800]), 800) == (16.0, math.inf)
+    assert _bounds(_run(25, [0, 25]), _run(75, [0, 50, 75]), 800) == (2.0, math.inf)  # reached at the first check
+    assert _bounds(_run(0, [0]), _run(0, [0]), 800) == (0.0, math.inf)  # both met it untrained: nothing to say
+    assert _bounds(_run(0, [0]), _run(50, [0, 25, 50]), 800) == (math.inf, math.inf)
+
+
+def test_a_ratio_is_a_gain_only_at_its_unfavourable_end():
+    # 125 against 100 steps is 1.25x as counted, but the checks every 25 steps allow 100/100 = 1.0x.
+    f = acts(own_steps={"tanh": 125, "relu": 100}, seed_step=0)["relu_vs_tanh"]
+    assert f.verdict is I and "1.0× to 1.7×" in f.summary and "unfavourable end" in f.detail
+
+
+def test_a_best_rate_at_the_grids_edge_is_flagged_and_can_hold_the_verdict():
+    edge = acts(rates={"sigmoid": 0.3})["relu_faster"]  # the slower sigmoid might be faster at a higher rate
+    assert edge.verdict is I
+    assert "Sigmoid's best rate, 0.3, is the highest of the grid: a rate outside the grid might be faster." in edge.detail
+    assert "That could make sigmoid the faster one" in edge.detail
+    winner = acts(rates={"relu": 0.03})["relu_faster"]  # the faster ReLU at its edge: it could only gain
+    assert winner.verdict is S and "ReLU's best rate, 0.03, is the lowest of the grid" in winner.detail
+    slower = acts(own_steps={"sigmoid": 100, "relu": 400}, rates={"relu": 0.3})["relu_faster"]
+    assert slower.verdict is I and "That could make ReLU the faster one" in slower.detail
+    assert acts(own_steps={"sigmoid": 100, "relu": 400}, rates={"sigmoid": 0.3})["relu_faster"].verdict is C
+    one_rate = dataclasses.replace(factories.activations(), learning_rates=[0.1])
+    f = by_key(factories.results(acts=one_rate))["relu_faster"]
+    assert f.verdict is I and "sigmoid was run at one rate only (0.1)" in f.detail
 
 
 def test_relu_against_tanh_stands_beside_krizhevsky():
@@ -323,14 +501,13 @@ def _with_rounds(c, model, threads, rounds_ms):
 def test_thread_and_loop_verdicts_need_every_model_at_the_training_batch():
     assert comp()["threads_speedup"].verdict is S
     none = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2, ("mlp_large", 2): 4.0})
-    assert none["threads_speedup"].verdict is C and none["iteration_loop"].verdict is C
+    assert none["threads_speedup"].verdict is C
     mixed = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.21,
                           ("mlp_large", 2): 2.6})
     f = mixed["threads_speedup"]
     assert f.verdict is I
     assert "at least 1.2× in every round for Large MLP (512x3)" in f.detail
     assert "under 1.05× in every round for Small MLP (32)" in f.detail
-    assert mixed["iteration_loop"].verdict is I
 
 
 def test_a_gain_must_hold_in_every_same_round_pair():
@@ -355,6 +532,35 @@ def test_the_training_batch_decides_not_the_most_favourable_one():
     f = by_key(r)["threads_speedup"]
     assert f.verdict is I  # batch 1,000 gains 2x for both, but at the training batch the small MLP gains nothing
     assert "the battery's training batch (100)" in f.detail and "at batch 1000" in f.summary
+
+
+def _sweep(fits_steps=None, gpu_ms=None):
+    """Results whose computation experiment timed the learning curve's own largest net at its own budget."""
+    ds = factories.data_scale()
+    if fits_steps is not None:
+        ds = dataclasses.replace(ds, fits=[dataclasses.replace(f, steps=fits_steps(f)) for f in ds.fits])
+    r = factories.results(data=ds, comp=factories.compute(gpu_ms=gpu_ms))
+    table = {"name": "quick", "data_scale": {"steps": 2000, "batch_size": 100}}
+    return by_key(dataclasses.replace(r, settings=dataclasses.replace(r.settings, profile_table=table)))
+
+
+def test_the_loop_counts_the_learning_curves_fits_and_their_steps():
+    f = _sweep()["iteration_loop"]  # 5 m values x 3 seeds of the large MLP, 2,000 steps each at 5.2 ms or 8 ms
+    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 2 min against 78 s." in f.summary
+    early = _sweep(lambda fit: 1000 if fit.m >= 3000 else None)["iteration_loop"]  # the stop rule ended 6 at 1,000
+    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early)" in early.summary
+    other = factories.results()  # no profile table: the computation experiment's budget is not the curve's
+    assert "learning curve" not in by_key(other)["iteration_loop"].summary
+
+
+def test_a_cpu_only_loop_is_not_counted_as_a_second_test_of_the_thread_pairs():
+    cpu_only = _sweep()["iteration_loop"]
+    assert cpu_only.verdict is I and not cpu_only.tested
+    assert "the thread finding already judges" in cpu_only.detail
+    with_gpu = _sweep(gpu_ms={"mlp_small": 0.15, "mlp_large": 0.26})["iteration_loop"]
+    assert with_gpu.verdict is S and with_gpu.tested and "already judges" not in with_gpu.detail
+    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # CPU threads still the ends
+    assert slow_gpu.verdict is I and not slow_gpu.tested and "already judges" in slow_gpu.detail
 
 
 # --- GPU (issue 14 owns its logic; kept here as it was) -----------------------------------------------------------

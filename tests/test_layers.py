@@ -38,3 +38,12 @@ def test_every_error_a_module_raises_for_the_user_is_a_user_error():
                       if cls.__module__.startswith("reportgen.") and issubclass(cls, ValueError)}
     assert len(found) >= 9
     assert {cls.__name__ for cls in found - internal if not issubclass(cls, UserError)} == set()
+
+
+def test_a_build_loads_scikit_learn_only_where_it_fits_a_learner():
+    """Loading scikit-learn (and scipy under it) cost every build most of a second of start-up, in the main
+    process and in every worker that trains only nets; the learners import it where they are fitted."""
+    probe = ("import sys, reportgen.battery, reportgen.build, reportgen.system; "
+             "reportgen.system.describe_system(); print('sklearn' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

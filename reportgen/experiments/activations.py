@@ -56,7 +56,7 @@ def initialise(model: nn.Sequential, init: str) -> nn.Sequential:
 def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
         advance) -> ActivationsResult:
     """The training runs side by side on the CPUs the run may use (one at a time, in this process, on an
-    accelerator), then the gradient profiles, which need each activation's best rate."""
+    accelerator), then the gradient profiles likewise, which need each activation's best rate."""
     with tf32_mode(device, TRAINING_PRECISION):
         return _run(settings, data, device, seed, threads, advance)
 
@@ -64,10 +64,6 @@ def run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, th
 def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, threads: int,
          advance) -> ActivationsResult:
     n = min(settings.train_examples, len(data.y_pool))
-    x = torch.from_numpy(data.x_pool[:n]).to(device)
-    y = torch.from_numpy(data.y_pool[:n]).to(device)
-    size = min(settings.gradient_batch, n // GRADIENT_BATCHES)
-    probes = [slice(i * size, (i + 1) * size) for i in range(GRADIENT_BATCHES)]
     seeds = list(range(seed, seed + settings.seeds))
     keys = [(activation, init, lr, s) for activation in settings.activations
             for init in ("default", DESIGNED[activation]) for lr in settings.learning_rates for s in seeds]
@@ -77,26 +73,23 @@ def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, t
         f"training: {keys[i][0]}, {keys[i][1]} init, learning rate {keys[i][2]:g}"),
         lambda i, error: _failed(keys[i][0], keys[i][2], keys[i][3], error))
     runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
+    blocks = [(activation, init, depth, best_learning_rate(runs, activation, settings.learning_rates, init))
+              for activation in settings.activations for init in ("default", DESIGNED[activation])
+              for depth in settings.depths]
+    probes = [(gradient_profiles, (activation, init, depth, best, seeds, data.x_pool[:n], data.y_pool[:n],
+                                   settings, device)) for activation, init, depth, best in blocks]
+
+    def probed(i: int, _) -> None:
+        activation, init, depth, _ = blocks[i]
+        advance(f"gradients: {activation}, {init} init, {depth} layers")
+        advance(f"gradients after training: {activation}, {init} init, {depth} layers")
+    found = run_tasks(schedule(threads, len(probes), None if device == "cpu" else 1), probes, probed,
+                      lambda i, error: error)
     gradients = []
-    for activation in settings.activations:
-        for init in ("default", DESIGNED[activation]):
-            best = best_learning_rate(runs, activation, settings.learning_rates, init)
-            for depth in settings.depths:
-                models = []
-                for s in seeds:
-                    seed_everything(s)  # the same draw for every activation at this depth and seed
-                    models.append(initialise(mlp([settings.width] * depth, activation), init).to(device))
-                samples = [_gradient_profile(m, activation, depth, "init", x[p], y[p], init)
-                           for m in models for p in probes]
-                gradients.append(_pooled(samples))
-                advance(f"gradients: {activation}, {init} init, {depth} layers")
-                model = models[0]
-                optimizer = torch.optim.SGD(model.parameters(), lr=best, momentum=MOMENTUM)
-                train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(x.device, seed))
-                if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
-                    gradients.append(_gradient_profile(model, activation, depth, "trained", x[probes[0]],
-                                                       y[probes[0]], init))
-                advance(f"gradients after training: {activation}, {init} init, {depth} layers")
+    for profiles in found:
+        if isinstance(profiles, BaseException):
+            raise profiles
+        gradients += profiles
     optimizer = f"SGD with momentum {MOMENTUM}, batch {BATCH}"
     return ActivationsResult(activations=list(settings.activations), width=settings.width,
                              depths=list(settings.depths), train_depth=settings.train_depth, train_examples=n,
@@ -120,6 +113,29 @@ def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y
                                 torch.tensor(y, device=device), settings, init)  # a worker's read-only arrays
     except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
         return _failed(activation, lr, seed, error)
+
+
+def gradient_profiles(activation: str, init: str, depth: int, rate: float, seeds: list[int], x: np.ndarray,
+                      y: np.ndarray, settings: ActivationsSettings, device: str) -> list[GradientProfile]:
+    """The gradient profile of one (activation, init, depth) at initialisation, pooled over seeds and disjoint
+    probe batches, then again after `trained_steps` at the activation's best rate (first seed; left out should
+    training diverge)."""
+    x, y = torch.tensor(x, device=device), torch.tensor(y, device=device)  # copies of a worker's read-only arrays
+    size = min(settings.gradient_batch, len(y) // GRADIENT_BATCHES)
+    probes = [slice(i * size, (i + 1) * size) for i in range(GRADIENT_BATCHES)]
+    models = []
+    for s in seeds:
+        seed_everything(s)  # the same draw for every activation at this depth and seed
+        models.append(initialise(mlp([settings.width] * depth, activation), init).to(device))
+    with tf32_mode(device, TRAINING_PRECISION):
+        out = [_pooled([_gradient_profile(m, activation, depth, "init", x[p], y[p], init)
+                        for m in models for p in probes])]
+        model = models[0]
+        optimizer = torch.optim.SGD(model.parameters(), lr=rate, momentum=MOMENTUM)
+        train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(x.device, seeds[0]))
+        if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+            out.append(_gradient_profile(model, activation, depth, "trained", x[probes[0]], y[probes[0]], init))
+    return out
 
 
 def _pooled(samples: list[GradientProfile]) -> GradientProfile:

@@ -22,9 +22,6 @@ ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
 ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a few
 
 
-
-
-
 def configurations(device: str, threads: int) -> list[tuple[str, str, int | None]]:
     """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision
     (TF32 only where the GPU has it: elsewhere the row would be fp32 under another name)."""
@@ -125,8 +122,6 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                          steps=[r for r in records if isinstance(r, StepTime)],
                          matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
                          min_seconds=settings.min_seconds, rounds=ROUNDS)
-
-
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):

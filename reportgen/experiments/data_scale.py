@@ -8,8 +8,6 @@ from functools import partial
 
 import numpy as np
 import torch
-from sklearn.linear_model import LogisticRegression
-from sklearn.svm import SVC
 
 from reportgen.data import Dataset
 from reportgen.devices import failure_reason, synchronizer
@@ -149,6 +147,9 @@ def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: 
     """One traditional learner fitted on (x, y): its accuracies, wall time and CPU time (this process runs
     nothing else meanwhile, so its CPU time is the fit's, BLAS threads included). The SVM's C and gamma are chosen
     first, on (x, y) alone; the search is model selection, not the fit's cost, and is not timed."""
+    from sklearn.linear_model import LogisticRegression  # here: a worker that trains only nets never loads it
+    from sklearn.svm import SVC
+
     try:
         chosen = _svm_settings(x[:SVM_CV_MAX_M], y[:SVM_CV_MAX_M], seed) if name == "svm_rbf" else {}
         model = (LogisticRegression(max_iter=2000) if name == "logistic" else
@@ -167,6 +168,7 @@ def _svm_settings(x: np.ndarray, y: np.ndarray, seed: int) -> dict[str, float]:
     import warnings
 
     from sklearn.model_selection import GridSearchCV, StratifiedKFold
+    from sklearn.svm import SVC
 
     key = (seed, len(y), hash(x.tobytes()), hash(y.tobytes()))
     if key not in _CHOSEN:

@@ -1,0 +1,59 @@
+"""The report context's own sentences: the published-figures table and the projection note, from records."""
+
+import dataclasses
+
+import factories
+
+from reportgen.context import _projection, _published_table, build_report
+from reportgen.findings import trends
+from reportgen.learners import LABELS
+from reportgen.records.data_scale import Learner
+
+DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def _with_paper_learners(parameters):
+    """STORY's curves with a medium MLP and a CNN beside them, each with the given parameter count."""
+    r = factories.data_scale({**factories.STORY, "mlp_medium": [0.2, 0.3, 0.5, 0.6, 0.7],
+                              "cnn": [0.2, 0.4, 0.7, 0.85, 0.9]}, m=[100, 300, 1000, 4000, 10000])
+    learners = [Learner(name=x.name, label=x.label, kind=x.kind, parameters=parameters.get(x.name, x.parameters))
+                for x in r.learners]
+    return dataclasses.replace(r, learners=learners)
+
+
+def test_the_published_table_sets_our_nets_beside_the_papers_from_the_records():
+    r = _with_paper_learners({"mlp_medium": 22_410, "cnn": 5_987})
+    caption = _published_table(r, {"steps": 2000}).caption
+    assert (f"our {LABELS['mlp_medium']} has 22,410 parameters against the paper's MLP of two hidden layers of 100 "
+            "units (15,210 parameters)") in caption
+    assert f"our {LABELS['cnn']} has 5,987 parameters against the paper's CNN of three conv layers" in caption
+    other = _published_table(_with_paper_learners({"mlp_medium": 999, "cnn": 5_987}), {}).caption
+    assert "has 999 parameters" in other and "22,410" not in other  # the count is the record's, not typed in
+
+
+def _law(c=0.05):
+    return {"logistic": [0.3, 0.31, 0.315, 0.316, 0.316, 0.316, 0.316, 0.316, 0.316],
+            "mlp_large": factories.power_law_curve(DENSE, c=c)}
+
+
+def test_a_withheld_projection_says_why_and_a_made_one_its_spread():
+    r = dataclasses.replace(factories.data_scale(_law(), m=DENSE), target_accuracy=0.93)
+    made = _projection(r, trends(r))
+    assert made.startswith("Projection: from its power-law fit, the Large MLP (512x3)")
+    assert "over resamples of the seeds" in made and "up to 4 times its largest m" in made
+    pinned = dataclasses.replace(factories.data_scale(_law(c=0.0), m=DENSE), target_accuracy=0.97)
+    words = _projection(pinned, trends(pinned))
+    assert words.startswith("No projection of the data 97.0% test accuracy would need: the Large MLP (512x3)'s "
+                            "fitted floor sits at its bound 0")
+
+
+def test_the_report_builds_from_records_with_every_new_sentence():
+    report = build_report(factories.results(data=factories.data_scale(_law(), m=DENSE)))
+    assert any("spread over resamples of the seeds" in t.caption for s in report.sections for t in s.tables)
+
+
+def test_a_target_above_the_level_is_said_with_the_levels_spread():
+    r = dataclasses.replace(factories.data_scale(_law(), m=DENSE), target_accuracy=0.97)  # the curve levels at 95.2%
+    words = _projection(r, trends(r))
+    assert words.startswith("Projection: the power-law fit of the Large MLP (512x3), the best learner at the largest "
+                            "m, levels off at 95.2% (95.1% to 95.3% over resamples of the seeds), below 97.0%")
