@@ -47,7 +47,7 @@ SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of th
 FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
 PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
-DEPTH_GROWTH = 2  # vanishing: the deepest net's ratio at least this many times the shallowest's, sample by sample
+DEPTH_GROWTH = 2  # growth with depth: the deepest net's ratio this many times the shallowest's, in the median pair
 
 
 LATE = f"the last {LATE_SHARE:.0%} of"  # how the late-gain window reads in a sentence
@@ -204,7 +204,8 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
     if not gains:
         return None
     rising = [x for x, g in gains.items() if g.flat is False]
-    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising), len(r.seeds))
+    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising),
+                     min(g.per_seed.n for g in gains.values()))
     parts = [f"{r.learner(x).label} gained {points(g.gain)}{_across(g.per_seed)} from m = {g.m_from:,} to "
              f"{g.m_to:,}{_capped(r, x)}" for x, g in gains.items()]
     detail = {
@@ -244,7 +245,7 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
     if not late:
         return None
     label = r.learner(big).label
-    verdict = decide(late.flat is False, late.flat is True, len(r.seeds))
+    verdict = decide(late.flat is False, late.flat is True, late.per_seed.n)
     return Finding(
         "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
         f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
@@ -274,7 +275,8 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
         return None
     label, margin = r.learner(big).label, noise(r)
     beaten = [x for x, (_, d) in leads.items() if d.below(-margin)]
-    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten), len(r.seeds))
+    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten),
+                     min(d.n for _, d in leads.values()))
     parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
              f"{pct(r.accuracy(x, m).mean)} for {r.learner(x).label}: "
              f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{_across(d)}"
@@ -642,9 +644,9 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
         return None  # no seed ran both
     lead, margin = leads[0], noise(r)
     leaders = winners(r, m0)
-    disagree = len(set(leaders)) > 1
+    disagree = len(set(leaders)) > 1 or lead.low <= 0  # another learner led (or tied) in some seed
     settled = not disagree and all(d.above(margin) for d in leads)
-    verdict = decide(disagree or abs(lead.mean) < margin, settled, len(r.seeds))
+    verdict = decide(disagree, settled, min(d.n for d in leads))
     name = lambda x: r.learner(x).label
     best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
     summary = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
@@ -655,14 +657,15 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
         summary += (f" Every seed names that winner from m = {since:,} on." if since is not None else
                     " The seeds do not agree on the winner even at the largest m.")
     detail = {
-        Verdict.SUPPORTED: ("The seeds disagree on the leader" if disagree else
-                            f"The paired lead is under {points(margin)}, within the noise")
-                           + ": with this little data the ranking is not settled.",
+        Verdict.SUPPORTED: "The seeds disagree on the leader: with this little data the ranking is not settled.",
         Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(margin)} in every "
                               "seed: at this m the ranking is settled.",
-        Verdict.INCONCLUSIVE: _undecided(r, f"Settled means one learner leads every other by more than "
-                                            f"{points(margin)} in every seed; not settled, seeds disagreeing "
-                                            f"on the leader or a paired lead under {points(margin)}."),
+        Verdict.INCONCLUSIVE: (f"Settled means one learner leads every other by more than {points(margin)} in "
+                               "every seed; not settled, seeds disagreeing on the leader. "
+                               + (ONE_SEED if len(leaders) < 2 else
+                                  f"{name(first)} led in every seed, but not by more than {points(margin)} over "
+                                  "every other learner in every seed: a lead this small and this steady is "
+                                  "neither settled nor shown to be unsettled.")),
     }[verdict] + f" The noise margin is {_noise_words(r)}."
     return Finding("small_m_ranking", "data", "With little data, the ranking of learners is not settled.",
                    verdict, summary, detail,
@@ -726,9 +729,9 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         return None  # no signal at all: left out, not guessed
     shallow = r.gradient("sigmoid", shallowest) if shallowest < deepest else None
     growth, gone = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
-    grows = bool(growth) and min(growth) >= DEPTH_GROWTH or gone
+    grows = bool(growth) and statistics.median(growth) >= DEPTH_GROWTH or gone
     verdict = decide(min(g.samples) >= VANISH_RATIO and grows,
-                     max(g.samples) < KEEP_RATIO or bool(growth) and max(growth) <= 1, len(r.seeds))
+                     max(g.samples) < KEEP_RATIO or bool(growth) and statistics.median(growth) <= 1, len(r.seeds))
     own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
     summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
                f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
@@ -738,13 +741,15 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     elif growth:
         moved = "grew" if g.ratio > shallow.ratio else "fell"
         summary += (f" From {shallowest} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
-                    f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample."
+                    f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample "
+                                           f"(median {times(statistics.median(growth))})."
                                            if len(growth) > 1 else "."))
     if own and own is not g:
         summary += f" Under Glorot initialisation: {_ratio(own)}."
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
-            f"least {DEPTH_GROWTH:g} times what it is at {shallowest}, in every pair of samples from the same seed and "
-            "batch; no growth in any pair contradicts it.")
+            f"least {DEPTH_GROWTH:g} times what it is at {shallowest} in the median pair of samples from the same seed "
+            "and batch (the nets at two depths are different draws, so single pairs are noisy); no growth in the "
+            "median pair contradicts it.")
     if not growth and not gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
@@ -782,18 +787,32 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     g = r.gradient("relu", deepest, init=init)
     if not g or math.isnan(g.ratio):
         return None  # no signal at all: left out, not guessed
-    verdict = decide(max(g.samples) < KEEP_RATIO, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    shallowest = min(r.depths)
+    shallow = r.gradient("relu", shallowest, init=init) if shallowest < deepest else None
+    growth, _ = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
+    steady = not growth or statistics.median(growth) < DEPTH_GROWTH  # one depth: growth not measured nor held against
+    verdict = decide(max(g.samples) < KEEP_RATIO and steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
     default = r.gradient("relu", deepest)
     summary = (f"Under {_init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
                f"layer's by {_listing(r, 'relu', init)}; at {deepest} hidden layers {_ratio(g)}.")
+    if growth:
+        summary += (f" From {shallowest} to {deepest} hidden layers the ratio changed by {times(min(growth))}"
+                    + (f" to {times(max(growth))} sample by sample (median {times(statistics.median(growth))})."
+                       if len(growth) > 1 else "."))
     effect = ""
     if default and default is not g:
         summary += f" Under PyTorch's default initialisation: {_ratio(default)}."
         effect = " " + _init_effect(g, default)
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
-    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample; {KEPT_NOT} or more in "
-            "every sample plainly is not.")
+    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample, "
+            f"and one that does not grow with depth: under {DEPTH_GROWTH:g} times the shallowest net's in the median "
+            "pair of samples, since a ratio that compounds layer by layer leaves the order of magnitude in a deeper "
+            "net; "
+            f"{KEPT_NOT} or more in every sample plainly is not within it.")
+    if not steady and max(g.samples) < KEEP_RATIO:
+        rule += (f" Here the ratio is under {KEEP_RATIO}× at {deepest} hidden layers but grew with depth by "
+                 f"{DEPTH_GROWTH:g}× or more in the median pair.")
     detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
               Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + effect
     return Finding("relu_keeps_gradients", "algorithms",
@@ -899,50 +918,70 @@ def _bounds_words(bounds: list[tuple[float, float]]) -> str:
 
 
 def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
+    """ReLU against `other` in steps to the target, under each one's own initialisation and under the same one
+    (PyTorch's default): a verdict needs both races to agree, so that what the initialisation did is not
+    credited to the activation."""
     if not {other, "relu"} <= set(r.activations):
         return None
     own_relu, own_other = _own_init(r, "relu"), _own_init(r, other)
-    bounds, medians = _race(r, other, own_relu, own_other)
-    if not bounds:
+    inits = [(own_relu, own_other)] + ([("default", "default")] if (own_relu, own_other) != ("default",) * 2 else [])
+    races = [(pair, *_race(r, other, *pair)) for pair in inits]
+    races = [(pair, bounds, medians) for pair, bounds, medians in races if bounds]
+    if not races:
         return None
-    faster, slower = all(lo >= SPEED_GAIN for lo, _ in bounds), all(hi <= 1 / SPEED_GAIN for _, hi in bounds)
-    verdict = decide(faster, slower, len(r.seeds))
-    edges = {a: words for a, init in (("relu", own_relu), (other, own_other)) if (words := _edge(r, a, init))}
+    faster = [all(lo >= SPEED_GAIN for lo, _ in bounds) for _, bounds, _ in races]
+    slower = [all(hi <= 1 / SPEED_GAIN for _, hi in bounds) for _, bounds, _ in races]
+    verdict = decide(all(faster), all(slower), min(len(bounds) for _, bounds, _ in races))
+    edges = {(a, init): words for pair, _, _ in races for a, init in zip(("relu", other), pair)
+             if (words := _edge(r, a, init))}
     loser = {Verdict.SUPPORTED: other, Verdict.CONTRADICTED: "relu"}.get(verdict)
-    held = loser in edges  # the slower one might have won at a rate the grid left out: the race is not settled
+    held = any(a == loser for a, _ in edges)  # the slower one might have won at a rate the grid left out
     if held:
         verdict = Verdict.INCONCLUSIVE
-    inits = (f"each with its own initialisation ({_init_name(own_relu)} for ReLU, {_init_name(own_other)} for "
-             f"{other})" if own_relu != own_other else "both with PyTorch's default initialisation")
+    name = lambda a: "ReLU" if a == "relu" else a
+    said = [f"{_inits_words(pair, other)}, median over seeds: {medians}; {other}'s steps over ReLU's, seed by seed: "
+            f"{_bounds_words(bounds)}" for pair, bounds, medians in races]
     summary = (f"To reach {pct(r.target_accuracy)} training accuracy ({r.train_depth} hidden layers, each activation "
-               f"at its best learning rate, {inits}), median over seeds: {medians}. {other.capitalize()}'s steps "
-               f"over ReLU's, seed by seed: {_bounds_words(bounds)}.")
-    if own_relu != "default" or own_other != "default":
-        default_bounds, default_medians = _race(r, other, "default", "default")
-        summary += (f" Under PyTorch's default initialisation: {default_medians}; per seed "
-                    f"{_bounds_words(default_bounds)}.") if default_bounds else ""
+               f"at its best learning rate): {'. '.join(_cap(x) for x in said)}.")
     rule = (f"ReLU is faster if it needs at least {SPEED_GAIN:g}× fewer steps in every seed, slower if {other} "
-            f"needs {SPEED_GAIN:g}× fewer in every seed; a run that missed the target counts as taking more than "
-            f"the budget of {r.max_steps:,} steps. Training accuracy is checked only every few steps, so each "
-            "count is known to within one check: a ratio is the range the checks allow, and a gain must hold at its "
-            "unfavourable end. Each activation took its best rate from the grid "
-            f"({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+            f"needs {SPEED_GAIN:g}× fewer in every seed, "
+            + ("under each activation's own initialisation and under the same one alike, so that the "
+               "initialisation's part is not credited to the activation; " if len(races) > 1 else "")
+            + f"a run that missed the target counts as taking more than the budget of {r.max_steps:,} steps. "
+            "Training accuracy is checked only every few steps, so each count is known to within one check: a ratio "
+            "is the range the checks allow, and a gain must hold at its unfavourable end. Each activation took its "
+            f"best rate from the grid ({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+    if len(races) > 1 and faster[0] != faster[1]:
+        rule += (f" ReLU was {SPEED_GAIN:g}× faster in every seed {_inits_words(races[0 if faster[0] else 1][0], other)}"
+                 f" but not {_inits_words(races[1 if faster[0] else 0][0], other)}: the gain went with the "
+                 "initialisation, not with ReLU alone.")
     if edges:
-        rule += f" {_cap(_and(list(edges.values())))}: a rate outside the grid might be faster."
+        rule += f" {_cap(_and(list(dict.fromkeys(edges.values()))))}: a rate outside the grid might be faster."
     detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
               Verdict.INCONCLUSIVE: _undecided_seeds(r, rule) if not held else
-              f"{rule} That could make {'ReLU' if loser == 'relu' else loser} the faster one, so the race waits on a wider grid."}[verdict]
+              f"{rule} That could make {name(loser)} the faster one, so the race waits on a wider grid."}[verdict]
     if other == "tanh":
         detail += (f" Krizhevsky et al. (2012) published {KRIZHEVSKY_RELU_SPEEDUP:g}× fewer epochs for ReLU than "
-                   "tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it is an MLP on MNIST-1D, "
-                   "counted in steps.")
-    low = min(lo for lo, _ in bounds)
+                   "tanh to 25% training error, for a four-layer CNN on CIFAR-10, both with the same initialisation; "
+                   f"here, an MLP on MNIST-1D counted in steps, it was {_span(races[-1][1])} under the same "
+                   "initialisation.")
+    low = min(lo for _, bounds, _ in races for lo, _ in bounds)
     numbers = {f"{other}_over_relu_low": low} if math.isfinite(low) else {}
-    claim = ("ReLU reaches a target training accuracy faster than sigmoid." if other == "sigmoid" else
-             f"ReLU reaches a target training accuracy faster than tanh (Krizhevsky et al. 2012: "
-             f"{KRIZHEVSKY_RELU_SPEEDUP:g}×).")
-    return Finding("relu_faster" if other == "sigmoid" else "relu_vs_tanh", "algorithms", claim, verdict, summary,
-                   detail, numbers)
+    return Finding("relu_faster" if other == "sigmoid" else "relu_vs_tanh", "algorithms",
+                   f"ReLU reaches a target training accuracy faster than {other}.", verdict, summary, detail, numbers)
+
+
+def _inits_words(pair: tuple[str, str], other: str) -> str:
+    if pair == ("default", "default"):
+        return "under PyTorch's default initialisation for both"
+    return f"each with its own initialisation ({_init_name(pair[0])} for ReLU, {_init_name(pair[1])} for {other})"
+
+
+def _span(bounds: list[tuple[float, float]]) -> str:
+    """The other's steps over ReLU's across seeds, from the lowest bound to the highest finite one."""
+    lo = min(b[0] for b in bounds)
+    hi = max((b[1] for b in bounds if math.isfinite(b[1])), default=math.inf)
+    return (f"more than {times(lo)}" if hi == math.inf else times(lo) if lo == hi else f"{times(lo)} to {times(hi)}")
 
 
 # --- computation ---------------------------------------------------------------------------------------------
