@@ -858,7 +858,10 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
             f"alone brings sigmoid under {KEEP_RATIO}×.")
     detail = {Verdict.SUPPORTED: rule + " Here the activation's effect survives the change of initialisation.",
               Verdict.CONTRADICTED: rule + " Here the initialisation, not the activation, decided it.",
-              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+              Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + (
+        " Glorot's initialisation here is the standard one (gain 1), derived for activations of slope 1 at zero; "
+        "the four times wider range often used for sigmoid, whose slope at zero is 1/4, was not tried, and would "
+        "likely shrink sigmoid's ratio further, so the sigmoid-to-ReLU multiple above is an upper estimate.")
     return Finding("activation_not_init", "algorithms",
                    "Vanishing gradients come from the sigmoid itself: they remain when each activation gets the "
                    "initialisation designed for it.", verdict, summary, detail,
