@@ -90,6 +90,13 @@ class Signalled(OneLine):
 class Commands(click.Group):
     """Every command's user errors, whichever module raised them, leave as one line and exit code 2."""
 
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as error:  # what click lets through: --help or --version into a full /dev/full, say
+            click.echo(f"Error: could not write the output: {error.strerror or error}", err=True)
+            sys.exit(1)
+
     def invoke(self, ctx):
         try:
             with stop_on_signals() as requested:  # SIGTERM too: each command cleans up as on Ctrl-C

@@ -220,6 +220,10 @@ def test_a_full_standard_output_is_one_line_not_a_traceback(tmp_path):
     assert done.stderr.startswith("Error: could not print to standard output (No space left on device); the work "
                                   "itself is done") and done.stderr.count("\n") == 1
     assert (tmp_path / "report.html").is_file()
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "reportgen", "render", "--help"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=600, check=False)
+    assert done.returncode == 1 and done.stderr == "Error: could not write the output: No space left on device\n"
 
 
 def test_a_report_pdf_saved_without_its_suffix_and_a_format_in_capitals_are_read(tmp_path):
