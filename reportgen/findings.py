@@ -38,7 +38,7 @@ VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "va
 KEEP_RATIO = 10  # within one order of magnitude
 KEPT_NOT = 30  # three times past it the claim "within one order" is plainly false, not a matter of noise
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
-NO_GAIN = 1.05  # a speed-up below this in every round is no gain at all
+NO_GAIN = 1.05  # a median speed-up below this is no gain at all
 SPEED_GAIN = 1.2  # ReLU and sigmoid within this factor of each other's steps reach the target about as fast
 GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
 NO_FLOOR = 0.005  # a fitted floor below this sits at its bound 0: the fit found no level
@@ -47,7 +47,7 @@ SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of th
 FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
 PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
-DEPTH_GROWTH = 2  # vanishing: the deepest net's ratio at least this many times the shallowest's, sample by sample
+DEPTH_GROWTH = 2  # growth with depth: the deepest net's ratio this many times the shallowest's, in the median pair
 
 
 LATE = f"the last {LATE_SHARE:.0%} of"  # how the late-gain window reads in a sentence
@@ -204,7 +204,8 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
     if not gains:
         return None
     rising = [x for x, g in gains.items() if g.flat is False]
-    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising), len(r.seeds))
+    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising),
+                     min(g.per_seed.n for g in gains.values()))
     parts = [f"{r.learner(x).label} gained {points(g.gain)}{_across(g.per_seed)} from m = {g.m_from:,} to "
              f"{g.m_to:,}{_capped(r, x)}" for x, g in gains.items()]
     detail = {
@@ -244,7 +245,7 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
     if not late:
         return None
     label = r.learner(big).label
-    verdict = decide(late.flat is False, late.flat is True, len(r.seeds))
+    verdict = decide(late.flat is False, late.flat is True, late.per_seed.n)
     return Finding(
         "large_net_rising", "data", "The largest neural net keeps improving as m grows.", verdict,
         f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
@@ -274,7 +275,8 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
         return None
     label, margin = r.learner(big).label, noise(r)
     beaten = [x for x, (_, d) in leads.items() if d.below(-margin)]
-    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten), len(r.seeds))
+    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten),
+                     min(d.n for _, d in leads.values()))
     parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
              f"{pct(r.accuracy(x, m).mean)} for {r.learner(x).label}: "
              f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{_across(d)}"
@@ -721,9 +723,9 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
         return None  # no seed ran both
     lead, margin = leads[0], noise(r)
     leaders = winners(r, m0)
-    disagree = len(set(leaders)) > 1
+    disagree = len(set(leaders)) > 1 or lead.low <= 0  # another learner led (or tied) in some seed
     settled = not disagree and all(d.above(margin) for d in leads)
-    verdict = decide(disagree or abs(lead.mean) < margin, settled, len(r.seeds))
+    verdict = decide(disagree, settled, min(d.n for d in leads))
     name = lambda x: r.learner(x).label
     best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
     summary = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
@@ -734,14 +736,15 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
         summary += (f" Every seed names that winner from m = {since:,} on." if since is not None else
                     " The seeds do not agree on the winner even at the largest m.")
     detail = {
-        Verdict.SUPPORTED: ("The seeds disagree on the leader" if disagree else
-                            f"The paired lead is under {points(margin)}, within the noise")
-                           + ": with this little data the ranking is not settled.",
+        Verdict.SUPPORTED: "The seeds disagree on the leader: with this little data the ranking is not settled.",
         Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(margin)} in every "
                               "seed: at this m the ranking is settled.",
-        Verdict.INCONCLUSIVE: _undecided(r, f"Settled means one learner leads every other by more than "
-                                            f"{points(margin)} in every seed; not settled, seeds disagreeing "
-                                            f"on the leader or a paired lead under {points(margin)}."),
+        Verdict.INCONCLUSIVE: (f"Settled means one learner leads every other by more than {points(margin)} in "
+                               "every seed; not settled, seeds disagreeing on the leader. "
+                               + (ONE_SEED if len(leaders) < 2 else
+                                  f"{name(first)} led in every seed, but not by more than {points(margin)} over "
+                                  "every other learner in every seed: a lead this small and this steady is "
+                                  "neither settled nor shown to be unsettled.")),
     }[verdict] + f" The noise margin is {_noise_words(r)}."
     return Finding("small_m_ranking", "data", "With little data, the ranking of learners is not settled.",
                    verdict, summary, detail,
@@ -805,9 +808,9 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         return None  # no signal at all: left out, not guessed
     shallow = r.gradient("sigmoid", shallowest) if shallowest < deepest else None
     growth, gone = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
-    grows = bool(growth) and min(growth) >= DEPTH_GROWTH or gone
+    grows = bool(growth) and statistics.median(growth) >= DEPTH_GROWTH or gone
     verdict = decide(min(g.samples) >= VANISH_RATIO and grows,
-                     max(g.samples) < KEEP_RATIO or bool(growth) and max(growth) <= 1, len(r.seeds))
+                     max(g.samples) < KEEP_RATIO or bool(growth) and statistics.median(growth) <= 1, len(r.seeds))
     own = r.gradient("sigmoid", deepest, init=_own_init(r, "sigmoid"))
     summary = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
                f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
@@ -817,13 +820,15 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     elif growth:
         moved = "grew" if g.ratio > shallow.ratio else "fell"
         summary += (f" From {shallowest} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
-                    f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample."
+                    f"{times(g.ratio)}" + (f", by {times(min(growth))} to {times(max(growth))} sample by sample "
+                                           f"(median {times(statistics.median(growth))})."
                                            if len(growth) > 1 else "."))
     if own and own is not g:
         summary += f" Under Glorot initialisation: {_ratio(own)}."
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
-            f"least {DEPTH_GROWTH:g} times what it is at {shallowest}, in every pair of samples from the same seed and "
-            "batch; no growth in any pair contradicts it.")
+            f"least {DEPTH_GROWTH:g} times what it is at {shallowest} in the median pair of samples from the same seed "
+            "and batch (the nets at two depths are different draws, so single pairs are noisy); no growth in the "
+            "median pair contradicts it.")
     if not growth and not gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
@@ -861,18 +866,32 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     g = r.gradient("relu", deepest, init=init)
     if not g or math.isnan(g.ratio):
         return None  # no signal at all: left out, not guessed
-    verdict = decide(max(g.samples) < KEEP_RATIO, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    shallowest = min(r.depths)
+    shallow = r.gradient("relu", shallowest, init=init) if shallowest < deepest else None
+    growth, _ = _growth(g, shallow) if shallow and not math.isnan(shallow.ratio) else ([], False)
+    steady = not growth or statistics.median(growth) < DEPTH_GROWTH  # one depth: growth not measured nor held against
+    verdict = decide(max(g.samples) < KEEP_RATIO and steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
     default = r.gradient("relu", deepest)
     summary = (f"Under {_init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
                f"layer's by {_listing(r, 'relu', init)}; at {deepest} hidden layers {_ratio(g)}.")
+    if growth:
+        summary += (f" From {shallowest} to {deepest} hidden layers the ratio changed by {times(min(growth))}"
+                    + (f" to {times(max(growth))} sample by sample (median {times(statistics.median(growth))})."
+                       if len(growth) > 1 else "."))
     effect = ""
     if default and default is not g:
         summary += f" Under PyTorch's default initialisation: {_ratio(default)}."
         effect = " " + _init_effect(g, default)
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
-    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample; {KEPT_NOT} or more in "
-            "every sample plainly is not.")
+    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample, "
+            f"and one that does not grow with depth: under {DEPTH_GROWTH:g} times the shallowest net's in the median "
+            "pair of samples, since a ratio that compounds layer by layer leaves the order of magnitude in a deeper "
+            "net; "
+            f"{KEPT_NOT} or more in every sample plainly is not within it.")
+    if not steady and max(g.samples) < KEEP_RATIO:
+        rule += (f" Here the ratio is under {KEEP_RATIO}× at {deepest} hidden layers but grew with depth by "
+                 f"{DEPTH_GROWTH:g}× or more in the median pair.")
     detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
               Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + effect
     return Finding("relu_keeps_gradients", "algorithms",
@@ -978,50 +997,70 @@ def _bounds_words(bounds: list[tuple[float, float]]) -> str:
 
 
 def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
+    """ReLU against `other` in steps to the target, under each one's own initialisation and under the same one
+    (PyTorch's default): a verdict needs both races to agree, so that what the initialisation did is not
+    credited to the activation."""
     if not {other, "relu"} <= set(r.activations):
         return None
     own_relu, own_other = _own_init(r, "relu"), _own_init(r, other)
-    bounds, medians = _race(r, other, own_relu, own_other)
-    if not bounds:
+    inits = [(own_relu, own_other)] + ([("default", "default")] if (own_relu, own_other) != ("default",) * 2 else [])
+    races = [(pair, *_race(r, other, *pair)) for pair in inits]
+    races = [(pair, bounds, medians) for pair, bounds, medians in races if bounds]
+    if not races:
         return None
-    faster, slower = all(lo >= SPEED_GAIN for lo, _ in bounds), all(hi <= 1 / SPEED_GAIN for _, hi in bounds)
-    verdict = decide(faster, slower, len(r.seeds))
-    edges = {a: words for a, init in (("relu", own_relu), (other, own_other)) if (words := _edge(r, a, init))}
+    faster = [all(lo >= SPEED_GAIN for lo, _ in bounds) for _, bounds, _ in races]
+    slower = [all(hi <= 1 / SPEED_GAIN for _, hi in bounds) for _, bounds, _ in races]
+    verdict = decide(all(faster), all(slower), min(len(bounds) for _, bounds, _ in races))
+    edges = {(a, init): words for pair, _, _ in races for a, init in zip(("relu", other), pair)
+             if (words := _edge(r, a, init))}
     loser = {Verdict.SUPPORTED: other, Verdict.CONTRADICTED: "relu"}.get(verdict)
-    held = loser in edges  # the slower one might have won at a rate the grid left out: the race is not settled
+    held = any(a == loser for a, _ in edges)  # the slower one might have won at a rate the grid left out
     if held:
         verdict = Verdict.INCONCLUSIVE
-    inits = (f"each with its own initialisation ({_init_name(own_relu)} for ReLU, {_init_name(own_other)} for "
-             f"{other})" if own_relu != own_other else "both with PyTorch's default initialisation")
+    name = lambda a: "ReLU" if a == "relu" else a
+    said = [f"{_inits_words(pair, other)}, median over seeds: {medians}; {other}'s steps over ReLU's, seed by seed: "
+            f"{_bounds_words(bounds)}" for pair, bounds, medians in races]
     summary = (f"To reach {pct(r.target_accuracy)} training accuracy ({r.train_depth} hidden layers, each activation "
-               f"at its best learning rate, {inits}), median over seeds: {medians}. {other.capitalize()}'s steps "
-               f"over ReLU's, seed by seed: {_bounds_words(bounds)}.")
-    if own_relu != "default" or own_other != "default":
-        default_bounds, default_medians = _race(r, other, "default", "default")
-        summary += (f" Under PyTorch's default initialisation: {default_medians}; per seed "
-                    f"{_bounds_words(default_bounds)}.") if default_bounds else ""
+               f"at its best learning rate): {'. '.join(_cap(x) for x in said)}.")
     rule = (f"ReLU is faster if it needs at least {SPEED_GAIN:g}× fewer steps in every seed, slower if {other} "
-            f"needs {SPEED_GAIN:g}× fewer in every seed; a run that missed the target counts as taking more than "
-            f"the budget of {r.max_steps:,} steps. Training accuracy is checked only every few steps, so each "
-            "count is known to within one check: a ratio is the range the checks allow, and a gain must hold at its "
-            "unfavourable end. Each activation took its best rate from the grid "
-            f"({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+            f"needs {SPEED_GAIN:g}× fewer in every seed, "
+            + ("under each activation's own initialisation and under the same one alike, so that the "
+               "initialisation's part is not credited to the activation; " if len(races) > 1 else "")
+            + f"a run that missed the target counts as taking more than the budget of {r.max_steps:,} steps. "
+            "Training accuracy is checked only every few steps, so each count is known to within one check: a ratio "
+            "is the range the checks allow, and a gain must hold at its unfavourable end. Each activation took its "
+            f"best rate from the grid ({', '.join(f'{x:g}' for x in r.learning_rates)}).")
+    if len(races) > 1 and faster[0] != faster[1]:
+        rule += (f" ReLU was {SPEED_GAIN:g}× faster in every seed {_inits_words(races[0 if faster[0] else 1][0], other)}"
+                 f" but not {_inits_words(races[1 if faster[0] else 0][0], other)}: the gain went with the "
+                 "initialisation, not with ReLU alone.")
     if edges:
-        rule += f" {_cap(_and(list(edges.values())))}: a rate outside the grid might be faster."
+        rule += f" {_cap(_and(list(dict.fromkeys(edges.values()))))}: a rate outside the grid might be faster."
     detail = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
               Verdict.INCONCLUSIVE: _undecided_seeds(r, rule) if not held else
-              f"{rule} That could make {'ReLU' if loser == 'relu' else loser} the faster one, so the race waits on a wider grid."}[verdict]
+              f"{rule} That could make {name(loser)} the faster one, so the race waits on a wider grid."}[verdict]
     if other == "tanh":
         detail += (f" Krizhevsky et al. (2012) published {KRIZHEVSKY_RELU_SPEEDUP:g}× fewer epochs for ReLU than "
-                   "tanh to 25% training error, for a four-layer CNN on CIFAR-10; here it is an MLP on MNIST-1D, "
-                   "counted in steps.")
-    low = min(lo for lo, _ in bounds)
+                   "tanh to 25% training error, for a four-layer CNN on CIFAR-10, both with the same initialisation; "
+                   f"here, an MLP on MNIST-1D counted in steps, it was {_span(races[-1][1])} under the same "
+                   "initialisation.")
+    low = min(lo for _, bounds, _ in races for lo, _ in bounds)
     numbers = {f"{other}_over_relu_low": low} if math.isfinite(low) else {}
-    claim = ("ReLU reaches a target training accuracy faster than sigmoid." if other == "sigmoid" else
-             f"ReLU reaches a target training accuracy faster than tanh (Krizhevsky et al. 2012: "
-             f"{KRIZHEVSKY_RELU_SPEEDUP:g}×).")
-    return Finding("relu_faster" if other == "sigmoid" else "relu_vs_tanh", "algorithms", claim, verdict, summary,
-                   detail, numbers)
+    return Finding("relu_faster" if other == "sigmoid" else "relu_vs_tanh", "algorithms",
+                   f"ReLU reaches a target training accuracy faster than {other}.", verdict, summary, detail, numbers)
+
+
+def _inits_words(pair: tuple[str, str], other: str) -> str:
+    if pair == ("default", "default"):
+        return "under PyTorch's default initialisation for both"
+    return f"each with its own initialisation ({_init_name(pair[0])} for ReLU, {_init_name(pair[1])} for {other})"
+
+
+def _span(bounds: list[tuple[float, float]]) -> str:
+    """The other's steps over ReLU's across seeds, from the lowest bound to the highest finite one."""
+    lo = min(b[0] for b in bounds)
+    hi = max((b[1] for b in bounds if math.isfinite(b[1])), default=math.inf)
+    return (f"more than {times(lo)}" if hi == math.inf else times(lo) if lo == hi else f"{times(lo)} to {times(hi)}")
 
 
 # --- computation ---------------------------------------------------------------------------------------------
@@ -1070,27 +1109,49 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
             gains[batch] = timed
     if not gains:
         return None
-    verdicts = {_gpu_verdict(timed.get(biggest)) for timed in gains.values()}
+    by_batch = {b: _gpu_verdict(timed.get(biggest)) for b, timed in gains.items()}
+    verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
     name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
     at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
+    bars = (GPU_GAIN, 1.0)
     summary = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
-               + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {times(g)}{_across_rounds(low, high)}"
-                                                      for m, (g, low, high) in timed.items())
+               + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {_pairs(gain, bars)}" for m, gain in timed.items())
                            for b, timed in gains.items()) + ".")
     detail = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
-    detail += (f" A speed-up of at least {GPU_GAIN:g}× counts as much faster; the verdict is the "
-               f"{LABELS[biggest]}'s" + (" and must hold at both batches." if len(gains) > 1 else "."))
+    detail += (f" A median same-round pair of at least {GPU_GAIN:g}× counts as much faster, and no pair reaching "
+               f"{GPU_GAIN:g}× as not much faster; the verdict is the {LABELS[biggest]}'s"
+               + (" and must be the same at both batches." if len(gains) > 1 else "."))
+    detail += _gpu_undecided(by_batch, {b: timed.get(biggest) for b, timed in gains.items()}, at, LABELS[biggest])
     numbers = {f"speedup_{m}_batch_{b}": g for b, timed in gains.items() for m, (g, _, _) in timed.items()}
     numbers.update({f"speedup_{m}": g for m, (g, _, _) in gains[max(gains)].items()})
     return Finding("gpu_speedup", "computation", GPU_CLAIM, verdict, summary, detail, numbers)
 
 
 def _gpu_verdict(gain: tuple[float, float, float] | None) -> Verdict:
+    """Much faster where the median same-round pair reaches GPU_GAIN; not much faster where no pair does. Pairs on
+    both sides of it with the median under leave it open: more rounds could move the median either way."""
     if gain is None:
         return Verdict.INCONCLUSIVE
-    _, low, high = gain
-    return Verdict.SUPPORTED if low >= GPU_GAIN else Verdict.CONTRADICTED if high <= 1 else Verdict.INCONCLUSIVE
+    median, _, high = gain
+    return Verdict.SUPPORTED if median >= GPU_GAIN else Verdict.CONTRADICTED if high < GPU_GAIN else Verdict.INCONCLUSIVE
+
+
+def _gpu_undecided(by_batch: dict[int, Verdict], gains: dict[int, tuple[float, float, float] | None],
+                   at: dict[int, str], model: str) -> str:
+    """Why the GPU verdict is inconclusive, where it is: the model untimed, pairs on both sides of the bar, or the
+    batches disagreeing."""
+    words = []
+    for b, v in by_batch.items():
+        if gains[b] is None:
+            words.append(f"At {at[b]} the {model} was not timed on both devices.")
+        elif v is Verdict.INCONCLUSIVE:
+            words.append(f"At {at[b]} the {model}'s same-round pairs fall on both sides of {GPU_GAIN:g}×, "
+                         f"their median under it.")
+    decided = {b: v for b, v in by_batch.items() if v is not Verdict.INCONCLUSIVE}
+    if len(set(decided.values())) > 1:
+        words.append("The batches disagree: " + ", ".join(f"{v.value} at {at[b]}" for b, v in decided.items()) + ".")
+    return "".join(" " + w for w in words)
 
 
 def _crossover(models: list[str], timed: dict[str, tuple[float, float, float]]) -> str:
@@ -1115,28 +1176,54 @@ def speedup(slow: Timing, fast: Timing) -> tuple[float, float, float]:
 
 
 def _gain_verdict(gains: list[tuple[float, float, float]]) -> Verdict:
-    """Real only where every same-round pair shows it, for every workload compared; no gain anywhere: none of
-    them reaches NO_GAIN in any pair."""
-    return decide(all(low >= THREAD_GAIN for _, low, _ in gains), all(high < NO_GAIN for *_, high in gains))
+    """Real where the median same-round pair reaches THREAD_GAIN for every workload compared; no gain where it is
+    under NO_GAIN for all of them. The median, not the worst pair: one disturbed round must not decide, and more
+    rounds must not make a steady gain harder to show."""
+    return decide(all(g >= THREAD_GAIN for g, _, _ in gains), all(g < NO_GAIN for g, _, _ in gains))
 
 
-def _across_rounds(low: float, high: float) -> str:
-    return f" ({times(low)} to {times(high)} across same-round pairs)" if times(low) != times(high) else ""
+def _gain_text(x: float, bars: tuple[float, ...], digits: int) -> str:
+    """A ratio as `times` writes it, with `digits` decimals or more where fewer would round it up to a bar it is
+    under (1.196 is '1.196×', not '1.20×', beside a bar of 1.2); past three decimals, cut down instead of rounded."""
+    if not math.isfinite(x) or x >= 100:
+        return times(x)
+    def crosses(text: str) -> bool:
+        return any(float(text) >= bar > x for bar in bars)
+    while crosses(f"{x:.{digits}f}") and digits < 3:
+        digits += 1
+    text = f"{x:.{digits}f}"
+    return (f"{math.floor(x * 10**digits) / 10**digits:.{digits}f}" if crosses(text) else text) + "×"
+
+
+def _pairs(gain: tuple[float, float, float], bars: tuple[float, ...]) -> str:
+    return _gain_text(gain[0], bars, 1) + _spread(gain, bars)
+
+
+def _spread(gain: tuple[float, float, float], bars: tuple[float, ...]) -> str:
+    """Where a speed-up's same-round pairs differ, their range and median, with the digits the bars need."""
+    g, low, high = gain
+    lo, hi = _gain_text(low, bars, 2), _gain_text(high, bars, 2)
+    return "" if lo == hi else f" ({lo} to {hi} across same-round pairs, median {_gain_text(g, bars, 2)})"
 
 
 def _which_won(gains: dict[str, tuple[float, float, float]]) -> str:
-    """Which models gained in every round pair, and which did not, in words."""
-    won = [LABELS[m] for m, (_, low, _) in gains.items() if low >= THREAD_GAIN]
-    lost = [LABELS[m] for m, (*_, high) in gains.items() if high < NO_GAIN]
+    """Which models' median same-round pair cleared THREAD_GAIN, which fell under NO_GAIN, and which sat between."""
+    won = [LABELS[m] for m, (g, _, _) in gains.items() if g >= THREAD_GAIN]
+    lost = [LABELS[m] for m, (g, _, _) in gains.items() if g < NO_GAIN]
+    rest = [LABELS[m] for m, (g, _, _) in gains.items() if NO_GAIN <= g < THREAD_GAIN]
     words = []
     if won:
-        words.append(f"at least {THREAD_GAIN:g}× in every round for {_and(won)}")
+        words.append(f"at least {THREAD_GAIN:g}× for {_and(won)}")
     if lost:
-        words.append(f"under {NO_GAIN:g}× in every round for {_and(lost)}")
-    rest = len(gains) - len(won) - len(lost)
+        words.append(f"under {NO_GAIN:g}× for {_and(lost)}")
     if rest:
-        words.append(f"between the two, or changing from round to round, for {rest} model(s)")
-    return "; ".join(words)
+        words.append(f"between the two for {_and(rest)}")
+    return "the median pair is " + "; ".join(words)
+
+
+GAIN_BARS = (THREAD_GAIN, NO_GAIN)
+GAIN_RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for all of them, or under {NO_GAIN:g}× for all "
+             f"of them; otherwise it depends on the model.")
 
 
 def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:
@@ -1158,16 +1245,15 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
                 gains.setdefault(b, {})[m] = speedup(one.timing, full.timing)
     if batch not in gains:
         return None
-    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}"
-                                                      for m, (g, lo, hi) in by.items())
+    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {_pairs(gain, GAIN_BARS)}"
+                                                      for m, gain in by.items())
                         for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
     verdict = _gain_verdict(list(gains[batch].values()))
     return Finding(
         "threads_speedup", "computation", "Parallel hardware makes a training step faster.", verdict,
         f"A training step on {r.threads} CPU threads against 1, {listing}.",
-        f"The verdict is made at {words} over every model: a gain of at least {THREAD_GAIN:g}× in every same-round "
-        f"pair for all of them, or under {NO_GAIN:g}× in every pair for all of them; otherwise it depends on the "
-        f"model. There: {_which_won(gains[batch])}. The ideal with {r.threads} threads is {r.threads}×.",
+        f"The verdict is made at {words} over every model: {GAIN_RULE} There, {_which_won(gains[batch])}. "
+        f"The ideal with {r.threads} threads is {r.threads}×.",
         {f"speedup_{m}": g for m, (g, _, _) in gains[batch].items()})
 
 
@@ -1202,24 +1288,22 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
         return None
     gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
-    gain, low, high = gains[model]
+    gain = gains[model][0]
     ends = _loop_steps(r, model, batch)
     threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
     verdict = Verdict.INCONCLUSIVE if threads_only else _gain_verdict(list(gains.values()))
-    others = ", ".join(f"{LABELS[m]} {times(g)}{_across_rounds(lo, hi)}" for m, (g, lo, hi) in gains.items()
-                       if m != model)
+    others = ", ".join(f"{LABELS[m]} {_pairs(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
     return Finding(
         "iteration_loop", "loop", "Faster computation shortens the idea, code, experiment loop.", verdict,
         f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
-        f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}: {times(gain)} more ideas tried in "
-        f"the same time{_across_rounds(low, high)}.{_sweep_words(r, sweep, slow, fast)}" + (f" Other models, fastest against slowest "
-                                                              f"configuration: {others}." if others else ""),
+        f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}: {_gain_text(gain, GAIN_BARS, 1)} more "
+        f"ideas tried in the same time{_spread(gains[model], GAIN_BARS)}.{_sweep_words(r, sweep, slow, fast)}"
+        + (f" Other models, fastest against slowest configuration: {others}." if others else ""),
         ("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
          "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
          "inconclusive and out of the count of claims tested. " if threads_only else
-         f"The verdict is made at {words} over every model, fastest configuration against slowest: a gain of at "
-         f"least {THREAD_GAIN:g}× in every same-round pair for all of them, or under {NO_GAIN:g}× in every pair "
-         f"for all of them; otherwise it depends on the model. There: {_which_won(gains)}. ")
+         f"The verdict is made at {words} over every model, fastest configuration against slowest: {GAIN_RULE} "
+         f"There, {_which_won(gains)}. ")
         + "Computed from the measured median step times; data loading and evaluation are not included. "
         + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".",
         {"loop_gain": gain, "slowest_seconds": slow, "fastest_seconds": fast}, tested=not threads_only)

@@ -101,6 +101,15 @@ def test_the_loop_in_words():
     assert {x.key: x for x in findings(factories.results(comp=flat))}["iteration_loop"].verdict is Verdict.CONTRADICTED
 
 
+def test_one_disturbed_round_does_not_decide_the_loop():
+    """GPU against 1 CPU thread for the large MLP: pairs 1.6x, 1.6x and, in a round the GPU ran 40% slow, 1.14x."""
+    gpu = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.5},
+                            rounds={("mlp_large", 1): (1.0,) * 3, ("mlp_large", None): (1.0, 1.0, 1.4)})
+    f = {x.key: x for x in findings(factories.results(comp=gpu))}["iteration_loop"]
+    assert f.verdict is Verdict.SUPPORTED and f.tested
+    assert "1.6× more ideas tried in the same time (1.14× to 1.60× across same-round pairs, median 1.60×)" in f.summary
+
+
 def test_a_baseline_machine_is_set_beside_this_one():
     from reportgen.results import Baseline
 
