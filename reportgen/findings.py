@@ -539,7 +539,7 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
     others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
-                       + f", level {level_words(o)}"
+                       + f", level: {level_words(o)}"
                        for n, o in checks.items() if n != big)
     detail = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
