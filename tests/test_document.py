@@ -68,7 +68,7 @@ def test_contradicted_story_is_said_in_the_summary():
     data: DataScaleResult = factories.data_scale({"logistic": [0.5, 0.6, 0.7, 0.8, 0.9],
                                                   "mlp_small": [0.2, 0.25, 0.3, 0.32, 0.33],
                                                   "mlp_large": [0.3, 0.4, 0.45, 0.46, 0.46]})
-    acts = factories.activations(own_steps={"sigmoid": 100, "relu": 400})  # under each activation's own init
+    acts = factories.activations(steps={"sigmoid": 100, "relu": 400}, own_steps={"sigmoid": 100, "relu": 400})
     summary = build_report(factories.results(data=data, acts=acts)).summary
     contradicted = {f.key for f in summary if f.verdict.value == "contradicted"}
     assert {"nets_win_at_scale", "large_net_rising", "relu_faster"} <= contradicted

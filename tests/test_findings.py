@@ -442,6 +442,7 @@ def test_the_init_explains_the_relu_ratio():
     assert "not from ReLU" not in acts()["relu_keeps_gradients"].detail  # default 8.9x: nothing to explain
     split = f["activation_not_init"]
     assert split.verdict is S and split.numbers["relu_init_effect"] == pytest.approx(50.0)
+    assert "the standard one (gain 1)" in split.detail and "was not tried" in split.detail
     assert "ratio was 273 times ReLU's under PyTorch's default initialisation, and 300 times ReLU's" in split.summary
     assert _fold(1.2e5) == "1.2×10⁵ times" and _fold(30) == "30.0 times"  # a multiple in words, never "1.2×10⁵ ReLU's"
     assert "moved the ratio from 4.1×10⁴ to 900× for sigmoid and from 150× to 3.0× for ReLU." in split.summary

@@ -12,7 +12,7 @@ SATURATION = 0.1  # a unit counts as saturated where its slope is below this fra
 INITS = {
     "default": "PyTorch's default (weights uniform in ±1/sqrt(fan-in), a sixth of He's variance)",
     "he": "He/Kaiming (normal, variance 2/fan-in, biases 0; He et al. 2015, for ReLU)",
-    "glorot": "Glorot/Xavier (uniform, variance 2/(fan-in + fan-out), biases 0; Glorot and Bengio 2010)",
+    "glorot": "Glorot/Xavier (uniform, gain 1, variance 2/(fan-in + fan-out), biases 0; Glorot and Bengio 2010)",
 }
 DESIGNED = {"relu": "he", "sigmoid": "glorot", "tanh": "glorot"}  # the initialisation each activation was made for
 
