@@ -17,6 +17,7 @@ from reportgen.findings import (
     Verdict,
     data_needed,
     findings,
+    level_words,
     loop_times,
     steps_to_target,
     trends,
@@ -205,13 +206,14 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     measured = trends(r)
     section.tables.append(_trend_table(r, measured))
     table = results.settings.profile_table.get("data_scale")
-    published = _published_table(r, table if isinstance(table, dict) else {})
+    table = table if isinstance(table, dict) else {}
+    published = _published_table(r, table)
     if published:
         section.tables.append(published)
     section.notes += r.notes
     section.notes += [f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
                       f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]
-    projection = _projection(r, measured)
+    projection = _projection(r, measured, table.get("steps"))
     if projection:
         section.notes.append(projection)
     return section
@@ -226,31 +228,34 @@ def _trend_table(r, measured) -> Table:
                      {True: "plateau", False: "rising", None: "unclear" if t.late_gain else ""}[t.plateaued],
                      (f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else ""))
                      if c else "no fit",
-                     ("none found (floor at its bound 0)" if c.pinned else pct(1 - c.fit.c)) if c else "",
+                     level_words(c) if c else "",
                      f"{points(c.miss)} at m = {c.held_out_m:,}" if c else "",
                      f"m^{t.time_exponent.mean:.1f}" if t.time_exponent is not None else ""])
     return Table(f"How each learner moves with m: accuracy gained over {LATE} its m range (log scale, "
                  "mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
                  f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "
-                 "exponent b with its spread over resamples of the seeds, the accuracy 1 - c it levels off at, "
+                 "exponent b with its spread over resamples of the seeds, the accuracy 1 - c it levels off at with "
+                 "its lowest and highest over every resample (none found where any puts the floor at its bound 0), "
                  "and how far the largest m landed from the fit made without it (measured minus predicted); and "
                  "how its fit time grows with m.",
                  ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "Held-out miss", "Fit time"],
                  rows)
 
 
-def _projection(r, measured) -> str | None:
-    p = data_needed(r, measured)
+def _projection(r, measured, steps: int | None = None) -> str | None:
+    p = data_needed(r, measured, steps)
     if not p:
         return None
     label = r.learner(p.learner).label
     if not p.made:
         return f"No projection of the data {pct(p.target)} test accuracy would need: {p.withheld}."
     if p.m is None:
-        level, low, high = p.level
-        return (f"Projection: the power-law fit of the {label}, the best learner at the largest m, levels off at "
-                f"{pct(level)} ({pct(low)} to {pct(high)} over resamples of the seeds), below {pct(p.target)} test "
-                "accuracy, so more data alone would not get it there.")
+        at, low, high = p.reach
+        limit = PROJECT_FACTOR * r.m_values[-1]
+        return (f"Projection: up to {limit:,} labelled examples ({PROJECT_FACTOR} times the largest m), the power-law "
+                f"fit of the {label}, the best learner at the largest m, stays below {pct(p.target)} test accuracy: "
+                f"it reaches {pct(at)} there ({pct(low)} to {pct(high)} over resamples of the seeds)."
+                + (_budget(r, p, steps) or " Past that a fitted curve says nothing."))
     spread = ""
     if p.interval:
         low, high = p.interval
@@ -260,7 +265,19 @@ def _projection(r, measured) -> str | None:
     return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
             f"{_round_m(p.m)} labelled examples{spread} to reach {pct(p.target)} test accuracy. This extrapolates the "
             f"fitted curve beyond the measured grid (a projection is made only up to {PROJECT_FACTOR} times its largest "
-            "m, and only from a power law that passed its held-out check); treat it as an order of magnitude.")
+            "m, and only from a power law that passed its held-out check); treat it as an order of magnitude."
+            + _budget(r, p, steps))
+
+
+def _budget(r, p, steps: int | None) -> str:
+    """Where the best learner's fits at the largest m ran out their step budget: the projection is one of that
+    budget, not of more data alone."""
+    if p.ran_out is None:
+        return ""
+    trained = pct(p.ran_out.low) + (f" to {pct(p.ran_out.high)}" if pct(p.ran_out.high) != pct(p.ran_out.low) else "")
+    return (f" This is with {steps:,} Adam steps per fit, not with more data alone: every seed's fit at m = "
+            f"{r.m_values[-1]:,} ran all {steps:,} steps without fitting its training set (training accuracy "
+            f"{trained}), so the step budget shapes the top of the curve as much as the data.")
 
 
 def _round_m(m: float) -> str:

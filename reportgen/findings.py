@@ -302,7 +302,12 @@ def _exponent(x: float) -> str:
 @dataclass(frozen=True)
 class CurveCheck:
     """The power law of test error fitted past the small-data region, and tested on a point it was not fitted to,
-    against two rivals: the power law without a floor, and no change at all (a constant)."""
+    against two rivals: the power law without a floor, and no gain after the last fitted point.
+
+    The tolerance is the seeds' range at the held-out m, never under the test set's noise `noise(r)`: a prediction
+    closer than the seeds are to each other cannot be told from it. A wider range makes the law easier to accept
+    and, since both are judged against the same tolerance, the curve that stopped rising harder to rule out:
+    noisier seeds leave the check inconclusive rather than make it easier to pass."""
 
     m_fit: list[int]  # the m values past the small-data region
     fit: PowerLaw  # fitted to all of them (mean over seeds)
@@ -312,9 +317,10 @@ class CurveCheck:
     predicted: float  # accuracy there by the power law fitted without it
     predicted_range: tuple[float, float] | None  # spread of that prediction over resamples of the seeds
     rival: float | None  # accuracy there by the power law without a floor, fitted likewise
-    constant: float  # accuracy there if nothing changed: the mean of the fitted points (held-out one excluded)
+    carried: float  # accuracy there if the curve stopped rising: the last fitted point's mean, carried forward
     tolerance: float  # the noise a prediction must land within: the seeds' range there, at least the test set's
     per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
+    floor: tuple[float, float] | None = None  # lowest and highest floor c over every resample of the seeds
 
     @property
     def miss(self) -> float:
@@ -335,21 +341,28 @@ class CurveCheck:
         return self.fall <= self.tolerance
 
     @property
-    def constant_holds(self) -> bool:
-        """No change predicts the held-out point within the noise too: the check cannot tell the law from it."""
-        return abs(self.measured - self.constant) <= self.tolerance
+    def carried_miss(self) -> float:
+        """Measured accuracy at the held-out m minus the last fitted point's, carried forward."""
+        return self.measured - self.carried
+
+    @property
+    def carried_holds(self) -> bool:
+        """No gain after the last fitted point predicts the held-out point within the noise too: the check cannot
+        tell a power law from a curve that stopped rising."""
+        return abs(self.carried_miss) <= self.tolerance
 
     @property
     def pinned(self) -> bool:
-        """The floor sits at its bound 0: the fit found no level, which does not show there is none."""
-        return self.fit.c < NO_FLOOR
+        """The floor sits at its bound 0, in the fit or in any resample of the seeds: the fit found no level it can
+        state, which does not show there is none."""
+        return self.fit.c < NO_FLOOR or self.floor is not None and self.floor[0] < NO_FLOOR
 
     def verdict(self, seeds: int) -> Verdict:
         """SUPPORTED: the held-out point predicted within the noise by a law that falls by more than the noise,
-        which no change could not have predicted as well, with an exponent negative in every resample of the seeds;
-        CONTRADICTED: the held-out point missed by more than the noise."""
+        which no gain after the last fitted point could not have predicted as well, with an exponent negative in
+        every resample of the seeds; CONTRADICTED: the held-out point missed by more than the noise."""
         negative = self.exponent is not None and self.exponent[1] < 0
-        return decide(self.holds and negative and not self.flat and not self.constant_holds, not self.holds, seeds)
+        return decide(self.holds and negative and not self.flat and not self.carried_holds, not self.holds, seeds)
 
 
 def small_data_cut(ms: list[int]) -> float:
@@ -357,8 +370,16 @@ def small_data_cut(ms: list[int]) -> float:
     return math.exp(math.log(ms[0]) + SMALL_DATA_SHARE * (math.log(ms[-1]) - math.log(ms[0])))
 
 
-def _b(m: list[int]):
-    return lambda error: f.b if (f := fit_power_law(m, error)) else None
+def _fitter(m: list[int]):
+    """fit_power_law on m, each curve fitted once: the exponent's and the floor's resamples share their fits."""
+    seen: dict[tuple[float, ...], PowerLaw | None] = {}
+
+    def fit(error: list[float]) -> PowerLaw | None:
+        key = tuple(error)
+        if key not in seen:
+            seen[key] = fit_power_law(m, error)
+        return seen[key]
+    return fit
 
 
 def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
@@ -372,19 +393,21 @@ def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
         return None
     curves = [[1 - c[s] for c in cells] for s in seeds]
     mean = [statistics.fmean(c[j] for c in curves) for j in range(len(m_fit))]
-    fit, early = fit_power_law(m_fit, mean), fit_power_law(m_fit[:-1], mean[:-1])
+    fitted = _fitter(m_fit)
+    fit, early = fitted(mean), fit_power_law(m_fit[:-1], mean[:-1])
     if fit is None or early is None:
         return None
     rival = fit_power_law_no_floor(m_fit[:-1], mean[:-1])
     many = len(seeds) > 1
     predict = lambda error: 1 - f.error(m_fit[-1]) if (f := fit_power_law(m_fit[:-1], error)) else None
+    floors = bootstrap(curves, lambda error: f.c if (f := fitted(error)) else None) if many else []
     at_held_out = [1 - c[-1] for c in curves]
     return CurveCheck(
-        m_fit, fit, interval(bootstrap(curves, _b(m_fit))) if many else None, m_fit[-1],
-        statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
+        m_fit, fit, interval(bootstrap(curves, lambda error: f.b if (f := fitted(error)) else None)) if many else None,
+        m_fit[-1], statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
         interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
-        1 - rival.error(m_fit[-1]) if rival else None, 1 - statistics.fmean(mean[:-1]),
-        max(max(at_held_out) - min(at_held_out), noise(r)), curves)
+        1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2],
+        max(max(at_held_out) - min(at_held_out), noise(r)), curves, (min(floors), max(floors)) if floors else None)
 
 
 @dataclass(frozen=True)
@@ -416,9 +439,25 @@ def trends(r: DataScaleResult) -> list[Trend]:
     return out
 
 
+def _levels(c: CurveCheck) -> str:
+    """The level 1 - c over resamples of the seeds, lowest to highest ("" with one seed)."""
+    return f"{pct(1 - c.floor[1])} to {pct(1 - c.floor[0])}" if c.floor else ""
+
+
+def level_words(c: CurveCheck) -> str:
+    """The level the fit finds with its spread over resamples of the seeds, or why there is none to state."""
+    if not c.pinned:
+        return pct(1 - c.fit.c) + (f" ({_levels(c)})" if c.floor else "")
+    return "none found (floor at its bound 0" + (
+        f" in some resamples of the seeds: levels of {_levels(c)})" if c.fit.c >= NO_FLOOR else ")")
+
+
 def _level(c: CurveCheck) -> str:
-    return ("its floor sits at the bound 0, so the fit finds no level (which does not show there is none)"
-            if c.pinned else f"levelling off at {pct(1 - c.fit.c)}")
+    if not c.pinned:
+        return f"levelling off at {pct(1 - c.fit.c)}" + (
+            f" ({_levels(c)} over resamples of the seeds)" if c.floor else "")
+    some = f" in some resamples of the seeds (levels of {_levels(c)})" if c.fit.c >= NO_FLOOR else ""
+    return f"its floor sits at the bound 0{some}, so the fit finds no level (which does not show there is none)"
 
 
 def _rival(c: CurveCheck) -> str:
@@ -436,22 +475,24 @@ def _rival(c: CurveCheck) -> str:
 
 
 def _no_change(c: CurveCheck) -> str:
-    """The law against a curve that does not move: its fitted fall, and what a constant predicted."""
+    """The law against a curve that does not move: its fitted fall, and what no gain after the last fitted point
+    predicted."""
     words = ""
     if c.flat:
         words += (f" The fitted error falls by only {points(c.fall)} from m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, "
                   "within the noise: a law that predicts no fall describes nothing.")
-    said = (f"No change (the mean of the fitted points, {pct(c.constant)}) predicted the held-out point with a miss "
-            f"of {points(abs(c.measured - c.constant))}")
-    words += (f" {said} too, within the noise: this check cannot tell the law from no change." if c.constant_holds
-              else f" {said}, more than the noise.")
+    said = (f"No gain after m = {c.m_fit[-2]:,} (its {pct(c.carried)} carried forward) misses the held-out point by "
+            f"{points(abs(c.carried_miss))}")
+    words += (f" {said}, within the noise as the law's {points(abs(c.miss))} is: this check cannot tell a power "
+              "law from a curve that stopped rising." if c.carried_holds and c.holds
+              else f" {said}, {'within' if c.carried_holds else 'more than'} the noise.")
     return words
 
 
 LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
             "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
-            "better than no change (a constant at the mean of the fitted points) could, and an exponent negative "
-            "in every resample of the seeds; missing it by more than the noise contradicts the law.")
+            "better than no gain after the last fitted point (its accuracy carried forward) could, and an exponent "
+            "negative in every resample of the seeds; missing it by more than the noise contradicts the law.")
 
 
 def _resampled(seeds: int) -> str:
@@ -467,8 +508,11 @@ def _law_undecided(r: DataScaleResult, c: CurveCheck) -> str:
     """Why a power-law check decided nothing."""
     if len(r.seeds) < 2:
         return f"{LAW_RULE} {ONE_SEED}"
-    if c.flat or c.constant_holds:
+    if c.flat:
         return f"{LAW_RULE} Here the curve moves too little past the small-data region for the check to mean anything."
+    if c.carried_holds:
+        return (f"{LAW_RULE} Here the curve gains too little after its last fitted point: carried forward, that "
+                "point predicts the held-out one within the noise too.")
     return f"{LAW_RULE} Here the exponent is not negative in every resample of the seeds."
 
 
@@ -495,11 +539,11 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
     others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
-                       + (", floor at the bound 0" if o.pinned else f", level {pct(1 - o.fit.c)}")
+                       + f", level: {level_words(o)}"
                        for n, o in checks.items() if n != big)
     detail = {
-        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no change could not have, and "
-                           "its exponent is negative in every resample of the seeds.",
+        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
+                           "point could not have, and its exponent is negative in every resample of the seeds.",
         Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise: past the small-data region "
                               "this curve does not follow one power law on this grid.",
         Verdict.INCONCLUSIVE: _law_undecided(r, c),
@@ -508,7 +552,7 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         "Hestness et al. published exponents between -0.07 and -0.35 on far larger tasks.") + (
         f" Other learners: {others}." if others else "")
     numbers = {f"{n}_exponent": o.fit.b for n, o in checks.items()} | {"held_out_miss": c.miss,
-                                                                        "constant_miss": c.measured - c.constant}
+                                                                        "no_gain_miss": c.carried_miss}
     return Finding("power_law", "data", claim, verdict, summary, detail, numbers)
 
 
@@ -518,10 +562,13 @@ class Projection:
 
     learner: str
     target: float
-    m: float | None  # None: the fit levels off below the target, or no projection was made
+    m: float | None  # None: the fit stays below the target up to PROJECT_FACTOR times the largest m, or no projection
     interval: tuple[float, float] | None  # spread over resamples of the seeds; math.inf: never, in some of them
     withheld: str = ""  # why no projection is made
-    level: tuple[float, float, float] | None = None  # the accuracy the fit levels off at, and its spread
+    reach: tuple[float, float, float] | None = None  # with m None: the fit's accuracy at PROJECT_FACTOR times the
+    # largest m, and its spread over resamples of the seeds
+    ran_out: Spread | None = None  # training accuracy at the largest m where every seed's fit ran the whole step
+    # budget without fitting its training set: the curve's top is then the budget's as much as the data's
 
     @property
     def made(self) -> bool:
@@ -542,9 +589,12 @@ def _withheld(r: DataScaleResult, measured: list[Trend], best: str) -> str:
     if not c.holds:
         return (f"the {label}'s power law missed its held-out point by {points(abs(c.miss))}, more than the "
                 f"noise of {points(c.tolerance)}")
-    if c.flat or c.constant_holds:
+    if c.flat:
         return (f"the {label}'s curve moves too little past the small-data region: its power law cannot be told "
                 "from no change")
+    if c.carried_holds:
+        return (f"the {label}'s curve gains too little after m = {c.m_fit[-2]:,}: its power law cannot be told "
+                "from a curve that stopped rising there")
     if c.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
         return f"the {label}'s power-law exponent is not negative in every resample of the seeds"
     big = largest_net(r)
@@ -552,15 +602,27 @@ def _withheld(r: DataScaleResult, measured: list[Trend], best: str) -> str:
     if law is None or law.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
         return "the power-law finding is not supported on this run"
     if c.pinned:
-        return (f"the {label}'s fitted floor sits at its bound 0, so the fit finds no level and would let the error "
-                "fall without end")
+        some = " in some resamples of the seeds" if c.fit.c >= NO_FLOOR else ""
+        return (f"the {label}'s fitted floor sits at its bound 0{some}, so the fit finds no level and would let the "
+                "error fall without end")
     return ""
 
 
-def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
+def ran_out(r: DataScaleResult, learner: str, steps: int | None) -> Spread | None:
+    """Training accuracy of the learner's fits at the largest m, where every seed's ran all `steps` (the nets' step
+    budget, from the profile) without fitting its training set; None where any stopped early or fitted it."""
+    fits = [f for f in r.fits if f.learner == learner and f.m == r.m_values[-1]]
+    if steps is None or not fits or any(f.steps != steps or f.train_accuracy >= 1 for f in fits):
+        return None
+    return Spread.of([f.train_accuracy for f in fits])
+
+
+def data_needed(r: DataScaleResult, measured: list[Trend], steps: int | None = None) -> Projection | None:
     """The projection for the best learner at the largest m; the target is the run's target accuracy, or else
     five points above the best accuracy measured. Made only where its power law passed every check, its floor is
-    not pinned, there are seeds to give it a spread, and it stays within PROJECT_FACTOR times the largest m."""
+    not pinned and there are seeds to give it a spread; it speaks of no m past PROJECT_FACTOR times the largest m,
+    so a target the fit does not reach by then is said as the accuracy it reaches there. `steps`: the nets' step
+    budget, to tell whether the best learner's fits at the largest m all ran it out."""
     if not r.m_values:
         return None
     m_max = r.m_values[-1]
@@ -572,16 +634,16 @@ def data_needed(r: DataScaleResult, measured: list[Trend]) -> Projection | None:
     withheld = _withheld(r, measured, best)
     if withheld:
         return Projection(best, target, None, None, withheld)
-    c = next(t.check for t in measured if t.learner == best)
+    c, limit = next(t.check for t in measured if t.learner == best), PROJECT_FACTOR * m_max
     m = c.fit.m_for_error(1 - target)
-    if m is not None and m > PROJECT_FACTOR * m_max:
-        return Projection(best, target, None, None,
-                          f"the fit would put it at about {m:,.0f} examples, more than {PROJECT_FACTOR} times the "
-                          f"largest m measured ({m_max:,}): too far past the grid for a fitted curve to say")
+    if m is None or m > limit:
+        reach = lambda error: 1 - f.error(limit) if (f := fit_power_law(c.m_fit, error)) else None
+        at = 1 - c.fit.error(limit)
+        return Projection(best, target, None, None, reach=(at, *(interval(bootstrap(c.per_seed, reach)) or (at, at))),
+                          ran_out=ran_out(r, best, steps))
     needs = lambda error: (f.m_for_error(1 - target) or math.inf) if (f := fit_power_law(c.m_fit, error)) else None
-    level = lambda error: 1 - f.c if (f := fit_power_law(c.m_fit, error)) else None
     return Projection(best, target, m, interval(bootstrap(c.per_seed, needs, infinite=True)),
-                      level=(1 - c.fit.c, *(interval(bootstrap(c.per_seed, level)) or (1 - c.fit.c,) * 2)))
+                      ran_out=ran_out(r, best, steps))
 
 
 def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
@@ -590,12 +652,14 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
         return None
     k = growth["svm_rbf"]
     verdict = decide(k.above(SUPERLINEAR), k.below(1), len(r.seeds))
-    others = ", ".join(f"{r.learner(n).label} {_exponent(v.mean)}" for n, v in growth.items() if n != "svm_rbf")
-    faster = [r.learner(n).label for n, v in growth.items() if n != "svm_rbf" and v.mean > k.mean]
+    traditional = {n: v for n, v in growth.items() if n != "svm_rbf" and r.learner(n).kind == "traditional"}
+    others = ", ".join(f"{r.learner(n).label} {_exponent(v.mean)}" for n, v in traditional.items())
+    faster = [r.learner(n).label for n, v in traditional.items() if v.mean > k.mean]
     spread = f" ({k.low:.1f} to {k.high:.1f} across {k.n} seeds)" if k.n > 1 else " (one seed)"
     summary = (f"The RBF SVM's fit time grew like {_exponent(k.mean)}{spread} over the upper half of its range"
                + (f" (others: {others})" if others else "") + "."
-               + (f" {_and(faster)} grew faster than the SVM here." if faster else ""))
+               + (f" {_and(faster)} grew faster than the SVM here." if faster else "")
+               + _nets_cost(r, [n for n in growth if r.learner(n).kind == "neural"]))
     return Finding(
         "svm_cost", "data", "A kernel SVM's training cost grows faster than the data.", verdict, summary,
         {Verdict.SUPPORTED: f"Every seed's exponent is above {SUPERLINEAR:g}: clearly faster than linear, so each "
@@ -605,6 +669,21 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
                                              "every seed; below 1 in every seed would contradict it.")}[verdict]
         + " Fit times are of the final fit only (model selection excluded) and depend on the machine's load.",
         {"svm_time_exponent": k.mean})
+
+
+def _nets_cost(r: DataScaleResult, nets: list[str]) -> str:
+    """Why the nets' cost exponents are not set beside the SVM's: a net trains for a number of steps whatever m is,
+    so its fit time follows its steps, not m. The steps taken over the upper half of the grid, where recorded."""
+    if not nets:
+        return ""
+    upper = r.m_values[-max(len(r.m_values) // 2, 2):]
+    steps = [f.steps for f in r.fits if f.learner in nets and f.m in upper]
+    took = ""
+    if steps and None not in steps:
+        took = f"{min(steps):,} to {max(steps):,}" if min(steps) < max(steps) else f"{steps[0]:,}"
+        took = f" (from m = {upper[0]:,} to {upper[-1]:,} every net's fit took {took} Adam steps)"
+    return (f" The {_and([r.learner(n).label for n in nets])} are not listed: a net trains for a budget of steps "
+            f"whatever m is, so its cost is set by its steps, not by m{took}.")
 
 
 def winners(r: DataScaleResult, m: int) -> list[str]:

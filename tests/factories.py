@@ -21,12 +21,14 @@ STORY = {  # test accuracy by learner at each m: traditional learners flatten, t
 PARAMETERS = {"mlp_small": 1642, "mlp_large": 551434}
 
 
-def data_scale(curves=None, seeds=(0, 1, 2), jitter=0.002, m=None, svm_power=1.5) -> DataScaleResult:
+def data_scale(curves=None, seeds=(0, 1, 2), jitter=0.002, m=None, svm_power=1.5, steps=None) -> DataScaleResult:
     """Seed i scores `jitter * i` above the curve at every m (so paired gains match the curve's, and a paired lead
-    holds in every seed); fit time grows like m^svm_power for the SVM and like m for the others."""
+    holds in every seed); fit time grows like m^svm_power for the SVM and like m for the others. `steps`: the Adam
+    steps every net's fit took (None: not recorded); a net's training accuracy is its curve's."""
     curves, m_values = curves or STORY, m or M
     fits = [Fit(learner=name, m=m, seed=seed, test_accuracy=acc + jitter * i, train_accuracy=acc,
-                fit_seconds=0.01 * m ** (svm_power if name == "svm_rbf" else 1) / 100)
+                fit_seconds=0.01 * m ** (svm_power if name == "svm_rbf" else 1) / 100,
+                steps=None if name in ("logistic", "svm_rbf") else steps)
             for name, accs in curves.items() for m, acc in zip(m_values, accs) if acc is not None
             for i, seed in enumerate(seeds)]
     learners = [Learner(name=n, label=LABELS[n], kind="traditional" if n in ("logistic", "svm_rbf") else "neural",
