@@ -506,7 +506,7 @@ def _resampled(seeds: int) -> str:
 
 def _law_undecided(r: DataScaleResult, c: CurveCheck) -> str:
     """Why a power-law check decided nothing."""
-    if len(r.seeds) < 2:
+    if len(c.per_seed) < 2:
         return f"{LAW_RULE} {ONE_SEED}"
     if c.flat:
         return f"{LAW_RULE} Here the curve moves too little past the small-data region for the check to mean anything."
@@ -531,7 +531,7 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         return Finding("power_law", "data", claim, Verdict.INCONCLUSIVE,
                        f"The {label}'s curve has too few points past the small-data region to fit and check.", rule,
                        tested=False)
-    verdict = c.verdict(len(r.seeds))
+    verdict = c.verdict(len(c.per_seed))
     b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
     summary = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
@@ -581,7 +581,7 @@ def _withheld(r: DataScaleResult, measured: list[Trend], best: str) -> str:
     c, label = t.check, r.learner(best).label
     if c is None:
         return f"the {label}'s curve has too few points past the small-data region to fit and check a power law"
-    if len(r.seeds) < 2:
+    if len(c.per_seed) < 2:
         return "one seed gives the fit no spread to state"
     if t.late_gain and t.late_gain.flat is True:
         return (f"the {label}'s curve has levelled (every seed gained under {points(PLATEAU_GAIN)} over the "
@@ -595,11 +595,11 @@ def _withheld(r: DataScaleResult, measured: list[Trend], best: str) -> str:
     if c.carried_holds:
         return (f"the {label}'s curve gains too little after m = {c.m_fit[-2]:,}: its power law cannot be told "
                 "from a curve that stopped rising there")
-    if c.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
+    if c.verdict(len(c.per_seed)) is not Verdict.SUPPORTED:
         return f"the {label}'s power-law exponent is not negative in every resample of the seeds"
     big = largest_net(r)
     law = next((t.check for t in measured if t.learner == big), None) if big else None
-    if law is None or law.verdict(len(r.seeds)) is not Verdict.SUPPORTED:
+    if law is None or law.verdict(len(law.per_seed)) is not Verdict.SUPPORTED:
         return "the power-law finding is not supported on this run"
     if c.pinned:
         some = " in some resamples of the seeds" if c.fit.c >= NO_FLOOR else ""
@@ -651,7 +651,7 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     if "svm_rbf" not in growth or len(r.m_run("svm_rbf")) < 3:
         return None
     k = growth["svm_rbf"]
-    verdict = decide(k.above(SUPERLINEAR), k.below(1), len(r.seeds))
+    verdict = decide(k.above(SUPERLINEAR), k.below(1), k.n)
     traditional = {n: v for n, v in growth.items() if n != "svm_rbf" and r.learner(n).kind == "traditional"}
     others = ", ".join(f"{r.learner(n).label} {_exponent(v.mean)}" for n, v in traditional.items())
     faster = [r.learner(n).label for n, v in traditional.items() if v.mean > k.mean]
