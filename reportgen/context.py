@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from reportgen import charts
 from reportgen.findings import (
+    BUSY_SHARE,
     LATE,
     PROJECT_FACTOR,
     SMALL_DATA_SHARE,
@@ -461,6 +462,10 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         worst = max(w.timing.round_drift for w in drifted)
         notes.append(f"{len(drifted)} timing(s) moved by more than {ROUND_DRIFT:.0%} between rounds (at most "
                      f"{worst:.0%}), so they may not repeat: {_workloads(drifted)}.")
+    if r.others_busy is not None:
+        notes.append(f"Other processes kept {r.others_busy:.0%} of the machine's CPUs busy while these were timed"
+                     + (": the timings are of a shared machine, and no computation verdict is made from them."
+                        if r.others_busy > BUSY_SHARE else f" (a verdict needs {BUSY_SHARE:.0%} or less)."))
     return Section(
         "computation", "Computation",
         "Each workload is warmed up, then timed in blocks of calls with the device synchronised before every clock "

@@ -134,3 +134,33 @@ def test_a_machine_that_changed_speed_between_rounds_is_said_so():
     assert note.startswith("1 timing(s) moved by more than 10% between rounds (at most 30%)")
     assert note.endswith(f": Small MLP (32), batch {step.batch_size} on CPU, 1 thread.")
     assert not any("between rounds" in n for s in steady for n in s.notes)
+
+
+def test_timings_of_a_machine_others_kept_busy_decide_nothing():
+    """Another job on both cores once made 2 threads 75x slower than 1 here: that must not read as a verdict."""
+    from reportgen.findings import BUSY_SHARE
+
+    quiet = {x.key: x for x in findings(factories.results(comp=replace(
+        factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4}), others_busy=0.02)))}
+    assert quiet["threads_speedup"].verdict is Verdict.SUPPORTED and quiet["gpu_speedup"].verdict is Verdict.SUPPORTED
+    busy = {x.key: x for x in findings(factories.results(comp=replace(
+        factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4}), others_busy=BUSY_SHARE + 0.4)))}
+    for key in ("threads_speedup", "gpu_speedup", "iteration_loop"):
+        assert busy[key].verdict is Verdict.INCONCLUSIVE, key
+        assert "other processes kept 55% of the machine's CPUs busy" in busy[key].detail
+    assert busy["threads_speedup"].summary == quiet["threads_speedup"].summary  # the numbers are still shown
+
+
+def test_the_share_of_the_machine_others_use_is_the_busy_time_less_our_own(monkeypatch):
+    from reportgen import others
+
+    readings = iter([(100.0, 50.0, 1000.0), (112.0, 58.0, 1010.0)])  # busy, our CPU, wall: 10 s on 2 CPUs
+    now = {}
+
+    def step():
+        now["busy"], now["own"], now["wall"] = next(readings)
+    monkeypatch.setattr(others, "_busy_seconds", lambda: step() or now["busy"])
+    monkeypatch.setattr(others.time, "process_time", lambda: now["own"])
+    monkeypatch.setattr(others.time, "perf_counter", lambda: now["wall"])
+    monkeypatch.setattr(others.os, "cpu_count", lambda: 2)
+    assert others.OthersMeter().share() == pytest.approx((12 - 8) / (10 * 2))

@@ -12,6 +12,7 @@ from torch import nn
 from reportgen.devices import device_type, failure_reason, release_memory, synchronizer
 from reportgen.learners import INPUT_LENGTH
 from reportgen.models import build_model, parameter_count
+from reportgen.others import OthersMeter
 from reportgen.precision import tf32_capable, tf32_mode
 from reportgen.profile import ComputeSettings
 from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
@@ -107,6 +108,7 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
     """Every workload in ROUNDS interleaved visits (see reportgen.timing for why); the configurations of one
     workload (1 and all threads, each GPU precision) side by side, so that what is compared was timed together."""
     sweep = workloads(settings, device, threads)
+    others = OthersMeter()
     try:
         for round_ in range(ROUNDS):
             for workload in visit_order(sweep):
@@ -114,6 +116,7 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                 advance(f"{workload.label} (round {round_ + 1} of {ROUNDS})")
     finally:
         torch.set_num_threads(threads)
+    busy = others.share()
     records = [w.result() for w in sweep]
     del sweep  # every workload's memory, before the device's cache is emptied
     release_memory(device)  # never raises: a sticky CUDA error must not cost the records
@@ -121,7 +124,7 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
                          threads=threads, max_seconds=settings.max_seconds,
                          steps=[r for r in records if isinstance(r, StepTime)],
                          matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
-                         min_seconds=settings.min_seconds, rounds=ROUNDS)
+                         min_seconds=settings.min_seconds, rounds=ROUNDS, others_busy=busy)
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
