@@ -23,7 +23,7 @@ from reportgen.findings import (
     steps_to_target,
     trends,
 )
-from reportgen.fmt import config_label, count, duration, pct, points, sci, times
+from reportgen.fmt import config_label, count, duration, pct, points, power_of_m, sci, times
 from reportgen.learners import LABELS
 from reportgen.profile import EXPERIMENTS
 from reportgen.records.activations import DESIGNED, SATURATION
@@ -231,7 +231,7 @@ def _trend_table(r, measured) -> Table:
                      if c else "no fit",
                      level_words(c) if c else "",
                      f"{points(c.miss)} at m = {c.held_out_m:,}" if c else "",
-                     f"m^{t.time_exponent.mean:.1f}" if t.time_exponent is not None else ""])
+                     power_of_m(t.time_exponent.mean) if t.time_exponent is not None else ""])
     return Table(f"How each learner moves with m: accuracy gained over {LATE} its m range (log scale, "
                  "mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
                  f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "

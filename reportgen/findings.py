@@ -11,7 +11,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from reportgen.fmt import config_label, duration, pct, points, times
+from reportgen.fmt import config_label, duration, pct, points, power_of_m, times
 from reportgen.learners import LABELS, MLP_SIZES, TRADITIONAL
 from reportgen.records.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
 from reportgen.records.compute import ComputeResult, StepTime
@@ -294,10 +294,6 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
                                              "every traditional learner, each at the largest m both were run at.")
          }[verdict] + f" The noise margin is {_noise_words(r)}.",
         {f"lead_over_{x}": d.mean for x, (_, d) in leads.items()})
-
-
-def _exponent(x: float) -> str:
-    return f"m^{abs(x) if abs(x) < 0.05 else x:.1f}"
 
 
 @dataclass(frozen=True)
@@ -654,10 +650,10 @@ def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
     k = growth["svm_rbf"]
     verdict = decide(k.above(SUPERLINEAR), k.below(1), k.n)
     traditional = {n: v for n, v in growth.items() if n != "svm_rbf" and r.learner(n).kind == "traditional"}
-    others = ", ".join(f"{r.learner(n).label} {_exponent(v.mean)}" for n, v in traditional.items())
+    others = ", ".join(f"{r.learner(n).label} {power_of_m(v.mean)}" for n, v in traditional.items())
     faster = [r.learner(n).label for n, v in traditional.items() if v.mean > k.mean]
     spread = f" ({k.low:.1f} to {k.high:.1f} across {k.n} seeds)" if k.n > 1 else " (one seed)"
-    summary = (f"The RBF SVM's fit time grew like {_exponent(k.mean)}{spread} over the upper half of its range"
+    summary = (f"The RBF SVM's fit time grew like {power_of_m(k.mean)}{spread} over the upper half of its range"
                + (f" (others: {others})" if others else "") + "."
                + (f" {_and(faster)} grew faster than the SVM here." if faster else "")
                + _nets_cost(r, [n for n in growth if r.learner(n).kind == "neural"]))

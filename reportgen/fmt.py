@@ -35,6 +35,11 @@ def times(x: float) -> str:
     return f"{mantissa:.1f}×10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
+def power_of_m(x: float) -> str:
+    """A growth exponent as a power of m, never 'm^-0.0'."""
+    return f"m^{abs(x) if abs(x) < 0.05 else x:.1f}"
+
+
 def sci(x: float) -> str:
     """A small magnitude such as a gradient: 2.6e-06 -> '2.6×10⁻⁶'."""
     if x == 0 or not math.isfinite(x):

@@ -13,3 +13,9 @@ def test_formats_read_as_a_person_writes_them():
     assert duration(0.0026) == "2.6 ms"
     assert duration(300) == "5 min"
     assert duration(3 * 86400) == "3 days"
+
+
+def test_a_growth_exponent_near_zero_never_reads_minus_zero():
+    from reportgen.fmt import power_of_m
+
+    assert power_of_m(-0.01) == "m^0.0" and power_of_m(2.04) == "m^2.0" and power_of_m(-0.4) == "m^-0.4"
