@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from reportgen.files import write_atomically
+from reportgen.files import cache_dir, write_atomically
 from reportgen.records.data import DataInfo
 
 GENERATOR = "mnist1d.data.make_dataset"
@@ -26,12 +25,6 @@ class Dataset:
     x_test: np.ndarray  # held out: no training or model selection touches it
     y_test: np.ndarray
     info: DataInfo
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("REPORTGEN_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reportgen")
-    return Path(base)
 
 
 def mnist1d(pool_size: int, test_size: int, cache: Path | None = None) -> Dataset:

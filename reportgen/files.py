@@ -10,6 +10,13 @@ from pathlib import Path
 from reportgen.errors import UserError
 
 
+def cache_dir() -> Path:
+    """Where generated data and the chart bundle are kept between runs (REPORTGEN_CACHE overrides)."""
+    base = os.environ.get("REPORTGEN_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "reportgen")
+    return Path(base)
+
+
 def read_regular(path: Path, limit: int, too_large: str) -> bytes:
     """The bytes of the regular file at `path`, refused in one line if it is anything else or larger than `limit`.
 

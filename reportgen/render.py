@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 
 from reportgen.context import Report, build_report
-from reportgen.files import write_atomically
+from reportgen.files import cache_dir, write_atomically
 from reportgen.results import Results, dumps
 
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
@@ -35,9 +35,23 @@ def _render(report: Report, mode: str, bundle: str = "", page_size: str = "A4") 
 
 
 def _bundle() -> str:
+    """The Vega bundle every HTML page inlines. vl-convert takes 1.2 s to build it, the same for each of its
+    versions, so it is kept in the cache folder (a copy that cannot be read or written is just rebuilt)."""
     import vl_convert
 
-    return vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
+    path = cache_dir() / f"vega-bundle-vl-convert-{vl_convert.__version__}.js"
+    try:
+        if text := path.read_text(encoding="utf-8"):
+            return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = vl_convert.javascript_bundle().replace("</script", "<\\/script")  # must not close its own element
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, text)
+    except OSError:
+        pass
+    return text
 
 
 def render_html(results: Results, report: Report | None = None) -> str:

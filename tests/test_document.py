@@ -97,3 +97,20 @@ def test_both_formats_share_one_report(tmp_path, monkeypatch):
     written = render.write_report(factories.results(), tmp_path, ["html", "pdf"])
     assert [p.name for p in written] == ["report.html", "report.pdf"] and len(built) == 1
     assert b"%PDF" in (tmp_path / "report.pdf").read_bytes()[:8]
+
+
+def test_the_chart_bundle_is_built_once_and_kept_per_vl_convert_version(tmp_path, monkeypatch):
+    """Building it costs vl-convert 1.2 s per page rendered; a cached copy is reused, an empty one rebuilt."""
+    import vl_convert
+
+    from reportgen import render
+
+    monkeypatch.setenv("REPORTGEN_CACHE", str(tmp_path))
+    built = render._bundle()
+    (kept,) = tmp_path.glob("vega-bundle-vl-convert-*.js")
+    assert vl_convert.__version__ in kept.name and kept.read_text(encoding="utf-8") == built
+    assert "</script" not in built
+    kept.write_text("/* the cached copy */", encoding="utf-8")
+    assert render._bundle() == "/* the cached copy */"
+    kept.write_text("", encoding="utf-8")
+    assert render._bundle() == built
