@@ -249,7 +249,7 @@ def _projection(r, measured, steps: int | None = None) -> str | None:
         return None
     label = r.learner(p.learner).label
     if not p.made:
-        return f"No projection of the data {pct(p.target)} test accuracy would need: {p.withheld}."
+        return f"No projection of how much data {pct(p.target)} test accuracy would need: {p.withheld}."
     if p.m is None:
         at, low, high = p.reach
         limit = PROJECT_FACTOR * r.m_values[-1]

@@ -44,7 +44,7 @@ def test_a_withheld_projection_says_why_and_a_made_one_its_spread():
     assert "over resamples of the seeds" in made and "up to 4 times its largest m" in made
     pinned = dataclasses.replace(factories.data_scale(_law(c=0.0), m=DENSE), target_accuracy=0.97)
     words = _projection(pinned, trends(pinned))
-    assert words.startswith("No projection of the data 97.0% test accuracy would need: the Large MLP (512x3)'s "
+    assert words.startswith("No projection of how much data 97.0% test accuracy would need: the Large MLP (512x3)'s "
                             "fitted floor sits at its bound 0")
 
 
