@@ -463,7 +463,7 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         notes.append(f"{len(drifted)} timing(s) moved by more than {ROUND_DRIFT:.0%} between rounds (at most "
                      f"{worst:.0%}), so they may not repeat: {_workloads(drifted)}.")
     if r.others_busy is not None:
-        notes.append(f"Other processes kept {r.others_busy:.0%} of the machine's CPUs busy while these were timed"
+        notes.append(f"Other processes used {r.others_busy:.0%} of this run's CPUs while these were timed"
                      + (": the timings are of a shared machine, and no computation verdict is made from them."
                         if r.others_busy > BUSY_SHARE else f" (a verdict needs {BUSY_SHARE:.0%} or less)."))
     return Section(

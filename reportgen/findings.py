@@ -40,7 +40,7 @@ KEPT_NOT = 30  # three times past it the claim "within one order" is plainly fal
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
 NO_GAIN = 1.05  # a median speed-up below this is no gain at all
 SPEED_GAIN = 1.2  # ReLU and sigmoid within this factor of each other's steps reach the target about as fast
-BUSY_SHARE = 0.15  # other processes using more of the machine's CPUs than this while timing: no timing verdict
+BUSY_SHARE = 0.15  # other processes using more of the run's CPUs than this while timing: no timing verdict
 GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
 NO_FLOOR = 0.005  # a fitted floor below this sits at its bound 0: the fit found no level
 LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m range
@@ -1090,7 +1090,7 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None, train_bat
     if loop:
         out.append(loop)
     if r.others_busy is not None and r.others_busy > BUSY_SHARE:
-        busy = (f"While these steps were timed, other processes kept {r.others_busy:.0%} of the machine's CPUs busy "
+        busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
                 "this run decides nothing about computation. Rerun on an idle machine. ")
         out = [replace(f, verdict=Verdict.INCONCLUSIVE, detail=busy + f.detail) for f in out]

@@ -8,25 +8,41 @@ import time
 from pathlib import Path
 
 
-def _busy_seconds() -> float | None:
-    """CPU-seconds all CPUs of the machine have been busy since boot (Linux /proc/stat), or None elsewhere."""
+def _our_cpus() -> set[int] | None:
+    """The CPUs this process may run on; None where the system does not say (then every CPU counts)."""
     try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError, IndexError):
+        return set(os.sched_getaffinity(0))
+    except AttributeError:
         return None
-    idle = sum(fields[3:5])  # idle and iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")  # user to steal; guest time is inside user
+
+
+def _busy_seconds(cpus: set[int] | None) -> tuple[float, int] | None:
+    """CPU-seconds the given CPUs have been busy since boot, and how many CPUs that is (Linux /proc/stat); None
+    elsewhere. Only our CPUs count: on a large server, jobs on other cores do not disturb our timings."""
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return None
+    busy, found = 0, 0
+    for line in lines:
+        name, *values = line.split() or [""]
+        if not (name.startswith("cpu") and name[3:].isdigit()) or (cpus is not None and int(name[3:]) not in cpus):
+            continue
+        fields = [int(v) for v in values[:8]]  # user nice system idle iowait irq softirq steal (guest is in user)
+        busy, found = busy + sum(fields) - sum(fields[3:5]), found + 1
+    return (busy / os.sysconf("SC_CLK_TCK"), found) if found else None
 
 
 class OthersMeter:
-    """The share of the machine's CPU capacity used by processes other than this one between start and stop."""
+    """The share of our CPUs' capacity used by processes other than this one between start and `share()`."""
 
     def __init__(self) -> None:
-        self._start = (_busy_seconds(), time.process_time(), time.perf_counter())
+        self._cpus = _our_cpus()
+        self._start = (_busy_seconds(self._cpus), time.process_time(), time.perf_counter())
 
     def share(self) -> float | None:
-        busy, own, wall = _busy_seconds(), time.process_time(), time.perf_counter()
+        busy, own, wall = _busy_seconds(self._cpus), time.process_time(), time.perf_counter()
         if busy is None or self._start[0] is None or wall <= self._start[2]:
             return None
-        others = (busy - self._start[0]) - (own - self._start[1])
-        return min(1.0, max(0.0, others / ((wall - self._start[2]) * (os.cpu_count() or 1))))
+        others = (busy[0] - self._start[0][0]) - (own - self._start[1])
+        return min(1.0, max(0.0, others / ((wall - self._start[2]) * busy[1])))

@@ -147,7 +147,7 @@ def test_timings_of_a_machine_others_kept_busy_decide_nothing():
         factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4}), others_busy=BUSY_SHARE + 0.4)))}
     for key in ("threads_speedup", "gpu_speedup", "iteration_loop"):
         assert busy[key].verdict is Verdict.INCONCLUSIVE, key
-        assert "other processes kept 55% of the machine's CPUs busy" in busy[key].detail
+        assert "other processes used 55% of this run's CPUs" in busy[key].detail
     assert busy["threads_speedup"].summary == quiet["threads_speedup"].summary  # the numbers are still shown
 
 
@@ -157,10 +157,24 @@ def test_the_share_of_the_machine_others_use_is_the_busy_time_less_our_own(monke
     readings = iter([(100.0, 50.0, 1000.0), (112.0, 58.0, 1010.0)])  # busy, our CPU, wall: 10 s on 2 CPUs
     now = {}
 
-    def step():
+    def step(cpus):
         now["busy"], now["own"], now["wall"] = next(readings)
-    monkeypatch.setattr(others, "_busy_seconds", lambda: step() or now["busy"])
+        return now["busy"], 2
+    monkeypatch.setattr(others, "_busy_seconds", step)
     monkeypatch.setattr(others.time, "process_time", lambda: now["own"])
     monkeypatch.setattr(others.time, "perf_counter", lambda: now["wall"])
-    monkeypatch.setattr(others.os, "cpu_count", lambda: 2)
     assert others.OthersMeter().share() == pytest.approx((12 - 8) / (10 * 2))
+
+
+def test_only_the_cpus_this_process_may_use_are_read(monkeypatch, tmp_path):
+    """On a large server, jobs on other cores do not disturb our timings: their busy time is not counted."""
+    from reportgen import others
+
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  9 9 9 9 9 0 0 0 0 0\ncpu0 100 0 0 50 0 0 0 0 0 0\ncpu1 7 0 0 900 0 0 0 0 0 0\n"
+                    "cpu2 5000 0 0 0 0 0 0 0 0 0\nintr 1 2 3\n")
+    monkeypatch.setattr(others, "Path", lambda _: stat)
+    ticks = others.os.sysconf("SC_CLK_TCK")
+    assert others._busy_seconds({0, 1}) == (107 / ticks, 2)
+    assert others._busy_seconds(None) == (5107 / ticks, 3)
+    assert others._busy_seconds({7}) is None

@@ -49,7 +49,7 @@ class ComputeResult:
     loop_steps: int = 0  # training steps of one experiment, to put step times in terms of the research loop
     min_seconds: float = 0.0  # each workload was timed at least this long (0 in files from before it was recorded)
     rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
-    others_busy: float | None = None  # share of the machine's CPUs other processes used while timing (None: unknown)
+    others_busy: float | None = None  # share of the run's CPUs other processes used while timing (None: unknown)
 
     @property
     def largest_model(self) -> str | None:
