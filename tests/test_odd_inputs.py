@@ -200,7 +200,7 @@ def test_sigint_to_a_real_render_removes_the_folder_it_made(tmp_path):
     while not out.exists() and render.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     render.send_signal(signal.SIGINT)
-    # 130, or ended by the signal itself after its message (-2): a shell reports both as 130. Once in 13 full runs
+    # 130, or ended by the signal itself after its message (-2): a shell reports both as 130. Once in 15 full runs
     # here the process, having printed its message and removed its folder, ended by SIGINT rather than exit(130).
     assert render.wait(600) in (130, -signal.SIGINT), render.stderr.read()
     assert render.stderr.read() == "Stopped by SIGINT; nothing half-written is left\n"
