@@ -46,14 +46,20 @@ def thread_choice(threads: int | None, root: Path = Path("/")) -> tuple[int, str
     return limit.cpus, f"by default, {limit.limit}"
 
 
-def _affinity(affinity) -> int | None:
-    getter = affinity or getattr(os, "sched_getaffinity", None)  # not on macOS or Windows
+def allowed_cpus(affinity=None) -> set[int] | None:
+    """The CPUs the affinity mask lets this process run on; None where the system does not say (macOS, Windows)."""
+    getter = affinity or getattr(os, "sched_getaffinity", None)
     if getter is None:
         return None
     try:
-        return len(getter(0)) or None
+        return set(getter(0)) or None
     except OSError:
         return None
+
+
+def _affinity(affinity) -> int | None:
+    allowed = allowed_cpus(affinity)
+    return len(allowed) if allowed else None
 
 
 def cgroup_quota(root: Path = Path("/")) -> tuple[float, str] | None:

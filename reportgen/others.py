@@ -7,13 +7,7 @@ import os
 import time
 from pathlib import Path
 
-
-def _our_cpus() -> set[int] | None:
-    """The CPUs this process may run on; None where the system does not say (then every CPU counts)."""
-    try:
-        return set(os.sched_getaffinity(0))
-    except AttributeError:
-        return None
+from reportgen.cpus import allowed_cpus
 
 
 def _busy_seconds(cpus: set[int] | None) -> tuple[float, int] | None:
@@ -37,7 +31,7 @@ class OthersMeter:
     """The share of our CPUs' capacity used by processes other than this one between start and `share()`."""
 
     def __init__(self) -> None:
-        self._cpus = _our_cpus()
+        self._cpus = allowed_cpus()  # None where the system does not say: then every CPU counts
         self._start = (_busy_seconds(self._cpus), time.process_time(), time.perf_counter())
 
     def share(self) -> float | None:

@@ -17,6 +17,7 @@ import torch
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
+from reportgen.cpus import allowed_cpus
 from reportgen.training import prepare_cpu
 
 Task = tuple[Callable[..., Any], tuple]  # a module-level function and its arguments: picklable
@@ -25,10 +26,8 @@ _pool_started = False  # whether this process has started joblib's worker proces
 
 def usable_cpus() -> int:
     """The CPUs this process may run on (its affinity mask), not all the machine has."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+    allowed = allowed_cpus()
+    return len(allowed) if allowed else os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
