@@ -54,11 +54,12 @@ def _data_scale(path: str):
     from pathlib import Path
 
     from reportgen.records.data_scale import DataScaleResult
-    from reportgen.results import load
+    from reportgen.results import loads
     from reportgen.serde import from_jsonable
 
-    raw = json.loads(Path(path).read_text())
-    return from_jsonable(DataScaleResult, raw) if "fits" in raw else load(Path(path)).data_scale
+    text = Path(path).read_text()
+    raw = json.loads(text)
+    return from_jsonable(DataScaleResult, raw) if "fits" in raw else loads(text, path).data_scale
 
 
 def files(reference: str, candidate: str) -> bool:
