@@ -39,9 +39,9 @@ def compare(reference, candidate) -> bool:
 
 def verdicts_match(reference, candidate) -> bool:
     """Print each data finding's verdict on both; True when none changed."""
-    from reportgen.findings import data_findings
+    from reportgen.findings.data_scale import data_scale_findings
 
-    verdicts = [{f.key: f.verdict.value for f in data_findings(r)} for r in (reference, candidate)]
+    verdicts = [{f.key: f.verdict.value for f in data_scale_findings(r).findings} for r in (reference, candidate)]
     for key in sorted(set(verdicts[0]) | set(verdicts[1])):
         before, after = verdicts[0].get(key), verdicts[1].get(key)
         print(f"finding {key:<24} {before!s:<14} -> {after!s}" + ("" if before == after else "  CHANGED"))

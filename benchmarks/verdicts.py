@@ -1,4 +1,4 @@
-"""Every finding of a results file: its key, verdict and summary (for before/after comparisons). Works with any
+"""Every finding of a results file: its key, verdict and headline (for before/after comparisons). Works with any
 version of the package that can load the file (run it with that version's python).
 
 Run:  python benchmarks/verdicts.py RESULTS.json [--short]     (--short: key and verdict only, one line each)
@@ -15,9 +15,9 @@ from reportgen.results import load
 
 def main(path: str, short: bool = False) -> None:
     for f in findings(load(Path(path))):
-        print(f"{f.key:22} {f.verdict.value}" + ("" if getattr(f, "tested", True) else " (not tested)"))
+        print(f"{f.key:22} {f.verdict.value}")
         if not short:
-            print(f"    {f.summary}\n")
+            print(f"    {getattr(f, 'headline', None) or f.summary}\n")  # before 0.2: a summary, no headline
 
 
 if __name__ == "__main__":

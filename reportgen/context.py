@@ -5,25 +5,26 @@ Templates only lay these out; they make no decisions about what the data means.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from reportgen import charts
-from reportgen.findings import (
-    BUSY_SHARE,
-    LATE,
-    PROJECT_FACTOR,
-    SMALL_DATA_SHARE,
-    Finding,
-    Verdict,
-    data_needed,
-    findings,
-    level_words,
-    loop_times,
-    steps_to_target,
-    trends,
+from reportgen.findings import Analysis, Finding, Verdict, analyse
+from reportgen.findings.activations import steps_to_target
+from reportgen.findings.compute import BUSY_SHARE
+from reportgen.findings.curves import LATE_SHARE, SMALL_DATA_SHARE, level_words
+from reportgen.findings.projection import projection_words
+from reportgen.fmt import (
+    accuracy_spread,
+    and_list,
+    config_label,
+    count,
+    duration,
+    pct,
+    points,
+    power_of_m,
+    sci,
+    times,
 )
-from reportgen.fmt import config_label, count, duration, pct, points, power_of_m, sci, times
 from reportgen.learners import LABELS
 from reportgen.profile import EXPERIMENTS
 from reportgen.records.activations import DESIGNED, SATURATION
@@ -108,9 +109,10 @@ class Report:
 
 
 def build_report(results: Results) -> Report:
-    found = findings(results)
-    sections = [s for s in (_data_section(results, found), _algorithms_section(results, found),
-                            _compute_section(results, found), _loop_section(results, found)) if s]
+    analysis = analyse(results)
+    found = analysis.findings
+    sections = [s for s in (_data_section(results, analysis), _algorithms_section(results, found),
+                            _compute_section(results, found), _loop_section(results, analysis)) if s]
     figure_no = table_no = 0
     for section in sections:
         for item in section.figures:
@@ -134,8 +136,8 @@ def build_report(results: Results) -> Report:
         tool_version=results.tool_version,
         profile=results.settings.profile,
         summary=summary,
-        counts={v.value: sum(f.verdict is v and f.tested for f in found) for v in Verdict},
-        untested=[f.claim.rstrip(".") for f in found if not f.tested],
+        counts={v.value: sum(f.verdict is v for f in found) for v in Verdict if v.tested},
+        untested=[f.claim.rstrip(".") for f in found if not f.verdict.tested],
         sections=sections,
         system=_system_rows(results),
         settings=_settings_rows(results),
@@ -147,12 +149,6 @@ def build_report(results: Results) -> Report:
                   "`reportgen build --resume` on the run folder tries it again." for name, reason in
                   results.failures.items()],
     )
-
-
-def _and(words: list[str]) -> str:
-    if not words:
-        return "no"
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _limits(results: Results) -> list[str]:
@@ -177,16 +173,16 @@ def _limits(results: Results) -> list[str]:
 
 
 def _of(found: list[Finding], section: str) -> list[Finding]:
-    return [f for f in found if f.section == section]
+    return [f for f in found if f.driver == section and f.key != "iteration_loop"]
 
 
-def _data_section(results: Results, found: list[Finding]) -> Section | None:
-    r = results.data_scale
+def _data_section(results: Results, analysis: Analysis) -> Section | None:
+    r, found = results.data_scale, analysis.findings
     if not r:
         return None
     table = Table("Test accuracy by learner and m: mean over seeds (lowest to highest seed).",
                   ["Learner", *[f"m = {m:,}" for m in r.m_values]],
-                  [[x.label, *[_spread(r.accuracy(x.name, m)) for m in r.m_values]] for x in r.learners])
+                  [[x.label, *[accuracy_spread(s.mean, s.low, s.high, s.n) if (s := r.accuracy(x.name, m)) else "not run" for m in r.m_values]] for x in r.learners])
     fit_times = Table("Fit time by learner and m (mean over seeds).",
                   ["Learner", *[f"m = {m:,}" for m in r.m_values]],
                   [[x.label, *[duration(s.mean) if (s := r.fit_seconds(x.name, m)) else "not run"
@@ -204,7 +200,7 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
                 "lowest to the highest seed.", charts.accuracy_vs_m(r), table),
          Figure("fit_time_vs_m", "Fit time against m (log-log): the cost side of more data.",
                 charts.fit_time_vs_m(r), fit_times)])
-    measured = trends(r)
+    measured = analysis.data_scale.trends
     section.tables.append(_trend_table(r, measured))
     table = results.settings.profile_table.get("data_scale")
     table = table if isinstance(table, dict) else {}
@@ -214,9 +210,8 @@ def _data_section(results: Results, found: list[Finding]) -> Section | None:
     section.notes += r.notes
     section.notes += [f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
                       f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]
-    projection = _projection(r, measured, table.get("steps"))
-    if projection:
-        section.notes.append(projection)
+    if analysis.data_scale.projection:
+        section.notes.append(projection_words(r, analysis.data_scale.projection, measured, table.get("steps")))
     return section
 
 
@@ -232,7 +227,7 @@ def _trend_table(r, measured) -> Table:
                      level_words(c) if c else "",
                      f"{points(c.miss)} at m = {c.held_out_m:,}" if c else "",
                      power_of_m(t.time_exponent.mean) if t.time_exponent is not None else ""])
-    return Table(f"How each learner moves with m: accuracy gained over {LATE} its m range (log scale, "
+    return Table(f"How each learner moves with m: accuracy gained over the last {LATE_SHARE:.0%} of its m range (log scale, "
                  "mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
                  f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "
                  "exponent b with its spread over resamples of the seeds, the accuracy 1 - c it levels off at with "
@@ -243,66 +238,17 @@ def _trend_table(r, measured) -> Table:
                  rows)
 
 
-def _projection(r, measured, steps: int | None = None) -> str | None:
-    p = data_needed(r, measured, steps)
-    if not p:
-        return None
-    label = r.learner(p.learner).label
-    if not p.made:
-        return f"No projection of how much data {pct(p.target)} test accuracy would need: {p.withheld}."
-    if p.m is None:
-        at, low, high = p.reach
-        limit = PROJECT_FACTOR * r.m_values[-1]
-        return (f"Projection: up to {limit:,} labelled examples ({PROJECT_FACTOR} times the largest m), the power-law "
-                f"fit of the {label}, the best learner at the largest m, stays below {pct(p.target)} test accuracy: "
-                f"it reaches {pct(at)} there ({pct(low)} to {pct(high)} over resamples of the seeds)."
-                + (_budget(r, p, steps) or " Past that a fitted curve says nothing."))
-    spread = ""
-    if p.interval:
-        low, high = p.interval
-        spread = (f" (between {_round_m(low)} and {_round_m(high)} over resamples of the seeds)" if high < math.inf
-                  else f" (from {_round_m(low)} to never over resamples of the seeds)" if low < math.inf else
-                  " (in some resamples of the seeds, never)")
-    return (f"Projection: from its power-law fit, the {label} (best at the largest m) would need about "
-            f"{_round_m(p.m)} labelled examples{spread} to reach {pct(p.target)} test accuracy. This extrapolates the "
-            f"fitted curve beyond the measured grid (a projection is made only up to {PROJECT_FACTOR} times its largest "
-            "m, and only from a power law that passed its held-out check); treat it as an order of magnitude."
-            + _budget(r, p, steps))
-
-
-def _budget(r, p, steps: int | None) -> str:
-    """Where the best learner's fits at the largest m ran out their step budget: the projection is one of that
-    budget, not of more data alone."""
-    if p.ran_out is None:
-        return ""
-    trained = pct(p.ran_out.low) + (f" to {pct(p.ran_out.high)}" if pct(p.ran_out.high) != pct(p.ran_out.low) else "")
-    return (f" This is with {steps:,} Adam steps per fit, not with more data alone: every seed's fit at m = "
-            f"{r.m_values[-1]:,} ran all {steps:,} steps without fitting its training set (training accuracy "
-            f"{trained}), so the step budget shapes the top of the curve as much as the data.")
-
-
-def _round_m(m: float) -> str:
-    """Two significant figures: a projection is no more precise than that."""
-    return count(int(float(f"{m:.2g}"))) if m < 1e12 else "more than 10¹²"
-
-
 def _scheduling(r) -> str:
     """How the fits were scheduled, and so what their times mean."""
     how = (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran the fits side by "
            "side" if r.workers > 1 else f"One fit ran at a time on {r.worker_threads or r.threads} thread(s)")
     if r.batched:
-        how += (f"; the {_and([LABELS.get(n, n) for n in r.batched])} trained each seed's nets at every m as one "
+        how += (f"; the {and_list([LABELS.get(n, n) for n in r.batched])} trained each seed's nets at every m as one "
                 "batched ensemble, with the initial weights and minibatches each net gets alone")
     if any(f.cpu_seconds is not None for f in r.fits):
         how += ("; fit times are CPU seconds per fit, which fits running side by side do not inflate"
                 + (" (an ensemble's shared among its nets by the steps each took)" if r.batched else ""))
     return how + "."
-
-
-def _spread(s) -> str:
-    if s is None:
-        return "not run"
-    return pct(s.mean) if s.n == 1 else f"{pct(s.mean)} ({100 * s.low:.1f}–{100 * s.high:.1f})"
 
 
 def _published_table(r, table: dict) -> Table | None:
@@ -394,7 +340,7 @@ def _algorithms_section(results: Results, found: list[Finding]) -> Section | Non
                    curve_rows)
     return Section(
         "algorithms", "Algorithms: sigmoid against ReLU",
-        f"The same MLP ({r.width} units per hidden layer) is built with {_and(r.activations)} units, each under "
+        f"The same MLP ({r.width} units per hidden layer) is built with {and_list(r.activations)} units, each under "
         f"the initialisations {r.init}; the same seed gives every activation the same draw. Gradients are "
         f"measured at initialisation for {', '.join(map(str, r.depths))} hidden layers over "
         f"{max((len(g.samples) for g in r.gradients), default=0)} (seed, batch) sample(s); then a {r.train_depth}-hidden-layer net is trained on "
@@ -487,13 +433,13 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         [t for t in [_baseline_table(results)] if t], notes=notes)
 
 
-def _loop_section(results: Results, found: list[Finding]) -> Section | None:
+def _loop_section(results: Results, analysis: Analysis) -> Section | None:
     r = results.compute
-    mine = _of(found, "loop")
+    mine = [f for f in analysis.findings if f.key == "iteration_loop"]
     if not r or not mine:
         return None
     model = r.largest_model
-    rows = [[label, duration(seconds)] for label, seconds in loop_times(r, model)]
+    rows = [[label, duration(seconds)] for label, seconds in analysis.compute.loop_times]
     table = Table(f"Wall time of one experiment ({r.loop_steps:,} training steps of the {LABELS[model]}) on each "
                   "configuration measured, from its median step time.", ["Device", "One experiment"], rows)
     return Section(

@@ -73,3 +73,45 @@ def count(n: int) -> str:
 def config_label(device: str, precision: str, threads: int | None) -> str:
     """A timed configuration: 'CPU, 2 threads' or 'cuda:0 bf16'."""
     return f"CPU, {threads} thread{'s' if threads != 1 else ''}" if device == "cpu" else f"{device} {precision}"
+
+
+def times_beside(x: float, bars: tuple[float, ...], digits: int = 1) -> str:
+    """A ratio as `times` writes it, with `digits` decimals or more where fewer would round it up to a bar it is
+    under (1.196 is '1.196×', not '1.20×', beside a bar of 1.2); past three decimals, cut down instead of rounded.
+    The display rule lives beside the bars it is judged by, so a printed ratio never seems to pass a bar it missed."""
+    if not math.isfinite(x) or x >= 100:
+        return times(x)
+
+    def crosses(text: str) -> bool:
+        return any(float(text) >= bar > x for bar in bars)
+    while crosses(f"{x:.{digits}f}") and digits < 3:
+        digits += 1
+    text = f"{x:.{digits}f}"
+    return (f"{math.floor(x * 10**digits) / 10**digits:.{digits}f}" if crosses(text) else text) + "×"
+
+
+def multiple(x: float) -> str:
+    """A ratio as a multiple in a sentence: '30.0 times', '1.2×10⁵ times'."""
+    return times(x).removesuffix("×") + " times"
+
+
+def and_list(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' ('' for none)."""
+    return "".join(words) if len(words) < 2 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def cap(text: str) -> str:
+    """The first letter upper case, the rest as it was ('ReLU' stays 'ReLU')."""
+    return text[:1].upper() + text[1:]
+
+
+def accuracy_spread(mean: float, low: float, high: float, n: int) -> str:
+    """An accuracy over seeds for a table: '69.1% (68.0–70.2)', or '69.1%' for one seed."""
+    return pct(mean) if n == 1 else f"{pct(mean)} ({100 * low:.1f}–{100 * high:.1f})"
+
+
+def said_points(x: float) -> str:
+    """A difference of accuracies as a person says it in a headline: '17 points', '1.4 points' (the evidence keeps
+    the tenths and the spreads)."""
+    size = abs(100 * x)
+    return f"{size:.0f} points" if size >= 9.95 else f"{size:.1f} points"

@@ -22,7 +22,8 @@ from reportgen import results as results_file
 from reportgen.compare import compare, machine
 from reportgen.errors import UserError
 from reportgen.files import write_atomically
-from reportgen.findings import Verdict, findings, largest_net
+from reportgen.findings import Verdict, findings
+from reportgen.findings.curves import largest_net
 from reportgen.fmt import config_label, duration, pct
 from reportgen.folders import OutputError, check_destination
 from reportgen.render import REPORT_FILES, render_page, write_report

@@ -93,7 +93,7 @@ def test_a_failed_workload_is_recorded_and_the_sweep_goes_on():
 def test_the_loop_in_words():
     f = {x.key: x for x in findings(factories.results())}["iteration_loop"]
     assert "2,000 training steps of the Large MLP (512x3), batch 100) takes 8 s on CPU, 1 thread and 5.2 s on CPU, " \
-        "2 threads" in f.summary
+        "2 threads" in f.evidence
     gpu = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4})
     assert {x.key: x for x in findings(factories.results(comp=gpu))}["iteration_loop"].verdict is Verdict.SUPPORTED
     flat = factories.compute(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2,
@@ -106,8 +106,8 @@ def test_one_disturbed_round_does_not_decide_the_loop():
     gpu = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.5},
                             rounds={("mlp_large", 1): (1.0,) * 3, ("mlp_large", None): (1.0, 1.0, 1.4)})
     f = {x.key: x for x in findings(factories.results(comp=gpu))}["iteration_loop"]
-    assert f.verdict is Verdict.SUPPORTED and f.tested
-    assert "1.6× more ideas tried in the same time (1.14× to 1.60× across same-round pairs, median 1.60×)" in f.summary
+    assert f.verdict is Verdict.SUPPORTED and f.verdict.tested
+    assert "1.6× more ideas tried in the same time (1.14× to 1.60× across same-round pairs, median 1.60×)" in f.evidence
 
 
 def test_a_baseline_machine_is_set_beside_this_one():
@@ -138,7 +138,7 @@ def test_a_machine_that_changed_speed_between_rounds_is_said_so():
 
 def test_timings_of_a_machine_others_kept_busy_decide_nothing():
     """Another job on both cores once made 2 threads 75x slower than 1 here: that must not read as a verdict."""
-    from reportgen.findings import BUSY_SHARE
+    from reportgen.findings.compute import BUSY_SHARE
 
     quiet = {x.key: x for x in findings(factories.results(comp=replace(
         factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4}), others_busy=0.02)))}
@@ -147,8 +147,8 @@ def test_timings_of_a_machine_others_kept_busy_decide_nothing():
         factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.4}), others_busy=BUSY_SHARE + 0.4)))}
     for key in ("threads_speedup", "gpu_speedup", "iteration_loop"):
         assert busy[key].verdict is Verdict.INCONCLUSIVE, key
-        assert "other processes used 55% of this run's CPUs" in busy[key].detail
-    assert busy["threads_speedup"].summary == quiet["threads_speedup"].summary  # the numbers are still shown
+        assert "other processes used 55% of this run's CPUs" in busy[key].why
+    assert busy["threads_speedup"].evidence == quiet["threads_speedup"].evidence  # the numbers are still shown
 
 
 def test_the_share_of_the_machine_others_use_is_the_busy_time_less_our_own(monkeypatch):

@@ -1,11 +1,12 @@
-"""The report context's own sentences: the published-figures table and the projection note, from records."""
+"""The report context's own sentences, from records: the published-figures table and the projection note."""
 
 import dataclasses
 
 import factories
 
-from reportgen.context import _projection, _published_table, build_report
-from reportgen.findings import trends
+from reportgen.context import _published_table, build_report
+from reportgen.findings.curves import trends
+from reportgen.findings.projection import data_needed, projection_words
 from reportgen.learners import LABELS
 from reportgen.records.data_scale import Learner
 
@@ -35,6 +36,11 @@ def _law(c=0.05):
     """A net on err = 3·m^-0.3 + c, which passes its held-out check (3.1 points gained over the last doubling)."""
     return {"logistic": [0.3, 0.31, 0.315, 0.316, 0.316, 0.316, 0.316, 0.316, 0.316],
             "mlp_large": factories.power_law_curve(DENSE, a=3.0, b=-0.3, c=c)}
+
+
+def _projection(r, measured, steps=None):
+    """The projection's words, as the report's data section prints them."""
+    return projection_words(r, data_needed(r, measured, steps), measured, steps)
 
 
 def test_a_withheld_projection_says_why_and_a_made_one_its_spread():

@@ -79,8 +79,8 @@ def test_every_finding_reads_the_same_in_html_pdf_and_results(built):
     folder, html, _, pdf_text, _ = built
     page = _text(unescape(re.sub(r"<[^>]+>", " ", html)))
     for finding in findings(R.load(folder / "results.json")):
-        assert _text(finding.summary) in page
-        assert _text(finding.summary) in pdf_text
+        assert _text(finding.evidence) in page
+        assert _text(finding.evidence) in pdf_text
 
 
 def test_accuracy_table_numbers_equal_results_json(built):

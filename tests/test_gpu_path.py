@@ -269,9 +269,9 @@ def test_a_gpu_that_wins_only_at_the_largest_batch_is_not_yet_much_faster():
                          ("mlp_large", 10000): 2.0})
     (f,) = [x for x in findings(factories.results(comp=comp)) if x.key == "gpu_speedup"]
     assert f.verdict is Verdict.INCONCLUSIVE
-    assert "at batch 100 (the training batch): Small MLP (32): 0.5×, Large MLP (512x3): 1.3×" in f.summary
-    assert "at batch 10000 (the largest batch): Small MLP (32): 10.0×, Large MLP (512x3): 100×" in f.summary
-    assert "At batch 100 (the training batch): the GPU was faster from the Large MLP (512x3) on." in f.detail
+    assert "at batch 100 (the training batch): Small MLP (32): 0.5×, Large MLP (512x3): 1.3×" in f.evidence
+    assert "at batch 10000 (the largest batch): Small MLP (32): 10.0×, Large MLP (512x3): 100×" in f.evidence
+    assert "At batch 100 (the training batch): the GPU was faster from the Large MLP (512x3) on." in f.why
     assert f.numbers["speedup_mlp_large"] == pytest.approx(100) and f.numbers["speedup_mlp_small_batch_100"] == 0.5
     fast = _two_batches({k: v / 10 for k, v in {("mlp_small", 100): 0.4, ("mlp_large", 100): 0.9,
                                                 ("mlp_small", 10000): 0.5, ("mlp_large", 10000): 2.0}.items()})

@@ -102,7 +102,7 @@ def test_a_gradient_that_underflowed_to_zero_has_vanished_entirely():
 
     loaded = _reload(ODD["input gradient underflowed to zero"](factories.results()))
     found = {f.key: f for f in findings(loaded)}
-    assert found["sigmoid_vanishing"].verdict is Verdict.SUPPORTED and "∞" in found["sigmoid_vanishing"].summary
+    assert found["sigmoid_vanishing"].verdict is Verdict.SUPPORTED and "∞" in found["sigmoid_vanishing"].evidence
     nothing = {f.key for f in findings(_reload(ODD["zero gradients"](factories.results())))}
     assert not nothing & {"sigmoid_vanishing", "relu_keeps_gradients"}  # no signal at all: left out, not guessed
 

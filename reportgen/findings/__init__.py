@@ -1,0 +1,54 @@
+"""Findings: a pure function from results to the claims of the lecture and the checks behind them, each with a
+verdict, a headline and its evidence.
+
+The report's narrative is assembled from these, never from fixed prose about outcomes: where the data contradicts
+the story, the finding says so. One module per experiment, as in `records/` and `experiments/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.findings.activations import activation_findings
+from reportgen.findings.compute import ComputeFindings, compute_findings
+from reportgen.findings.curves import largest_net
+from reportgen.findings.data_scale import DataScaleFindings, data_scale_findings
+from reportgen.findings.verdicts import DRIVERS, ROLES, Finding, Verdict, decide
+from reportgen.results import Results
+
+__all__ = ["DRIVERS", "ROLES", "Analysis", "Finding", "Verdict", "analyse", "decide", "findings"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the findings layer says of one results file, experiment by experiment (None: not run)."""
+
+    data_scale: DataScaleFindings | None
+    activations: list[Finding]
+    compute: ComputeFindings | None
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*(self.data_scale.findings if self.data_scale else []), *self.activations,
+                *(self.compute.findings if self.compute else [])]
+
+
+def analyse(results: Results) -> Analysis:
+    table = results.settings.profile_table.get("data_scale")
+    table = table if isinstance(table, dict) else {}
+    ds, c = results.data_scale, results.compute
+    compute = None
+    if c:
+        # The loop finding may put one learning curve's cost in words only where the computation experiment
+        # timed the data-scale experiment's own largest net at its own step budget.
+        same = ds and c.steps and largest_net(ds) == c.largest_model and table.get("steps") == c.loop_steps
+        sweep = [f.steps if f.steps is not None else c.loop_steps for f in ds.fits
+                 if f.learner == c.largest_model] if same else []
+        compute = compute_findings(c, sweep, table.get("batch_size"))
+    return Analysis(data_scale_findings(ds, table.get("steps")) if ds else None,
+                    activation_findings(results.activations) if results.activations else [], compute)
+
+
+def findings(results: Results) -> list[Finding]:
+    """Every finding of the results, in the report's order."""
+    return analyse(results).findings

@@ -1,0 +1,334 @@
+"""Findings of the computation experiment: parallel hardware and GPUs make a training step faster, and faster
+computation shortens the idea, code, experiment loop.
+
+Timings are compared as same-round pairs: the sweep interleaves configurations, so round i of each was timed side
+by side, and a verdict is made on the median pair. Each finding: the check, then the verdict, then the words.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass, replace
+
+from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.fmt import and_list, config_label, duration, times, times_beside
+from reportgen.learners import LABELS
+from reportgen.records.compute import ComputeResult, StepTime
+from reportgen.stats import paired_ratios
+from reportgen.timing import Timing
+
+THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
+NO_GAIN = 1.05  # a median speed-up below this is no gain at all
+BUSY_SHARE = 0.15  # other processes using more of the run's CPUs than this while timing: no timing verdict
+GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
+GAIN_BARS = (THREAD_GAIN, NO_GAIN)
+GAIN_RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for all of them, or under {NO_GAIN:g}× for all "
+             f"of them; otherwise it depends on the model.")
+GPU_CLAIM = "A GPU trains large models much faster than a CPU."
+
+
+@dataclass(frozen=True)
+class Gain:
+    """slow / fast over same-round pairs: the median, lowest and highest, and how many pairs there were. Timings
+    without rounds (older files), or with different numbers of rounds, give the ratio of medians, one unpaired
+    comparison."""
+
+    median: float
+    low: float
+    high: float
+    pairs: int  # 0: the rounds could not be paired, and the three numbers are the ratio of the medians
+
+    @property
+    def paired(self) -> bool:
+        return self.pairs > 0
+
+
+def speedup(slow: Timing, fast: Timing) -> Gain:
+    pairs = paired_ratios(slow.round_medians_s, fast.round_medians_s)
+    if not pairs or len(slow.round_medians_s) != len(fast.round_medians_s):
+        ratio = slow.median_s / fast.median_s if fast.median_s > 0 else math.inf
+        return Gain(ratio, ratio, ratio, 0)
+    return Gain(statistics.median(pairs), min(pairs), max(pairs), len(pairs))
+
+
+@dataclass(frozen=True)
+class ComputeFindings:
+    """What the findings layer says of the computation experiment: the findings, and the wall time of one
+    experiment on each configuration, slowest first (the loop table)."""
+
+    findings: list[Finding]
+    loop_times: list[tuple[str, float]]
+
+
+def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
+                     train_batch: int | None = None) -> ComputeFindings:
+    """sweep: the steps each fit of the learning curve's largest net took, where the computation experiment timed
+    that net at its budget (else empty); train_batch: the batch the battery trains with (the data-scale
+    experiment's), where the verdicts are made."""
+    if not r.steps:
+        return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
+    models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
+    out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, r.largest_model),
+                       _loop_finding(r, models, sweep or [], train_batch)) if f]
+    if r.others_busy is not None and r.others_busy > BUSY_SHARE:
+        busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
+                f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
+                "this run decides nothing about computation. Rerun on an idle machine. ")
+        out = [f if not f.verdict.tested else
+               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why,
+                       headline=f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while this "
+                                "was timed, so the timings are of a shared machine.")
+               for f in out]
+    batch = _the_batch(r, train_batch)[0]
+    return ComputeFindings(out, loop_times(r, r.largest_model, batch))
+
+
+def _pairs(gain: Gain, bars: tuple[float, ...]) -> str:
+    return times_beside(gain.median, bars) + _spread(gain, bars)
+
+
+def _spread(gain: Gain, bars: tuple[float, ...]) -> str:
+    """Where a speed-up's same-round pairs differ, their range and median, with the digits the bars need; where
+    they could not be paired, that it is a ratio of medians."""
+    if not gain.paired:
+        return " (ratio of medians; rounds unpaired)"
+    lo, hi = times_beside(gain.low, bars, 2), times_beside(gain.high, bars, 2)
+    return "" if lo == hi else f" ({lo} to {hi} across same-round pairs, median {times_beside(gain.median, bars, 2)})"
+
+
+def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:
+    batches = sorted({s.batch_size for s in r.steps})
+    if train_batch in batches:
+        return train_batch, f"the battery's training batch ({train_batch})"
+    return batches[0], f"batch {batches[0]}, the smallest timed"
+
+
+def _gain_verdict(gains: list[Gain]) -> Verdict:
+    """Real where the median same-round pair reaches THREAD_GAIN for every workload compared; no gain where it is
+    under NO_GAIN for all of them. The median, not the worst pair: one disturbed round must not decide, and more
+    rounds must not make a steady gain harder to show. The pairs are the repeats a verdict rests on: a single
+    round decides nothing."""
+    return decide(all(g.median >= THREAD_GAIN for g in gains), all(g.median < NO_GAIN for g in gains),
+                  min(g.pairs for g in gains))
+
+
+def _which_won(gains: dict[str, Gain]) -> str:
+    """Which models' median same-round pair cleared THREAD_GAIN, which fell under NO_GAIN, and which sat between."""
+    won = [LABELS[m] for m, g in gains.items() if g.median >= THREAD_GAIN]
+    lost = [LABELS[m] for m, g in gains.items() if g.median < NO_GAIN]
+    rest = [LABELS[m] for m, g in gains.items() if NO_GAIN <= g.median < THREAD_GAIN]
+    words = []
+    if won:
+        words.append(f"at least {THREAD_GAIN:g}× for {and_list(won)}")
+    if lost:
+        words.append(f"under {NO_GAIN:g}× for {and_list(lost)}")
+    if rest:
+        words.append(f"between the two for {and_list(rest)}")
+    return "the median pair is " + "; ".join(words)
+
+
+def _open_gain(gains: dict[str, Gain]) -> str:
+    """Why a gain verdict is open, for a headline."""
+    if min(g.pairs for g in gains.values()) < 2:
+        return "a single round of timings cannot decide it"
+    return "the gain depends on the model"
+
+
+def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding | None:
+    if r.threads < 2:
+        return None
+    batch, words = _the_batch(r, train_batch)
+    gains: dict[int, dict[str, Gain]] = {}
+    for m in models:
+        for b in sorted({s.batch_size for s in r.steps}):
+            one, full = r.step(m, b, "cpu", threads=1), r.step(m, b, "cpu", threads=r.threads)
+            if one and full and one.timing and full.timing:
+                gains.setdefault(b, {})[m] = speedup(one.timing, full.timing)
+    if batch not in gains:
+        return None
+    at = gains[batch]
+    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {_pairs(gain, GAIN_BARS)}"
+                                                      for m, gain in by.items())
+                        for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
+    verdict = _gain_verdict(list(at.values()))
+    lo, hi = min(at.values(), key=lambda g: g.median), max(at.values(), key=lambda g: g.median)
+    span = (times_beside(lo.median, GAIN_BARS) if lo is hi else
+            f"{times_beside(lo.median, GAIN_BARS)} to {times_beside(hi.median, GAIN_BARS)}")
+    headline = {
+        Verdict.SUPPORTED: f"{r.threads} CPU threads made a training step {span} faster than 1 thread, for every "
+                           f"model at batch {batch}.",
+        Verdict.CONTRADICTED: f"{r.threads} CPU threads made a training step no faster than 1 thread ({span}) at "
+                              f"batch {batch}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether more CPU threads speed up training: {r.threads} threads gave "
+                              f"{span} against 1 at batch {batch}, and {_open_gain(at)}.",
+    }[verdict]
+    return Finding(
+        key="threads_speedup", driver="computation", role="claim",
+        claim="Parallel hardware makes a training step faster.", verdict=verdict, headline=headline,
+        evidence=f"A training step on {r.threads} CPU threads against 1, {listing}.",
+        why=f"The verdict is made at {words} over every model: {GAIN_RULE} There, {_which_won(at)}. "
+            f"The ideal with {r.threads} threads is {r.threads}×.",
+        numbers={f"speedup_{m}": g.median for m, g in at.items()})
+
+
+def _gpu_verdict(gain: Gain | None) -> Verdict:
+    """Much faster where the median same-round pair reaches GPU_GAIN; not much faster where no pair does. Pairs on
+    both sides of it with the median under leave it open: more rounds could move the median either way. A single
+    round, or rounds that cannot be paired, decide nothing."""
+    if gain is None or gain.pairs < 2:
+        return Verdict.INCONCLUSIVE
+    return (Verdict.SUPPORTED if gain.median >= GPU_GAIN else Verdict.CONTRADICTED if gain.high < GPU_GAIN
+            else Verdict.INCONCLUSIVE)
+
+
+def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
+    """The GPU against all CPU threads for every model, at the training batch (the smallest timed, as the
+    battery trains) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
+    lecture's point. The verdict is the largest model's, and it must hold at both batches."""
+    gpu = next((d for d in r.devices if d != "cpu"), None)
+    if gpu is None:
+        return Finding(key="gpu_speedup", driver="computation", role="claim", claim=GPU_CLAIM,
+                       verdict=Verdict.NOT_TESTED,
+                       headline="No GPU was timed in this run, so whether a GPU trains large models much faster "
+                                "was not tested here.",
+                       evidence="No GPU was timed in this run, so the claim could not be tested here.",
+                       why="Run the battery on a machine with a GPU (reportgen build --device cuda), or compare this "
+                           "report with one from such a machine (reportgen compare). A GPU step of the largest model "
+                           f"at least {GPU_GAIN:g}× faster than all the CPU's threads, at the training batch and at "
+                           "the largest, would support it.")
+    batches = sorted({s.batch_size for s in r.steps})
+    gains: dict[int, dict[str, Gain]] = {}
+    for batch in dict.fromkeys([batches[0], batches[-1]]):
+        pairs = [(m, r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)) for m in models]
+        timed = {m: speedup(cpu.timing, acc.timing) for m, cpu, acc in pairs
+                 if cpu and acc and cpu.timing and acc.timing}
+        if timed:
+            gains[batch] = timed
+    if not gains:
+        return None
+    by_batch = {b: _gpu_verdict(timed.get(biggest)) for b, timed in gains.items()}
+    verdicts = set(by_batch.values())
+    verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
+    at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
+    bars = (GPU_GAIN, 1.0)
+    evidence = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
+                + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {_pairs(gain, bars)}"
+                                                        for m, gain in timed.items())
+                            for b, timed in gains.items()) + ".")
+    why = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
+    why += (f" A median same-round pair of at least {GPU_GAIN:g}× counts as much faster, and no pair reaching "
+            f"{GPU_GAIN:g}× as not much faster; the verdict is the {LABELS[biggest]}'s"
+            + (" and must be the same at both batches." if len(gains) > 1 else "."))
+    why += _gpu_undecided(by_batch, {b: timed.get(biggest) for b, timed in gains.items()}, at, LABELS[biggest])
+    big = {b: timed[biggest] for b, timed in gains.items() if biggest in timed}
+    said = and_list([f"{times_beside(g.median, bars)} at batch {b}" for b, g in big.items()])
+    headline = {
+        Verdict.SUPPORTED: f"The GPU trained the {LABELS[biggest]} much faster than the CPU: {said}.",
+        Verdict.CONTRADICTED: f"The GPU was not much faster than the CPU for the {LABELS[biggest]}: {said}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether the GPU trains the {LABELS[biggest]} much faster: "
+                              + (f"{said}, " if said else "") + "and the batches or the rounds disagree.",
+    }[verdict]
+    numbers = {f"speedup_{m}_batch_{b}": g.median for b, timed in gains.items() for m, g in timed.items()}
+    numbers.update({f"speedup_{m}": g.median for m, g in gains[max(gains)].items()})
+    return Finding(key="gpu_speedup", driver="computation", role="claim", claim=GPU_CLAIM, verdict=verdict,
+                   headline=headline, evidence=evidence, why=why, numbers=numbers)
+
+
+def _gpu_undecided(by_batch: dict[int, Verdict], gains: dict[int, Gain | None], at: dict[int, str],
+                   model: str) -> str:
+    """Why the GPU verdict is inconclusive, where it is: the model untimed, pairs on both sides of the bar, or the
+    batches disagreeing."""
+    words = []
+    for b, v in by_batch.items():
+        if gains[b] is None:
+            words.append(f"At {at[b]} the {model} was not timed on both devices.")
+        elif v is Verdict.INCONCLUSIVE:
+            words.append(f"At {at[b]} the {model}'s same-round pairs fall on both sides of {GPU_GAIN:g}×, "
+                         f"their median under it.")
+    decided = {b: v for b, v in by_batch.items() if v is not Verdict.INCONCLUSIVE}
+    if len(set(decided.values())) > 1:
+        words.append("The batches disagree: " + ", ".join(f"{v.value} at {at[b]}" for b, v in decided.items()) + ".")
+    return "".join(" " + w for w in words)
+
+
+def _crossover(models: list[str], timed: dict[str, Gain]) -> str:
+    """From which model size on the GPU was faster (models smallest first)."""
+    faster = [m for m in models if m in timed and timed[m].median > 1]
+    if not faster:
+        return "the GPU was faster for none of the models timed."
+    if all(timed[m].median > 1 for m in models[models.index(faster[0]):] if m in timed):
+        return f"the GPU was faster from the {LABELS[faster[0]]} on."
+    return f"the GPU was faster for: {', '.join(LABELS[m] for m in faster)}."
+
+
+# --- the idea, code, experiment loop ---------------------------------------------------------------------------
+
+def loop_times(r: ComputeResult, model: str, batch: int | None = None) -> list[tuple[str, float]]:
+    """(configuration, seconds for one experiment of `loop_steps` steps) at the batch (default: the smallest timed),
+    slowest first."""
+    return [(config_label(s.device, s.precision, s.threads), r.loop_steps * s.timing.median_s)
+            for s in _loop_steps(r, model, batch)]
+
+
+def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[StepTime]:
+    return r.timed_steps(model, batch or min(s.batch_size for s in r.steps))
+
+
+def _sweep_words(r: ComputeResult, sweep: list[int], slow: float, fast: float) -> str:
+    """What the learning curve's fits of the largest net cost on the slowest and fastest configuration, from the
+    steps they took (the stop rule may end a fit before its budget)."""
+    if len(sweep) < 2:
+        return ""
+    total, full = sum(sweep), len(sweep) * r.loop_steps
+    steps = (f"{total:,} steps in all" + (f", not {full:,}: the stop rule ended some fits early" if total < full
+                                           else ""))
+    return (f" The learning curve's {len(sweep)} fits of this net ({steps}) take {duration(slow * total / r.loop_steps)}"
+            f" against {duration(fast * total / r.loop_steps)}.")
+
+
+def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_batch: int | None) -> Finding | None:
+    batch, words = _the_batch(r, train_batch)
+    model = r.largest_model
+    runs = loop_times(r, model, batch)
+    if len(runs) < 2 or not r.loop_steps:
+        return None
+    gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
+    (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
+    gain = gains[model]
+    ends = _loop_steps(r, model, batch)
+    threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
+    verdict = Verdict.NOT_TESTED if threads_only else _gain_verdict(list(gains.values()))
+    others = ", ".join(f"{LABELS[m]} {_pairs(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
+    experiment = f"one experiment ({r.loop_steps:,} steps of the {LABELS[model]})"
+    headline = {
+        Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
+                           f"{duration(fast)} on {fast_label}.",
+        Verdict.CONTRADICTED: f"The fastest configuration here did not shorten the loop: {experiment} took "
+                              f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether faster hardware shortens the loop: {experiment} took "
+                              f"{duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}, and "
+                              f"{_open_gain(gains)}.",
+        Verdict.NOT_TESTED: "Not tested: the fastest configuration here is the CPU's own threads, which the thread "
+                            "finding already judges.",
+    }[verdict]
+    evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
+                f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"
+                + (f": {times_beside(gain.median, GAIN_BARS)} more ideas tried in the same time"
+                   f"{_spread(gain, GAIN_BARS)}" if verdict.tested else
+                   f", a ratio of {times(gain.median)}") + "."
+                + _sweep_words(r, sweep, slow, fast)
+                + (f" Other models, fastest against slowest configuration: {others}." if others else ""))
+    why = (("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
+            "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
+            "out of the count of claims tested. It is tested where a GPU (reportgen build --device cuda) or another "
+            "faster configuration is timed. " if threads_only else
+            f"The verdict is made at {words} over every model, fastest configuration against slowest: {GAIN_RULE} "
+            f"There, {_which_won(gains)}. ")
+           + "Computed from the measured median step times; data loading and evaluation are not included. "
+           + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".")
+    return Finding(key="iteration_loop", driver="computation", role="claim",
+                   claim="Faster computation shortens the idea, code, experiment loop.", verdict=verdict,
+                   headline=headline, evidence=evidence, why=why,
+                   numbers={"loop_gain": gain.median, "slowest_seconds": slow, "fastest_seconds": fast})

@@ -1,0 +1,294 @@
+"""Learning curves as checks: the late gain of accuracy, the power law of test error and the projection of the data
+a target needs. Each rule is written once, here, as properties of a check record; the findings and the tables
+read those properties and put them in words."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import dataclass
+
+from reportgen.findings.verdicts import Verdict, decide
+from reportgen.fmt import pct
+from reportgen.learners import MLP_SIZES
+from reportgen.records.data_scale import DataScaleResult
+from reportgen.stats import (
+    PowerLaw,
+    Spread,
+    bootstrap,
+    fit_power_law,
+    fit_power_law_no_floor,
+    growth_exponent,
+    interval,
+)
+
+PLATEAU_GAIN = 0.02  # under 2 points of accuracy over the last LATE_SHARE of the log-m range counts as a plateau
+CLEAR_MARGIN = 0.02  # the least lead of accuracy taken as more than run-to-run noise, whatever the test set
+NOISE_Z = 1.96  # the 95% half-width of one accuracy measured on n test examples is NOISE_Z * sqrt(0.25 / n) at worst
+NO_FLOOR = 0.005  # a fitted floor below this sits at its bound 0: the fit found no level
+LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m range
+SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of the log-m range (Hestness et al.)
+FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
+PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
+SAME_CURVE = 5e-4  # two fits whose predictions differ by less than this are the same curve
+
+
+def per_seed(r: DataScaleResult, learner: str, m: int) -> dict[int, float]:
+    return {f.seed: f.test_accuracy for f in r.fits if f.learner == learner and f.m == m}
+
+
+def paired(r: DataScaleResult, a: tuple[str, int], b: tuple[str, int]) -> Spread | None:
+    """Accuracy of (learner, m) a minus that of b, seed by seed (the same subsets and test set), over the seeds
+    that ran both: a lead or a gain with its spread, not a difference of means."""
+    xa, xb = per_seed(r, *a), per_seed(r, *b)
+    common = [s for s in r.seeds if s in xa and s in xb]
+    return Spread.of([xa[s] - xb[s] for s in common]) if common else None
+
+
+def noise(r: DataScaleResult) -> float:
+    """The margin a lead or a miss of accuracy must pass to be more than noise on this run's test set: the 95%
+    half-width of one accuracy at p = 0.5 on `test_size` examples, and never under CLEAR_MARGIN (1.55 points on
+    4,000 examples, so 2.0; 5.7 points on 300; CLEAR_MARGIN where no test size was recorded)."""
+    return max(CLEAR_MARGIN, NOISE_Z * math.sqrt(0.25 / r.test_size) if r.test_size > 0 else 0.0)
+
+
+def rise(r: DataScaleResult) -> float:
+    """The least gain that counts as rising: PLATEAU_GAIN, or the test set's noise where that is larger."""
+    return max(PLATEAU_GAIN, noise(r))
+
+
+def largest_net(r: DataScaleResult) -> str | None:
+    mlps = [x for x in r.learners if x.name in MLP_SIZES]
+    return max(mlps, key=lambda x: x.parameters or 0).name if mlps else None  # None: a count not recorded
+
+
+@dataclass(frozen=True)
+class LateGain:
+    """Accuracy gained over the last LATE_SHARE of the log-m range a learner ran on, seed by seed."""
+
+    m_from: int
+    m_to: int
+    per_seed: Spread  # each seed's gain on its own nested subsets
+    rise: float  # the least gain that counts as rising: PLATEAU_GAIN, or the test set's noise where larger
+
+    @property
+    def gain(self) -> float:
+        return self.per_seed.mean
+
+    @property
+    def flat(self) -> bool | None:
+        """True: every seed gained under PLATEAU_GAIN; False: every seed gained at least `rise`; None: neither
+        (the seeds disagree, or the gains lie between the two)."""
+        if self.per_seed.below(PLATEAU_GAIN):
+            return True
+        if self.per_seed.low >= self.rise:
+            return False
+        return None
+
+
+def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
+    ms = r.m_run(learner)
+    if len(ms) < 2:
+        return None
+    start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
+    m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
+    gain = paired(r, (learner, ms[-1]), (learner, m_from))
+    return LateGain(m_from, ms[-1], gain, rise(r)) if gain else None
+
+
+@dataclass(frozen=True)
+class CurveCheck:
+    """The power law of test error fitted past the small-data region, and tested on a point it was not fitted to,
+    against two rivals: the power law without a floor, and no gain after the last fitted point.
+
+    The tolerance is the seeds' range at the held-out m, never under the test set's noise `noise(r)`: a prediction
+    closer than the seeds are to each other cannot be told from it. A wider range makes the law easier to accept
+    and, since both are judged against the same tolerance, the curve that stopped rising harder to rule out:
+    noisier seeds leave the check inconclusive rather than make it easier to pass."""
+
+    m_fit: list[int]  # the m values past the small-data region
+    fit: PowerLaw  # fitted to all of them (mean over seeds)
+    exponent: tuple[float, float] | None  # spread of b over resamples of the seeds; None with one seed
+    held_out_m: int  # the largest m, left out of the fit that predicts it
+    measured: float  # accuracy there, mean over seeds
+    predicted: float  # accuracy there by the power law fitted without it
+    predicted_range: tuple[float, float] | None  # spread of that prediction over resamples of the seeds
+    rival: float | None  # accuracy there by the power law without a floor, fitted likewise
+    carried: float  # accuracy there if the curve stopped rising: the last fitted point's mean, carried forward
+    tolerance: float  # the noise a prediction must land within: the seeds' range there, at least the test set's
+    per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
+    floor: tuple[float, float] | None = None  # lowest and highest floor c over every resample of the seeds
+
+    @property
+    def seeds(self) -> int:
+        return len(self.per_seed)
+
+    @property
+    def miss(self) -> float:
+        """Measured minus predicted accuracy at the held-out m."""
+        return self.measured - self.predicted
+
+    @property
+    def holds(self) -> bool:
+        return abs(self.miss) <= self.tolerance
+
+    @property
+    def fall(self) -> float:
+        """How much the fitted error falls over the fitted range: a law that predicts no fall describes nothing."""
+        return self.fit.error(self.m_fit[0]) - self.fit.error(self.m_fit[-1])
+
+    @property
+    def flat(self) -> bool:
+        return self.fall <= self.tolerance
+
+    @property
+    def carried_miss(self) -> float:
+        """Measured accuracy at the held-out m minus the last fitted point's, carried forward."""
+        return self.measured - self.carried
+
+    @property
+    def carried_holds(self) -> bool:
+        """No gain after the last fitted point predicts the held-out point within the noise too: the check cannot
+        tell a power law from a curve that stopped rising."""
+        return abs(self.carried_miss) <= self.tolerance
+
+    @property
+    def negative(self) -> bool:
+        """The exponent is negative in every resample of the seeds: error falls with m whatever the draw."""
+        return self.exponent is not None and self.exponent[1] < 0
+
+    @property
+    def pinned(self) -> bool:
+        """The floor sits at its bound 0, in the fit or in any resample of the seeds: the fit found no level it can
+        state, which does not show there is none."""
+        return self.fit.c < NO_FLOOR or self.floor is not None and self.floor[0] < NO_FLOOR
+
+    @property
+    def pinned_everywhere(self) -> bool:
+        """The main fit's own floor is at its bound, not only some resamples'."""
+        return self.fit.c < NO_FLOOR
+
+    @property
+    def rival_miss(self) -> float | None:
+        return None if self.rival is None else self.measured - self.rival
+
+    @property
+    def rival_same(self) -> bool:
+        """The fit without the held-out point put its floor at 0: it is the same curve as the law without one."""
+        return self.rival is not None and abs(self.rival - self.predicted) < SAME_CURVE
+
+    @property
+    def rival_holds(self) -> bool:
+        return self.rival_miss is not None and abs(self.rival_miss) <= self.tolerance
+
+    @property
+    def floor_better(self) -> bool:
+        """The law with a floor lands nearer the held-out point than the law without one."""
+        return self.rival_miss is not None and abs(self.miss) < abs(self.rival_miss)
+
+    @property
+    def shortfall(self) -> str | None:
+        """The first condition of the law's support that fails, in the order the report explains them: "one seed",
+        "missed" (which contradicts the law), "flat", "carried" (no better than a curve that stopped rising),
+        "exponent"; None where all hold."""
+        if self.seeds < 2:
+            return "one seed"
+        for name, failed in (("missed", not self.holds), ("flat", self.flat), ("carried", self.carried_holds),
+                             ("exponent", not self.negative)):
+            if failed:
+                return name
+        return None
+
+    @property
+    def verdict(self) -> Verdict:
+        """SUPPORTED: the held-out point predicted within the noise by a law that falls by more than the noise,
+        which no gain after the last fitted point could not have predicted as well, with an exponent negative in
+        every resample of the seeds; CONTRADICTED: the held-out point missed by more than the noise."""
+        return decide(self.shortfall is None, not self.holds, self.seeds)
+
+
+def small_data_cut(ms: list[int]) -> float:
+    """The smallest m fitted: the lowest SMALL_DATA_SHARE of the log-m range is the small-data region."""
+    return math.exp(math.log(ms[0]) + SMALL_DATA_SHARE * (math.log(ms[-1]) - math.log(ms[0])))
+
+
+def _fitter(m: list[int]):
+    """fit_power_law on m, each curve fitted once: the exponent's and the floor's resamples share their fits."""
+    seen: dict[tuple[float, ...], PowerLaw | None] = {}
+
+    def fit(error: list[float]) -> PowerLaw | None:
+        key = tuple(error)
+        if key not in seen:
+            seen[key] = fit_power_law(m, error)
+        return seen[key]
+    return fit
+
+
+def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
+    ms = r.m_run(learner)
+    if len(ms) < 2:
+        return None
+    m_fit = [m for m in ms if m >= small_data_cut(ms) * (1 - 1e-9)]
+    cells = [per_seed(r, learner, m) for m in m_fit]
+    seeds = [s for s in r.seeds if all(s in c for c in cells)]
+    if len(m_fit) < FIT_POINTS + 1 or not seeds:
+        return None
+    curves = [[1 - c[s] for c in cells] for s in seeds]
+    mean = [statistics.fmean(c[j] for c in curves) for j in range(len(m_fit))]
+    fitted = _fitter(m_fit)
+    fit, early = fitted(mean), fit_power_law(m_fit[:-1], mean[:-1])
+    if fit is None or early is None:
+        return None
+    rival = fit_power_law_no_floor(m_fit[:-1], mean[:-1])
+    many = len(seeds) > 1
+    predict = lambda error: 1 - f.error(m_fit[-1]) if (f := fit_power_law(m_fit[:-1], error)) else None
+    floors = bootstrap(curves, lambda error: f.c if (f := fitted(error)) else None) if many else []
+    at_held_out = [1 - c[-1] for c in curves]
+    return CurveCheck(
+        m_fit, fit, interval(bootstrap(curves, lambda error: f.b if (f := fitted(error)) else None)) if many else None,
+        m_fit[-1], statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
+        interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
+        1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2],
+        max(max(at_held_out) - min(at_held_out), noise(r)), curves, (min(floors), max(floors)) if floors else None)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How one learner's accuracy and cost move with m."""
+
+    learner: str
+    late_gain: LateGain | None  # accuracy gained over the last LATE_SHARE of its m range
+    check: CurveCheck | None  # test error against m, past the small-data region
+    time_exponent: Spread | None  # fit time grows like m to this power, per seed
+
+    @property
+    def fit(self) -> PowerLaw | None:
+        return self.check.fit if self.check else None
+
+    @property
+    def plateaued(self) -> bool | None:
+        return None if self.late_gain is None else self.late_gain.flat
+
+
+def trends(r: DataScaleResult) -> list[Trend]:
+    out = []
+    for x in r.learners:
+        ms = r.m_run(x.name)
+        seconds = [{f.seed: f.cost_seconds for f in r.fits if f.learner == x.name and f.m == m} for m in ms]
+        growth = [g for s in r.seeds if all(s in c for c in seconds)
+                  and (g := growth_exponent(ms, [c[s] for c in seconds])) is not None]
+        out.append(Trend(x.name, late_gain(r, x.name), curve_check(r, x.name), Spread.of(growth) if growth else None))
+    return out
+
+
+def levels(c: CurveCheck) -> str:
+    """The level 1 - c over resamples of the seeds, lowest to highest ("" with one seed)."""
+    return f"{pct(1 - c.floor[1])} to {pct(1 - c.floor[0])}" if c.floor else ""
+
+
+def level_words(c: CurveCheck) -> str:
+    """The level the fit finds with its spread over resamples of the seeds, or why there is none to state."""
+    if not c.pinned:
+        return pct(1 - c.fit.c) + (f" ({levels(c)})" if c.floor else "")
+    return "none found (floor at its bound 0" + (
+        f" in some resamples of the seeds: levels of {levels(c)})" if not c.pinned_everywhere else ")")

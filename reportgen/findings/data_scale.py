@@ -1,0 +1,453 @@
+"""Findings of the scale-of-data experiment: traditional learners plateau, the large net keeps rising and wins with
+the most data, the small-m ranking is not settled; behind them, the power law of test error and the SVM's cost.
+
+Each finding: the check (numbers and properties, in `curves`), then the verdict, then the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportgen.findings.curves import (
+    CLEAR_MARGIN,
+    FIT_POINTS,
+    LATE_SHARE,
+    PLATEAU_GAIN,
+    SMALL_DATA_SHARE,
+    CurveCheck,
+    Trend,
+    largest_net,
+    late_gain,
+    level_words,
+    levels,
+    noise,
+    paired,
+    rise,
+    trends,
+)
+from reportgen.findings.projection import Projection, data_needed
+from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.fmt import and_list, cap, pct, points, power_of_m, said_points
+from reportgen.learners import TRADITIONAL
+from reportgen.records.data_scale import DataScaleResult
+from reportgen.stats import Spread, resamples
+
+NOISE_Z_WORDS = "1.96·sqrt(0.25/n)"
+SUPERLINEAR = 1.2  # a time exponent above this is clearly faster than linear growth
+LATE = f"the last {LATE_SHARE:.0%} of"  # how the late-gain window reads in a sentence
+ONE_SEED = "One seed settles nothing: the direction above is measured, the verdict needs more seeds."
+
+
+@dataclass(frozen=True)
+class DataScaleFindings:
+    """What the findings layer says of the data-scale experiment: every learner's trend, the projection of the data
+    a target needs (None: no grid), and the findings. The report reads these and recomputes none of them."""
+
+    trends: list[Trend]
+    projection: Projection | None
+    findings: list[Finding]
+
+
+def data_scale_findings(r: DataScaleResult, steps: int | None = None) -> DataScaleFindings:
+    """`steps`: the nets' step budget from the profile, to tell where the best net's fits all ran it out."""
+    if not r.m_values or min(r.m_values) < 1:
+        return DataScaleFindings([], None, [])  # no grid of training-set sizes to read a trend from
+    measured = trends(r)
+    found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
+             _power_law_finding(r, measured), _cost_finding(r, measured)]
+    return DataScaleFindings(measured, data_needed(r, measured, steps), [f for f in found if f])
+
+
+def across(s: Spread, fmt=points) -> str:
+    """' (x to y across n seeds)', or ' (one seed)'."""
+    if s.n < 2:
+        return " (one seed)"
+    if fmt(s.low) == fmt(s.high):
+        return f" (in each of {s.n} seeds)"
+    return f" ({fmt(s.low).split()[0]} to {fmt(s.high)} across {s.n} seeds)"
+
+
+def noise_words(r: DataScaleResult) -> str:
+    """How the noise margin was set, for a finding's reasoning."""
+    return (f"{points(noise(r))}, the larger of {points(CLEAR_MARGIN)} and the 95% half-width of one accuracy on "
+            f"the {r.test_size:,} test examples ({NOISE_Z_WORDS})")
+
+
+def _capped(r: DataScaleResult, learner: str) -> str:
+    """', where the SVM stopped (its cap)' for a learner whose range ends before the grid's."""
+    ms = r.m_run(learner)
+    return (f", where the {r.learner(learner).label} stopped (its cap; the grid goes on to {r.m_values[-1]:,})"
+            if ms and ms[-1] < r.m_values[-1] else "")
+
+
+def _gained(x: float) -> str:
+    return f"{'gained' if x >= 0 else 'lost'} {said_points(x)}"
+
+
+def _open_reason(seeds: int) -> str:
+    """Why a seed-by-seed rule did not decide, for a headline."""
+    return "one seed cannot decide it" if seeds < 2 else "the seeds do not all fall on one side of the bars"
+
+
+def _undecided(r: DataScaleResult, rule: str) -> str:
+    """The reasoning of an inconclusive data finding: the rule, and why it did not decide."""
+    return rule + (f" {ONE_SEED}" if len(r.seeds) < 2 else " The seeds do not all fall on one side of it.")
+
+
+def _rise_why(r: DataScaleResult) -> str:
+    """Why the least rise is above PLATEAU_GAIN, where it is."""
+    return (f" (on {r.test_size:,} test examples the 95% half-width of one accuracy, {points(noise(r))}, is more "
+            f"than {points(PLATEAU_GAIN)})" if rise(r) > PLATEAU_GAIN else "")
+
+
+def _plateau_finding(r: DataScaleResult) -> Finding | None:
+    gains = {x.name: g for x in r.learners if x.name in TRADITIONAL and (g := late_gain(r, x.name))}
+    if not gains:
+        return None
+    rising = [x for x, g in gains.items() if g.flat is False]
+    seeds = min(g.per_seed.n for g in gains.values())
+    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising), seeds)
+    name = lambda x: r.learner(x).label
+    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} from m = {g.m_from:,} to "
+             f"{g.m_to:,}{_capped(r, x)}" for x, g in gains.items()]
+    said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in gains.items()])
+    headline = {
+        Verdict.SUPPORTED: f"Traditional learners levelled off: over the last quarter of their m range {said}.",
+        Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
+                              + and_list([f"{name(x)} still {_gained(gains[x].gain)} from m = {gains[x].m_from:,} "
+                                          f"to {gains[x].m_to:,}" for x in rising]) + ".",
+        Verdict.INCONCLUSIVE: f"Not settled whether traditional learners level off: {said} over the last quarter "
+                              f"of their m range, and {_open_reason(seeds)}.",
+    }[verdict]
+    why = {
+        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
+                           f"{LATE} its m range (log scale).",
+        Verdict.CONTRADICTED: f"{and_list([name(x) for x in rising])} gained at least {points(rise(r))} in every "
+                              f"seed over {LATE} its m range: no plateau there."
+                              + (" A capped learner's range ends at its cap, so whether it levels off later is not "
+                                 "measured." if any(_capped(r, x) for x in rising) else ""),
+        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed over "
+                                            f"{LATE} the m range (log scale); a rise, at least "
+                                            f"{points(rise(r))} in every seed{_rise_why(r)}."),
+    }[verdict]
+    return Finding(key="traditional_plateau", driver="data", role="claim",
+                   claim="Traditional learners plateau as the amount of data m grows.", verdict=verdict,
+                   headline=headline, evidence="; ".join(parts) + ".", why=why,
+                   numbers={f"{x}_late_gain": g.gain for x, g in gains.items()})
+
+
+def _rising_finding(r: DataScaleResult) -> Finding | None:
+    big = largest_net(r)
+    late = late_gain(r, big) if big else None
+    if not late:
+        return None
+    label = r.learner(big).label
+    verdict = decide(late.flat is False, late.flat is True, late.per_seed.n)
+    more = f"With {late.m_to / late.m_from:.0f}× more data (m = {late.m_from:,} to {late.m_to:,})"
+    headline = {
+        Verdict.SUPPORTED: f"{more} the {label} still gained {said_points(late.gain)}: more data kept helping.",
+        Verdict.CONTRADICTED: f"{more} the {label} {_gained(late.gain)}: it stopped improving.",
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label} keeps improving: {more[0].lower() + more[1:]} it "
+                              f"{_gained(late.gain)}, and {_open_reason(late.per_seed.n)}.",
+    }[verdict]
+    evidence = (f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
+                f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
+                f"{across(late.per_seed)}.")
+    why = {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
+                              "(log scale): more data was still helping where the grid ends.",
+           Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
+                                 "range: on this grid and budget the net, not the data, is the limit.",
+           Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(late.rise)} in every "
+                                               f"seed over {LATE} the m range (log scale){_rise_why(r)}; a plateau, "
+                                               f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict]
+    return Finding(key="large_net_rising", driver="data", role="claim",
+                   claim="The largest neural net keeps improving as m grows.", verdict=verdict, headline=headline,
+                   evidence=evidence, why=why, numbers={"gain": late.gain})
+
+
+def _win_finding(r: DataScaleResult) -> Finding | None:
+    """The largest net against every traditional learner, each at the largest m both reached, seed by seed."""
+    big = largest_net(r)
+    if not big:
+        return None
+    leads = {}
+    for x in (x.name for x in r.learners if x.name in TRADITIONAL):
+        common = [m for m in r.m_run(x) if m in r.m_run(big)]
+        if common and (lead := paired(r, (big, common[-1]), (x, common[-1]))):
+            leads[x] = (common[-1], lead)
+    if not leads:
+        return None
+    label, margin = r.learner(big).label, noise(r)
+    beaten = [x for x, (_, d) in leads.items() if d.below(-margin)]
+    seeds = min(d.n for _, d in leads.values())
+    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten), seeds)
+    name = lambda x: r.learner(x).label
+    parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
+             f"{pct(r.accuracy(x, m).mean)} for {name(x)}: "
+             f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{across(d)}"
+             for x, (m, d) in leads.items()]
+    closest = min(leads, key=lambda x: leads[x][1].mean)
+    m_close, lead = leads[closest]
+    headline = {
+        Verdict.SUPPORTED: f"With the most data the {label} beat every traditional learner: at m = {m_close:,} it "
+                           f"led {name(closest)}, the closest, by {said_points(lead.mean)}.",
+        Verdict.CONTRADICTED: f"With the most data the {label} did not win: "
+                              + and_list([f"{name(x)} led it by {said_points(leads[x][1].mean)} at m = "
+                                          f"{leads[x][0]:,}" for x in beaten]) + ".",
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label} wins with the most data: at m = {m_close:,} it "
+                              f"{'led' if lead.mean >= 0 else 'trailed'} {name(closest)} by "
+                              f"{said_points(lead.mean)}, "
+                              + ("one seed" if seeds < 2 else "not beyond the noise in every seed") + ".",
+    }[verdict]
+    why = {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(margin)} in every "
+                              "seed, each compared at the largest m both were run at.",
+           Verdict.CONTRADICTED: f"{and_list([name(x) for x in beaten])} led the net by more than "
+                                 f"{points(margin)} in every seed.",
+           Verdict.INCONCLUSIVE: _undecided(r, f"A win is a lead of more than {points(margin)} in every seed over "
+                                               "every traditional learner, each at the largest m both were run "
+                                               "at.")}[verdict] + f" The noise margin is {noise_words(r)}."
+    return Finding(key="nets_win_at_scale", driver="data", role="claim",
+                   claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
+                   headline=headline, evidence=cap("; ".join(parts)) + ".", why=why,
+                   numbers={f"lead_over_{x}": d.mean for x, (_, d) in leads.items()})
+
+
+def winners(r: DataScaleResult, m: int) -> list[str]:
+    """The best learner at m for each seed (learners not run at m are left out)."""
+    out = []
+    for seed in r.seeds:
+        scores = {f.learner: f.test_accuracy for f in r.fits if f.m == m and f.seed == seed}
+        if scores:
+            out.append(max(scores, key=scores.get))
+    return out
+
+
+def stable_from(r: DataScaleResult) -> int | None:
+    """The smallest m from which every seed names the same best learner, and that learner stays best."""
+    stable = None
+    final = winners(r, r.m_values[-1])
+    if not final:
+        return None
+    for m in reversed(r.m_values):
+        w = winners(r, m)
+        if len(set(w)) == 1 and w[0] == final[0]:
+            stable = m
+        else:
+            break
+    return stable
+
+
+def _small_m_finding(r: DataScaleResult) -> Finding | None:
+    m0, m_max = r.m_values[0], r.m_values[-1]
+    ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)), key=lambda x: -r.accuracy(x, m0).mean)
+    at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
+    if len(ranked) < 2 or not at_max:
+        return None  # a ranking needs two learners
+    first, second = ranked[:2]
+    leads = [d for x in ranked[1:] if (d := paired(r, (first, m0), (x, m0)))]
+    if not leads:
+        return None  # no seed ran both
+    lead, margin = leads[0], noise(r)
+    leaders = winners(r, m0)
+    disagree = len(set(leaders)) > 1 or lead.low <= 0  # another learner led (or tied) in some seed
+    settled = not disagree and all(d.above(margin) for d in leads)
+    seeds = min(d.n for d in leads)
+    verdict = decide(disagree, settled, seeds)
+    name = lambda x: r.learner(x).label
+    best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
+    evidence = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
+                f"{leaders.count(first)} of {len(leaders)} seed(s); its paired lead over {name(second)} was "
+                f"{points(lead.mean)}{across(lead)}. At m = {m_max:,} the best was {name(best_at_max)}.")
+    since = stable_from(r)
+    if len(r.seeds) > 1:
+        evidence += (f" Every seed names that winner from m = {since:,} on." if since is not None else
+                     " The seeds do not agree on the winner even at the largest m.")
+    headline = {
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the seeds disagree on "
+                           f"the best learner.",
+        Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
+                              f"by more than {said_points(margin)} in every seed.",
+        Verdict.INCONCLUSIVE: f"Not settled whether the small-m ranking is settled: at m = {m0:,} {name(first)} "
+                              + ("led in the one seed run." if len(leaders) < 2 else
+                                 "led in every seed, but not beyond the noise over every other learner."),
+    }[verdict]
+    why = {
+        Verdict.SUPPORTED: "The seeds disagree on the leader: with this little data the ranking is not settled.",
+        Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(margin)} in every "
+                              "seed: at this m the ranking is settled.",
+        Verdict.INCONCLUSIVE: (f"Settled means one learner leads every other by more than {points(margin)} in "
+                               "every seed; not settled, seeds disagreeing on the leader. "
+                               + (ONE_SEED if len(leaders) < 2 else
+                                  f"{name(first)} led in every seed, but not by more than {points(margin)} over "
+                                  "every other learner in every seed: a lead this small and this steady is "
+                                  "neither settled nor shown to be unsettled.")),
+    }[verdict] + f" The noise margin is {noise_words(r)}."
+    return Finding(key="small_m_ranking", driver="data", role="claim",
+                   claim="With little data, the ranking of learners is not settled.", verdict=verdict,
+                   headline=headline, evidence=evidence, why=why,
+                   numbers={"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})})
+
+
+# --- the power law ---------------------------------------------------------------------------------------------
+
+LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
+            "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
+            "better than no gain after the last fitted point (its accuracy carried forward) could, and an exponent "
+            "negative in every resample of the seeds; missing it by more than the noise contradicts the law.")
+
+# Why the law's check decided nothing, by CurveCheck.shortfall: for the headline, then for the reasoning.
+OPEN_LAW = {
+    "one seed": ("one seed gives the fit no spread", ONE_SEED),
+    "flat": ("the curve moves too little past the small-data region",
+             ("Here the curve moves too little past the small-data region for the check to mean "
+              "anything.")),
+    "carried": ("a curve that stopped rising predicts the held-out point as well",
+                ("Here the curve gains too little after its last fitted point: carried forward, that point "
+                 "predicts the held-out one within the noise too.")),
+    "exponent": ("the exponent is not negative in every resample of the seeds",
+                 "Here the exponent is not negative in every resample of the seeds."),
+}
+
+
+def _level(c: CurveCheck) -> str:
+    if not c.pinned:
+        return f"levelling off at {pct(1 - c.fit.c)}" + (
+            f" ({levels(c)} over resamples of the seeds)" if c.floor else "")
+    some = f" in some resamples of the seeds (levels of {levels(c)})" if not c.pinned_everywhere else ""
+    return f"its floor sits at the bound 0{some}, so the fit finds no level (which does not show there is none)"
+
+
+def _rival(c: CurveCheck) -> str:
+    if c.rival is None:
+        return ""
+    if c.rival_same:
+        return " Its floor at 0, that fit is the same curve as the power law without a floor."
+    if c.rival_holds and c.holds:
+        return (f" The power law without a floor predicted {pct(c.rival)}: both are within the noise, so this check "
+                "cannot tell them apart.")
+    better = "the power law with a floor" if c.floor_better else "the power law without a floor"
+    return (f" The power law without a floor predicted {pct(c.rival)} (a miss of {points(abs(c.rival_miss))}): "
+            f"{better} describes the held-out point better.")
+
+
+def _no_change(c: CurveCheck) -> str:
+    """The law against a curve that does not move: its fitted fall, and what no gain after the last fitted point
+    predicted."""
+    words = ""
+    if c.flat:
+        words += (f" The fitted error falls by only {points(c.fall)} from m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, "
+                  "within the noise: a law that predicts no fall describes nothing.")
+    said = (f"No gain after m = {c.m_fit[-2]:,} (its {pct(c.carried)} carried forward) misses the held-out point by "
+            f"{points(abs(c.carried_miss))}")
+    words += (f" {said}, within the noise as the law's {points(abs(c.miss))} is: this check cannot tell a power "
+              "law from a curve that stopped rising." if c.carried_holds and c.holds
+              else f" {said}, {'within' if c.carried_holds else 'more than'} the noise.")
+    return words
+
+
+def _resampled(seeds: int) -> str:
+    """What the ranges 'over resamples of the seeds' are, and are not."""
+    if seeds < 2:
+        return ""
+    distinct = len({tuple(sorted(d)) for d in resamples(seeds)})
+    return (f"The ranges over resamples of the seeds come from {distinct} distinct resamples of the {seeds} seeds "
+            "(drawn with replacement): they show the spread over seeds, not a confidence interval. ")
+
+
+def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
+    big = largest_net(r)
+    if not big:
+        return None
+    checks = {t.learner: t.check for t in measured if t.check}
+    claim = ("Test error falls as a power law of m past the small-data region, err = a·m^b + c "
+             "(Hestness et al. 2017).")
+    rule = (f"The fit leaves out the lowest {SMALL_DATA_SHARE:.0%} of each learner's log-m range (the small-data "
+            f"region) and needs {FIT_POINTS} points besides the largest m, which it is then asked to predict.")
+    label = r.learner(big).label
+    c = checks.get(big)
+    if not c:
+        return Finding(key="power_law", driver="data", role="published", claim=claim, verdict=Verdict.NOT_TESTED,
+                       headline=f"The {label}'s curve has too few points past the small-data region to fit and "
+                                "check a power law.",
+                       evidence=f"The {label}'s curve has too few points past the small-data region to fit and "
+                                "check.", why=rule)
+    verdict = c.verdict
+    b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
+    p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
+    evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
+                f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
+                f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
+                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
+    headline = {
+        Verdict.SUPPORTED: f"The {label}'s test error followed a power law (exponent {c.fit.b:.2f}): fitted without "
+                           f"m = {c.held_out_m:,}, it predicted the accuracy there within {said_points(c.miss)}.",
+        Verdict.CONTRADICTED: f"The {label}'s test error did not follow one power law: fitted without m = "
+                              f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
+                              f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
+    }[verdict]
+    others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
+                       f", level: {level_words(o)}" for n, o in checks.items() if n != big)
+    why = {
+        Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
+                           "point could not have, and its exponent is negative in every resample of the seeds.",
+        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise: past the small-data region "
+                              "this curve does not follow one power law on this grid.",
+        Verdict.INCONCLUSIVE: f"{LAW_RULE} {OPEN_LAW[c.shortfall][1] if c.shortfall in OPEN_LAW else ''}".rstrip(),
+    }[verdict] + (f" The noise is the seeds' range at the held-out m, and at least the noise margin of "
+                  f"{noise_words(r)}. {_resampled(c.seeds)}{rule} "
+                  "Hestness et al. published exponents between -0.07 and -0.35 on far larger tasks.") + (
+        f" Other learners: {others}." if others else "")
+    numbers = {f"{n}_exponent": o.fit.b for n, o in checks.items()} | {"held_out_miss": c.miss,
+                                                                        "no_gain_miss": c.carried_miss}
+    return Finding(key="power_law", driver="data", role="published", claim=claim, verdict=verdict,
+                   headline=headline, evidence=evidence, why=why, numbers=numbers)
+
+
+# --- the SVM's cost --------------------------------------------------------------------------------------------
+
+def _cost_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | None:
+    growth = {t.learner: t.time_exponent for t in measured if t.time_exponent is not None}
+    if "svm_rbf" not in growth or len(r.m_run("svm_rbf")) < 3:
+        return None
+    k = growth["svm_rbf"]
+    verdict = decide(k.above(SUPERLINEAR), k.below(1), k.n)
+    traditional = {n: v for n, v in growth.items() if n != "svm_rbf" and r.learner(n).kind == "traditional"}
+    others = ", ".join(f"{r.learner(n).label} {power_of_m(v.mean)}" for n, v in traditional.items())
+    faster = [r.learner(n).label for n, v in traditional.items() if v.mean > k.mean]
+    spread = f" ({k.low:.1f} to {k.high:.1f} across {k.n} seeds)" if k.n > 1 else " (one seed)"
+    evidence = (f"The RBF SVM's fit time grew like {power_of_m(k.mean)}{spread} over the upper half of its range"
+                + (f" (others: {others})" if others else "") + "."
+                + (f" {and_list(faster)} grew faster than the SVM here." if faster else "")
+                + _nets_cost(r, [n for n in growth if r.learner(n).kind == "neural"]))
+    headline = {
+        Verdict.SUPPORTED: f"The SVM's fit time grew like {power_of_m(k.mean)}: twice the data made its fit "
+                           f"{2 ** k.mean:.1f}× slower.",
+        Verdict.CONTRADICTED: f"The SVM's fit time grew no faster than the data here (like {power_of_m(k.mean)}).",
+        Verdict.INCONCLUSIVE: f"Not settled whether the SVM's cost outgrows the data: its fit time grew like "
+                              f"{power_of_m(k.mean)}, and " + _open_reason(k.n) + ".",
+    }[verdict]
+    why = {Verdict.SUPPORTED: f"Every seed's exponent is above {SUPERLINEAR:g}: clearly faster than linear, so each "
+                              "doubling of the data more than doubles the SVM's fit.",
+           Verdict.CONTRADICTED: "Every seed's exponent is below 1: the SVM's cost grew no faster than the data here.",
+           Verdict.INCONCLUSIVE: _undecided(r, f"Faster than the data means an exponent above {SUPERLINEAR:g} in "
+                                               "every seed; below 1 in every seed would contradict it.")}[verdict]
+    why += " Fit times are of the final fit only (model selection excluded) and depend on the machine's load."
+    return Finding(key="svm_cost", driver="data", role="mechanism",
+                   claim="A kernel SVM's training cost grows faster than the data.", verdict=verdict,
+                   headline=headline, evidence=evidence, why=why, numbers={"svm_time_exponent": k.mean})
+
+
+def _nets_cost(r: DataScaleResult, nets: list[str]) -> str:
+    """Why the nets' cost exponents are not set beside the SVM's: a net trains for a number of steps whatever m is,
+    so its fit time follows its steps, not m. The steps taken over the upper half of the grid, where recorded."""
+    if not nets:
+        return ""
+    upper = r.m_values[-max(len(r.m_values) // 2, 2):]
+    steps = [f.steps for f in r.fits if f.learner in nets and f.m in upper]
+    took = ""
+    if steps and None not in steps:
+        took = f"{min(steps):,} to {max(steps):,}" if min(steps) < max(steps) else f"{steps[0]:,}"
+        took = f" (from m = {upper[0]:,} to {upper[-1]:,} every net's fit took {took} Adam steps)"
+    return (f" The {and_list([r.learner(n).label for n in nets])} are not listed: a net trains for a budget of steps "
+            f"whatever m is, so its cost is set by its steps, not by m{took}.")

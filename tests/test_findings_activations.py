@@ -1,0 +1,202 @@
+"""The activation findings on synthetic records: vanishing with depth, ReLU keeping its gradients, the
+initialisation as a control, and the race to a target accuracy."""
+
+import dataclasses
+import math
+
+import factories
+import pytest
+
+from reportgen.findings import Verdict, findings
+from reportgen.findings.activations import race_bounds as _bounds
+from reportgen.fmt import multiple as _fold
+
+S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
+DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def verdicts(results):
+    return {f.key: f.verdict for f in findings(results)}
+
+
+def by_key(results):
+    return {f.key: f for f in findings(results)}
+
+
+def acts(**kwargs):
+    return by_key(factories.results(acts=factories.activations(**kwargs)))
+
+
+# --- gradients, and the initialisation as a control -------------------------------------------------------------
+
+def test_gradient_findings_each_verdict():
+    f = acts()
+    assert f["sigmoid_vanishing"].verdict is S and "this run agrees" in f["sigmoid_vanishing"].why
+    low = acts(ratios={"sigmoid": {2: 2.0, 5: 5.0}, "relu": {2: 3.0, 5: 150.0}},
+               own_ratios={"sigmoid": {2: 2.0, 5: 4.0}, "relu": {2: 3.0, 5: 60.0}})
+    assert low["sigmoid_vanishing"].verdict is C and "does not reproduce" in low["sigmoid_vanishing"].why
+    assert low["relu_keeps_gradients"].verdict is C
+    middling = acts(ratios={"sigmoid": {2: 2.0, 5: 40.0}, "relu": {2: 3.0, 5: 15.0}},
+                    own_ratios={"sigmoid": {2: 2.0, 5: 40.0}, "relu": {2: 3.0, 5: 15.0}})
+    assert middling["sigmoid_vanishing"].verdict is I and middling["relu_keeps_gradients"].verdict is I
+
+
+def test_a_relu_ratio_under_ten_that_grows_with_depth_is_not_kept_across_depth():
+    growing = acts(own_ratios={"sigmoid": {2: 20.0, 5: 900.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 1.05, 5: 9.0}})
+    f = growing["relu_keeps_gradients"]
+    assert f.verdict is I
+    assert "From 2 to 5 hidden layers the ratio changed by 8.6×" in f.evidence
+    assert "under 10× at 5 hidden layers but grew with depth by 2× or more in the median pair" in f.why
+    assert acts()["relu_keeps_gradients"].verdict is S  # 2.0x to 3.0x under He: 1.5x with depth
+
+
+def test_the_init_explains_the_relu_ratio():
+    f = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 10.0, 5: 150.0}})
+    relu = f["relu_keeps_gradients"]
+    assert relu.verdict is S  # under He, 3.0x: the default init's 150x was the weights' scale
+    assert "Under He initialisation" in relu.evidence and "Under PyTorch's default initialisation: 150×" in relu.evidence
+    assert "He's initialisation lowered ReLU's ratio 50.0×, from 150× under PyTorch's default to 3.0× under He" \
+        in relu.why and "came from the weights' scale (a sixth of He's variance per layer), not from ReLU" in relu.why
+    assert "not from ReLU" not in acts()["relu_keeps_gradients"].why  # default 8.9x: nothing to explain
+    split = f["activation_not_init"]
+    assert split.verdict is S and split.numbers["relu_init_effect"] == pytest.approx(50.0)
+    assert "the standard one (gain 1)" in split.why and "was not tried" in split.why
+    assert "ratio was 273 times ReLU's under PyTorch's default initialisation, and 300 times ReLU's" in split.evidence
+    assert _fold(1.2e5) == "1.2×10⁵ times" and _fold(30) == "30.0 times"  # a multiple in words, never "1.2×10⁵ ReLU's"
+    assert "moved the ratio from 4.1×10⁴ to 900× for sigmoid and from 150× to 3.0× for ReLU." in split.evidence
+
+
+def test_the_init_effect_is_told_by_its_measured_size():
+    lowered = acts()["relu_keeps_gradients"].why  # 8.9x under the default, 3.0x under He: no overlap
+    assert "lowered ReLU's ratio 3.0×, from 8.9× under PyTorch's default to 3.0× under He." in lowered
+    same = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 2.0, 5: 3.1}})["relu_keeps_gradients"].why
+    assert "made no clear difference to ReLU's ratio" in same and "lowered" not in same
+    raised = acts(ratios={"sigmoid": {2: 80.0, 5: 4.1e4}, "relu": {2: 1.0, 5: 1.5}})["relu_keeps_gradients"].why
+    assert "He's initialisation raised ReLU's ratio 2.0×" in raised and "did not help" in raised
+
+
+def test_an_init_that_cures_sigmoid_contradicts_the_activation_story():
+    f = acts(own_ratios={"sigmoid": {2: 2.0, 5: 4.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    assert f["activation_not_init"].verdict is C
+    assert "the initialisation, not the activation, decided it" in f["activation_not_init"].why
+    middling = acts(own_ratios={"sigmoid": {2: 2.0, 5: 40.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    assert middling["activation_not_init"].verdict is I
+
+
+def test_older_files_without_designed_inits_still_give_findings():
+    f = acts(designed=False)
+    assert "activation_not_init" not in f
+    assert "no He-initialised nets" in f["relu_keeps_gradients"].why
+    assert f["relu_faster"].verdict is S
+
+
+def _with_samples(r, activation, depth, samples):
+    """r with the default-init gradient profile at `depth` given these (seed, batch) sample ratios."""
+    gradients = [dataclasses.replace(g, ratios=samples) if (g.activation, g.depth, g.stage, g.init) == (
+        activation, depth, "init", "default") else g for g in r.gradients]
+    return dataclasses.replace(r, gradients=gradients)
+
+
+def test_vanishing_must_grow_with_depth():
+    f = acts()["sigmoid_vanishing"]
+    assert f.verdict is S and "From 2 to 5 hidden layers it grew from 80.0× to 4.1×10⁴, by 512× to 513× sample by " \
+        "sample (median 512×)." in f.evidence and "at least 2 times what it is at 2 in the median pair" in f.why
+    already = acts(ratios={"sigmoid": {2: 5e4, 5: 4.1e4}, "relu": {2: 3.8, 5: 8.9}})["sigmoid_vanishing"]
+    assert already.verdict is C and "it fell from 5.0×10⁴ to 4.1×10⁴" in already.evidence
+    little = acts(ratios={"sigmoid": {2: 3e4, 5: 4.1e4}, "relu": {2: 3.8, 5: 8.9}})["sigmoid_vanishing"]
+    assert little.verdict is I  # 1.4x in every sample: growing, but by under DEPTH_GROWTH
+    one_depth = acts(ratios={"sigmoid": {5: 4.1e4}, "relu": {5: 8.9}}, own_ratios={"sigmoid": {5: 900.0},
+                                                                                   "relu": {5: 3.0}})
+    assert one_depth["sigmoid_vanishing"].verdict is I
+    assert "growth with depth is not measured" in one_depth["sigmoid_vanishing"].why
+
+
+def test_growth_is_paired_sample_by_sample():
+    r = factories.activations()
+    one = _with_samples(r, "sigmoid", 2, [80.0, 80.0, 80.0, 80.0, 80.0, 5e4])  # one pair does not grow: a noisy pair
+    assert by_key(factories.results(acts=one))["sigmoid_vanishing"].verdict is S
+    mixed = _with_samples(r, "sigmoid", 2, [80.0, 80.0, 5e4, 5e4, 5e4, 5e4])  # most pairs do not grow
+    f = by_key(factories.results(acts=mixed))["sigmoid_vanishing"]
+    assert f.verdict is C and "by 0.8× to 484× sample by sample (median 0.9×)" in f.evidence
+    none = _with_samples(r, "sigmoid", 2, [5e4] * 6)  # shallowest above the deepest in every pair
+    assert by_key(factories.results(acts=none))["sigmoid_vanishing"].verdict is C
+
+
+def test_gradient_ratios_carry_their_spread_over_samples():
+    assert "over 6 seed and batch samples" in acts()["sigmoid_vanishing"].evidence
+
+
+# --- time to target: ReLU against sigmoid and tanh --------------------------------------------------------------
+
+def test_relu_against_sigmoid_each_verdict():
+    assert acts()["relu_faster"].verdict is S  # 600 against 150 steps under each one's own init
+    both = lambda **steps: {"steps": steps, "own_steps": steps}  # the same race under both initialisations
+    slower = acts(**both(sigmoid=100, relu=400))
+    assert slower["relu_faster"].verdict is C and "0.3×" in slower["relu_faster"].evidence
+    assert acts(own_steps={"sigmoid": 110, "relu": 100})["relu_faster"].verdict is I
+    assert acts(**both(sigmoid=300, relu=None))["relu_faster"].verdict is C
+    assert acts(own_steps={"sigmoid": None, "relu": None})["relu_faster"].verdict is I
+
+
+def test_a_one_sided_race_applies_its_threshold():
+    # ReLU reached the target in 700 steps, sigmoid not within 800: at least 1.14x, short of the 1.2x needed.
+    f = acts(own_steps={"sigmoid": None, "relu": 700}, seed_step=0)["relu_faster"]
+    assert f.verdict is I and "more than 1.1×" in f.evidence
+    assert acts(own_steps={"sigmoid": None, "relu": 300})["relu_faster"].verdict is S
+
+
+def _run(steps, checks):
+    from reportgen.records.activations import ConvergenceRun, CurvePoint
+    return ConvergenceRun(activation="x", learning_rate=0.1, seed=0, steps_to_target=steps, seconds_to_target=None,
+                          curve=[CurvePoint(step=c, seconds=0.0, train_accuracy=0.0) for c in checks], diverged=False)
+
+
+def test_steps_to_target_are_known_to_within_one_check():
+    # ReLU reached it by its check at 50 (after 25), the other by 75 (after 50): between 1x and 3x.
+    assert _bounds(_run(50, [0, 25, 50]), _run(75, [0, 25, 50, 75]), 800) == (1.0, 3.0)
+    assert _bounds(_run(50, [0, 25, 50]), _run(None, [0, 800]), 800) == (16.0, math.inf)
+    assert _bounds(_run(25, [0, 25]), _run(75, [0, 50, 75]), 800) == (2.0, math.inf)  # reached at the first check
+    assert _bounds(_run(0, [0]), _run(0, [0]), 800) == (0.0, math.inf)  # both met it untrained: nothing to say
+    assert _bounds(_run(0, [0]), _run(50, [0, 25, 50]), 800) == (math.inf, math.inf)
+
+
+def test_a_ratio_is_a_gain_only_at_its_unfavourable_end():
+    # 125 against 100 steps is 1.25x as counted, but the checks every 25 steps allow 100/100 = 1.0x.
+    f = acts(own_steps={"tanh": 125, "relu": 100}, seed_step=0)["relu_vs_tanh"]
+    assert f.verdict is I and "1.0× to 1.7×" in f.evidence and "unfavourable end" in f.why
+
+
+def test_a_best_rate_at_the_grids_edge_is_flagged_and_can_hold_the_verdict():
+    edge = acts(rates={"sigmoid": 0.3})["relu_faster"]  # the slower sigmoid might be faster at a higher rate
+    assert edge.verdict is I
+    assert "Sigmoid's best rate, 0.3, is the highest of the grid: a rate outside the grid might be faster." in edge.why
+    assert "That could make sigmoid the faster one" in edge.why
+    winner = acts(rates={"relu": 0.03})["relu_faster"]  # the faster ReLU at its edge: it could only gain
+    assert winner.verdict is S and "ReLU's best rate, 0.03, is the lowest of the grid" in winner.why
+    race = {"sigmoid": 100, "relu": 400}
+    slower = acts(steps=race, own_steps=race, rates={"relu": 0.3})["relu_faster"]
+    assert slower.verdict is I and "That could make ReLU the faster one" in slower.why
+    assert acts(steps=race, own_steps=race, rates={"sigmoid": 0.3})["relu_faster"].verdict is C
+    one_rate = dataclasses.replace(factories.activations(), learning_rates=[0.1])
+    f = by_key(factories.results(acts=one_rate))["relu_faster"]
+    assert f.verdict is I and "sigmoid was run at one rate only (0.1)" in f.why
+
+
+def test_relu_against_tanh_stands_beside_krizhevsky():
+    f = acts()["relu_vs_tanh"]
+    assert f.verdict is S and "Krizhevsky et al. (2012) published 6×" in f.why
+    assert "here, an MLP on MNIST-1D counted in steps, it was 1.3× to 1.7× under the same initialisation" in f.why
+    assert "6" not in f.claim  # the published size is set beside the measured one, not claimed
+    assert "He for ReLU, Glorot for tanh" in f.evidence and "Under PyTorch's default initialisation for both" in f.evidence
+    race = {"tanh": 100, "relu": 200}
+    assert acts(steps=race, own_steps=race)["relu_vs_tanh"].verdict is C
+    assert acts(own_steps={"tanh": 160, "relu": 150})["relu_vs_tanh"].verdict is I
+
+
+def test_a_race_won_only_under_each_ones_own_initialisation_is_not_credited_to_relu():
+    f = acts(steps={"tanh": 160, "relu": 150}, own_steps={"tanh": 240, "relu": 100})["relu_vs_tanh"]
+    assert f.verdict is I
+    assert ("ReLU was 1.2× faster in every seed each with its own initialisation (He for ReLU, Glorot for tanh) but "
+            "not under PyTorch's default initialisation for both: the gain went with the initialisation") in f.why
+    older = factories.activations(steps={"tanh": 240, "relu": 100}, designed=False)
+    assert by_key(factories.results(acts=older))["relu_vs_tanh"].verdict is S  # one race only: no He/Glorot runs

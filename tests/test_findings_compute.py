@@ -1,0 +1,191 @@
+"""The computation findings: same-round pairs, the median pair deciding, the training batch, the loop, the GPU."""
+
+import dataclasses
+
+import factories
+import pytest
+
+from reportgen.findings import Verdict, findings
+from reportgen.findings.compute import speedup
+from reportgen.timing import Timing
+
+S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
+DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def verdicts(results):
+    return {f.key: f.verdict for f in findings(results)}
+
+
+def by_key(results):
+    return {f.key: f for f in findings(results)}
+
+
+def comp(**kwargs):
+    return by_key(factories.results(comp=factories.compute(**kwargs)))
+
+
+# --- paired timings ----------------------------------------------------------------------------------------------
+
+def _timing(rounds_ms):
+    return Timing(median_s=sorted(rounds_ms)[1] / 1e3, iqr_s=0.0, blocks=9, calls_per_block=1, warmup_calls=3,
+                  total_s=1.0, round_medians_s=[ms / 1e3 for ms in rounds_ms])
+
+
+def test_speedup_pairs_rounds_timed_side_by_side():
+    g = speedup(_timing([3.3, 3.9, 4.0]), _timing([2.6, 3.0, 3.6]))
+    assert (g.median, g.low, g.high) == (pytest.approx(3.3 / 2.6), pytest.approx(4.0 / 3.6), pytest.approx(3.9 / 3.0))
+    assert g.pairs == 3
+    old = dataclasses.replace(_timing([3.3, 3.9, 4.0]), round_medians_s=[])
+    unpaired = speedup(old, _timing([2.6, 3.0, 3.6]))
+    assert (unpaired.median, unpaired.low, unpaired.high) == (pytest.approx(1.3),) * 3 and not unpaired.paired
+
+
+def _with_rounds(c, model, threads, rounds_ms):
+    steps = [dataclasses.replace(s, timing=_timing(rounds_ms)) if (s.model, s.threads) == (model, threads) else s
+             for s in c.steps]
+    return dataclasses.replace(c, steps=steps)
+
+
+def test_thread_and_loop_verdicts_need_every_model_at_the_training_batch():
+    assert comp()["threads_speedup"].verdict is S
+    none = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2, ("mlp_large", 2): 4.0})
+    assert none["threads_speedup"].verdict is C
+    mixed = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.21,
+                          ("mlp_large", 2): 2.6})
+    f = mixed["threads_speedup"]
+    assert f.verdict is I
+    assert "the median pair is at least 1.2× for Large MLP (512x3); under 1.05× for Small MLP (32)." in f.why
+    between = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.18,
+                            ("mlp_large", 2): 2.6})["threads_speedup"]  # the small MLP gains 1.11x
+    assert between.verdict is I and "between the two for Small MLP (32)" in between.why
+
+
+def test_the_median_same_round_pair_decides():
+    c = factories.compute()
+    steady = _with_rounds(_with_rounds(c, "mlp_large", 1, [3.8, 3.9, 4.0]), "mlp_large", 2, [2.95, 3.0, 3.05])
+    f = by_key(factories.results(comp=steady))["threads_speedup"]
+    assert f.verdict is S and "Large MLP (512x3) 1.3×" in f.evidence
+    moving = _with_rounds(_with_rounds(c, "mlp_large", 1, [3.3, 3.9, 4.0]), "mlp_large", 2, [3.2, 3.0, 3.6])
+    f = by_key(factories.results(comp=moving))["threads_speedup"]  # pairs 1.03, 1.30, 1.11
+    assert f.verdict is I and "(1.03× to 1.30× across same-round pairs, median 1.11×)" in f.evidence
+    assert "a median same-round pair of at least 1.2× for all of them, or under 1.05× for all of them" in f.why
+
+
+def test_one_disturbed_round_does_not_decide_a_thread_gain():
+    """As in a real run: round 3 of the 2-thread timings ran 36% slow, its pair 1.13x against 1.54x in the others."""
+    f = comp(rounds={("mlp_large", 1): (1.0,) * 3, ("mlp_large", 2): (1.0, 1.0, 1.36)})["threads_speedup"]
+    assert f.verdict is S and "Large MLP (512x3) 1.5× (1.13× to 1.54× across same-round pairs, median 1.54×)" in f.evidence
+    once_fast = comp(rounds={("mlp_large", 1): (1.0,) * 3, ("mlp_large", 2): (1.36, 1.36, 1.0)})["threads_speedup"]  # one good pair, median 1.13x
+    assert once_fast.verdict is I and "between the two for Large MLP (512x3)" in once_fast.why
+    flat = {("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.2, ("mlp_large", 2): 4.0}
+    spike = comp(step_ms=flat, rounds={("mlp_large", 2): (1.0, 1.0, 0.7)})["threads_speedup"]  # one 1.43x pair
+    assert spike.verdict is C
+
+
+def test_more_rounds_of_a_steady_gain_do_not_make_it_harder_to_show():
+    wobble = (1.0, 1.1, 0.95, 1.05, 1.3, 0.9, 1.0, 1.1, 0.95, 1.0)  # ten rounds, one of them 30% slow
+    f = comp(rounds={("mlp_large", 2): wobble, ("mlp_large", 1): (1.0,) * 10, ("mlp_small", 1): (1.0,) * 10,
+                     ("mlp_small", 2): (1.0,) * 10})["threads_speedup"]
+    assert f.verdict is S and "(1.18× to 1.71× across same-round pairs, median 1.54×)" in f.evidence
+
+
+def test_gains_are_written_with_the_digits_their_bars_need():
+    from reportgen.fmt import times_beside as _gain_text
+
+    bars = (1.2, 1.05)
+    assert _gain_text(1.196, bars, 1) == "1.196×" and _gain_text(1.57, bars, 1) == "1.6×"
+    assert _gain_text(1.16, bars, 2) == "1.16×" and _gain_text(1.0499, bars, 2) == "1.049×"
+    assert _gain_text(1.2, bars, 1) == "1.2×" and _gain_text(250.0, bars, 1) == "250×"
+
+
+def test_the_training_batch_decides_not_the_most_favourable_one():
+    big = factories.compute()
+    steps = big.steps + [dataclasses.replace(s, batch_size=1000, timing=factories._timing(
+        s.timing.median_s * (5 if s.threads == 1 else 2.5))) for s in big.steps]
+    slow_small = [dataclasses.replace(s, timing=factories._timing(0.2e-3)) if (s.model, s.batch_size) == (
+        "mlp_small", 100) else s for s in steps]
+    r = factories.results(comp=dataclasses.replace(big, steps=slow_small))
+    r = dataclasses.replace(r, settings=dataclasses.replace(
+        r.settings, profile_table={"name": "quick", "data_scale": {"batch_size": 100}}))
+    f = by_key(r)["threads_speedup"]
+    assert f.verdict is I  # batch 1,000 gains 2x for both, but at the training batch the small MLP gains nothing
+    assert "the battery's training batch (100)" in f.why and "at batch 1000" in f.evidence
+
+
+def _sweep(fits_steps=None, gpu_ms=None):
+    """Results whose computation experiment timed the learning curve's own largest net at its own budget."""
+    ds = factories.data_scale()
+    if fits_steps is not None:
+        ds = dataclasses.replace(ds, fits=[dataclasses.replace(f, steps=fits_steps(f)) for f in ds.fits])
+    r = factories.results(data=ds, comp=factories.compute(gpu_ms=gpu_ms))
+    table = {"name": "quick", "data_scale": {"steps": 2000, "batch_size": 100}}
+    return by_key(dataclasses.replace(r, settings=dataclasses.replace(r.settings, profile_table=table)))
+
+
+def test_the_loop_counts_the_learning_curves_fits_and_their_steps():
+    f = _sweep()["iteration_loop"]  # 5 m values x 3 seeds of the large MLP, 2,000 steps each at 5.2 ms or 8 ms
+    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 2 min against 78 s." in f.evidence
+    early = _sweep(lambda fit: 1000 if fit.m >= 3000 else None)["iteration_loop"]  # the stop rule ended 6 at 1,000
+    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early)" in early.evidence
+    other = factories.results()  # no profile table: the computation experiment's budget is not the curve's
+    assert "learning curve" not in by_key(other)["iteration_loop"].evidence
+
+
+def test_a_cpu_only_loop_is_not_counted_as_a_second_test_of_the_thread_pairs():
+    cpu_only = _sweep()["iteration_loop"]
+    assert cpu_only.verdict is N
+    assert "the thread finding already judges" in cpu_only.why
+    with_gpu = _sweep(gpu_ms={"mlp_small": 0.15, "mlp_large": 0.26})["iteration_loop"]
+    assert with_gpu.verdict is S and with_gpu.verdict.tested and "already judges" not in with_gpu.why
+    assert "the median pair is at least 1.2× for Small MLP (32) and Large MLP (512x3)" in with_gpu.why
+    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # CPU threads still the ends
+    assert slow_gpu.verdict is N and "already judges" in slow_gpu.why
+
+
+# --- GPU: much faster is a median same-round pair of at least GPU_GAIN ----------------------------------------------
+
+def test_gpu_slower_than_cpu_is_contradicted_and_faster_is_supported():
+    slow = factories.compute(gpu_ms={"mlp_small": 0.5, "mlp_large": 5.0})
+    f = by_key(factories.results(comp=slow))["gpu_speedup"]
+    assert f.verdict is C
+    assert "faster for none" in f.why
+    fast = factories.compute(gpu_ms={"mlp_small": 0.5, "mlp_large": 0.26})
+    f = by_key(factories.results(comp=fast))["gpu_speedup"]
+    assert f.verdict is S
+    assert "Large MLP (512x3): 10.0×" in f.evidence
+    assert "faster from the Large MLP (512x3) on" in f.why
+
+
+def test_a_slightly_faster_gpu_is_not_much_faster():
+    f = comp(gpu_ms={"mlp_small": 0.5, "mlp_large": 2.0})["gpu_speedup"]  # 1.3x over 2.6 ms on the CPU
+    assert f.verdict is C and "no pair reaching 2× as not much faster" in f.why
+    steady = comp(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.6 / 1.6})["gpu_speedup"]  # 1.6x in every round
+    assert steady.verdict is C and "Large MLP (512x3): 1.6×." in steady.evidence
+
+
+def _gpu_rounds(pairs):
+    """The large MLP's GPU rounds set so that its same-round pairs against 2.6 ms on the CPU are `pairs`."""
+    mid = sorted(pairs)[1]
+    return comp(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.6 / mid},
+                rounds={("mlp_large", 2): (1.0,) * 3, ("mlp_large", None): tuple(mid / p for p in pairs)})
+
+
+def test_the_median_gpu_pair_decides_much_faster():
+    f = _gpu_rounds([1.8, 2.1, 2.2])["gpu_speedup"]
+    assert f.verdict is S and "(1.80× to 2.20× across same-round pairs, median 2.10×)" in f.evidence
+    f = _gpu_rounds([1.5, 1.9, 2.3])["gpu_speedup"]  # one pair reaches 2x, the median does not
+    assert f.verdict is I and "(1.50× to 2.30× across same-round pairs, median 1.90×)" in f.evidence
+    assert "the Large MLP (512x3)'s same-round pairs fall on both sides of 2×, their median under it" in f.why
+    f = _gpu_rounds([1.5, 1.9, 1.996])["gpu_speedup"]  # no pair reaches 2x, though one rounds to 2.00
+    assert f.verdict is C and "(1.50× to 1.996× across same-round pairs, median 1.90×)" in f.evidence
+
+
+def test_gpu_batches_that_disagree_are_said_to():
+    c = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.0})  # 1.3x at batch 100
+    big = [dataclasses.replace(s, batch_size=1000, timing=factories._timing(
+        s.timing.median_s * (10 if s.device == "cpu" else 1))) for s in c.steps]  # 13x at batch 1,000
+    f = by_key(factories.results(comp=dataclasses.replace(c, steps=c.steps + big)))["gpu_speedup"]
+    assert f.verdict is I and "must be the same at both batches" in f.why
+    assert ("The batches disagree: contradicted at batch 100 (the training batch), supported at batch 1000 "
+            "(the largest batch).") in f.why

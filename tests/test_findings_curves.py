@@ -1,0 +1,221 @@
+"""The power law of test error, its held-out check and rivals, the noise margin and the projection of the data a
+target needs."""
+
+import dataclasses
+import math
+
+import factories
+import pytest
+
+from reportgen.findings import Verdict, findings
+from reportgen.findings.curves import CLEAR_MARGIN, PROJECT_FACTOR, noise, trends
+from reportgen.findings.projection import data_needed, projection_words
+from reportgen.fmt import pct, points
+
+S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
+DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def verdicts(results):
+    return {f.key: f.verdict for f in findings(results)}
+
+
+def by_key(results):
+    return {f.key: f for f in findings(results)}
+
+
+def data(*args, **kwargs):
+    return by_key(factories.results(data=factories.data_scale(*args, **kwargs)))
+
+
+def _set(r, learner, m, seed, accuracy):
+    """r with one (learner, m, seed) accuracy replaced."""
+    fits = [dataclasses.replace(f, test_accuracy=accuracy) if (f.learner, f.m, f.seed) == (learner, m, seed) else f
+            for f in r.fits]
+    return dataclasses.replace(r, fits=fits)
+
+
+
+# --- the power law, fitted past the small-data region and checked on a held-out point ---------------------------
+
+def _law(**kwargs):
+    """A net on err = 3·m^-0.3 + 0.05 (unless told otherwise): it gains 3.1 points from 16,000 to 32,000, more than
+    the noise, so a curve that stopped rising at 16,000 misses the held-out point."""
+    return {"logistic": [0.3, 0.31, 0.315, 0.316, 0.316, 0.316, 0.316, 0.316, 0.316],
+            "mlp_large": factories.power_law_curve(DENSE, **{"a": 3.0, "b": -0.3, **kwargs})}
+
+
+def test_a_curve_that_follows_the_law_predicts_its_held_out_point():
+    f = data(_law(), m=DENSE)["power_law"]
+    assert f.verdict is S
+    assert "Fitted on m = 1,000 to 32,000" in f.evidence  # the lowest third of the log-m range left out
+    assert "Fitted without m = 32,000" in f.evidence and "a miss of 0.0 points" in f.evidence
+    assert "over resamples of the seeds" in f.evidence
+    # The seeds score 0, 0.2 and 0.4 points above the curve: the level, with its spread over resamples of them.
+    assert "levelling off at 95.2% (95.0% to 95.4% over resamples of the seeds)" in f.evidence
+
+
+def test_a_held_out_point_off_the_curve_contradicts_the_law():
+    f = data(_law(bend_at=32000, bend=0.06), m=DENSE)["power_law"]
+    assert f.verdict is C
+    assert "a miss of 6.0 points, against a noise of 2.0 points" in f.evidence
+    assert "does not follow one power law" in f.why
+
+
+def test_a_pinned_floor_is_reported_as_no_level_found_not_as_no_level():
+    f = data(_law(c=0.0), m=DENSE)["power_law"]
+    assert "floor sits at the bound 0" in f.evidence and "levelling off" not in f.evidence
+    assert "the same curve as the power law without a floor" in f.evidence
+
+
+def _seed_curve(r, learner, seed, curve):
+    """r with one seed's accuracies of `learner` replaced by `curve` (over DENSE)."""
+    for m, accuracy in zip(DENSE, curve):
+        r = _set(r, learner, m, seed, accuracy)
+    return r
+
+
+def test_a_floor_that_some_resample_of_the_seeds_puts_at_0_is_pinned():
+    # Two seeds level off at 96%, one follows a law without a floor through about the same points at m = 1,000 and
+    # 32,000: their mean fit finds a floor of 2.6 points, but the resample of that seed alone finds none.
+    r = dataclasses.replace(_seed_curve(factories.data_scale(_law(c=0.04), m=DENSE), "mlp_large", 0,
+                                        factories.power_law_curve(DENSE, a=2.4, b=-0.25, c=0.0)), target_accuracy=0.85)
+    f = by_key(factories.results(data=r))["power_law"]
+    assert "levelling off" not in f.evidence
+    assert "its floor sits at the bound 0 in some resamples of the seeds (levels of 96." in f.evidence
+    assert "% to 100.0%), so the fit finds no level" in f.evidence
+    p = data_needed(r, trends(r))
+    assert not p.made and p.withheld == "pinned"
+    assert "floor sits at its bound 0 in some resamples of the seeds" in projection_words(r, p, trends(r), None)
+
+
+def test_the_law_must_beat_a_curve_that_stopped_rising():
+    f = data(_law(), m=DENSE)["power_law"]
+    assert ("No gain after m = 16,000 (its 78.8% carried forward) misses the held-out point by 3.1 points, more than "
+            "the noise.") in f.evidence
+    assert f.numbers["no_gain_miss"] == pytest.approx(0.031, abs=5e-4)
+
+
+def test_a_curve_that_stopped_rising_within_the_noise_leaves_the_law_untested():
+    # 1.5 points gained over the last doubling: the law predicts the held-out point, and so does carrying the last
+    # fitted point forward (the mean of the fitted points, 70.8%, would not have).
+    stopped = [0.24, 0.30, 0.39, 0.52, 0.64, 0.72, 0.80, 0.86, 0.875]
+    f = data({**_law(), "mlp_large": stopped}, m=DENSE)["power_law"]
+    assert f.verdict is I
+    assert ("No gain after m = 16,000 (its 86.2% carried forward) misses the held-out point by 1.5 points, within "
+            "the noise as the law's 1.3 points is: this check cannot tell a power law from a curve that stopped "
+            "rising.") in f.evidence
+    assert "gains too little after its last fitted point" in f.why
+    r = dataclasses.replace(factories.data_scale({**_law(), "mlp_large": stopped}, m=DENSE), target_accuracy=0.9)
+    p = data_needed(r, trends(r))
+    assert not p.made and p.withheld == "carried"
+    assert "gains too little after m = 16,000" in projection_words(r, p, trends(r), None)
+
+
+def test_noisier_seeds_at_the_held_out_m_do_not_make_the_law_easier_to_support():
+    # The same curve with one seed at 80% and one at 90% at m = 32,000: a noise of 10 points takes in the law's
+    # miss, and the curve that stopped rising at 16,000 as well.
+    r = factories.data_scale(_law(), m=DENSE)
+    for seed, accuracy in ((0, 0.80), (2, 0.90)):
+        r = _set(r, "mlp_large", 32000, seed, accuracy)
+    f = by_key(factories.results(data=r))["power_law"]
+    assert f.verdict is I and "against a noise of 10.0 points" in f.evidence
+    assert "cannot tell a power law from a curve that stopped rising" in f.evidence
+
+
+def test_a_flat_curve_cannot_support_the_law():
+    # The error falls 1.2 points over m = 1,000 to 32,000 (b = -1.2 with a small a): a law that predicts no fall.
+    f = data(_law(c=0.04, a=50.0, b=-1.2), m=DENSE)["power_law"]
+    assert f.verdict is I
+    assert "falls by only 1.2 points from m = 1,000 to 32,000, within the noise" in f.evidence
+    assert "cannot tell a power law from a curve that stopped rising" in f.evidence and "moves too little" in f.why
+    still = data({**_law(), "mlp_large": [0.9] * len(DENSE)}, m=DENSE)["power_law"]  # a = 0: nothing to fit
+    assert still.verdict is I and "predicts no fall" in still.evidence
+
+
+def test_a_flat_curve_off_its_held_out_point_still_contradicts():
+    f = data(_law(c=0.04, a=50.0, b=-1.2, bend_at=32000, bend=-0.06), m=DENSE)["power_law"]
+    assert f.verdict is C
+
+
+def test_the_noise_margin_grows_as_the_test_set_shrinks():
+    assert noise(factories.data_scale()) == CLEAR_MARGIN  # 4,000 examples: 1.55 points, under the 2-point floor
+    small = dataclasses.replace(factories.data_scale(), test_size=300)
+    assert noise(small) == pytest.approx(1.96 * math.sqrt(0.25 / 300)) and points(noise(small)) == "5.7 points"
+    # A 4-point miss contradicts the law on 4,000 test examples and is within the noise on 300.
+    bent = factories.data_scale(_law(bend_at=32000, bend=0.04), m=DENSE)
+    assert by_key(factories.results(data=bent))["power_law"].verdict is C
+    f = by_key(factories.results(data=dataclasses.replace(bent, test_size=300)))["power_law"]
+    assert f.verdict is S and "against a noise of 5.7 points" in f.evidence and "300 test examples" in f.why
+
+
+def test_leads_are_judged_against_the_test_sets_noise():
+    close = {**factories.STORY, "svm_rbf": [0.29, 0.45, 0.55, 0.60, None], "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.35]}
+    r = factories.data_scale(close)  # the SVM leads by 4 points at m = 100; the net by 2.4 over logistic at 10,000
+    found = by_key(factories.results(data=r))
+    assert found["small_m_ranking"].verdict is C and found["nets_win_at_scale"].verdict is S
+    small = by_key(factories.results(data=dataclasses.replace(r, test_size=300)))
+    assert small["small_m_ranking"].verdict is I and "not by more than 5.7 points" in small["small_m_ranking"].why
+    assert small["nets_win_at_scale"].verdict is I and "more than 5.7 points" in small["nets_win_at_scale"].why
+    assert "the 95% half-width of one accuracy on the 300 test examples" in small["nets_win_at_scale"].why
+
+
+def test_ranges_over_resamples_are_never_called_confidence_intervals():
+    f = data(_law(), m=DENSE)["power_law"]
+    assert "10 distinct resamples of the 3 seeds" in f.why and "not a confidence interval" in f.why
+    for g in findings(factories.results(data=factories.data_scale(_law(), m=DENSE))):
+        assert "confidence interval" not in (g.evidence + g.why).replace("not a confidence interval", ""), g.key
+
+
+def test_too_few_points_past_the_small_data_region_leave_the_law_untested():
+    f = data()["power_law"]  # five grid points: three past the small-data region
+    assert f.verdict is N and "too few points" in f.evidence
+
+
+def _projection(curves, steps=None, budget=None, **changes):
+    r = factories.data_scale(curves, m=DENSE, seeds=changes.pop("seeds", (0, 1, 2)), steps=steps)
+    r = dataclasses.replace(r, **changes)
+    return data_needed(r, trends(r), budget)
+
+
+def test_a_projection_states_its_spread_and_stays_near_the_grid():
+    p = _projection(_law(), target_accuracy=0.85)  # 8.4e4 examples: within 4 times 32,000
+    assert p.made and p.learner == "mlp_large" and 32000 < p.m <= PROJECT_FACTOR * 32000 and p.reach is None
+    assert p.interval and p.interval[0] <= p.m <= p.interval[1]
+    # 3.4e5 examples for 90%, 4 times past the largest m, and never for 97%, above the level of 95.2%: both are said
+    # as the accuracy the fit reaches at 4 times the largest m, never as what unlimited data would do.
+    for target in (0.90, 0.97):
+        p = _projection(_law(), target_accuracy=target)
+        assert p.made and p.m is None and p.interval is None
+        at, low, high = p.reach
+        assert low <= at <= high and pct(at) == "86.4%"  # 1 - (3 · 128,000^-0.3 + 0.05), seeds 0.2 points above
+
+
+def test_a_projection_says_where_the_nets_ran_out_their_step_budget():
+    p = _projection(_law(), steps=2000, budget=2000, target_accuracy=0.97)
+    assert p.ran_out is not None and pct(p.ran_out.high) == "81.6%"  # the curve's training accuracy at 32,000
+    assert _projection(_law(), steps=2000, target_accuracy=0.97).ran_out is None  # no budget recorded
+    assert _projection(_law(), steps=1650, budget=2000, target_accuracy=0.97).ran_out is None  # stopped early
+    r = factories.data_scale(_law(), m=DENSE, steps=2000)
+    fitted = [dataclasses.replace(f, train_accuracy=1.0) if f.learner == "mlp_large" and f.m == 32000 else f
+              for f in r.fits]  # every seed fitted its training set: the data, not the budget, sets the top
+    r = dataclasses.replace(r, fits=fitted, target_accuracy=0.97)
+    assert data_needed(r, trends(r), 2000).ran_out is None
+
+
+def test_no_projection_without_a_law_that_passed_every_check():
+    p = _projection(_law(c=0.04, a=50.0, b=-1.2))
+    assert not p.made and p.withheld == "levelled"
+    p = _projection(_law(bend_at=32000, bend=0.06))
+    assert not p.made and p.withheld == "missed"
+    p = _projection(_law(c=0.0), target_accuracy=0.97)
+    assert not p.made and p.withheld == "pinned"
+    p = _projection(_law(), target_accuracy=0.85, seeds=(0,))
+    assert not p.made and p.withheld == "one seed"
+    # The best learner's own law holds, but the largest net's does not: the power-law finding is not supported.
+    cnn = factories.power_law_curve(DENSE, a=3.0, b=-0.3, c=0.02)
+    best_ok = {**_law(bend_at=32000, bend=-0.06), "cnn": cnn}
+    p = _projection(best_ok, target_accuracy=0.88)
+    assert p.learner == "cnn" and not p.made and p.withheld == "law unsupported"
+    p = _projection({**_law(), "cnn": cnn}, target_accuracy=0.88)
+    assert p.learner == "cnn" and p.made and p.m is not None

@@ -1,0 +1,175 @@
+"""The data-scale findings on synthetic records: each driven to each of its verdicts, and the ways a run can
+contradict the lecture (a capped SVM still rising, a settled small-m ranking)."""
+
+import dataclasses
+
+import factories
+import pytest
+
+from reportgen.findings import Verdict, findings
+from reportgen.findings.data_scale import stable_from
+from reportgen.fmt import pct
+
+S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
+DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+
+
+def verdicts(results):
+    return {f.key: f.verdict for f in findings(results)}
+
+
+def by_key(results):
+    return {f.key: f for f in findings(results)}
+
+
+def data(*args, **kwargs):
+    return by_key(factories.results(data=factories.data_scale(*args, **kwargs)))
+
+
+def _set(r, learner, m, seed, accuracy):
+    """r with one (learner, m, seed) accuracy replaced."""
+    fits = [dataclasses.replace(f, test_accuracy=accuracy) if (f.learner, f.m, f.seed) == (learner, m, seed) else f
+            for f in r.fits]
+    return dataclasses.replace(r, fits=fits)
+
+
+
+# --- traditional learners plateau -------------------------------------------------------------------------------
+
+FLAT_SVM = {**factories.STORY, "svm_rbf": [0.36, 0.45, 0.55, 0.555, None]}
+
+
+def test_every_traditional_learner_flat_supports_the_plateau():
+    assert data(FLAT_SVM)["traditional_plateau"].verdict is S
+
+
+def test_a_capped_svm_still_rising_contradicts_the_plateau_and_says_it_was_capped():
+    f = data()["traditional_plateau"]  # STORY: the SVM gains 5 points from 1,000 to 3,000, its cap
+    assert f.verdict is C
+    assert "SVM (RBF kernel) gained 5.0 points" in f.evidence
+    assert "where the SVM (RBF kernel) stopped (its cap; the grid goes on to 10,000)" in f.evidence
+    assert "SVM (RBF kernel) gained at least 2.0 points in every seed" in f.why
+    assert "logistic_late_gain" in f.numbers and "svm_rbf_late_gain" in f.numbers
+
+
+def test_seeds_on_both_sides_of_the_plateau_threshold_are_inconclusive():
+    r = factories.data_scale(FLAT_SVM)
+    r = _set(r, "logistic", 10000, 2, r.accuracy("logistic", 10000).high + 0.03)  # one seed still rising
+    f = by_key(factories.results(data=r))["traditional_plateau"]
+    assert f.verdict is I and "do not all fall on one side" in f.why
+
+
+# --- the largest net keeps rising ------------------------------------------------------------------------------
+
+def test_rising_net_supported_flat_net_contradicted_and_mixed_seeds_inconclusive():
+    assert data()["large_net_rising"].verdict is S
+    flat = {**factories.STORY, "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.645]}
+    assert data(flat)["large_net_rising"].verdict is C
+    r = _set(factories.data_scale(flat), "mlp_large", 10000, 1, 0.70)
+    assert by_key(factories.results(data=r))["large_net_rising"].verdict is I
+
+
+def test_a_rise_must_pass_the_test_sets_noise_as_well_as_the_plateau_threshold():
+    """A gain of 3 points is a rise on 4,000 test examples, but within the noise (5.7 points) on 300: neither a
+    rise nor a plateau there. The traditional learners' rise is judged the same way."""
+    rising = {**factories.STORY, "mlp_large": [0.24, 0.32, 0.50, 0.64, 0.67],
+              "logistic": [0.25, 0.30, 0.32, 0.325, 0.355]}
+    big = factories.data_scale(rising)
+    assert by_key(factories.results(data=big))["large_net_rising"].verdict is S
+    assert by_key(factories.results(data=big))["traditional_plateau"].verdict is C
+    small = by_key(factories.results(data=dataclasses.replace(big, test_size=300)))
+    assert small["large_net_rising"].verdict is I
+    assert "at least 5.7 points" in small["large_net_rising"].why
+    assert "on 300 test examples the 95% half-width of one accuracy, 5.7 points" in small["large_net_rising"].why
+    assert small["traditional_plateau"].verdict is I
+
+
+def test_summaries_quote_the_measured_numbers():
+    f = data()["large_net_rising"]
+    assert f"{pct(0.802)} at m = 10,000" in f.evidence
+    assert "gain of 16.0 points (in each of 3 seeds)" in f.evidence
+
+
+# --- the large net beats traditional learners, like with like ---------------------------------------------------
+
+def test_the_net_is_compared_with_a_capped_svm_where_the_svm_stopped():
+    f = data()["nets_win_at_scale"]
+    assert f.verdict is S
+    assert "at m = 3,000, where the SVM (RBF kernel) stopped" in f.evidence
+    assert f"scored {pct(0.642)} against {pct(0.602)} for SVM (RBF kernel): a lead of 4.0 points" in f.evidence
+    assert f.numbers["lead_over_svm_rbf"] == pytest.approx(0.04)
+
+
+def test_a_traditional_learner_ahead_in_every_seed_contradicts_and_a_tie_is_inconclusive():
+    svm_ahead = {**factories.STORY, "svm_rbf": [0.36, 0.45, 0.55, 0.70, None]}
+    f = data(svm_ahead)["nets_win_at_scale"]
+    assert f.verdict is C and "behind by 6.0 points" in f.evidence
+    tie = {"logistic": [0.3, 0.4, 0.5, 0.6, 0.70], "mlp_large": [0.2, 0.3, 0.5, 0.6, 0.71]}
+    assert data(tie)["nets_win_at_scale"].verdict is I
+
+
+# --- with little data the ranking is not settled -----------------------------------------------------------------
+
+def test_one_learner_ahead_in_every_seed_settles_the_small_m_ranking():
+    f = data()["small_m_ranking"]  # the SVM leads by 11 points at m = 100 in every seed
+    assert f.verdict is C
+    assert "led in 3 of 3 seed(s)" in f.evidence and "11.0 points" in f.evidence
+    assert "the ranking is settled" in f.why
+
+
+def test_a_verdict_counts_the_seeds_actually_paired_not_the_seeds_run():
+    """Two of three seeds' large nets failed at the largest m: what is left is one seed, which settles nothing."""
+    r = factories.data_scale()
+    r = dataclasses.replace(r, fits=[f for f in r.fits if not (f.learner == "mlp_large" and f.m == 10000
+                                                               and f.seed in (1, 2))])
+    found = by_key(factories.results(data=r))
+    for key in ("large_net_rising", "nets_win_at_scale"):
+        assert found[key].verdict is I and "(one seed)" in found[key].evidence, key
+
+
+def test_seeds_that_disagree_leave_it_unsettled_and_a_small_steady_lead_decides_nothing():
+    close = {**factories.STORY, "svm_rbf": [0.26, 0.45, 0.55, 0.60, None]}  # 1 point over logistic, every seed
+    f = data(close)["small_m_ranking"]
+    assert f.verdict is I and "led in every seed, but not by more than 2.0 points" in f.why
+    r = factories.data_scale({**factories.STORY, "svm_rbf": [0.28, 0.45, 0.55, 0.60, None]})
+    r = _set(r, "logistic", 100, 1, 0.30)  # seed 1: logistic regression leads
+    f = by_key(factories.results(data=r))["small_m_ranking"]
+    assert f.verdict is S and "seeds disagree on the leader" in f.why
+
+
+def test_a_lead_clear_on_average_but_not_in_every_seed_is_inconclusive():
+    r = factories.data_scale({**factories.STORY, "svm_rbf": [0.29, 0.45, 0.55, 0.60, None]})
+    r = _set(r, "svm_rbf", 100, 2, 0.262)  # still the leader, by under 2 points, in seed 2
+    assert by_key(factories.results(data=r))["small_m_ranking"].verdict is I
+
+
+def test_ranking_stability_across_seeds():
+    r = factories.data_scale(seeds=(0, 1), jitter=0.001)
+    assert stable_from(r) == 3000  # the SVM leads up to 1000 in STORY, then the large net takes over
+
+
+def test_no_ranking_finding_with_a_single_learner():
+    assert "small_m_ranking" not in data({"logistic": [0.25, 0.30, 0.32, 0.325, 0.326]})
+
+# --- the SVM's cost -----------------------------------------------------------------------------------------------
+
+def test_svm_cost_each_verdict_and_a_faster_growing_rival_is_named():
+    f = data()["svm_cost"]
+    assert f.verdict is S and "m^1.5" in f.evidence
+    assert data(svm_power=0.8)["svm_cost"].verdict is C
+    f = data(svm_power=1.1)["svm_cost"]
+    assert f.verdict is I and "Logistic regression" in f.evidence
+    assert "grew faster than the SVM" not in f.evidence  # logistic regression grows like m^1.0 < 1.1
+    assert "Logistic regression grew faster than the SVM here." in data(svm_power=0.8)["svm_cost"].evidence
+
+
+def test_svm_cost_sets_only_traditional_learners_beside_the_svm():
+    # The nets' fit times grow like m here too, but a net's cost is set by its steps: they are named apart.
+    f = by_key(factories.results(data=factories.data_scale(svm_power=0.8, steps=400)))["svm_cost"]
+    assert "(others: Logistic regression m^1.0)" in f.evidence
+    assert "Small MLP (32) m^" not in f.evidence and "Small MLP (32) and Large MLP (512x3) grew" not in f.evidence
+    assert ("The Small MLP (32) and Large MLP (512x3) are not listed: a net trains for a budget of steps whatever m "
+            "is, so its cost is set by its steps, not by m (from m = 3,000 to 10,000 every net's fit took 400 Adam "
+            "steps).") in f.evidence
+    alone = data({k: v for k, v in factories.STORY.items() if k in ("logistic", "svm_rbf")})["svm_cost"]
+    assert "not listed" not in alone.evidence
