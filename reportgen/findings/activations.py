@@ -444,7 +444,9 @@ def _race_finding(r: ActivationsResult, other: str) -> Finding | None:
                    role="claim" if other == "sigmoid" else "published",
                    claim=f"ReLU reaches a target training accuracy faster than {other}.", verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={f"{other}_over_relu_low": low} if math.isfinite(low) else {})
+                   numbers={f"{other}_over_relu_low": low} if math.isfinite(low) else {},
+                   because=(f"ReLU reached the target in at least {times(low)} fewer steps than {other}"
+                            if verdict is Verdict.SUPPORTED else ""))
 
 
 def _inits_words(pair: tuple[str, str], other: str) -> str:

@@ -133,7 +133,8 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
     return Finding(key="traditional_plateau", driver="data", role="claim",
                    claim="Traditional learners plateau as the amount of data m grows.", verdict=verdict,
                    headline=headline, evidence="; ".join(parts) + ".", why=why,
-                   numbers={f"{x}_late_gain": g.gain for x, g in gains.items()})
+                   numbers={f"{x}_late_gain": g.gain for x, g in gains.items()},
+                   because=f"traditional learners levelled off ({said})" if verdict is Verdict.SUPPORTED else "")
 
 
 def _rising_finding(r: DataScaleResult) -> Finding | None:
@@ -162,7 +163,9 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
                                                f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict]
     return Finding(key="large_net_rising", driver="data", role="claim",
                    claim="The largest neural net keeps improving as m grows.", verdict=verdict, headline=headline,
-                   evidence=evidence, why=why, numbers={"gain": late.gain})
+                   evidence=evidence, why=why, numbers={"gain": late.gain},
+                   because=(f"the {label} still gained {said_points(late.gain)} with {late.m_to / late.m_from:.0f}× "
+                            "more data" if verdict is Verdict.SUPPORTED else ""))
 
 
 def _win_finding(r: DataScaleResult) -> Finding | None:
@@ -209,7 +212,9 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
                    claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
                    headline=headline, evidence=cap("; ".join(parts)) + ".", why=why,
-                   numbers={f"lead_over_{x}": d.mean for x, (_, d) in leads.items()})
+                   numbers={f"lead_over_{x}": d.mean for x, (_, d) in leads.items()},
+                   because=(f"with the most data it beat every traditional learner, by {said_points(lead.mean)} or "
+                            "more" if verdict is Verdict.SUPPORTED else ""))
 
 
 def winners(r: DataScaleResult, m: int) -> list[str]:
@@ -285,7 +290,9 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
     return Finding(key="small_m_ranking", driver="data", role="claim",
                    claim="With little data, the ranking of learners is not settled.", verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})})
+                   numbers={"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})},
+                   because=(f"with little data (m = {m0:,}) no learner was reliably best" if verdict is Verdict.SUPPORTED
+                            else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
@@ -370,7 +377,12 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                        headline=f"The {label}'s curve has too few points past the small-data region to fit and "
                                 "check a power law.",
                        evidence=f"The {label}'s curve has too few points past the small-data region to fit and "
-                                "check.", why=rule)
+                                "check.", why=rule,
+                       how_to_test=(f"Run a profile with more values of m (reportgen build --profile standard, or "
+                                    f"full): at least {FIT_POINTS + 1} past the lowest {SMALL_DATA_SHARE:.0%} of the "
+                                    "log-m range. A fit that predicts its held-out largest m within the noise, better "
+                                    "than a curve that stopped rising, would support it; Hestness et al. published "
+                                    "exponents between -0.07 and -0.35."))
     verdict = c.verdict
     b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""

@@ -46,6 +46,9 @@ class Finding:
     evidence: str  # what was measured, with its spreads
     why: str = ""  # the rule the verdict follows, and why it came out as it did
     numbers: dict[str, float] = field(default_factory=dict)
+    because: str = ""  # a supported claim as a reason deep learning is taking off, with its number ("" otherwise)
+    how_to_test: str = ""  # a claim not tested here: the command that would test it, what result would support it,
+    # and what published figures lead one to expect
 
     @property
     def is_claim(self) -> bool:
