@@ -116,7 +116,7 @@ def gradients_by_layer(r: ActivationsResult) -> dict | None:
         strokeDash=alt.StrokeDash("when:N", title="Measured", sort=list(stages.values())),
         tooltip=["activation:N", "depth:N", "when:N", "layer:O", alt.Tooltip("gradient:Q", format=".2e")])
     columns = min(len(depths), 2)  # wider panels: four in a row leave each too narrow to read on paper
-    return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=200).facet(
+    return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=130).facet(
         facet=alt.Facet("depth:N", title=None, sort=depths), columns=columns
     ).resolve_scale(x="independent"))
 

@@ -4,24 +4,23 @@ a baseline run, and whether the accuracy findings agree. A view model, built fro
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportgen import compare_charts
-from reportgen.context import SYSTEM_LABELS, Figure, Table
+from reportgen import compare_charts, methods
 from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
 from reportgen.fmt import duration, pct, times
 from reportgen.folders import missing, new_run_folder, remove_empty
 from reportgen.learners import LABELS
+from reportgen.overview import hardware
 from reportgen.records.compute import ComputeResult
 from reportgen.render import render_page
 from reportgen.results import Results
+from reportgen.tables import Figure, Table
 
-GPU_LABELS = {"memory_gib": "memory, GiB"}  # other GPU fields read well as they are named
 ABSENT = "none"
 
 
@@ -136,19 +135,10 @@ def machine(r: Results) -> str:
 
 # --- machines --------------------------------------------------------------------------------------------------
 
-def _text(value) -> str:
-    return ABSENT if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-
-
 def _system_values(r: Results) -> dict[str, str]:
-    """Every field of the system description, labelled; new fields appear without a change here."""
-    fields = dataclasses.asdict(r.system)
-    gpus = fields.pop("gpus")
-    values = {SYSTEM_LABELS.get(k, k.replace("_", " ")): _text(v) for k, v in fields.items()}
-    values["GPUs"] = str(len(gpus))
-    for i, gpu in enumerate(gpus):
-        for k, v in gpu.items():
-            values[f"GPU {i} {GPU_LABELS.get(k, k.replace('_', ' '))}"] = _text(v)
+    """The hardware box each run's report opens with, then the rest of its system description (host, software)."""
+    values = dict(hardware(r).rows)
+    values.update((k, v) for k, v in methods.system_rows(r) if k not in values)
     return values
 
 

@@ -13,6 +13,11 @@ class Reference:
 
 
 REFERENCES = [
+    Reference("ng2017", "Andrew Ng, \"Why is deep learning taking off?\", Neural Networks and Deep Learning "
+              "(deeplearning.ai / Coursera), course 1, week 1.", "The argument this report tests: with more labelled "
+              "data m, traditional learners plateau while small, medium and large nets keep improving; at small m "
+              "the ranking is not well defined; switching sigmoid for ReLU made gradient descent much faster; fast "
+              "computation shortens the idea, code, experiment loop from a month to a day or ten minutes."),
     Reference("greydanus2020", "Greydanus and Kobak (2020), Scaling down deep learning (MNIST-1D).",
               "Default split of 4,000 training and 1,000 test examples. Published test accuracy: logistic "
               "regression 32%, MLP 68%, CNN 94%, GRU 91%, human about 96%; trained with Adam, learning rate 1e-2, "

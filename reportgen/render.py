@@ -11,6 +11,7 @@ import jinja2
 
 from reportgen.context import Report, build_report
 from reportgen.files import cache_dir, write_atomically
+from reportgen.glossary import link_terms
 from reportgen.results import Results, dumps
 
 REPORT_FILES = {"html": "report.html", "pdf": "report.pdf"}
@@ -25,6 +26,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["terms"] = link_terms
     return env
 
 

@@ -22,3 +22,10 @@ def dump_dom(url: str, width: int = 1280) -> tuple[str, list[str]]:
     errors = [line for line in done.stderr.splitlines()
               if "CONSOLE" in line and ("Error" in line or "Uncaught" in line)]
     return done.stdout, errors
+
+
+def print_to_pdf(url: str, pdf: str) -> None:
+    """The page as a person's browser prints it (print media, so @media print applies)."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                        url], capture_output=True, timeout=600, check=True)

@@ -4,11 +4,12 @@ import dataclasses
 
 import factories
 
-from reportgen.context import _published_table, build_report
+from reportgen.context import build_report
 from reportgen.findings.curves import trends
 from reportgen.findings.projection import data_needed, projection_words
 from reportgen.learners import LABELS
 from reportgen.records.data_scale import Learner
+from reportgen.tables import published_table
 
 DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
 
@@ -24,11 +25,11 @@ def _with_paper_learners(parameters):
 
 def test_the_published_table_sets_our_nets_beside_the_papers_from_the_records():
     r = _with_paper_learners({"mlp_medium": 22_410, "cnn": 5_987})
-    caption = _published_table(r, {"steps": 2000}).caption
+    caption = published_table(r, {"steps": 2000}).caption
     assert (f"our {LABELS['mlp_medium']} has 22,410 parameters against the paper's MLP of two hidden layers of 100 "
             "units (15,210 parameters)") in caption
     assert f"our {LABELS['cnn']} has 5,987 parameters against the paper's CNN of three conv layers" in caption
-    other = _published_table(_with_paper_learners({"mlp_medium": 999, "cnn": 5_987}), {}).caption
+    other = published_table(_with_paper_learners({"mlp_medium": 999, "cnn": 5_987}), {}).caption
     assert "has 999 parameters" in other and "22,410" not in other  # the count is the record's, not typed in
 
 

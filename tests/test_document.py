@@ -63,28 +63,55 @@ def test_letter_pages(tmp_path):
     assert (round(box.width), round(box.height)) == (612, 792)
 
 
-def test_contradicted_story_is_said_in_the_summary():
-    """Logistic regression ahead of every net at every m, and ReLU slower than sigmoid."""
+def _losing_story():
+    """Logistic regression ahead of every net at every m (the largest net loses at the largest m), and ReLU slower
+    than sigmoid."""
     data: DataScaleResult = factories.data_scale({"logistic": [0.5, 0.6, 0.7, 0.8, 0.9],
                                                   "mlp_small": [0.2, 0.25, 0.3, 0.32, 0.33],
                                                   "mlp_large": [0.3, 0.4, 0.45, 0.46, 0.46]})
     acts = factories.activations(steps={"sigmoid": 100, "relu": 400}, own_steps={"sigmoid": 100, "relu": 400})
-    summary = build_report(factories.results(data=data, acts=acts)).summary
-    contradicted = {f.key for f in summary if f.verdict.value == "contradicted"}
-    assert {"nets_win_at_scale", "large_net_rising", "relu_faster"} <= contradicted
-    html = render_html(factories.results(data=data, acts=acts))
-    head = html[html.index('id="summary"'):html.index('id="data"')]
-    assert head.count("contradicted</span>") >= 3
-    assert "behind by 44.0 points" in head
+    return factories.results(data=data, acts=acts)
 
 
-def test_a_failed_experiment_is_named_in_the_summary():
+def _page_one(html: str) -> str:
+    return html[html.index('id="overview"'):html.index("</section>", html.index('id="overview"'))]
+
+
+def test_a_contradicted_story_is_said_on_page_one_and_in_the_closing():
+    report = build_report(_losing_story())
+    data = next(d for d in report.drivers if d.key == "data")
+    assert data.verdict.value == "contradicted"
+    assert {"nets_win_at_scale", "large_net_rising"} <= {f.key for f in data.claims if f.verdict.value == "contradicted"}
+    html = render_html(_losing_story())
+    page_one = _page_one(html)
+    row = page_one[page_one.index('<a href="#data">'):page_one.index('<a href="#algorithms">')]
+    assert '<span class="badge badge-contradicted">contradicted</span>' in row.split("</th>")[0]  # the driver's own
+    assert "Logistic regression led it by 44 <a class=\"term\" href=\"#term-point\">points</a>" in row
+    assert "the lecture&#39;s argument does not hold here: 5 of its 6 decided claims came out contradicted" in page_one
+    closing = html[html.index('id="closing"'):html.index('id="limits"')]
+    assert "The lecture&#39;s data argument does not hold on these numbers" in closing
+    assert "The lecture&#39;s algorithms argument does not hold on these numbers" in closing
+
+
+def test_every_count_on_page_one_matches_the_claims_shown_beneath_it():
+    for results in (factories.results(), _losing_story()):
+        page_one = _page_one(render_html(results))
+        table = page_one[page_one.index('<table class="drivers">'):page_one.index("</table>")]
+        shown = re.findall(r'<li class="verdict-([a-z-]+)">', table)
+        counts = page_one[page_one.index('class="counts">'):].split("</p>")[0]
+        claims = re.search(r"The lecture&#39;s (\d+) claims: ([^.]*)\.", counts)
+        assert int(claims.group(1)) == len(shown)
+        for n, verdict in re.findall(r"(\d+) (supported|contradicted|inconclusive|not tested)", claims.group(2)):
+            assert shown.count(verdict.replace(" ", "-")) == int(n), verdict
+        assert "because" in page_one or "does not hold here" in page_one
+
+
+def test_a_failed_experiment_is_named_on_page_one():
     from dataclasses import replace
 
     r = replace(factories.results(), activations=None, failures={"activations": "out of memory"})
     html = render_html(r)
-    head = html[html.index('id="summary"'):html.index('id="data"')]
-    assert "Sigmoid against ReLU: the experiment failed (out of memory)" in head
+    assert "Sigmoid against ReLU: the experiment failed (out of memory)" in _page_one(html)
     assert 'id="algorithms"' not in html
 
 

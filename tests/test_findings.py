@@ -7,6 +7,7 @@ import factories
 
 from reportgen.findings import Verdict, decide, findings
 from reportgen.findings.data_scale import ONE_SEED
+from reportgen.findings.verdicts import HEADLINE_WORDS
 
 S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
 DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
@@ -58,3 +59,44 @@ def test_a_single_seed_never_supports_or_contradicts():
 def test_every_finding_number_is_finite():
     for f in findings(factories.results(data=factories.data_scale({**factories.STORY, "mlp_large": factories.power_law_curve(DENSE)}, m=DENSE))):
         assert all(math.isfinite(v) for v in f.numbers.values()), f.key
+
+
+def _stories():
+    """Synthetic runs that push every finding through its verdicts: the lecture's story, the story reversed, one
+    seed, a flat large net, a GPU that wins and one that loses, threads that do nothing."""
+    flat = {**factories.STORY, "mlp_large": [0.3, 0.31, 0.31, 0.31, 0.31]}
+    reversed_story = {"logistic": [0.5, 0.6, 0.7, 0.8, 0.9], "mlp_small": [0.2, 0.25, 0.3, 0.32, 0.33],
+                      "mlp_large": [0.3, 0.4, 0.45, 0.46, 0.46]}
+    yield factories.results()
+    yield factories.results(data=factories.data_scale(reversed_story),
+                            acts=factories.activations(steps={"sigmoid": 100, "relu": 400},
+                                                       own_steps={"sigmoid": 100, "relu": 400}))
+    yield factories.results(data=factories.data_scale(seeds=(0,)), acts=factories.activations(seeds=(0,)))
+    yield factories.results(data=factories.data_scale(flat))
+    yield factories.results(data=factories.data_scale({**factories.STORY, "mlp_large": factories.power_law_curve(
+        DENSE)}, m=DENSE))
+    yield factories.results(comp=factories.compute(gpu_ms={"mlp_large": 0.2}), gpus=[factories.gpu()])
+    yield factories.results(comp=factories.compute(gpu_ms={"mlp_large": 40.0}), gpus=[factories.gpu()])
+    yield factories.results(comp=factories.compute(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0,
+                                                            ("mlp_small", 2): 0.2, ("mlp_large", 2): 4.0}))
+
+
+def test_every_headline_is_one_plain_sentence_of_at_most_30_words():
+    seen = set()
+    for results in _stories():
+        for f in findings(results):
+            words = f.headline.split()
+            assert 0 < len(words) <= HEADLINE_WORDS, (f.key, f.verdict, f.headline)
+            assert f.headline.endswith(".") and "\n" not in f.headline, (f.key, f.headline)
+            assert f.headline != f.evidence, f.key  # the evidence is the full text, the headline its gist
+            seen.add((f.key, f.verdict))
+    assert {v for _, v in seen} == {S, C, I, N}  # the stories reach every verdict, so each kind of headline is read
+
+
+def test_an_open_verdict_never_headlines_a_claim_as_settled():
+    """An inconclusive or untested finding's headline says what is not settled: it borrows no supported wording."""
+    for results in _stories():
+        for f in findings(results):
+            if f.verdict in (I, N) and f.is_claim:
+                assert not f.because, f.key  # a reason is given only for a supported claim
+                assert any(word in f.headline for word in ("not", "Not", "Undecided", "no ", "No ")), f.headline

@@ -168,7 +168,7 @@ def _numbers(node, skip=("profile_table", "generator_args")):
 
 
 def test_a_baseline_time_of_zero_or_at_the_float_limits_compares_without_an_error():
-    from reportgen.context import _compared
+    from reportgen.tables import _compared
 
     assert _compared(0.0, 1.0) == _compared(-0.0, 1.0) == "not comparable (a time of 0)"  # found by hypothesis
     assert _compared(2.0, 1.0) == "2.0× faster" and _compared(1.0, 2.0) == "2.0× slower"

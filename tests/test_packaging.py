@@ -17,6 +17,7 @@ def test_the_wheel_ships_templates_and_profiles(tmp_path):
                      "reportgen/templates/report.css", "reportgen/templates/compare.html",
                      "reportgen/templates/site_index.html", "reportgen/templates/site.css",
                      "reportgen/templates/figure.html", "reportgen/templates/embed.html",
+                     "reportgen/templates/finding.html",
                      "reportgen/results.schema.json", "reportgen/profiles/quick.toml",
                      "reportgen/profiles/standard.toml", "reportgen/profiles/full.toml", "reportgen/cli.py"):
         assert required in names

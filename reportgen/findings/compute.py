@@ -316,8 +316,8 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
         Verdict.INCONCLUSIVE: f"Not settled whether faster hardware shortens the loop: {experiment} took "
                               f"{duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}, and "
                               f"{_open_gain(gains)}.",
-        Verdict.NOT_TESTED: "Not tested: the fastest configuration here is the CPU's own threads, which the thread "
-                            "finding already judges.",
+        Verdict.NOT_TESTED: "The idea, code, experiment loop was not tested: the only faster configuration here is "
+                            "more CPU threads, which the thread finding judges.",
     }[verdict]
     evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
                 f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"

@@ -116,8 +116,8 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
         Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
                               + and_list([f"{name(x)} still {_gained(gains[x].gain)} from m = {gains[x].m_from:,} "
                                           f"to {gains[x].m_to:,}" for x in rising]) + ".",
-        Verdict.INCONCLUSIVE: f"Not settled whether traditional learners level off: {said} over the last quarter "
-                              f"of their m range, and {_open_reason(seeds)}.",
+        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off: late in their m range {said}; "
+                              f"{_open_reason(seeds)}.",
     }[verdict]
     why = {
         Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
@@ -213,7 +213,7 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
                    claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
                    headline=headline, evidence=cap("; ".join(parts)) + ".", why=why,
                    numbers={f"lead_over_{x}": d.mean for x, (_, d) in leads.items()},
-                   because=(f"with the most data it beat every traditional learner, by {said_points(lead.mean)} or "
+                   because=(f"with the most data it beat every traditional learner by {said_points(lead.mean)} or "
                             "more" if verdict is Verdict.SUPPORTED else ""))
 
 
@@ -272,7 +272,7 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
                            f"the best learner.",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
                               f"by more than {said_points(margin)} in every seed.",
-        Verdict.INCONCLUSIVE: f"Not settled whether the small-m ranking is settled: at m = {m0:,} {name(first)} "
+        Verdict.INCONCLUSIVE: f"Undecided whether little data leaves the ranking open: at m = {m0:,} {name(first)} "
                               + ("led in the one seed run." if len(leaders) < 2 else
                                  "led in every seed, but not beyond the noise over every other learner."),
     }[verdict]

@@ -54,5 +54,11 @@ class Finding:
     def is_claim(self) -> bool:
         return self.role == "claim"
 
+    @property
+    def is_tested_claim(self) -> bool:
+        """A claim this run measured: its evidence is what its verdict stands on, so the PDF prints it in the body
+        (a check's, or an untested claim's, goes to Appendix B)."""
+        return self.is_claim and self.verdict is not Verdict.NOT_TESTED
+
 
 HEADLINE_WORDS = 30
