@@ -64,7 +64,7 @@ def largest_net(r: DataScaleResult) -> str | None:
 
 @dataclass(frozen=True)
 class LateGain:
-    """Accuracy gained over the last LATE_SHARE of the log-m range a learner ran on, seed by seed."""
+    """Accuracy gained over the grid's window (`window`), seed by seed."""
 
     m_from: int
     m_to: int
@@ -86,14 +86,22 @@ class LateGain:
         return None
 
 
-def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
-    ms = r.m_run(learner)
+def window(r: DataScaleResult) -> tuple[int, int] | None:
+    """The m window every learner's late gain is judged over: from the largest grid m at or below the start of the
+    last LATE_SHARE of the grid's log-m range, to the grid's largest m. One window for every learner, so that a
+    plateau and a win are judged over the same data for all of them."""
+    ms = r.m_values
     if len(ms) < 2:
         return None
     start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
-    m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
-    gain = paired(r, (learner, ms[-1]), (learner, m_from))
-    return LateGain(m_from, ms[-1], gain, rise(r)) if gain else None
+    return max((m for m in ms[:-1] if m <= start), default=ms[-2]), ms[-1]
+
+
+def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
+    """The learner's gain over the grid's window; None where it was not run at both of its ends."""
+    w = window(r)
+    gain = paired(r, (learner, w[1]), (learner, w[0])) if w else None
+    return LateGain(w[0], w[1], gain, rise(r)) if gain else None
 
 
 @dataclass(frozen=True)
