@@ -198,20 +198,22 @@ class CurveCheck:
     def shortfall(self) -> str | None:
         """The first condition of the law's support that fails, in the order the report explains them: "one seed",
         "missed" (which contradicts the law), "flat", "carried" (no better than a curve that stopped rising),
-        "exponent"; None where all hold."""
+        "floor" (the main fit's floor at its bound 0: it is the law without a floor, a·m^b, and the three-parameter
+        law is not tested), "exponent"; None where all hold."""
         if self.seeds < 2:
             return "one seed"
         for name, failed in (("missed", not self.holds), ("flat", self.flat), ("carried", self.carried_holds),
-                             ("exponent", not self.negative)):
+                             ("floor", self.pinned_everywhere), ("exponent", not self.negative)):
             if failed:
                 return name
         return None
 
     @property
     def verdict(self) -> Verdict:
-        """SUPPORTED: the held-out point predicted within the noise by a law that falls by more than the noise,
-        which no gain after the last fitted point could not have predicted as well, with an exponent negative in
-        every resample of the seeds; CONTRADICTED: the held-out point missed by more than the noise."""
+        """SUPPORTED: the held-out point predicted within the noise by a law with a floor above its bound 0 that
+        falls by more than the noise, which no gain after the last fitted point could not have predicted as well,
+        with an exponent negative in every resample of the seeds; CONTRADICTED: the held-out point missed by more
+        than the noise."""
         return decide(self.shortfall is None, not self.holds, self.seeds)
 
 
@@ -295,8 +297,8 @@ def levels(c: CurveCheck) -> str:
 
 
 def level_words(c: CurveCheck) -> str:
-    """The level the fit finds with its spread over resamples of the seeds, or why there is none to state."""
-    if not c.pinned:
+    """The level the main fit finds, with its spread over resamples of the seeds, or why there is none to state.
+    A main fit with a floor states its level even where some resamples put theirs at the bound 0."""
+    if not c.pinned_everywhere:
         return pct(1 - c.fit.c) + (f" ({levels(c)})" if c.floor else "")
-    return "none found (floor at its bound 0" + (
-        f" in some resamples of the seeds: levels of {levels(c)})" if not c.pinned_everywhere else ")")
+    return "none found (the main fit's floor at its bound 0)"

@@ -278,6 +278,9 @@ LAW_RULE = ("Following the law means predicting the held-out point within the no
 # Why the law's check decided nothing, by CurveCheck.shortfall: for the headline, then for the reasoning.
 OPEN_LAW = {
     "one seed": ("one seed gives the fit no spread", ONE_SEED),
+    "floor": ("its fitted floor sits at the bound 0, so the three-parameter law is not tested",
+              ("Here the main fit's floor sits at its bound 0: the fit is the law without a floor, a·m^b, which "
+               "this check cannot tell from the law with one, so the three-parameter law is not tested.")),
     "flat": ("the curve moves too little past the small-data region",
              ("Here the curve moves too little past the small-data region for the check to mean "
               "anything.")),
@@ -290,11 +293,12 @@ OPEN_LAW = {
 
 
 def _level(c: CurveCheck) -> str:
-    if not c.pinned:
+    if not c.pinned_everywhere:
+        some = " (some put their floor at the bound 0)" if c.pinned else ""
         return f"levelling off at {pct(1 - c.fit.c)}" + (
-            f" ({levels(c)} over resamples of the seeds)" if c.floor else "")
-    some = f" in some resamples of the seeds (levels of {levels(c)})" if not c.pinned_everywhere else ""
-    return f"its floor sits at the bound 0{some}, so the fit finds no level (which does not show there is none)"
+            f" ({levels(c)} over resamples of the seeds{some})" if c.floor else "")
+    return ("its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no level (which "
+            "does not show there is none)")
 
 
 def _rival(c: CurveCheck) -> str:
