@@ -22,7 +22,17 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+
+def _v3_to_v4(raw: dict) -> dict:
+    """Version 4 added the data-scale experiment's `grids` (each traditional learner's settings searched by
+    cross-validation) and recorded the SVM's gamma as a multiple of 'scale'. A version-3 file takes no grids (so no
+    choice is flagged at a grid's edge) and keeps its fits' `chosen` as they were: its SVM's absolute gamma was
+    searched on a grid the file does not name."""
+    return raw
+
+
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -37,6 +47,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
     # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
+    3: _v3_to_v4,
 }
 
 
