@@ -209,3 +209,32 @@ def test_svm_cost_sets_only_traditional_learners_beside_the_svm():
             "steps).") in f.evidence
     alone = data({k: v for k, v in factories.STORY.items() if k in ("logistic", "svm_rbf")})["svm_cost"]
     assert "not listed" not in alone.evidence
+
+
+# --- the chosen settings lie inside their grids ------------------------------------------------------------------
+
+GRIDS = {"svm_rbf": {"C": [1.0, 10.0, 100.0], "gamma_scale": [1 / 3, 1.0, 3.0, 9.0]},
+         "mlp_large": {"learning_rate": [0.0003, 0.001, 0.003, 0.01]}}
+
+
+def _tuned(svm_at=lambda m, seed: {"C": 10.0, "gamma_scale": 3.0}, rate=0.003, seeds=(0, 1, 2)):
+    r = factories.data_scale(seeds=seeds)
+    fits = [dataclasses.replace(f, chosen=svm_at(f.m, f.seed)) if f.learner == "svm_rbf" else f for f in r.fits]
+    r = dataclasses.replace(r, fits=fits, grids=GRIDS, learning_rates={"mlp_large": rate})
+    return by_key(factories.results(data=r)).get("tuning_inside_grids")
+
+
+def test_choices_inside_their_grids_support_the_tuning_and_one_at_an_edge_contradicts_it():
+    f = _tuned()
+    assert f.verdict is S and "Every one of the 31 settings chosen lies inside" in f.headline  # 2 × 5 m × 3 seeds + 1
+    f = _tuned(svm_at=lambda m, seed: {"C": 100.0 if m == 10000 else 10.0, "gamma_scale": 3.0})
+    assert f.verdict is C and "3 of the 31 settings chosen sit at an edge" in f.headline
+    assert "SVM (RBF kernel)'s C at the top of its grid (100) in 3 of 15 fits (at m = 10,000)" in f.evidence
+    f = _tuned(rate=0.01)
+    assert f.verdict is C and "Large MLP (512x3)'s learning rate at the top of its grid (0.01)" in f.evidence
+    assert _tuned(svm_at=lambda m, seed: {"C": 10.0, "gamma_scale": 1 / 3}).verdict is C  # the bottom counts too
+
+
+def test_one_seed_leaves_the_tuning_check_open_and_no_grid_leaves_it_out():
+    assert _tuned(seeds=(0,)).verdict is I
+    assert "tuning_inside_grids" not in data()  # the factory records no grids

@@ -28,6 +28,7 @@ from reportgen.findings.curves import (
 )
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import ranking, stable_from, winners
+from reportgen.findings.tuning import tuning_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
 from reportgen.learners import TRADITIONAL
@@ -56,7 +57,7 @@ def data_scale_findings(r: DataScaleResult, steps: int | None = None) -> DataSca
         return DataScaleFindings([], None, [])  # no grid of training-set sizes to read a trend from
     measured = trends(r)
     found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
-             _power_law_finding(r, measured), _cost_finding(r, measured)]
+             _power_law_finding(r, measured), _cost_finding(r, measured), tuning_finding(r)]
     return DataScaleFindings(measured, data_needed(r, measured, steps), [f for f in found if f])
 
 
