@@ -52,7 +52,7 @@ def _profile(activation, depth, ratio, stage="init", init="default", samples=6, 
 
 
 OWN_RATIOS = {"sigmoid": {2: 20.0, 5: 900.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}}
-OWN_INIT = {"sigmoid": "glorot", "tanh": "glorot", "relu": "he"}
+OWN_INIT = {"sigmoid": "glorot4", "tanh": "glorot", "relu": "he"}
 
 
 EVAL_EVERY = 25  # training accuracy is checked every this many steps

@@ -76,6 +76,7 @@ def test_each_subset_is_searched_once_and_above_the_cap_on_its_first_examples(mo
 
 
 @pytest.mark.parametrize("init, variance", [("he", lambda i, o: 2 / i), ("glorot", lambda i, o: 2 / (i + o)),
+                                            ("glorot4", lambda i, o: 32 / (i + o)),
                                             ("default", lambda i, o: 1 / (3 * i))])
 def test_each_initialisation_draws_the_variance_it_was_designed_for(init, variance):
     torch.manual_seed(0)
@@ -98,7 +99,7 @@ def test_the_experiment_runs_every_activation_under_both_initialisations():
     ticks = []
     r = activations.run(settings, data, "cpu", 0, 1, ticks.append)
     assert len(ticks) == activations.units(settings)
-    assert {(x.activation, x.init) for x in r.runs} == {("sigmoid", "default"), ("sigmoid", "glorot"),
+    assert {(x.activation, x.init) for x in r.runs} == {("sigmoid", "default"), ("sigmoid", "glorot4"),
                                                         ("relu", "default"), ("relu", "he")}
     profile = r.gradient("relu", 3, init="he")
     assert len(profile.ratios) == 2 * activations.GRADIENT_BATCHES  # two seeds, three probe batches each

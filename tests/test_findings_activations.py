@@ -60,7 +60,7 @@ def test_the_init_explains_the_relu_ratio():
     assert "not from ReLU" not in acts()["relu_keeps_gradients"].why  # default 8.9x: nothing to explain
     split = f["activation_not_init"]
     assert split.verdict is S and split.numbers["relu_init_effect"] == pytest.approx(50.0)
-    assert "the standard one (gain 1)" in split.why and "was not tried" in split.why
+    assert "its own initialisation here is Glorot's with gain 4" in split.why and "upper estimate" not in split.why
     assert "ratio was 273 times ReLU's under PyTorch's default initialisation, and 300 times ReLU's" in split.evidence
     assert _fold(1.2e5) == "1.2×10⁵ times" and _fold(30) == "30.0 times"  # a multiple in words, never "1.2×10⁵ ReLU's"
     assert "moved the ratio from 4.1×10⁴ to 900× for sigmoid and from 150× to 3.0× for ReLU." in split.evidence
@@ -81,6 +81,28 @@ def test_an_init_that_cures_sigmoid_contradicts_the_activation_story():
     assert "the initialisation, not the activation, decided it" in f["activation_not_init"].why
     middling = acts(own_ratios={"sigmoid": {2: 2.0, 5: 40.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
     assert middling["activation_not_init"].verdict is I
+
+
+def test_a_gain_4_sigmoid_that_keeps_its_gradients_turns_the_activation_story_contradicted():
+    """The acceptance case: sigmoid under Glorot with gain 4 at 4x (under 10x in every sample, ReLU's own bar)
+    against 3.0x for ReLU under He: the activation's effect does not survive the sigmoid-appropriate scale; at 40x,
+    between the two bars, it is not settled."""
+    assert acts()["activation_not_init"].verdict is S  # gain 4 at 900x: still vanished
+    f = acts(own_ratios={"sigmoid": {2: 2.0, 5: 4.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    split = f["activation_not_init"]
+    assert split.verdict is C and "Glorot with gain 4 alone brought sigmoid's gradient ratio down to 4.0×" in \
+        split.headline
+    assert "Glorot with gain 4 for sigmoid" in split.evidence
+
+
+def test_a_file_whose_sigmoid_ran_under_glorot_gain_1_still_pairs_and_says_the_multiple_is_an_upper_estimate():
+    r = factories.activations()
+    legacy = dataclasses.replace(r, gradients=[dataclasses.replace(g, init="glorot") if g.init == "glorot4" else g
+                                               for g in r.gradients],
+                                 runs=[dataclasses.replace(x, init="glorot") if x.init == "glorot4" else x
+                                       for x in r.runs])
+    split = by_key(factories.results(acts=legacy))["activation_not_init"]
+    assert split.verdict is S and "Glorot for sigmoid" in split.evidence and "upper estimate" in split.why
 
 
 def test_older_files_without_designed_inits_still_give_findings():

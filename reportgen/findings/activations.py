@@ -13,7 +13,13 @@ from dataclasses import dataclass
 
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, cap, duration, multiple, pct, times
-from reportgen.records.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
+from reportgen.records.activations import (
+    DESIGNED,
+    LEGACY_DESIGNED,
+    ActivationsResult,
+    ConvergenceRun,
+    GradientProfile,
+)
 from reportgen.references import KRIZHEVSKY_RELU_SPEEDUP
 
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
@@ -31,14 +37,17 @@ def activation_findings(r: ActivationsResult) -> list[Finding]:
 
 
 def init_name(init: str) -> str:
-    return {"default": "PyTorch's default", "he": "He", "glorot": "Glorot"}.get(init, init)
+    return {"default": "PyTorch's default", "he": "He", "glorot": "Glorot", "glorot4": "Glorot with gain 4"}.get(
+        init, init)
 
 
 def own_init(r: ActivationsResult, activation: str) -> str:
-    """The initialisation designed for the activation where this run has it, else the default (older files)."""
-    init = DESIGNED.get(activation, "default")
-    has = r.has_init(activation, init) or (r.depths and r.gradient(activation, max(r.depths), init=init))
-    return init if has else "default"
+    """The initialisation designed for the activation where this run has it (in files before schema 4, sigmoid's
+    was Glorot's with gain 1), else the default (older files still)."""
+    for init in (DESIGNED.get(activation, "default"), LEGACY_DESIGNED.get(activation)):
+        if init and (r.has_init(activation, init) or (r.depths and r.gradient(activation, max(r.depths), init=init))):
+            return init
+    return "default"
 
 
 def _ratio(g: GradientProfile) -> str:
@@ -136,7 +145,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         evidence += (f" From {min(r.depths)} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
                      f"{times(g.ratio)}, by {_pairs_words(check.growth)}.")
     if own and own is not g:
-        evidence += f" Under Glorot initialisation: {_ratio(own)}."
+        evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
     gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input layer's"
     headline = {
         Verdict.SUPPORTED: f"Sigmoid's gradients vanished: {gap}, and the gap grew with depth.",
@@ -268,28 +277,30 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
         moved.append(f"from {times(tanh0.ratio)} to {times(tanh.ratio)} for tanh")
     evidence = (f"At {deepest} hidden layers sigmoid's output/input gradient ratio was "
                 f"{multiple(sig0.ratio / relu0.ratio)} ReLU's under PyTorch's default initialisation, and "
-                f"{multiple(sig.ratio / relu.ratio)} ReLU's with each activation's own (Glorot for sigmoid: "
+                f"{multiple(sig.ratio / relu.ratio)} ReLU's with each activation's own ({init_name(sig_init)} for sigmoid: "
                 f"{_ratio(sig)}; He for ReLU: {_ratio(relu)}). The initialisation alone moved the ratio "
                 f"{and_list(moved)}.")
     headline = {
         Verdict.SUPPORTED: f"The activation, not the initialisation, causes the vanishing: with each one's own "
                            f"initialisation sigmoid's gradient ratio was still {multiple(sig.ratio / relu.ratio)} "
                            "ReLU's.",
-        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: Glorot's alone brought sigmoid's "
-                              f"gradient ratio down to {times(sig.ratio)}.",
+        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: {init_name(sig_init)} alone brought "
+                              f"sigmoid's gradient ratio down to {times(sig.ratio)}.",
         Verdict.INCONCLUSIVE: f"Not settled whether the activation or the initialisation causes the vanishing: with "
                               f"each one's own initialisation sigmoid's ratio was {times(sig.ratio)}, ReLU's "
                               f"{times(relu.ratio)}.",
     }[verdict]
     rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid still reaches "
             f"{VANISH_RATIO}× in every sample while ReLU stays under {KEEP_RATIO}×; the initialisation is, if "
-            f"Glorot's alone brings sigmoid under {KEEP_RATIO}×.")
+            f"{init_name(sig_init)} alone brings sigmoid under {KEEP_RATIO}×.")
     why = {Verdict.SUPPORTED: rule + " Here the activation's effect survives the change of initialisation.",
            Verdict.CONTRADICTED: rule + " Here the initialisation, not the activation, decided it.",
            Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + (
-        " Glorot's initialisation here is the standard one (gain 1), derived for activations of slope 1 at zero; "
-        "the four times wider range often used for sigmoid, whose slope at zero is 1/4, was not tried, and would "
-        "likely shrink sigmoid's ratio further, so the sigmoid-to-ReLU multiple above is an upper estimate.")
+        " Glorot's initialisation with gain 1 is derived for activations of slope 1 at zero; sigmoid's slope there is "
+        "1/4, so its own initialisation here is Glorot's with gain 4." if sig_init == "glorot4" else
+        " Sigmoid's initialisation here is Glorot's with gain 1 (a results file from before gain 4 was tried), "
+        "derived for activations of slope 1 at zero; sigmoid's slope there is 1/4, so the sigmoid-to-ReLU multiple "
+        "above is an upper estimate.")
     return Finding(key="activation_not_init", driver="algorithms", role="control",
                    claim="Vanishing gradients come from the sigmoid itself: they remain when each activation gets the "
                          "initialisation designed for it.", verdict=verdict, headline=headline, evidence=evidence,
