@@ -8,7 +8,7 @@ import factories
 import pytest
 
 from reportgen.findings import Verdict, findings
-from reportgen.findings.curves import CLEAR_MARGIN, PROJECT_FACTOR, noise, trends
+from reportgen.findings.curves import LAW, CLEAR_MARGIN, PROJECT_FACTOR, Rolling, curve_check, noise, trends
 from reportgen.findings.projection import data_needed, projection_words
 from reportgen.fmt import pct, points
 
@@ -97,6 +97,29 @@ def test_a_floor_that_some_resample_of_the_seeds_puts_at_0_is_pinned():
     assert "floor sits at its bound 0 in some resamples of the seeds" in projection_words(r, p, trends(r), None)
 
 
+def test_a_straight_line_in_log_m_is_a_rival_the_law_must_beat():
+    """4 points per doubling from m = 1,000 on: a power law fits it within the noise (it passed before), but a
+    straight line in log m forecasts it exactly, so the check cannot tell the law from it."""
+    line = [0.1, 0.15, 0.2] + [0.3 + 0.04 * math.log2(m / 1000) for m in DENSE[3:]]
+    f = data({**_law(), "mlp_large": line}, m=DENSE)["power_law"]
+    assert f.verdict is I and "do not beat every rival's by more than the noise" in f.headline
+    assert "a straight line in log m 0.00" in f.evidence
+    law = data(_law(), m=DENSE)["power_law"]
+    assert law.verdict is S and ("Rolling-origin forecasts (fitted up to m = 8,000, predicting m = 16,000 and "
+                                 "32,000; fitted up to m = 16,000, predicting m = 32,000)") in law.evidence
+    assert "the power law 0.00, a straight line in log m 0.23, a saturating exponential 0.20" in law.evidence
+
+
+def test_a_rival_that_forecasts_better_beyond_the_noise_contradicts_the_law_and_one_as_good_leaves_it_open():
+    check = curve_check(factories.data_scale(_law(), m=DENSE), "mlp_large")
+    rolled = lambda law, line: dataclasses.replace(check, forecasts=Rolling(
+        [(8000, 16000)], {LAW: [law], "a straight line in log m": [line]}, 0.1))
+    assert check.verdict is S and rolled(0.0, 0.2).verdict is S
+    assert rolled(0.3, 0.05).verdict is C and rolled(0.3, 0.05).shortfall == "beaten"
+    assert rolled(0.1, 0.05).verdict is I and rolled(0.1, 0.05).shortfall == "rivals"  # within the 0.1 margin
+    assert dataclasses.replace(check, forecasts=None).verdict is I  # no forecasts: the rivals are not ruled out
+
+
 def test_the_law_must_beat_a_curve_that_stopped_rising():
     f = data(_law(), m=DENSE)["power_law"]
     assert ("No gain after m = 16,000 (its 78.8% carried forward) misses the held-out point by 3.1 points, more than "
@@ -156,7 +179,7 @@ def test_the_noise_margin_grows_as_the_test_set_shrinks():
     f = by_key(factories.results(data=dataclasses.replace(bent, test_size=300)))["power_law"]
     assert "against a noise of 5.7 points" in f.evidence and "300 test examples" in f.why
     # Within the noise, the check goes on: the fit through the bent point puts its floor at 0, so not supported.
-    assert f.verdict is I and "the three-parameter law is not tested" in f.headline
+    assert f.verdict is I and "its forecasts do not beat every rival's by more than the noise" in f.headline
 
 
 def test_leads_are_judged_against_the_test_sets_noise():

@@ -273,8 +273,11 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
 
 LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
             "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
-            "better than no gain after the last fitted point (its accuracy carried forward) could, and an exponent "
-            "negative in every resample of the seeds; missing it by more than the noise contradicts the law.")
+            "better than no gain after the last fitted point (its accuracy carried forward) could, forecasting the "
+            "later points from rolling origins better than a straight line in log m and a saturating exponential by "
+            "more than the noise (mean miss in log error), with a floor above its bound 0 and an exponent negative in "
+            "every resample of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
+            "better by more than it, contradicts the law.")
 
 # Why the law's check decided nothing, by CurveCheck.shortfall: for the headline, then for the reasoning.
 OPEN_LAW = {
@@ -282,6 +285,9 @@ OPEN_LAW = {
     "floor": ("its fitted floor sits at the bound 0, so the three-parameter law is not tested",
               ("Here the main fit's floor sits at its bound 0: the fit is the law without a floor, a·m^b, which "
                "this check cannot tell from the law with one, so the three-parameter law is not tested.")),
+    "rivals": ("its forecasts do not beat every rival's by more than the noise",
+               ("Here the law's rolling-origin forecasts do not beat every rival's by more than the noise in log "
+                "error (or there are too few points for them): this check cannot tell the law from its rivals.")),
     "flat": ("the curve moves too little past the small-data region",
              ("Here the curve moves too little past the small-data region for the check to mean "
               "anything.")),
@@ -330,6 +336,19 @@ def _no_change(c: CurveCheck) -> str:
     return words
 
 
+def _forecast_words(c: CurveCheck) -> str:
+    """The rolling-origin forecasts of the law and its rivals, in log error."""
+    f = c.forecasts
+    if f is None:
+        return ""
+    ends = sorted({m for m, _ in f.targets})
+    said = "; ".join(f"fitted up to m = {e:,}, predicting m = " + " and ".join(f"{t:,}" for m, t in f.targets if m == e)
+                     for e in ends)
+    means = ", ".join(f"{n} {f.mean(n):.2f}" for n in f.misses)
+    return (f" Rolling-origin forecasts ({said}), mean miss in log error |ln(predicted / measured error)|: {means}, "
+            f"against a noise of {f.margin:.2f} (the noise over the measured error at m = {c.held_out_m:,}).")
+
+
 def _resampled(seeds: int) -> str:
     """What the ranges 'over resamples of the seeds' are, and are not."""
     if seeds < 2:
@@ -367,12 +386,16 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
     evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
                 f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
-                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
+                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
         Verdict.SUPPORTED: f"The {label}'s test error followed a power law (exponent {c.fit.b:.2f}): fitted without "
                            f"m = {c.held_out_m:,}, it predicted the accuracy there within {said_points(c.miss)}.",
-        Verdict.CONTRADICTED: f"The {label}'s test error did not follow one power law: fitted without m = "
-                              f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}.",
+        Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
+                               f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
+                               if c.shortfall == "missed" else
+                               f"The {label}'s test error did not follow a power law best: "
+                               f"{and_list(c.forecasts.beaten)} forecast the later points better, beyond the "
+                               "noise."),
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
@@ -380,9 +403,13 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                        f", level: {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
-                           "point could not have, and its exponent is negative in every resample of the seeds.",
-        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise: past the small-data region "
-                              "this curve does not follow one power law on this grid.",
+                           "point could not have, its rolling-origin forecasts beat every rival's by more than the "
+                           "noise, and its exponent is negative in every resample of the seeds.",
+        Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
+                               "region this curve does not follow one power law on this grid." if c.shortfall ==
+                               "missed" else
+                               "A rival forecast the later points better than the law, by more than the noise in "
+                               "log error, on the mean over the rolling origins."),
         Verdict.INCONCLUSIVE: f"{LAW_RULE} {OPEN_LAW[c.shortfall][1] if c.shortfall in OPEN_LAW else ''}".rstrip(),
     }[verdict] + (f" The noise is the seeds' range at the held-out m, and at least the noise margin of "
                   f"{noise_words(r)}. {_resampled(c.seeds)}{rule} "
