@@ -127,13 +127,48 @@ def _pairs_words(growth: list[float]) -> str:
     return f"{lo} to {hi} sample by sample (median {times(statistics.median(growth))})"
 
 
+def vanishing(r: ActivationsResult, check: DepthCheck) -> Verdict:
+    """Sigmoid's rule under one initialisation: vanished (every sample at VANISH_RATIO or more) and growing with
+    depth; contradicted where every sample stays under KEEP_RATIO or the ratio does not grow."""
+    g = check.deepest
+    return decide(min(g.samples) >= VANISH_RATIO and check.grows, max(g.samples) < KEEP_RATIO or check.shrinks,
+                  len(r.seeds))
+
+
+def keeping(r: ActivationsResult, check: DepthCheck) -> Verdict:
+    """ReLU's rule under one initialisation: every sample under KEEP_RATIO and no growth with depth; contradicted
+    where every sample is at KEPT_NOT or more."""
+    g = check.deepest
+    return decide(max(g.samples) < KEEP_RATIO and check.steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
+
+
+def both(verdicts: dict[str, Verdict]) -> Verdict:
+    """One verdict from the same rule judged under each initialisation run: the one they share, else inconclusive
+    (where they disagree, the initialisation and not the activation decides the outcome)."""
+    return next(iter(verdicts.values())) if len(set(verdicts.values())) == 1 else Verdict.INCONCLUSIVE
+
+
+def _under_each(r: ActivationsResult, activation: str, rule) -> dict[str, tuple[Verdict, DepthCheck]]:
+    """The rule's verdict and check under PyTorch's default and under the designed initialisation, where run."""
+    inits = dict.fromkeys(["default", own_init(r, activation)])
+    return {i: (rule(r, c), c) for i in inits if (c := depth_check(r, activation, i))}
+
+
+def _disagree_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+    said = "; ".join(f"under {init_name(i)} {times(c.deepest.ratio)} ({v.value})" for i, (v, c) in judged.items())
+    return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
+            f"{activation}, decides it")
+
+
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
-    check = depth_check(r, "sigmoid", "default")
-    if not check:
+    judged = _under_each(r, "sigmoid", vanishing)
+    if "default" not in judged:
         return None
+    check = judged["default"][1]
     g, shallow, deepest = check.deepest, check.shallowest, max(r.depths)
-    vanished, kept = min(g.samples) >= VANISH_RATIO, max(g.samples) < KEEP_RATIO
-    verdict = decide(vanished and check.grows, kept or check.shrinks, len(r.seeds))
+    vanished = min(g.samples) >= VANISH_RATIO
+    verdict = both({i: v for i, (v, _) in judged.items()})
+    split = len({v for v, _ in judged.values()}) > 1
     own = r.gradient("sigmoid", deepest, init=own_init(r, "sigmoid"))
     evidence = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
                 f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
@@ -147,12 +182,15 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     if own and own is not g:
         evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
     gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input layer's"
+    if own and own is not g:
+        gap += f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})"
     headline = {
         Verdict.SUPPORTED: f"Sigmoid's gradients vanished: {gap}, and the gap grew with depth.",
         Verdict.CONTRADICTED: (f"Sigmoid's gradients did not vanish here: {gap}" +
                                (", and the gap did not grow with depth." if check.shrinks else ".")),
         Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, but "
                               + ("one seed cannot decide it." if len(r.seeds) < 2 else
+                                 "the two initialisations disagree." if split else
                                  "the gap did not grow clearly with depth." if vanished else
                                  f"not every sample reached {VANISH_RATIO}×."),
     }[verdict]
@@ -162,12 +200,17 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
             "median pair contradicts it.")
     if not check.growth and not check.gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
+    rule += (" The rule is judged under PyTorch's default initialisation and under sigmoid's own; the verdict is "
+             "the one both give, and open where they differ." if len(judged) > 1 else
+             " This file has sigmoid under PyTorch's default initialisation only.")
+    if split:
+        rule += f" Here {_disagree_words('sigmoid', judged, deepest)}."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
               f"{r.width}-unit layers and MNIST-1D")
     why = {Verdict.SUPPORTED: f"{rule} {source}, and this run agrees.",
            Verdict.CONTRADICTED: f"{rule} {source}; this run does not reproduce it.",
-           Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+           Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict]
     numbers = {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))}
     if check.growth and math.isfinite(min(check.growth)):
         numbers["growth_low"] = min(check.growth)
@@ -216,12 +259,14 @@ def _init_effect_words(e: InitEffect) -> str:
 
 def _relu_finding(r: ActivationsResult) -> Finding | None:
     init = own_init(r, "relu")
-    check = depth_check(r, "relu", init)
-    if not check:
+    judged = _under_each(r, "relu", keeping)
+    if init not in judged:
         return None
+    check = judged[init][1]
     g, deepest = check.deepest, max(r.depths)
     kept = max(g.samples) < KEEP_RATIO
-    verdict = decide(kept and check.steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    verdict = both({i: v for i, (v, _) in judged.items()})
+    split = len({v for v, _ in judged.values()}) > 1
     default = r.gradient("relu", deepest)
     evidence = (f"Under {init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
                 f"layer's by {_listing(r, 'relu', init)}; at {deepest} hidden layers {_ratio(g)}.")
@@ -233,13 +278,15 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
         effect = " " + _init_effect_words(InitEffect(g, default))
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
-    gap = (f"at {deepest} hidden layers the output layer's gradient was {times(g.ratio)} the input layer's "
-           f"({init_name(init)} initialisation)")
+    gap = (f"at {deepest} hidden layers the output layer's gradient was {times(g.ratio)} the input layer's under "
+           f"{init_name(init)}" + (f", {times(default.ratio)} under PyTorch's default" if default and default is not g
+                                   else " initialisation"))
     headline = {
         Verdict.SUPPORTED: f"ReLU kept its gradients: {gap}.",
         Verdict.CONTRADICTED: f"ReLU's gradients did not stay within one order of magnitude: {gap}.",
         Verdict.INCONCLUSIVE: f"Not settled whether ReLU keeps its gradients: {gap}, but "
                               + ("one seed cannot decide it." if len(r.seeds) < 2 else
+                                 "the initialisations disagree." if split else
                                  "the ratio grew with depth." if kept else
                                  f"its samples lie on both sides of {KEEP_RATIO}×."),
     }[verdict]
@@ -250,8 +297,12 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     if not check.steady and kept:
         rule += (f" Here the ratio is under {KEEP_RATIO}× at {deepest} hidden layers but grew with depth by "
                  f"{DEPTH_GROWTH:g}× or more in the median pair.")
+    rule += (" The rule is judged under He's initialisation and under PyTorch's default; the verdict is the one "
+             "both give, and open where they differ." if len(judged) > 1 else "")
+    if split:
+        rule += f" Here {_disagree_words('ReLU', judged, deepest)}."
     why = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
-           Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + effect
+           Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict] + effect
     return Finding(key="relu_keeps_gradients", driver="algorithms", role="mechanism",
                    claim="ReLU keeps gradients within one order of magnitude across depth.", verdict=verdict,
                    headline=headline, evidence=evidence, why=why,

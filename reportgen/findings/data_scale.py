@@ -120,11 +120,11 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
     parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in gains.items()]
     said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in gains.items()])
     headline = {
-        Verdict.SUPPORTED: f"Traditional learners levelled off: {span} {said}.",
+        Verdict.SUPPORTED: f"Traditional learners levelled off: {said} {span}.",
         Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
                               + and_list([f"{name(x)} still {_gained(gains[x].gain)}" for x in rising])
                               + f" {span}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether traditional learners level off: {span} {said}, and "
+        Verdict.INCONCLUSIVE: f"Not settled whether traditional learners plateau: {said} {span}; "
                               + ("not every one was run there" if missing else _open_reason(seeds)) + ".",
     }[verdict]
     why = {
