@@ -241,3 +241,18 @@ def test_a_race_won_only_under_each_ones_own_initialisation_is_not_credited_to_r
             "not under PyTorch's default initialisation for both: the gain went with the initialisation") in f.why
     older = factories.activations(steps={"tanh": 240, "relu": 100}, designed=False)
     assert by_key(factories.results(acts=older))["relu_vs_tanh"].verdict is S  # one race only: no He/Glorot runs
+
+
+def test_the_sigmoid_finding_says_whether_it_measured_attenuation_or_saturation():
+    r = factories.activations()  # no unit saturated: the ratio is attenuation
+    f = by_key(factories.results(acts=r))["sigmoid_vanishing"]
+    assert "0.0% on average over its layers at initialisation" in f.evidence
+    assert "shows attenuation, not saturation" in f.evidence and f.numbers["saturated_share"] == 0
+
+    def saturated(share):
+        return dataclasses.replace(r, gradients=[dataclasses.replace(g, saturated=[share] * len(g.saturated))
+                                                 if g.activation == "sigmoid" else g for g in r.gradients])
+    f = by_key(factories.results(acts=saturated(0.6)))["sigmoid_vanishing"]
+    assert "shows saturation: most units sit in sigmoid's flat regions" in f.evidence and "attenuation" not in \
+        f.evidence.split("shows")[1].split("(")[0]
+    assert "in part" in by_key(factories.results(acts=saturated(0.2)))["sigmoid_vanishing"].evidence

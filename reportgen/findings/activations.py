@@ -16,6 +16,7 @@ from reportgen.fmt import and_list, cap, duration, multiple, pct, times
 from reportgen.records.activations import (
     DESIGNED,
     LEGACY_DESIGNED,
+    SATURATION,
     ActivationsResult,
     ConvergenceRun,
     GradientProfile,
@@ -160,6 +161,31 @@ def _disagree_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck
             f"{activation}, decides it")
 
 
+SATURATED_FEW = 0.05  # under this share of saturated units, a vanishing gradient is attenuation, not saturation
+SATURATED_MANY = 0.5  # from this share on, saturation
+
+
+def saturation_words(r: ActivationsResult, init: str) -> str:
+    """What the sigmoid's deepest net shows, attenuation or saturation, from its share of saturated units (slope
+    under SATURATION of the maximum) at initialisation and after training: a measurement, not a verdict."""
+    deepest = max(r.depths)
+    shares = {stage: statistics.fmean(g.saturated) for stage in ("init", "trained")
+              if (g := r.gradient("sigmoid", deepest, stage, init)) and g.saturated}
+    if "init" not in shares:
+        return ""
+    share = shares["init"]
+    what = ("attenuation, not saturation: the backward signal shrinks because sigmoid's slope is at most 1/4 and "
+            "the weights' scale multiplies it layer by layer, not because units sit in sigmoid's flat regions"
+            if share < SATURATED_FEW else
+            "saturation: most units sit in sigmoid's flat regions" if share >= SATURATED_MANY else
+            "attenuation in part and saturation in part")
+    after = (f", {pct(shares['trained'])} after {r.trained_steps} training steps" if "trained" in shares else "")
+    return (f" Saturated units (slope under {SATURATION:.0%} of its maximum) in the {deepest}-hidden-layer net under "
+            f"{init_name(init)} initialisation: {pct(share)} on average over its layers at initialisation{after}. "
+            f"At initialisation this measurement shows {what} (under {pct(SATURATED_FEW)} of units saturated is "
+            f"read as attenuation, {pct(SATURATED_MANY)} or more as saturation).")
+
+
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     judged = _under_each(r, "sigmoid", vanishing)
     if "default" not in judged:
@@ -181,6 +207,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
                      f"{times(g.ratio)}, by {_pairs_words(check.growth)}.")
     if own and own is not g:
         evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
+    evidence += saturation_words(r, "default")
     gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input layer's"
     if own and own is not g:
         gap += f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})"
@@ -212,6 +239,8 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
            Verdict.CONTRADICTED: f"{rule} {source}; this run does not reproduce it.",
            Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict]
     numbers = {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))}
+    if g.saturated:
+        numbers["saturated_share"] = statistics.fmean(g.saturated)
     if check.growth and math.isfinite(min(check.growth)):
         numbers["growth_low"] = min(check.growth)
     return Finding(key="sigmoid_vanishing", driver="algorithms", role="mechanism",
