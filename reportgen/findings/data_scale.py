@@ -203,7 +203,7 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
                               f"{'led' if lead.mean >= 0 else 'trailed'} {name(closest)} by "
                               f"{said_points(lead.mean)}, "
                               + ("and not every traditional learner was run there" if missing else
-                                 "one seed" if seeds < 2 else "not beyond the noise in every seed") + ".",
+                                 "in one seed" if seeds < 2 else "not beyond the noise in every seed") + ".",
     }[verdict]
     why = {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(margin)} in every "
                               f"seed at the grid's largest m, {m:,}.",
@@ -244,7 +244,7 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
                            f"leaders, each ahead by more than {said_points(margin)}.",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
                               f"by more than {said_points(margin)} in every seed.",
-        Verdict.INCONCLUSIVE: f"Not settled whether the small-m ranking is settled: at m = {m0:,} "
+        Verdict.INCONCLUSIVE: f"Open whether the ranking at little data is settled: at m = {m0:,} "
                               + ("one seed was run." if k.seeds < 2 else
                                  "no learner led by more than the noise in every seed, nor did seeds disagree "
                                  "beyond it."),
