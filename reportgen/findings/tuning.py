@@ -81,7 +81,7 @@ def _where(r: DataScaleResult, e: Edge) -> str:
 
 def _edge_words(r: DataScaleResult, e: Edge) -> str:
     return (f"{r.learner(e.learner).label}'s {SETTING_WORDS.get(e.setting, e.setting)} at the "
-            f"{'top' if e.top else 'bottom'} of its grid ({e.value:g}){_where(r, e)}")
+            f"{'top' if e.top else 'bottom'} of its grid ({e.value:.3g}){_where(r, e)}")
 
 
 def tuning_finding(r: DataScaleResult) -> Finding | None:
@@ -89,7 +89,7 @@ def tuning_finding(r: DataScaleResult) -> Finding | None:
     if t is None:
         return None
     grids = "; ".join(f"{r.learner(n).label}: " + ", ".join(f"{SETTING_WORDS.get(k, k)} out of "
-                                                            + ", ".join(f"{v:g}" for v in vs) for k, vs in g.items())
+                                                            + ", ".join(f"{v:.3g}" for v in vs) for k, vs in g.items())
                       for n, g in r.grids.items() if any(x.name == n for x in r.learners))
     said = and_list([_edge_words(r, e) for e in t.edges])
     headline = {
@@ -100,7 +100,7 @@ def tuning_finding(r: DataScaleResult) -> Finding | None:
         Verdict.INCONCLUSIVE: "Not settled whether the chosen settings lie inside their grids: one seed.",
     }[t.verdict]
     evidence = (f"Grids searched: {grids}. " + (f"At an edge: {said}." if t.edges else
-                                                 f"None of the {t.choices} choices is at an edge."))
+                                                 f"No choice of the {t.choices} is at an edge."))
     why = ("A setting chosen at the end of its grid may be held there by the grid: a value past it was not tried, "
            "so the learner's accuracy there may be less than it could be. A choice inside the grid is flanked by "
            "values that did worse on the folds. The traditional learners choose per fit (by 3-fold "
