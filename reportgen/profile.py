@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from importlib import resources
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class DataScaleSettings:
     target_accuracy: float | None = None  # the accuracy whose data needs the power-law fit projects
     learning_rate_selection: str = ""  # how the nets' rates were chosen: on a validation split, never the test set
     stop_window: int = 0  # a net stops once this many consecutive minibatches had no error (0: never stops early)
+    learning_rate_grid: list[float] = field(default_factory=list)  # the rates the nets' `learning_rates` were
+    # chosen from (empty: not chosen from a grid), so that a rate at the grid's edge is flagged
 
 
 @dataclass(frozen=True)

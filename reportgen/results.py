@@ -22,7 +22,17 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+
+def _v3_to_v4(raw: dict) -> dict:
+    """Version 4 added the data-scale experiment's `grids` (each traditional learner's settings searched by
+    cross-validation) and recorded the SVM's gamma as a multiple of 'scale'. A version-3 file takes no grids (so no
+    choice is flagged at a grid's edge) and keeps its fits' `chosen` as they were: its SVM's absolute gamma was
+    searched on a grid the file does not name."""
+    return raw
+
+
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -37,6 +47,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
     # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
+    3: _v3_to_v4,
 }
 
 
@@ -124,26 +135,35 @@ MAX_INTEGER = 2**63  # no count, size or seed reaches this; a larger one would n
 FREE_FORM = ("profile_table", "generator_args")  # settings as given, checked by the profile and data loaders
 
 
-def implausible(raw, path: str = "$", share: bool = False) -> str | None:
+def implausible(raw, path: str = "$", bound: str | None = None) -> str | None:
     """The first number no measurement can take, with its JSON path; None when there is none.
 
     Every number a results file records is a count, a size, a seed, a time, a rate or a share, so none can be
-    negative; accuracies and shares of saturated units lie in [0, 1]. The schema says only "a number": a file
-    that breaks these would render nonsense, so it is refused at load.
+    negative; accuracies and shares of saturated units lie in [0, 1]; a training-set size m (a field "m", or one
+    of "m_values") is at least 1. The schema says only "a number": a file that breaks these would render nonsense
+    (a size of 0 has no logarithm), so it is refused at load.
     """
     if isinstance(raw, dict):
-        children = ((member(path, k), v, k.endswith("accuracy") or k == "saturated")
-                    for k, v in raw.items() if k not in FREE_FORM)
+        children = ((member(path, k), v, _bound(k)) for k, v in raw.items() if k not in FREE_FORM)
     elif isinstance(raw, list):
-        children = ((member(path, i), v, share) for i, v in enumerate(raw))
+        children = ((member(path, i), v, bound) for i, v in enumerate(raw))
     else:
         if not _is_number(raw):
             return None
         if raw < 0:
             return f"{path}: {raw} is negative, and no count, time or share can be"
-        return f"{path}: {raw} is above 1, and an accuracy or share cannot be" if share and raw > 1 else None
-    return next((found for where, value, bounded in children if (found := implausible(value, where, bounded))),
+        if bound == "size" and raw < 1:
+            return f"{path}: {raw} is below 1, and a training-set size m cannot be"
+        return f"{path}: {raw} is above 1, and an accuracy or share cannot be" if bound == "share" and raw > 1 else None
+    return next((found for where, value, limit in children if (found := implausible(value, where, limit))),
                 None)
+
+
+def _bound(key: str) -> str | None:
+    """What bounds a field's numbers besides 0: "share" (at most 1), "size" (at least 1) or nothing."""
+    if key.endswith("accuracy") or key == "saturated":
+        return "share"
+    return "size" if key in ("m", "m_values") else None
 
 
 def _is_number(value) -> bool:

@@ -158,3 +158,58 @@ def interval(values: list[float], level: float = 0.9) -> tuple[float, float] | N
 def paired_ratios(slow: list[float], fast: list[float]) -> list[float]:
     """slow[i] / fast[i]: the ratio of values measured side by side (the same round, the same seed)."""
     return [s / f for s, f in zip(slow, fast) if f > 0]
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A rival to the power law, err(m) = f(m) with its fitted parameters: a straight line in log m, or a
+    saturating exponential c + a·exp(-m/scale)."""
+
+    kind: str  # "log line" or "exponential"
+    a: float
+    b: float  # the slope in log m (log line), or the scale of m (exponential)
+    c: float
+
+    def error(self, m: float) -> float:
+        if self.kind == "log line":
+            return self.a + self.b * math.log(m)
+        return self.c + self.a * math.exp(-m / self.b)
+
+
+def fit_log_line(m: list[int], error: list[float]) -> Curve | None:
+    """Least-squares err = a + b·ln m: a curve that gains the same per doubling for ever, neither bending like a
+    power law nor levelling off. Needs two points."""
+    import numpy as np
+
+    if len(m) < 2:
+        return None
+    b, a = np.polyfit(np.log(np.asarray(m, dtype=float)), np.asarray(error, dtype=float), 1)
+    return Curve("log line", float(a), float(b), 0.0)
+
+
+def fit_exponential(m: list[int], error: list[float]) -> Curve | None:
+    """Least-squares err = c + a·exp(-m/s) with a >= 0 and 0 <= c <= 1: a curve that levels off exponentially
+    fast. For a fixed s, a and c have a closed form, so s is scanned on a log grid (from a tenth of the smallest m
+    to ten times the largest), each pass finer. Needs three points."""
+    import numpy as np
+
+    if len(m) < 3:
+        return None
+    x, y = np.asarray(m, dtype=float), np.asarray(error, dtype=float)
+
+    def best(scales):
+        u = np.exp(-x[None, :] / np.asarray(scales, dtype=float)[:, None])
+        um, ym = u.mean(1), y.mean()
+        var = ((u - um[:, None]) ** 2).sum(1)
+        a = np.where(var > 0, ((u - um[:, None]) * (y - ym)).sum(1) / np.where(var > 0, var, 1), 0.0)
+        a = np.maximum(a, 0.0)
+        c = np.clip(ym - a * um, 0.0, 1.0)
+        return a, c, ((y - a[:, None] * u - c[:, None]) ** 2).sum(1)
+
+    grid = np.geomspace(x.min() / 10, x.max() * 10, 301)
+    for _ in range(3):
+        i = int(np.argmin(best(grid)[2]))
+        grid = np.geomspace(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)], 101)
+    s = float(grid[int(np.argmin(best(grid)[2]))])
+    a, c, _ = (float(v[0]) for v in best([s]))
+    return Curve("exponential", a, s, c)

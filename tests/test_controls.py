@@ -28,29 +28,55 @@ def _dataset(n=200):
     return Dataset(x, y, x_test, y_test, info)
 
 
-def test_the_svm_takes_c_and_gamma_from_the_grid_by_cross_validation(monkeypatch):
+def _fit(name, data, seed=0, rows=slice(None)):
+    x, y = data.x_pool[rows], data.y_pool[rows]
+    return data_scale.fit_traditional(name, seed, x, y, data.x_test, data.y_test,
+                                      data_scale.search(name, seed, x[:data_scale.SEARCH_MAX_M],
+                                                        y[:data_scale.SEARCH_MAX_M]))[0]
+
+
+def test_the_traditional_learners_take_their_settings_from_their_grids_by_cross_validation():
     data = _dataset()
-    (fit,) = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)
-    chosen = fit.chosen
-    assert chosen["C"] in data_scale.SVM_C and 0.5 < fit.test_accuracy <= 1 and fit.fit_seconds > 0
-    scale = 1 / (data.x_pool.shape[1] * data.x_pool.var())
-    assert any(chosen["gamma"] == pytest.approx(g * scale) for g in data_scale.SVM_GAMMA)
-    assert data_scale.fit_traditional("logistic", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)[0].chosen == {}
+    fit = _fit("svm_rbf", data)
+    grid = data_scale.GRIDS["svm_rbf"]
+    assert set(fit.chosen) == {"C", "gamma_scale"} and 0.5 < fit.test_accuracy <= 1 and fit.fit_seconds > 0
+    assert fit.chosen["C"] in grid["C"] and fit.chosen["gamma_scale"] in grid["gamma_scale"]
+    fit = _fit("logistic", data)
+    assert set(fit.chosen) == {"C"} and fit.chosen["C"] in data_scale.GRIDS["logistic"]["C"]
 
 
-def test_above_the_cap_the_choice_made_on_the_nested_subset_is_reused(monkeypatch):
-    monkeypatch.setattr(data_scale, "SVM_CV_MAX_M", 80)
+def test_the_search_finds_the_setting_that_scores_best_on_the_folds(monkeypatch):
+    """A gamma of 10,000 × 'scale' makes every training point an island of its own, which predicts nothing on a
+    held-out fold: the search picks 1 × 'scale' whichever comes first in the grid."""
+    data = _dataset()
+    for gammas in ([1e4, 1.0], [1.0, 1e4]):
+        monkeypatch.setattr(data_scale, "GRIDS", {"svm_rbf": {"C": [1.0], "gamma_scale": gammas}})
+        assert data_scale.search("svm_rbf", 1, data.x_pool, data.y_pool) == {"C": 1.0, "gamma_scale": 1.0}, gammas
+
+
+def test_a_failed_search_fails_its_fits_with_the_reason():
+    data = _dataset()
+    (fit,) = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test,
+                                        ValueError("only one class"))
+    assert fit.reason == "failed: ValueError: only one class" and not hasattr(fit, "test_accuracy")
+
+
+def test_each_subset_is_searched_once_and_above_the_cap_on_its_first_examples(monkeypatch):
+    monkeypatch.setattr(data_scale, "SEARCH_MAX_M", 80)
     data = _dataset()
     searched = []
-    real = data_scale._svm_settings
-    monkeypatch.setattr(data_scale, "_svm_settings", lambda x, y, seed: searched.append(len(y)) or real(x, y, seed))
-    small = data_scale.fit_traditional("svm_rbf", 0, data.x_pool[:80], data.y_pool[:80], data.x_test,
-                                       data.y_test)[0].chosen
-    large = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test)[0].chosen
-    assert searched == [80, 80] and small == large  # the search never saw more than the first 80 examples
+    real = data_scale.search
+    monkeypatch.setattr(data_scale, "search", lambda name, seed, x, y: searched.append((name, seed, len(y))) or
+                        real(name, seed, x, y))
+    plan = data_scale.Plan([50, 80, 120, 200], ["svm_rbf"], [], 200)
+    orders = {s: np.arange(200) for s in (0, 1)}
+    found = data_scale._search_all(["svm_rbf"], plan, [0, 1], orders, data, threads=1, workers=1)
+    assert sorted(searched) == [("svm_rbf", s, k) for s in (0, 1) for k in (50, 80)]  # not again at 120 and 200
+    assert set(found) == {("svm_rbf", s, k) for s in (0, 1) for k in (50, 80)}
 
 
 @pytest.mark.parametrize("init, variance", [("he", lambda i, o: 2 / i), ("glorot", lambda i, o: 2 / (i + o)),
+                                            ("glorot4", lambda i, o: 32 / (i + o)),
                                             ("default", lambda i, o: 1 / (3 * i))])
 def test_each_initialisation_draws_the_variance_it_was_designed_for(init, variance):
     torch.manual_seed(0)
@@ -73,7 +99,7 @@ def test_the_experiment_runs_every_activation_under_both_initialisations():
     ticks = []
     r = activations.run(settings, data, "cpu", 0, 1, ticks.append)
     assert len(ticks) == activations.units(settings)
-    assert {(x.activation, x.init) for x in r.runs} == {("sigmoid", "default"), ("sigmoid", "glorot"),
+    assert {(x.activation, x.init) for x in r.runs} == {("sigmoid", "default"), ("sigmoid", "glorot4"),
                                                         ("relu", "default"), ("relu", "he")}
     profile = r.gradient("relu", 3, init="he")
     assert len(profile.ratios) == 2 * activations.GRADIENT_BATCHES  # two seeds, three probe batches each

@@ -121,6 +121,9 @@ def test_an_odd_results_file_renders_a_pdf_too():
     (lambda raw: raw["phases"].update(data=-1), "$.phases.data: -1 is negative"),
     (lambda raw: raw["data_scale"]["fits"][0].update(test_accuracy=1.5), "test_accuracy: 1.5 is above 1"),
     (lambda raw: raw["data_scale"].update(m_values=[10**30]), "is out of range"),
+    (lambda raw: raw["data_scale"].update(m_values=[0, *raw["data_scale"]["m_values"][1:]]),
+     "$.data_scale.m_values[0]: 0 is below 1, and a training-set size m cannot be"),
+    (lambda raw: raw["data_scale"]["fits"][0].update(m=0), "$.data_scale.fits[0].m: 0 is below 1"),
 ])
 def test_a_value_no_measurement_can_take_is_refused_at_load_in_one_line(edit, message):
     raw = json.loads(R.dumps(factories.results()))
@@ -150,7 +153,8 @@ def test_negative_numbers_are_refused_at_load_in_one_line(record):
     try:
         loaded = _reload(record)
     except R.ResultsError as error:
-        assert len(str(error).splitlines()) == 1 and "is negative" in str(error) or "above 1" in str(error)
+        assert len(str(error).splitlines()) == 1 and any(
+            why in str(error) for why in ("is negative", "above 1", "below 1"))
     else:
         assert not any(isinstance(v, (int, float)) and v < 0 for v in _numbers(json.loads(R.dumps(loaded))))
 

@@ -1,5 +1,7 @@
 """Statistics of learning curves: the power-law fit, its inverse, and growth exponents."""
 
+import math
+
 import pytest
 
 from reportgen.stats import Spread, fit_power_law, growth_exponent
@@ -38,3 +40,16 @@ def test_growth_exponent_reads_the_upper_half_of_the_range():
 def test_spread():
     s = Spread.of([0.5, 0.7, 0.6])
     assert (s.mean, s.low, s.high, s.n) == (pytest.approx(0.6), 0.5, 0.7, 3)
+
+
+def test_the_rivals_of_the_power_law_recover_their_own_curves_and_not_each_other():
+    from reportgen.stats import fit_exponential, fit_log_line
+
+    m = [1000, 2000, 4000, 8000, 16000]
+    line = [0.6 - 0.05 * math.log(x) for x in m]
+    assert fit_log_line(m, line).error(32000) == pytest.approx(0.6 - 0.05 * math.log(32000))
+    saturating = [0.1 + 0.5 * math.exp(-x / 3000) for x in m]
+    f = fit_exponential(m, saturating)
+    assert (f.a, f.b, f.c) == pytest.approx((0.5, 3000, 0.1), rel=1e-3)
+    assert fit_exponential(m, line).error(32000) > fit_log_line(m, line).error(32000) + 0.01  # it levels off
+    assert fit_log_line(m[:1], line[:1]) is None and fit_exponential(m[:2], line[:2]) is None

@@ -30,7 +30,7 @@ from reportgen.records.precision import TRAINING_PRECISION
 from reportgen.training import accuracy, index_generator, seed_everything, train_steps
 from reportgen.workers import run_tasks, schedule
 
-INIT = "; ".join(f"{name}: {words}" for name, words in INITS.items())
+INIT = "; ".join(f"{name}: {INITS[name]}" for name in dict.fromkeys(["default", *DESIGNED.values()]))  # those run
 GRADIENT_BATCHES = 3  # disjoint probe batches per seed: a ratio from one batch of one draw of weights can mislead
 BATCH = 100
 MOMENTUM = 0.9
@@ -48,7 +48,7 @@ def initialise(model: nn.Sequential, init: str) -> nn.Sequential:
                 if init == "he":
                     nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
                 else:
-                    nn.init.xavier_uniform_(layer.weight)
+                    nn.init.xavier_uniform_(layer.weight, gain=4.0 if init == "glorot4" else 1.0)
                 nn.init.zeros_(layer.bias)
     return model
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import partial
+from itertools import product
 
 import numpy as np
 import torch
@@ -82,13 +83,20 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                 nets.append(((train_nets, (name, s, ms, data.x_pool[rows], data.y_pool[rows], data.x_test,
                                            data.y_test, settings, data.info.classes, device)),
                              [(name, m, s) for m in ms]))
-    for name in (n for n in ("svm_rbf", "logistic") if n in p.learners):
+    traditional = [n for n in ("svm_rbf", "logistic") if n in p.learners]
+    settings_of = _search_all(traditional, p, seeds, orders, data, threads, workers if on_cpu else None)
+    for name in traditional:
         for m in reversed(p.runs_for(name)):
             for s in seeds:
                 rows = orders[s][:m]
                 fits.append(((fit_traditional, (name, s, data.x_pool[rows], data.y_pool[rows], data.x_test,
-                                                data.y_test)), [(name, m, s)]))
-    work, here = (nets + fits, []) if on_cpu else (fits, nets)
+                                                data.y_test, settings_of[name, s, min(m, SEARCH_MAX_M)])),
+                             [(name, m, s)]))
+    # On the CPU the SVM's fits start first: at the largest m they are the experiment's dearest tasks (about 50 s
+    # each at m = 32,000 on one core: fit, then scoring), so none should start last; its small fits cost little
+    # wherever they fall.
+    first = [w for w in fits if w[1][0][0] == "svm_rbf"]
+    work, here = (first + nets + [w for w in fits if w[1][0][0] != "svm_rbf"], []) if on_cpu else (fits, nets)
     tasks = [task for task, _ in work]
     chosen = schedule(threads, len(tasks), workers if on_cpu else (workers or max(1, threads - 1)))
 
@@ -111,15 +119,29 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
     rule = stop_rule(settings)
     budget = (f"neural nets: {settings.steps:,} Adam steps (batch {settings.batch_size}) at every m, "
               + (f"or fewer: {rule.describe()}" if rule else "no early stopping")
-              + "; logistic regression fitted to convergence with scikit-learn's defaults; "
-              + (SVM_SELECTION if "svm_rbf" in p.learners else "no SVM"))
+              + f"; {SELECTION}")
     return DataScaleResult(m_values=p.m_values, seeds=seeds, learners=learners, fits=fits, budget=budget,
                            svm_max_m=settings.svm_max_m, test_size=len(data.y_test), device=device, threads=threads,
                            data=data.info, learning_rates=rates, target_accuracy=settings.target_accuracy,
                            notes=p.notes, precision=TRAINING_PRECISION, failed=failed, workers=chosen.workers,
                            worker_threads=chosen.threads, batched=[n for n in p.learners if n in ensembles],
                            stopping=rule.describe() if rule else "",
-                           learning_rate_selection=settings.learning_rate_selection)
+                           learning_rate_selection=settings.learning_rate_selection,
+                           grids={n: GRIDS[n] if n in GRIDS else {"learning_rate": list(settings.learning_rate_grid)}
+                                  for n in p.learners if n in GRIDS or settings.learning_rate_grid})
+
+
+def _search_all(learners: list[str], p: Plan, seeds: list[int], orders: dict, data: Dataset, threads: int,
+                workers: int | None) -> dict[tuple[str, int, int], dict[str, float] | BaseException]:
+    """Every traditional learner's settings, by (learner, seed, size of the subset searched), searched side by side
+    before any fit: each subset is searched once, though every fit above SEARCH_MAX_M uses the search of its first
+    SEARCH_MAX_M examples. A search that failed is kept as its error, for its fits to report."""
+    keys = sorted({(n, s, min(m, SEARCH_MAX_M)) for n in learners for m in p.runs_for(n) for s in seeds},
+                  key=lambda k: (-k[2], k[0] != "svm_rbf", k[1]))  # dearest first
+    tasks = [(search, (n, s, data.x_pool[orders[s][:k]], data.y_pool[orders[s][:k]])) for n, s, k in keys]
+    found = run_tasks(schedule(threads, len(tasks), workers), tasks, lambda i, result: None,
+                      lambda i, error: error) if tasks else []
+    return dict(zip(keys, found))
 
 
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -132,55 +154,74 @@ def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.concatenate([order[np.sort(first)], np.delete(order, first)])
 
 
-SVM_C = (1.0, 10.0, 100.0)  # the RBF SVM's C and gamma (as multiples of scikit-learn's "scale") are chosen
-SVM_GAMMA = (1 / 3, 1.0, 3.0)  # by 3-fold cross-validation on the training subset: a small grid, but a fair one
-SVM_CV_MAX_M = 1000  # above this the choice made on the subset's first 1,000 examples (a nested subset) is reused
-SVM_SELECTION = (f"RBF SVM: C of {' or '.join(f'{c:g}' for c in SVM_C)} and gamma of "
-                 f"{' or '.join(f'{g:.2g}' for g in SVM_GAMMA)} × scikit-learn's 'scale', by 3-fold cross-validation "
-                 f"on the training subset, up to m = {SVM_CV_MAX_M:,}; above it the choice made on the subset's first "
-                 f"{SVM_CV_MAX_M:,} examples is reused, since a search there would cost more than the fits")
-_CHOSEN: dict[tuple, dict[str, float]] = {}  # cross-validation results by subset, so a reuse does not search again
+# The traditional learners' settings are chosen by 3-fold stratified cross-validation on the training subset, or,
+# above SEARCH_MAX_M, on its first SEARCH_MAX_M examples (a nested subset): a search on 32,000 examples would cost
+# the SVM far more than its fit. The grids are wide enough that the choices of the standard run lie inside them
+# (gamma sat at 3 × 'scale', the top of a grid that stopped there, at every m from 1,000 on); the report flags
+# any choice at a grid's edge.
+GRIDS = {"svm_rbf": {"C": [1.0, 10.0, 100.0], "gamma_scale": [1 / 3, 1.0, 3.0, 9.0]},  # gamma: × scikit-learn's 'scale'
+         "logistic": {"C": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0]}}
+SEARCH_MAX_M = 2000
+TRAIN_SCORE_MAX_M = 2000  # a traditional learner's training accuracy is taken on its subset's first this many
+# examples: scoring 32,000 training examples costs the SVM more than scoring the test set, for a number no finding
+# reads
+SELECTION = (f"logistic regression's C (out of {', '.join(f'{c:g}' for c in GRIDS['logistic']['C'])}) and the "
+             f"RBF SVM's C (out of {', '.join(f'{c:g}' for c in GRIDS['svm_rbf']['C'])}) and gamma (out of "
+             f"{', '.join(f'{g:.2g}' for g in GRIDS['svm_rbf']['gamma_scale'])} × scikit-learn's 'scale') chosen by "
+             f"3-fold cross-validation on the training subset, or above m = {SEARCH_MAX_M:,} on its first "
+             f"{SEARCH_MAX_M:,} examples; their training accuracy is taken on at most the first "
+             f"{TRAIN_SCORE_MAX_M:,} examples of the subset")
 
 
-def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
-                    y_test: np.ndarray) -> list[Fit | FailedFit]:
-    """One traditional learner fitted on (x, y): its accuracies, wall time and CPU time (this process runs
-    nothing else meanwhile, so its CPU time is the fit's, BLAS threads included). The SVM's C and gamma are chosen
-    first, on (x, y) alone; the search is model selection, not the fit's cost, and is not timed."""
-    from sklearn.linear_model import LogisticRegression  # here: a worker that trains only nets never loads it
-    from sklearn.svm import SVC
-
+def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
+                    chosen: dict[str, float] | BaseException) -> list[Fit | FailedFit]:
+    """One traditional learner fitted on (x, y) with the settings `search` chose (or the error it raised): its
+    accuracies, wall time and CPU time (this process runs nothing else meanwhile, so its CPU time is the fit's,
+    BLAS threads included). The search is model selection, not the fit's cost, and is not timed."""
     try:
-        chosen = _svm_settings(x[:SVM_CV_MAX_M], y[:SVM_CV_MAX_M], seed) if name == "svm_rbf" else {}
-        model = (LogisticRegression(max_iter=2000) if name == "logistic" else
-                 SVC(kernel="rbf", C=chosen["C"], gamma=chosen["gamma"], random_state=seed))
+        if isinstance(chosen, BaseException):
+            raise chosen
+        model = _model(name, seed, chosen, x)
         wall, cpu = time.perf_counter(), time.process_time()
         model.fit(x, y)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        scored = slice(TRAIN_SCORE_MAX_M)
         return [Fit(learner=name, m=len(y), seed=seed, test_accuracy=model.score(x_test, y_test),
-                    train_accuracy=model.score(x, y), fit_seconds=wall, cpu_seconds=cpu, chosen=chosen)]
+                    train_accuracy=model.score(x[scored], y[scored]), fit_seconds=wall, cpu_seconds=cpu,
+                    chosen=chosen)]
     except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
         return [FailedFit(learner=name, m=len(y), seed=seed, reason=failure_reason(error))]
 
 
-def _svm_settings(x: np.ndarray, y: np.ndarray, seed: int) -> dict[str, float]:
-    """C and gamma by 3-fold stratified cross-validation on (x, y) alone; the test set is never seen."""
-    import warnings
-
-    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+def _model(name: str, seed: int, chosen: dict[str, float], x: np.ndarray):
+    """The learner with the chosen settings; gamma as a multiple of 'scale' on the data it is fitted to."""
+    from sklearn.linear_model import LogisticRegression  # here: a worker that trains only nets never loads it
     from sklearn.svm import SVC
 
-    key = (seed, len(y), hash(x.tobytes()), hash(y.tobytes()))
-    if key not in _CHOSEN:
-        scale = 1 / (x.shape[1] * x.var())  # scikit-learn's gamma="scale"
-        search = GridSearchCV(SVC(kernel="rbf", random_state=seed),
-                              {"C": list(SVM_C), "gamma": [g * scale for g in SVM_GAMMA]},
-                              cv=StratifiedKFold(3, shuffle=True, random_state=seed))
-        with warnings.catch_warnings():  # a class with fewer than 3 examples at the smallest m: folds miss it
-            warnings.simplefilter("ignore", UserWarning)
-            search.fit(x, y)
-        _CHOSEN[key] = {"C": float(search.best_params_["C"]), "gamma": float(search.best_params_["gamma"])}
-    return _CHOSEN[key]
+    if name == "logistic":
+        return LogisticRegression(C=chosen["C"], max_iter=2000)
+    scale = 1 / (x.shape[1] * x.var())  # scikit-learn's gamma="scale"
+    return SVC(kernel="rbf", C=chosen["C"], gamma=chosen["gamma_scale"] * scale, random_state=seed)
+
+
+def search(name: str, seed: int, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """The learner's settings out of GRIDS with the best mean accuracy over 3 stratified folds of (x, y) alone (the
+    first such in the grid's order on a tie); the test set is never seen. Each fold's model takes gamma as a
+    multiple of its own training part's 'scale', as the final fit does of the subset's."""
+    import warnings
+
+    from sklearn.model_selection import StratifiedKFold
+
+    grid = GRIDS[name]
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=seed).split(x, y))
+    scores = {}
+    with warnings.catch_warnings():  # a class with fewer than 3 examples at the smallest m: folds miss it;
+        warnings.simplefilter("ignore")  # and lbfgs warns where a fit stops at max_iter
+        for values in product(*grid.values()):
+            chosen = dict(zip(grid, values))
+            scores[values] = np.mean([_model(name, seed, chosen, x[a]).fit(x[a], y[a]).score(x[b], y[b])
+                                      for a, b in folds])
+    return dict(zip(grid, map(float, max(scores, key=scores.get))))
 
 
 def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray, x_test: np.ndarray,

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, cap, duration, multiple, pct, times
-from reportgen.records.activations import DESIGNED, ActivationsResult, ConvergenceRun, GradientProfile
+from reportgen.records.activations import (
+    DESIGNED,
+    LEGACY_DESIGNED,
+    SATURATION,
+    ActivationsResult,
+    ConvergenceRun,
+    GradientProfile,
+)
 from reportgen.references import KRIZHEVSKY_RELU_SPEEDUP
 
 VANISH_RATIO = 100  # output-to-input gradient ratio at which gradients have "vanished" (two orders of magnitude)
@@ -31,14 +38,17 @@ def activation_findings(r: ActivationsResult) -> list[Finding]:
 
 
 def init_name(init: str) -> str:
-    return {"default": "PyTorch's default", "he": "He", "glorot": "Glorot"}.get(init, init)
+    return {"default": "PyTorch's default", "he": "He", "glorot": "Glorot", "glorot4": "Glorot with gain 4"}.get(
+        init, init)
 
 
 def own_init(r: ActivationsResult, activation: str) -> str:
-    """The initialisation designed for the activation where this run has it, else the default (older files)."""
-    init = DESIGNED.get(activation, "default")
-    has = r.has_init(activation, init) or (r.depths and r.gradient(activation, max(r.depths), init=init))
-    return init if has else "default"
+    """The initialisation designed for the activation where this run has it (in files before schema 4, sigmoid's
+    was Glorot's with gain 1), else the default (older files still)."""
+    for init in (DESIGNED.get(activation, "default"), LEGACY_DESIGNED.get(activation)):
+        if init and (r.has_init(activation, init) or (r.depths and r.gradient(activation, max(r.depths), init=init))):
+            return init
+    return "default"
 
 
 def _ratio(g: GradientProfile) -> str:
@@ -118,13 +128,73 @@ def _pairs_words(growth: list[float]) -> str:
     return f"{lo} to {hi} sample by sample (median {times(statistics.median(growth))})"
 
 
+def vanishing(r: ActivationsResult, check: DepthCheck) -> Verdict:
+    """Sigmoid's rule under one initialisation: vanished (every sample at VANISH_RATIO or more) and growing with
+    depth; contradicted where every sample stays under KEEP_RATIO or the ratio does not grow."""
+    g = check.deepest
+    return decide(min(g.samples) >= VANISH_RATIO and check.grows, max(g.samples) < KEEP_RATIO or check.shrinks,
+                  len(r.seeds))
+
+
+def keeping(r: ActivationsResult, check: DepthCheck) -> Verdict:
+    """ReLU's rule under one initialisation: every sample under KEEP_RATIO and no growth with depth; contradicted
+    where every sample is at KEPT_NOT or more."""
+    g = check.deepest
+    return decide(max(g.samples) < KEEP_RATIO and check.steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
+
+
+def both(verdicts: dict[str, Verdict]) -> Verdict:
+    """One verdict from the same rule judged under each initialisation run: the one they share, else inconclusive
+    (where they disagree, the initialisation and not the activation decides the outcome)."""
+    return next(iter(verdicts.values())) if len(set(verdicts.values())) == 1 else Verdict.INCONCLUSIVE
+
+
+def _under_each(r: ActivationsResult, activation: str, rule) -> dict[str, tuple[Verdict, DepthCheck]]:
+    """The rule's verdict and check under PyTorch's default and under the designed initialisation, where run."""
+    inits = dict.fromkeys(["default", own_init(r, activation)])
+    return {i: (rule(r, c), c) for i in inits if (c := depth_check(r, activation, i))}
+
+
+def _disagree_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+    said = "; ".join(f"under {init_name(i)} {times(c.deepest.ratio)} ({v.value})" for i, (v, c) in judged.items())
+    return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
+            f"{activation}, decides it")
+
+
+SATURATED_FEW = 0.05  # under this share of saturated units, a vanishing gradient is attenuation, not saturation
+SATURATED_MANY = 0.5  # from this share on, saturation
+
+
+def saturation_words(r: ActivationsResult, init: str) -> str:
+    """What the sigmoid's deepest net shows, attenuation or saturation, from its share of saturated units (slope
+    under SATURATION of the maximum) at initialisation and after training: a measurement, not a verdict."""
+    deepest = max(r.depths)
+    shares = {stage: statistics.fmean(g.saturated) for stage in ("init", "trained")
+              if (g := r.gradient("sigmoid", deepest, stage, init)) and g.saturated}
+    if "init" not in shares:
+        return ""
+    share = shares["init"]
+    what = ("attenuation, not saturation: the backward signal shrinks because sigmoid's slope is at most 1/4 and "
+            "the weights' scale multiplies it layer by layer, not because units sit in sigmoid's flat regions"
+            if share < SATURATED_FEW else
+            "saturation: most units sit in sigmoid's flat regions" if share >= SATURATED_MANY else
+            "attenuation in part and saturation in part")
+    after = (f", {pct(shares['trained'])} after {r.trained_steps} training steps" if "trained" in shares else "")
+    return (f" Saturated units (slope under {SATURATION:.0%} of its maximum) in the {deepest}-hidden-layer net under "
+            f"{init_name(init)} initialisation: {pct(share)} on average over its layers at initialisation{after}. "
+            f"At initialisation this measurement shows {what} (under {pct(SATURATED_FEW)} of units saturated is "
+            f"read as attenuation, {pct(SATURATED_MANY)} or more as saturation).")
+
+
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
-    check = depth_check(r, "sigmoid", "default")
-    if not check:
+    judged = _under_each(r, "sigmoid", vanishing)
+    if "default" not in judged:
         return None
+    check = judged["default"][1]
     g, shallow, deepest = check.deepest, check.shallowest, max(r.depths)
-    vanished, kept = min(g.samples) >= VANISH_RATIO, max(g.samples) < KEEP_RATIO
-    verdict = decide(vanished and check.grows, kept or check.shrinks, len(r.seeds))
+    vanished = min(g.samples) >= VANISH_RATIO
+    verdict = both({i: v for i, (v, _) in judged.items()})
+    split = len({v for v, _ in judged.values()}) > 1
     own = r.gradient("sigmoid", deepest, init=own_init(r, "sigmoid"))
     evidence = (f"Under PyTorch's default initialisation the output layer's mean |gradient| exceeded the input "
                 f"layer's by {_listing(r, 'sigmoid', 'default')}; at {deepest} hidden layers {_ratio(g)}.")
@@ -136,16 +206,20 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         evidence += (f" From {min(r.depths)} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
                      f"{times(g.ratio)}, by {_pairs_words(check.growth)}.")
     if own and own is not g:
-        evidence += f" Under Glorot initialisation: {_ratio(own)}."
-    gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input layer's"
+        evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
+    evidence += saturation_words(r, "default")
+    gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input's"
+    if own and own is not g:
+        gap += f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})"
     headline = {
         Verdict.SUPPORTED: f"Sigmoid's gradients vanished: {gap}, and the gap grew with depth.",
         Verdict.CONTRADICTED: (f"Sigmoid's gradients did not vanish here: {gap}" +
                                (", and the gap did not grow with depth." if check.shrinks else ".")),
-        Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, but "
-                              + ("one seed cannot decide it." if len(r.seeds) < 2 else
-                                 "the gap did not grow clearly with depth." if vanished else
-                                 f"not every sample reached {VANISH_RATIO}×."),
+        Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
+                              + ("in one seed only." if len(r.seeds) < 2 else
+                                 "but the two initialisations disagree." if split else
+                                 "but the gap barely grew with depth." if vanished else
+                                 f"but not every sample reached {VANISH_RATIO}×."),
     }[verdict]
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
             f"least {DEPTH_GROWTH:g} times what it is at {min(r.depths)} in the median pair of samples from the same "
@@ -153,13 +227,20 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
             "median pair contradicts it.")
     if not check.growth and not check.gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
+    rule += (" The rule is judged under PyTorch's default initialisation and under sigmoid's own; the verdict is "
+             "the one both give, and open where they differ." if len(judged) > 1 else
+             " This file has sigmoid under PyTorch's default initialisation only.")
+    if split:
+        rule += f" Here {_disagree_words('sigmoid', judged, deepest)}."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
               f"{r.width}-unit layers and MNIST-1D")
     why = {Verdict.SUPPORTED: f"{rule} {source}, and this run agrees.",
            Verdict.CONTRADICTED: f"{rule} {source}; this run does not reproduce it.",
-           Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict]
+           Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict]
     numbers = {f"ratio_depth_{d}": x.ratio for d in r.depths if (x := r.gradient("sigmoid", d))}
+    if g.saturated:
+        numbers["saturated_share"] = statistics.fmean(g.saturated)
     if check.growth and math.isfinite(min(check.growth)):
         numbers["growth_low"] = min(check.growth)
     return Finding(key="sigmoid_vanishing", driver="algorithms", role="mechanism",
@@ -207,12 +288,14 @@ def _init_effect_words(e: InitEffect) -> str:
 
 def _relu_finding(r: ActivationsResult) -> Finding | None:
     init = own_init(r, "relu")
-    check = depth_check(r, "relu", init)
-    if not check:
+    judged = _under_each(r, "relu", keeping)
+    if init not in judged:
         return None
+    check = judged[init][1]
     g, deepest = check.deepest, max(r.depths)
     kept = max(g.samples) < KEEP_RATIO
-    verdict = decide(kept and check.steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    verdict = both({i: v for i, (v, _) in judged.items()})
+    split = len({v for v, _ in judged.values()}) > 1
     default = r.gradient("relu", deepest)
     evidence = (f"Under {init_name(init)} initialisation the output layer's mean |gradient| exceeded the input "
                 f"layer's by {_listing(r, 'relu', init)}; at {deepest} hidden layers {_ratio(g)}.")
@@ -224,15 +307,17 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
         effect = " " + _init_effect_words(InitEffect(g, default))
     elif init == "default":
         effect = " This results file has no He-initialised nets, so the initialisation is not controlled."
-    gap = (f"at {deepest} hidden layers the output layer's gradient was {times(g.ratio)} the input layer's "
-           f"({init_name(init)} initialisation)")
+    gap = (f"at {deepest} hidden layers the output-to-input gradient ratio was {times(g.ratio)} under "
+           f"{init_name(init)}" + (f", {times(default.ratio)} under PyTorch's default" if default and default is not g
+                                   else " initialisation"))
     headline = {
         Verdict.SUPPORTED: f"ReLU kept its gradients: {gap}.",
         Verdict.CONTRADICTED: f"ReLU's gradients did not stay within one order of magnitude: {gap}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether ReLU keeps its gradients: {gap}, but "
-                              + ("one seed cannot decide it." if len(r.seeds) < 2 else
-                                 "the ratio grew with depth." if kept else
-                                 f"its samples lie on both sides of {KEEP_RATIO}×."),
+        Verdict.INCONCLUSIVE: f"Not settled whether ReLU keeps its gradients: {gap}, "
+                              + ("in one seed only." if len(r.seeds) < 2 else
+                                 "but the initialisations disagree." if split else
+                                 "but the ratio grew with depth." if kept else
+                                 f"but its samples straddle {KEEP_RATIO}×."),
     }[verdict]
     rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample, "
             f"and one that does not grow with depth: under {DEPTH_GROWTH:g} times the shallowest net's in the median "
@@ -241,8 +326,12 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     if not check.steady and kept:
         rule += (f" Here the ratio is under {KEEP_RATIO}× at {deepest} hidden layers but grew with depth by "
                  f"{DEPTH_GROWTH:g}× or more in the median pair.")
+    rule += (" The rule is judged under He's initialisation and under PyTorch's default; the verdict is the one "
+             "both give, and open where they differ." if len(judged) > 1 else "")
+    if split:
+        rule += f" Here {_disagree_words('ReLU', judged, deepest)}."
     why = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
-           Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + effect
+           Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict] + effect
     return Finding(key="relu_keeps_gradients", driver="algorithms", role="mechanism",
                    claim="ReLU keeps gradients within one order of magnitude across depth.", verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
@@ -268,28 +357,30 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
         moved.append(f"from {times(tanh0.ratio)} to {times(tanh.ratio)} for tanh")
     evidence = (f"At {deepest} hidden layers sigmoid's output/input gradient ratio was "
                 f"{multiple(sig0.ratio / relu0.ratio)} ReLU's under PyTorch's default initialisation, and "
-                f"{multiple(sig.ratio / relu.ratio)} ReLU's with each activation's own (Glorot for sigmoid: "
+                f"{multiple(sig.ratio / relu.ratio)} ReLU's with each activation's own ({init_name(sig_init)} for sigmoid: "
                 f"{_ratio(sig)}; He for ReLU: {_ratio(relu)}). The initialisation alone moved the ratio "
                 f"{and_list(moved)}.")
     headline = {
         Verdict.SUPPORTED: f"The activation, not the initialisation, causes the vanishing: with each one's own "
                            f"initialisation sigmoid's gradient ratio was still {multiple(sig.ratio / relu.ratio)} "
                            "ReLU's.",
-        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: Glorot's alone brought sigmoid's "
-                              f"gradient ratio down to {times(sig.ratio)}.",
+        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: {init_name(sig_init)} alone brought "
+                              f"sigmoid's gradient ratio down to {times(sig.ratio)}.",
         Verdict.INCONCLUSIVE: f"Not settled whether the activation or the initialisation causes the vanishing: with "
                               f"each one's own initialisation sigmoid's ratio was {times(sig.ratio)}, ReLU's "
                               f"{times(relu.ratio)}.",
     }[verdict]
     rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid still reaches "
             f"{VANISH_RATIO}× in every sample while ReLU stays under {KEEP_RATIO}×; the initialisation is, if "
-            f"Glorot's alone brings sigmoid under {KEEP_RATIO}×.")
+            f"{init_name(sig_init)} alone brings sigmoid under {KEEP_RATIO}×.")
     why = {Verdict.SUPPORTED: rule + " Here the activation's effect survives the change of initialisation.",
            Verdict.CONTRADICTED: rule + " Here the initialisation, not the activation, decided it.",
            Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + (
-        " Glorot's initialisation here is the standard one (gain 1), derived for activations of slope 1 at zero; "
-        "the four times wider range often used for sigmoid, whose slope at zero is 1/4, was not tried, and would "
-        "likely shrink sigmoid's ratio further, so the sigmoid-to-ReLU multiple above is an upper estimate.")
+        " Glorot's initialisation with gain 1 is derived for activations of slope 1 at zero; sigmoid's slope there is "
+        "1/4, so its own initialisation here is Glorot's with gain 4." if sig_init == "glorot4" else
+        " Sigmoid's initialisation here is Glorot's with gain 1 (a results file from before gain 4 was tried), "
+        "derived for activations of slope 1 at zero; sigmoid's slope there is 1/4, so the sigmoid-to-ReLU multiple "
+        "above is an upper estimate.")
     return Finding(key="activation_not_init", driver="algorithms", role="control",
                    claim="Vanishing gradients come from the sigmoid itself: they remain when each activation gets the "
                          "initialisation designed for it.", verdict=verdict, headline=headline, evidence=evidence,

@@ -322,7 +322,7 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
                 f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"
                 + (f": {times_beside(gain.median, GAIN_BARS)} more ideas tried in the same time"
-                   f"{_spread(gain, GAIN_BARS)}" if verdict.tested else
+                   f"{_spread(gain, GAIN_BARS)}" if verdict is Verdict.SUPPORTED else
                    f", a ratio of {times(gain.median)}") + "."
                 + _sweep_words(r, sweep, slow, fast)
                 + (f" Other models, fastest against slowest configuration: {others}." if others else ""))

@@ -16,6 +16,8 @@ from reportgen.stats import (
     PowerLaw,
     Spread,
     bootstrap,
+    fit_exponential,
+    fit_log_line,
     fit_power_law,
     fit_power_law_no_floor,
     growth_exponent,
@@ -64,7 +66,7 @@ def largest_net(r: DataScaleResult) -> str | None:
 
 @dataclass(frozen=True)
 class LateGain:
-    """Accuracy gained over the last LATE_SHARE of the log-m range a learner ran on, seed by seed."""
+    """Accuracy gained over the grid's window (`window`), seed by seed."""
 
     m_from: int
     m_to: int
@@ -86,14 +88,75 @@ class LateGain:
         return None
 
 
-def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
-    ms = r.m_run(learner)
+def window(r: DataScaleResult) -> tuple[int, int] | None:
+    """The m window every learner's late gain is judged over: from the largest grid m at or below the start of the
+    last LATE_SHARE of the grid's log-m range, to the grid's largest m. One window for every learner, so that a
+    plateau and a win are judged over the same data for all of them."""
+    ms = r.m_values
     if len(ms) < 2:
         return None
     start = math.exp(math.log(ms[-1]) - (math.log(ms[-1]) - math.log(ms[0])) * LATE_SHARE)
-    m_from = max((m for m in ms[:-1] if m <= start), default=ms[-2])
-    gain = paired(r, (learner, ms[-1]), (learner, m_from))
-    return LateGain(m_from, ms[-1], gain, rise(r)) if gain else None
+    return max((m for m in ms[:-1] if m <= start), default=ms[-2]), ms[-1]
+
+
+def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
+    """The learner's gain over the grid's window; None where it was not run at both of its ends."""
+    w = window(r)
+    gain = paired(r, (learner, w[1]), (learner, w[0])) if w else None
+    return LateGain(w[0], w[1], gain, rise(r)) if gain else None
+
+
+LAW = "the power law"
+RIVALS = {"a straight line in log m": fit_log_line, "a saturating exponential": fit_exponential}  # rivals a
+# rising curve does not beat for free: one rises for ever at a constant rate per doubling, one levels off
+
+
+@dataclass(frozen=True)
+class Rolling:
+    """Rolling-origin forecasts: fitted on the first j points past the small-data region (j from FIT_POINTS on, to
+    all but the last), the power law and each rival predict every later point. A miss is measured in log error,
+    |ln(predicted error / measured error)|, so that a miss of 1 point counts for more where the error is small."""
+
+    targets: list[tuple[int, int]]  # (the largest m fitted, the m predicted)
+    misses: dict[str, list[float]]  # by curve, LAW first, one per target
+    margin: float  # the noise in log error: ln(1 + tolerance / measured error at the held-out m)
+
+    def mean(self, name: str) -> float:
+        return statistics.fmean(self.misses[name])
+
+    @property
+    def rivals(self) -> list[str]:
+        return [n for n in self.misses if n != LAW]
+
+    @property
+    def beaten(self) -> list[str]:
+        """Rivals that forecast better than the law by more than the noise, on the mean miss."""
+        return [n for n in self.rivals if self.mean(n) + self.margin < self.mean(LAW)]
+
+    @property
+    def ahead(self) -> bool:
+        """The law forecasts better than every rival by more than the noise, on the mean miss."""
+        return all(self.mean(LAW) + self.margin < self.mean(n) for n in self.rivals)
+
+
+def _log_miss(predicted: float, measured: float) -> float:
+    floor = 1e-4  # a rival's straight line can cross zero error; an error measured as 0 is at most this
+    return abs(math.log(max(predicted, floor) / max(measured, floor)))
+
+
+def rolling(m_fit: list[int], error: list[float], tolerance: float) -> Rolling | None:
+    """The rolling-origin check of mean test error `error` at `m_fit`; None where a fit of the law fails."""
+    targets, misses = [], {LAW: [], **{n: [] for n in RIVALS}}
+    for j in range(FIT_POINTS, len(m_fit)):
+        fits = {LAW: fit_power_law(m_fit[:j], error[:j])} | {n: f(m_fit[:j], error[:j]) for n, f in RIVALS.items()}
+        if fits[LAW] is None:
+            return None
+        for i in range(j, len(m_fit)):
+            targets.append((m_fit[j - 1], m_fit[i]))
+            for n, fit in fits.items():
+                misses[n].append(_log_miss(fit.error(m_fit[i]), error[i]) if fit else math.nan)
+    misses = {n: v for n, v in misses.items() if v and not any(math.isnan(x) for x in v)}
+    return Rolling(targets, misses, math.log(1 + tolerance / max(error[-1], 1e-4))) if targets else None
 
 
 @dataclass(frozen=True)
@@ -118,6 +181,7 @@ class CurveCheck:
     tolerance: float  # the noise a prediction must land within: the seeds' range there, at least the test set's
     per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
     floor: tuple[float, float] | None = None  # lowest and highest floor c over every resample of the seeds
+    forecasts: Rolling | None = None  # rolling-origin forecasts against the rivals
 
     @property
     def seeds(self) -> int:
@@ -189,22 +253,29 @@ class CurveCheck:
     @property
     def shortfall(self) -> str | None:
         """The first condition of the law's support that fails, in the order the report explains them: "one seed",
-        "missed" (which contradicts the law), "flat", "carried" (no better than a curve that stopped rising),
-        "exponent"; None where all hold."""
+        "missed" (the held-out point missed by more than the noise) and "beaten" (a rival forecast better by more
+        than the noise), which contradict the law; "flat", "carried" (no better than a curve that stopped rising),
+        "rivals" (not better than every rival by more than the noise, or no forecasts to tell), "floor" (the main
+        fit's floor at its bound 0: it is the law without a floor, a·m^b, and the three-parameter law is not
+        tested), "exponent"; None where all hold."""
         if self.seeds < 2:
             return "one seed"
-        for name, failed in (("missed", not self.holds), ("flat", self.flat), ("carried", self.carried_holds),
-                             ("exponent", not self.negative)):
+        f = self.forecasts
+        for name, failed in (("missed", not self.holds), ("beaten", bool(f and f.beaten)), ("flat", self.flat),
+                             ("carried", self.carried_holds), ("rivals", not (f and f.ahead)),
+                             ("floor", self.pinned_everywhere), ("exponent", not self.negative)):
             if failed:
                 return name
         return None
 
     @property
     def verdict(self) -> Verdict:
-        """SUPPORTED: the held-out point predicted within the noise by a law that falls by more than the noise,
-        which no gain after the last fitted point could not have predicted as well, with an exponent negative in
-        every resample of the seeds; CONTRADICTED: the held-out point missed by more than the noise."""
-        return decide(self.shortfall is None, not self.holds, self.seeds)
+        """SUPPORTED: the held-out point predicted within the noise by a law with a floor above its bound 0 that
+        falls by more than the noise, which no gain after the last fitted point could not have predicted as well,
+        that forecasts better than every rival by more than the noise, with an exponent negative in every resample
+        of the seeds; CONTRADICTED: the held-out point missed by more than the noise, or a rival forecast better by
+        more than it. One margin, the noise, both ways."""
+        return decide(self.shortfall is None, self.shortfall in ("missed", "beaten"), self.seeds)
 
 
 def small_data_cut(ms: list[int]) -> float:
@@ -244,12 +315,13 @@ def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
     predict = lambda error: 1 - f.error(m_fit[-1]) if (f := fit_power_law(m_fit[:-1], error)) else None
     floors = bootstrap(curves, lambda error: f.c if (f := fitted(error)) else None) if many else []
     at_held_out = [1 - c[-1] for c in curves]
+    tolerance = max(max(at_held_out) - min(at_held_out), noise(r))
     return CurveCheck(
         m_fit, fit, interval(bootstrap(curves, lambda error: f.b if (f := fitted(error)) else None)) if many else None,
         m_fit[-1], statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
         interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
-        1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2],
-        max(max(at_held_out) - min(at_held_out), noise(r)), curves, (min(floors), max(floors)) if floors else None)
+        1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2], tolerance, curves,
+        (min(floors), max(floors)) if floors else None, rolling(m_fit, mean, tolerance))
 
 
 @dataclass(frozen=True)
@@ -287,8 +359,8 @@ def levels(c: CurveCheck) -> str:
 
 
 def level_words(c: CurveCheck) -> str:
-    """The level the fit finds with its spread over resamples of the seeds, or why there is none to state."""
-    if not c.pinned:
+    """The level the main fit finds, with its spread over resamples of the seeds, or why there is none to state.
+    A main fit with a floor states its level even where some resamples put theirs at the bound 0."""
+    if not c.pinned_everywhere:
         return pct(1 - c.fit.c) + (f" ({levels(c)})" if c.floor else "")
-    return "none found (floor at its bound 0" + (
-        f" in some resamples of the seeds: levels of {levels(c)})" if not c.pinned_everywhere else ")")
+    return "none found (the main fit's floor at its bound 0)"

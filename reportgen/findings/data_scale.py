@@ -24,10 +24,13 @@ from reportgen.findings.curves import (
     paired,
     rise,
     trends,
+    window,
 )
 from reportgen.findings.projection import Projection, data_needed
+from reportgen.findings.ranking import ranking, stable_from, winners
+from reportgen.findings.tuning import tuning_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
-from reportgen.fmt import and_list, cap, pct, points, power_of_m, said_points
+from reportgen.fmt import and_list, pct, points, power_of_m, said_points
 from reportgen.learners import TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread, resamples
@@ -54,7 +57,7 @@ def data_scale_findings(r: DataScaleResult, steps: int | None = None) -> DataSca
         return DataScaleFindings([], None, [])  # no grid of training-set sizes to read a trend from
     measured = trends(r)
     found = [_plateau_finding(r), _rising_finding(r), _win_finding(r), _small_m_finding(r),
-             _power_law_finding(r, measured), _cost_finding(r, measured)]
+             _power_law_finding(r, measured), _cost_finding(r, measured), tuning_finding(r)]
     return DataScaleFindings(measured, data_needed(r, measured, steps), [f for f in found if f])
 
 
@@ -73,11 +76,13 @@ def noise_words(r: DataScaleResult) -> str:
             f"the {r.test_size:,} test examples ({NOISE_Z_WORDS})")
 
 
-def _capped(r: DataScaleResult, learner: str) -> str:
-    """', where the SVM stopped (its cap)' for a learner whose range ends before the grid's."""
-    ms = r.m_run(learner)
-    return (f", where the {r.learner(learner).label} stopped (its cap; the grid goes on to {r.m_values[-1]:,})"
-            if ms and ms[-1] < r.m_values[-1] else "")
+def _unmeasured(r: DataScaleResult, learners: list[str], at: str) -> str:
+    """' X was not run at `at`, so ...' for learners a rule cannot judge ("" where there are none)."""
+    if not learners:
+        return ""
+    return (f" {and_list([r.learner(x).label for x in learners])} {'was' if len(learners) == 1 else 'were'} not "
+            f"run at {at}, so {'it is' if len(learners) == 1 else 'they are'} not judged "
+            "there, and the claim cannot be supported.")
 
 
 def _gained(x: float) -> str:
@@ -101,38 +106,39 @@ def _rise_why(r: DataScaleResult) -> str:
 
 
 def _plateau_finding(r: DataScaleResult) -> Finding | None:
-    gains = {x.name: g for x in r.learners if x.name in TRADITIONAL and (g := late_gain(r, x.name))}
+    traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
+    gains = {x: g for x in traditional if (g := late_gain(r, x))}
     if not gains:
         return None
+    missing = [x for x in traditional if x not in gains]
     rising = [x for x, g in gains.items() if g.flat is False]
     seeds = min(g.per_seed.n for g in gains.values())
-    verdict = decide(all(g.flat is True for g in gains.values()), bool(rising), seeds)
+    verdict = decide(not missing and all(g.flat is True for g in gains.values()), bool(rising), seeds)
     name = lambda x: r.learner(x).label
-    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} from m = {g.m_from:,} to "
-             f"{g.m_to:,}{_capped(r, x)}" for x, g in gains.items()]
+    w = window(r)
+    span, both = f"from m = {w[0]:,} to {w[1]:,}", f"both m = {w[0]:,} and {w[1]:,}"
+    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in gains.items()]
     said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in gains.items()])
     headline = {
-        Verdict.SUPPORTED: f"Traditional learners levelled off: over the last quarter of their m range {said}.",
+        Verdict.SUPPORTED: f"Traditional learners levelled off: {said} {span}.",
         Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
-                              + and_list([f"{name(x)} still {_gained(gains[x].gain)} from m = {gains[x].m_from:,} "
-                                          f"to {gains[x].m_to:,}" for x in rising]) + ".",
-        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off: late in their m range {said}; "
-                              f"{_open_reason(seeds)}.",
+                              + and_list([f"{name(x)} still {_gained(gains[x].gain)}" for x in rising])
+                              + f" {span}.",
+        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off: {said} {span}; "
+                              + ("not every one was run there" if missing else _open_reason(seeds)) + ".",
     }[verdict]
     why = {
-        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed over the "
-                           f"{LATE} its m range (log scale).",
+        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed {span}, "
+                           f"{LATE} the grid's log-m range, the window every learner is judged over.",
         Verdict.CONTRADICTED: f"{and_list([name(x) for x in rising])} gained at least {points(rise(r))} in every "
-                              f"seed over {LATE} its m range: no plateau there."
-                              + (" A capped learner's range ends at its cap, so whether it levels off later is not "
-                                 "measured." if any(_capped(r, x) for x in rising) else ""),
-        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed over "
-                                            f"{LATE} the m range (log scale); a rise, at least "
-                                            f"{points(rise(r))} in every seed{_rise_why(r)}."),
-    }[verdict]
+                              f"seed {span}, {LATE} the grid's log-m range: no plateau there.",
+        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed {span} "
+                                            f"({LATE} the grid's log-m range); a rise, at least {points(rise(r))} "
+                                            f"in every seed{_rise_why(r)}."),
+    }[verdict] + _unmeasured(r, missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
                    claim="Traditional learners plateau as the amount of data m grows.", verdict=verdict,
-                   headline=headline, evidence="; ".join(parts) + ".", why=why,
+                   headline=headline, evidence="; ".join(parts) + "." + _unmeasured(r, missing, both), why=why,
                    numbers={f"{x}_late_gain": g.gain for x, g in gains.items()},
                    because=f"traditional learners levelled off ({said})" if verdict is Verdict.SUPPORTED else "")
 
@@ -169,142 +175,119 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
 
 
 def _win_finding(r: DataScaleResult) -> Finding | None:
-    """The largest net against every traditional learner, each at the largest m both reached, seed by seed."""
-    big = largest_net(r)
+    """The largest net against every traditional learner at the grid's largest m, seed by seed."""
+    big, m = largest_net(r), r.m_values[-1]
     if not big:
         return None
-    leads = {}
-    for x in (x.name for x in r.learners if x.name in TRADITIONAL):
-        common = [m for m in r.m_run(x) if m in r.m_run(big)]
-        if common and (lead := paired(r, (big, common[-1]), (x, common[-1]))):
-            leads[x] = (common[-1], lead)
+    traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
+    leads = {x: lead for x in traditional if (lead := paired(r, (big, m), (x, m)))}
     if not leads:
         return None
+    missing = [x for x in traditional if x not in leads]
     label, margin = r.learner(big).label, noise(r)
-    beaten = [x for x, (_, d) in leads.items() if d.below(-margin)]
-    seeds = min(d.n for _, d in leads.values())
-    verdict = decide(all(d.above(margin) for _, d in leads.values()), bool(beaten), seeds)
+    beaten = [x for x, d in leads.items() if d.below(-margin)]
+    seeds = min(d.n for d in leads.values())
+    verdict = decide(not missing and all(d.above(margin) for d in leads.values()), bool(beaten), seeds)
     name = lambda x: r.learner(x).label
-    parts = [f"at m = {m:,}{_capped(r, x)}, the {label} scored {pct(r.accuracy(big, m).mean)} against "
-             f"{pct(r.accuracy(x, m).mean)} for {name(x)}: "
-             f"{'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{across(d)}"
-             for x, (m, d) in leads.items()]
-    closest = min(leads, key=lambda x: leads[x][1].mean)
-    m_close, lead = leads[closest]
+    parts = [f"the {label} scored {pct(r.accuracy(big, m).mean)} against {pct(r.accuracy(x, m).mean)} for "
+             f"{name(x)}: {'a lead of' if d.mean >= 0 else 'behind by'} {points(abs(d.mean))}{across(d)}"
+             for x, d in leads.items()]
+    closest = min(leads, key=lambda x: leads[x].mean)
+    lead = leads[closest]
     headline = {
-        Verdict.SUPPORTED: f"With the most data the {label} beat every traditional learner: at m = {m_close:,} it "
-                           f"led {name(closest)}, the closest, by {said_points(lead.mean)}.",
-        Verdict.CONTRADICTED: f"With the most data the {label} did not win: "
-                              + and_list([f"{name(x)} led it by {said_points(leads[x][1].mean)} at m = "
-                                          f"{leads[x][0]:,}" for x in beaten]) + ".",
-        Verdict.INCONCLUSIVE: f"Not settled whether the {label} wins with the most data: at m = {m_close:,} it "
+        Verdict.SUPPORTED: f"With the most data (m = {m:,}) the {label} beat every traditional learner: it led "
+                           f"{name(closest)}, the closest, by {said_points(lead.mean)}.",
+        Verdict.CONTRADICTED: f"With the most data (m = {m:,}) the {label} did not win: "
+                              + and_list([f"{name(x)} led it by {said_points(leads[x].mean)}" for x in beaten]) + ".",
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label} wins with the most data: at m = {m:,} it "
                               f"{'led' if lead.mean >= 0 else 'trailed'} {name(closest)} by "
                               f"{said_points(lead.mean)}, "
-                              + ("one seed" if seeds < 2 else "not beyond the noise in every seed") + ".",
+                              + ("and not every traditional learner was run there" if missing else
+                                 "in one seed" if seeds < 2 else "not beyond the noise in every seed") + ".",
     }[verdict]
     why = {Verdict.SUPPORTED: f"The net led every traditional learner by more than {points(margin)} in every "
-                              "seed, each compared at the largest m both were run at.",
+                              f"seed at the grid's largest m, {m:,}.",
            Verdict.CONTRADICTED: f"{and_list([name(x) for x in beaten])} led the net by more than "
-                                 f"{points(margin)} in every seed.",
+                                 f"{points(margin)} in every seed at m = {m:,}.",
            Verdict.INCONCLUSIVE: _undecided(r, f"A win is a lead of more than {points(margin)} in every seed over "
-                                               "every traditional learner, each at the largest m both were run "
-                                               "at.")}[verdict] + f" The noise margin is {noise_words(r)}."
+                                               f"every traditional learner at the grid's largest m, {m:,}.")
+           }[verdict] + _unmeasured(r, missing, f"m = {m:,}") + f" The noise margin is {noise_words(r)}."
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
                    claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
-                   headline=headline, evidence=cap("; ".join(parts)) + ".", why=why,
-                   numbers={f"lead_over_{x}": d.mean for x, (_, d) in leads.items()},
+                   headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
+                   why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
                    because=(f"with the most data it beat every traditional learner by {said_points(lead.mean)} or "
                             "more" if verdict is Verdict.SUPPORTED else ""))
 
 
-def winners(r: DataScaleResult, m: int) -> list[str]:
-    """The best learner at m for each seed (learners not run at m are left out)."""
-    out = []
-    for seed in r.seeds:
-        scores = {f.learner: f.test_accuracy for f in r.fits if f.m == m and f.seed == seed}
-        if scores:
-            out.append(max(scores, key=scores.get))
-    return out
-
-
-def stable_from(r: DataScaleResult) -> int | None:
-    """The smallest m from which every seed names the same best learner, and that learner stays best."""
-    stable = None
-    final = winners(r, r.m_values[-1])
-    if not final:
-        return None
-    for m in reversed(r.m_values):
-        w = winners(r, m)
-        if len(set(w)) == 1 and w[0] == final[0]:
-            stable = m
-        else:
-            break
-    return stable
-
-
 def _small_m_finding(r: DataScaleResult) -> Finding | None:
-    m0, m_max = r.m_values[0], r.m_values[-1]
-    ranked = sorted((x.name for x in r.learners if r.accuracy(x.name, m0)), key=lambda x: -r.accuracy(x, m0).mean)
-    at_max = [x.name for x in r.learners if r.accuracy(x.name, m_max)]
-    if len(ranked) < 2 or not at_max:
-        return None  # a ranking needs two learners
-    first, second = ranked[:2]
-    leads = [d for x in ranked[1:] if (d := paired(r, (first, m0), (x, m0)))]
-    if not leads:
-        return None  # no seed ran both
-    lead, margin = leads[0], noise(r)
-    leaders = winners(r, m0)
-    disagree = len(set(leaders)) > 1 or lead.low <= 0  # another learner led (or tied) in some seed
-    settled = not disagree and all(d.above(margin) for d in leads)
-    seeds = min(d.n for d in leads)
-    verdict = decide(disagree, settled, seeds)
+    rankings = [k for m in r.m_values if (k := ranking(r, m))]
+    if not rankings or rankings[0].m != r.m_values[0]:
+        return None  # a ranking needs two learners at the smallest m
+    k = rankings[0]
+    m0, margin, first = k.m, k.margin, k.leader
+    verdict = decide(k.unsettled, k.settled, k.seeds)
     name = lambda x: r.learner(x).label
-    best_at_max = max(at_max, key=lambda x: r.accuracy(x, m_max).mean)
-    evidence = (f"At m = {m0:,} {name(first)} scored {pct(r.accuracy(first, m0).mean)} and led in "
-                f"{leaders.count(first)} of {len(leaders)} seed(s); its paired lead over {name(second)} was "
-                f"{points(lead.mean)}{across(lead)}. At m = {m_max:,} the best was {name(best_at_max)}.")
+    leaders = k.leaders
+    leads = [k.lead(s, first) for s in k.per_seed]
     since = stable_from(r)
-    if len(r.seeds) > 1:
-        evidence += (f" Every seed names that winner from m = {since:,} on." if since is not None else
-                     " The seeds do not agree on the winner even at the largest m.")
+    agreement = "; ".join(f"{x.agreement:.2f} at m = {x.m:,}" for x in rankings if x.agreement is not None)
+    evidence = (f"At m = {m0:,} {name(first)} scored best on average and led in {leaders.count(first)} of "
+                f"{len(leaders)} seed(s); its lead over the best other learner ranged from {points(min(leads))} "
+                f"to {points(max(leads))} across seeds (negative: it trailed)."
+                + (f" Share of seed pairs naming the same leader: {agreement}." if agreement else "")
+                + (f" Every seed names the same leader, {name(winners(r, r.m_values[-1])[0])}, from m = {since:,} "
+                   "on: the ranking is stable from there." if since is not None and k.seeds > 1 else
+                   " The seeds do not agree on the leader even at the largest m." if k.seeds > 1 else ""))
     headline = {
-        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the seeds disagree on "
-                           f"the best learner.",
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} seeds named different "
+                           f"leaders, each ahead by more than {said_points(margin)}.",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
                               f"by more than {said_points(margin)} in every seed.",
-        Verdict.INCONCLUSIVE: f"Undecided whether little data leaves the ranking open: at m = {m0:,} {name(first)} "
-                              + ("led in the one seed run." if len(leaders) < 2 else
-                                 "led in every seed, but not beyond the noise over every other learner."),
+        Verdict.INCONCLUSIVE: f"Undecided whether little data leaves the ranking open: at m = {m0:,} "
+                              + ("one seed was run." if k.seeds < 2 else
+                                 "no learner led by more than the noise in every seed, nor did seeds disagree "
+                                 "beyond it."),
     }[verdict]
+    rule = (f"Settled means one learner leads every other by more than {points(margin)} in every seed; not "
+            f"settled, two seeds naming different leaders, each ahead of the other's by more than {points(margin)}: "
+            "one margin for both.")
     why = {
-        Verdict.SUPPORTED: "The seeds disagree on the leader: with this little data the ranking is not settled.",
-        Verdict.CONTRADICTED: f"{name(first)} led every other learner by more than {points(margin)} in every "
-                              "seed: at this m the ranking is settled.",
-        Verdict.INCONCLUSIVE: (f"Settled means one learner leads every other by more than {points(margin)} in "
-                               "every seed; not settled, seeds disagreeing on the leader. "
-                               + (ONE_SEED if len(leaders) < 2 else
-                                  f"{name(first)} led in every seed, but not by more than {points(margin)} over "
-                                  "every other learner in every seed: a lead this small and this steady is "
-                                  "neither settled nor shown to be unsettled.")),
+        Verdict.SUPPORTED: f"{rule} Here seeds disagree on the leader beyond the noise.",
+        Verdict.CONTRADICTED: f"{rule} Here {name(first)} led every other learner by more than {points(margin)} in "
+                              "every seed: at this m the ranking is settled.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds: the leads are within "
+                                                                        "the noise."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
                    claim="With little data, the ranking of learners is not settled.", verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"gap_at_smallest_m": lead.mean, **({"stable_from_m": since} if since is not None else {})},
-                   because=(f"with little data (m = {m0:,}) no learner was reliably best" if verdict is Verdict.SUPPORTED
-                            else ""))
+                   numbers={"smallest_lead_at_smallest_m": min(leads),
+                            **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
+                            **({"stable_from_m": since} if since is not None else {})},
+                   because=(f"with little data (m = {m0:,}) seeds named different leaders beyond the noise"
+                            if verdict is Verdict.SUPPORTED else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
 
 LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
             "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
-            "better than no gain after the last fitted point (its accuracy carried forward) could, and an exponent "
-            "negative in every resample of the seeds; missing it by more than the noise contradicts the law.")
+            "better than no gain after the last fitted point (its accuracy carried forward) could, forecasting the "
+            "later points from rolling origins better than a straight line in log m and a saturating exponential by "
+            "more than the noise (mean miss in log error), with a floor above its bound 0 and an exponent negative in "
+            "every resample of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
+            "better by more than it, contradicts the law.")
 
 # Why the law's check decided nothing, by CurveCheck.shortfall: for the headline, then for the reasoning.
 OPEN_LAW = {
     "one seed": ("one seed gives the fit no spread", ONE_SEED),
+    "floor": ("its fitted floor sits at the bound 0, so the three-parameter law is not tested",
+              ("Here the main fit's floor sits at its bound 0: the fit is the law without a floor, a·m^b, which "
+               "this check cannot tell from the law with one, so the three-parameter law is not tested.")),
+    "rivals": ("its forecasts do not beat every rival's by more than the noise",
+               ("Here the law's rolling-origin forecasts do not beat every rival's by more than the noise in log "
+                "error (or there are too few points for them): this check cannot tell the law from its rivals.")),
     "flat": ("the curve moves too little past the small-data region",
              ("Here the curve moves too little past the small-data region for the check to mean "
               "anything.")),
@@ -317,11 +300,12 @@ OPEN_LAW = {
 
 
 def _level(c: CurveCheck) -> str:
-    if not c.pinned:
+    if not c.pinned_everywhere:
+        some = " (some put their floor at the bound 0)" if c.pinned else ""
         return f"levelling off at {pct(1 - c.fit.c)}" + (
-            f" ({levels(c)} over resamples of the seeds)" if c.floor else "")
-    some = f" in some resamples of the seeds (levels of {levels(c)})" if not c.pinned_everywhere else ""
-    return f"its floor sits at the bound 0{some}, so the fit finds no level (which does not show there is none)"
+            f" ({levels(c)} over resamples of the seeds{some})" if c.floor else "")
+    return ("its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no level (which "
+            "does not show there is none)")
 
 
 def _rival(c: CurveCheck) -> str:
@@ -350,6 +334,19 @@ def _no_change(c: CurveCheck) -> str:
               "law from a curve that stopped rising." if c.carried_holds and c.holds
               else f" {said}, {'within' if c.carried_holds else 'more than'} the noise.")
     return words
+
+
+def _forecast_words(c: CurveCheck) -> str:
+    """The rolling-origin forecasts of the law and its rivals, in log error."""
+    f = c.forecasts
+    if f is None:
+        return ""
+    ends = sorted({m for m, _ in f.targets})
+    said = "; ".join(f"fitted up to m = {e:,}, predicting m = " + " and ".join(f"{t:,}" for m, t in f.targets if m == e)
+                     for e in ends)
+    means = ", ".join(f"{n} {f.mean(n):.2f}" for n in f.misses)
+    return (f" Rolling-origin forecasts ({said}), mean miss in log error |ln(predicted / measured error)|: {means}, "
+            f"against a noise of {f.margin:.2f} (the noise over the measured error at m = {c.held_out_m:,}).")
 
 
 def _resampled(seeds: int) -> str:
@@ -389,12 +386,16 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
     evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
                 f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
-                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}")
+                f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
         Verdict.SUPPORTED: f"The {label}'s test error followed a power law (exponent {c.fit.b:.2f}): fitted without "
                            f"m = {c.held_out_m:,}, it predicted the accuracy there within {said_points(c.miss)}.",
-        Verdict.CONTRADICTED: f"The {label}'s test error did not follow one power law: fitted without m = "
-                              f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}.",
+        Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
+                               f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
+                               if c.shortfall == "missed" else
+                               f"The {label}'s test error did not follow a power law best: "
+                               f"{and_list(c.forecasts.beaten)} forecast the later points better, beyond the "
+                               "noise."),
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
@@ -402,9 +403,13 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                        f", level: {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
-                           "point could not have, and its exponent is negative in every resample of the seeds.",
-        Verdict.CONTRADICTED: "The fit missed the held-out point by more than the noise: past the small-data region "
-                              "this curve does not follow one power law on this grid.",
+                           "point could not have, its rolling-origin forecasts beat every rival's by more than the "
+                           "noise, and its exponent is negative in every resample of the seeds.",
+        Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
+                               "region this curve does not follow one power law on this grid." if c.shortfall ==
+                               "missed" else
+                               "A rival forecast the later points better than the law, by more than the noise in "
+                               "log error, on the mean over the rolling origins."),
         Verdict.INCONCLUSIVE: f"{LAW_RULE} {OPEN_LAW[c.shortfall][1] if c.shortfall in OPEN_LAW else ''}".rstrip(),
     }[verdict] + (f" The noise is the seeds' range at the held-out m, and at least the noise margin of "
                   f"{noise_words(r)}. {_resampled(c.seeds)}{rule} "

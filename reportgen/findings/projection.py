@@ -115,6 +115,8 @@ def _withheld_words(r: DataScaleResult, p: Projection, measured: list[Trend]) ->
                  "from no change"),
         "carried": (f"the {label}'s curve gains too little after m = {c.m_fit[-2]:,}: its power law cannot be told "
                     "from a curve that stopped rising there") if c else "",
+        "floor": (f"the {label}'s fitted floor sits at its bound 0: the fit is the law without a floor, which "
+                  "would let the error fall without end"),
         "exponent": f"the {label}'s power-law exponent is not negative in every resample of the seeds",
         "law unsupported": "the power-law finding is not supported on this run",
         "pinned": (f"the {label}'s fitted floor sits at its bound 0"

@@ -13,8 +13,14 @@ INITS = {
     "default": "PyTorch's default (weights uniform in ±1/sqrt(fan-in), a sixth of He's variance)",
     "he": "He/Kaiming (normal, variance 2/fan-in, biases 0; He et al. 2015, for ReLU)",
     "glorot": "Glorot/Xavier (uniform, gain 1, variance 2/(fan-in + fan-out), biases 0; Glorot and Bengio 2010)",
+    "glorot4": ("Glorot/Xavier with gain 4 (uniform, variance 16 × 2/(fan-in + fan-out), biases 0): the scale for "
+                "sigmoid, whose slope at zero is 1/4 where tanh's is 1"),
 }
-DESIGNED = {"relu": "he", "sigmoid": "glorot", "tanh": "glorot"}  # the initialisation each activation was made for
+# The initialisation each activation was made for. Sigmoid's is Glorot's with gain 4: gain 1 is derived for a slope
+# of 1 at zero, and sigmoid's is 1/4, so under gain 1 each layer shrinks the backward signal by about 4 on top of
+# whatever the activation does (files before schema 4 ran sigmoid under gain 1: LEGACY_DESIGNED).
+DESIGNED = {"relu": "he", "sigmoid": "glorot4", "tanh": "glorot"}
+LEGACY_DESIGNED = {"sigmoid": "glorot"}
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -26,7 +26,8 @@ class Fit:
     fit_seconds: float  # wall time; an ensemble's is shared among its nets by their steps
     cpu_seconds: float | None = None  # CPU time of the fit (None: not recorded, or trained on an accelerator)
     steps: int | None = None  # Adam steps a net took (fewer than the budget when the stop rule ended it)
-    chosen: dict[str, float] = field(default_factory=dict)  # settings chosen by cross-validation (the SVM's C, gamma)
+    chosen: dict[str, float] = field(default_factory=dict)  # settings chosen by cross-validation: a traditional
+    # learner's C, and the SVM's gamma as a multiple of scikit-learn's 'scale' (gamma_scale)
 
     @property
     def cost_seconds(self) -> float:
@@ -64,6 +65,8 @@ class DataScaleResult:
     batched: list[str] = field(default_factory=list)  # nets trained as one batched ensemble per seed
     stopping: str = ""  # the nets' early-stopping rule in words ("": none)
     learning_rate_selection: str = ""  # how the nets' learning rates were chosen (from the profile)
+    grids: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # by learner, each setting's values
+    # searched by cross-validation (the keys of a fit's `chosen`); a choice at a grid's edge is flagged
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]

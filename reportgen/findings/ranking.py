@@ -1,0 +1,98 @@
+"""The ranking of learners as m grows, as a check record: at each m, which learner each seed names best, how far
+the seeds agree on it, and whether the ranking is settled or unsettled by more than the noise.
+
+Settled and unsettled are decided symmetrically, with one margin: settled, one learner leads every other by more
+than the margin in every seed; unsettled, two seeds each name a different leader ahead of the other's by more than
+the margin. A seed that names another leader by less than the margin unsettles nothing: two learners within a
+point of each other would otherwise turn the ranking "unsettled" whenever enough seeds are run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from reportgen.findings.curves import noise
+from reportgen.records.data_scale import DataScaleResult
+
+
+def scores(r: DataScaleResult, m: int) -> dict[int, dict[str, float]]:
+    """Each seed's test accuracy of every learner run at m."""
+    out: dict[int, dict[str, float]] = {}
+    for f in r.fits:
+        if f.m == m:
+            out.setdefault(f.seed, {})[f.learner] = f.test_accuracy
+    return {s: out[s] for s in r.seeds if s in out}
+
+
+def winners(r: DataScaleResult, m: int) -> list[str]:
+    """The best learner at m for each seed (learners not run at m are left out)."""
+    return [max(x, key=x.get) for x in scores(r, m).values() if x]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """The learners' ranking at one m, over the seeds that ran every learner there."""
+
+    m: int
+    per_seed: list[dict[str, float]]  # each seed's accuracy by learner
+    margin: float  # the least lead that is more than noise
+
+    @property
+    def seeds(self) -> int:
+        return len(self.per_seed)
+
+    @property
+    def leaders(self) -> list[str]:
+        return [max(x, key=x.get) for x in self.per_seed]
+
+    @property
+    def agreement(self) -> float | None:
+        """The share of seed pairs that name the same leader (None with one seed)."""
+        pairs = list(combinations(self.leaders, 2))
+        return sum(a == b for a, b in pairs) / len(pairs) if pairs else None
+
+    @property
+    def leader(self) -> str:
+        """The learner with the best mean accuracy."""
+        names = self.per_seed[0]
+        return max(names, key=lambda x: sum(s[x] for s in self.per_seed))
+
+    def lead(self, seed: dict[str, float], first: str) -> float:
+        """`first`'s lead over the best other learner in one seed (negative: it trailed)."""
+        return seed[first] - max(v for x, v in seed.items() if x != first)
+
+    @property
+    def settled(self) -> bool:
+        """One learner leads every other by more than the margin in every seed."""
+        return all(self.lead(s, self.leader) > self.margin for s in self.per_seed)
+
+    @property
+    def unsettled(self) -> bool:
+        """Two seeds name different leaders, each ahead of the other's leader by more than the margin in its seed."""
+        return any(a != b and sa[a] - sa[b] > self.margin and sb[b] - sb[a] > self.margin
+                   for (sa, a), (sb, b) in combinations(zip(self.per_seed, self.leaders), 2))
+
+
+def ranking(r: DataScaleResult, m: int) -> Ranking | None:
+    """The ranking at m over the learners run at m in every seed; None with fewer than two learners."""
+    by_seed = scores(r, m)
+    common = set.intersection(*(set(x) for x in by_seed.values())) if by_seed else set()
+    if len(common) < 2:
+        return None
+    return Ranking(m, [{x: v for x, v in s.items() if x in common} for s in by_seed.values()], noise(r))
+
+
+def stable_from(r: DataScaleResult) -> int | None:
+    """The smallest m from which every seed names the same best learner at every larger m, and that learner is
+    the one every seed names at the largest m."""
+    stable = None
+    final = winners(r, r.m_values[-1])
+    if not final:
+        return None
+    for m in reversed(r.m_values):
+        w = winners(r, m)
+        if len(set(w)) == 1 and w[0] == final[0]:
+            stable = m
+        else:
+            break
+    return stable
