@@ -7,49 +7,21 @@ by side, and a verdict is made on the median pair. Each finding: the check, then
 
 from __future__ import annotations
 
-import math
-import statistics
 from dataclasses import dataclass, replace
 
+from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, spread_words, twice_verdict
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, config_label, duration, times, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult, StepTime
-from reportgen.stats import paired_ratios
-from reportgen.timing import Timing
 
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
 NO_GAIN = 1.05  # a median speed-up below this is no gain at all
 BUSY_SHARE = 0.15  # other processes using more of the run's CPUs than this while timing: no timing verdict
-GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
 GAIN_BARS = (THREAD_GAIN, NO_GAIN)
 GAIN_RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for all of them, or under {NO_GAIN:g}× for all "
              f"of them; otherwise it depends on the model.")
 GPU_CLAIM = "A GPU trains large models much faster than a CPU."
-
-
-@dataclass(frozen=True)
-class Gain:
-    """slow / fast over same-round pairs: the median, lowest and highest, and how many pairs there were. Timings
-    without rounds (older files), or with different numbers of rounds, give the ratio of medians, one unpaired
-    comparison."""
-
-    median: float
-    low: float
-    high: float
-    pairs: int  # 0: the rounds could not be paired, and the three numbers are the ratio of the medians
-
-    @property
-    def paired(self) -> bool:
-        return self.pairs > 0
-
-
-def speedup(slow: Timing, fast: Timing) -> Gain:
-    pairs = paired_ratios(slow.round_medians_s, fast.round_medians_s)
-    if not pairs or len(slow.round_medians_s) != len(fast.round_medians_s):
-        ratio = slow.median_s / fast.median_s if fast.median_s > 0 else math.inf
-        return Gain(ratio, ratio, ratio, 0)
-    return Gain(statistics.median(pairs), min(pairs), max(pairs), len(pairs))
 
 
 @dataclass(frozen=True)
@@ -82,19 +54,6 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
                for f in out]
     batch = _the_batch(r, train_batch)[0]
     return ComputeFindings(out, loop_times(r, r.largest_model, batch))
-
-
-def _pairs(gain: Gain, bars: tuple[float, ...]) -> str:
-    return times_beside(gain.median, bars) + _spread(gain, bars)
-
-
-def _spread(gain: Gain, bars: tuple[float, ...]) -> str:
-    """Where a speed-up's same-round pairs differ, their range and median, with the digits the bars need; where
-    they could not be paired, that it is a ratio of medians."""
-    if not gain.paired:
-        return " (ratio of medians; rounds unpaired)"
-    lo, hi = times_beside(gain.low, bars, 2), times_beside(gain.high, bars, 2)
-    return "" if lo == hi else f" ({lo} to {hi} across same-round pairs, median {times_beside(gain.median, bars, 2)})"
 
 
 def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:
@@ -148,7 +107,7 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
     if batch not in gains:
         return None
     at = gains[batch]
-    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {_pairs(gain, GAIN_BARS)}"
+    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {pairs_words(gain, GAIN_BARS)}"
                                                       for m, gain in by.items())
                         for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
     verdict = _gain_verdict(list(at.values()))
@@ -171,16 +130,6 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
             f"The ideal with {r.threads} threads is {r.threads}×.",
         numbers={f"speedup_{m}": g.median for m, g in at.items()},
         because=f"{r.threads} CPU threads made a training step {span} faster" if verdict is Verdict.SUPPORTED else "")
-
-
-def _gpu_verdict(gain: Gain | None) -> Verdict:
-    """Much faster where the median same-round pair reaches GPU_GAIN; not much faster where no pair does. Pairs on
-    both sides of it with the median under leave it open: more rounds could move the median either way. A single
-    round, or rounds that cannot be paired, decide nothing."""
-    if gain is None or gain.pairs < 2:
-        return Verdict.INCONCLUSIVE
-    return (Verdict.SUPPORTED if gain.median >= GPU_GAIN else Verdict.CONTRADICTED if gain.high < GPU_GAIN
-            else Verdict.INCONCLUSIVE)
 
 
 def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
@@ -212,14 +161,14 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
             gains[batch] = timed
     if not gains:
         return None
-    by_batch = {b: _gpu_verdict(timed.get(biggest)) for b, timed in gains.items()}
+    by_batch = {b: twice_verdict(timed.get(biggest)) for b, timed in gains.items()}
     verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
     name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
     at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
     bars = (GPU_GAIN, 1.0)
     evidence = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
-                + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {_pairs(gain, bars)}"
+                + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {pairs_words(gain, bars)}"
                                                         for m, gain in timed.items())
                             for b, timed in gains.items()) + ".")
     why = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
@@ -306,7 +255,7 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     ends = _loop_steps(r, model, batch)
     threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
     verdict = Verdict.NOT_TESTED if threads_only else _gain_verdict(list(gains.values()))
-    others = ", ".join(f"{LABELS[m]} {_pairs(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
+    others = ", ".join(f"{LABELS[m]} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
     experiment = f"one experiment ({r.loop_steps:,} steps of the {LABELS[model]})"
     headline = {
         Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
@@ -322,7 +271,7 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
                 f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"
                 + (f": {times_beside(gain.median, GAIN_BARS)} more ideas tried in the same time"
-                   f"{_spread(gain, GAIN_BARS)}" if verdict.tested else
+                   f"{spread_words(gain, GAIN_BARS)}" if verdict.tested else
                    f", a ratio of {times(gain.median)}") + "."
                 + _sweep_words(r, sweep, slow, fast)
                 + (f" Other models, fastest against slowest configuration: {others}." if others else ""))
