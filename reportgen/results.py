@@ -22,7 +22,17 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+
+def _v3_to_v4(raw: dict) -> dict:
+    """Version 4 added the CPU's training features (system.cpu_features, .torch_cpu, .bf16_unit), the CPU's bf16
+    timings with why they were not taken (compute.bf16_unit, .bf16_not_timed) and the bf16 accuracy check
+    (data_scale.bf16_fits, .bf16_not_run). A version-3 file recorded none of them and timed the CPU in fp32 only: the
+    defaults (features not read, no bf16 timings, no check) describe it as it is."""
+    return raw
+
+
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -37,6 +47,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
     # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
+    3: _v3_to_v4,
 }
 
 

@@ -64,6 +64,9 @@ class DataScaleResult:
     batched: list[str] = field(default_factory=list)  # nets trained as one batched ensemble per seed
     stopping: str = ""  # the nets' early-stopping rule in words ("": none)
     learning_rate_selection: str = ""  # how the nets' learning rates were chosen (from the profile)
+    bf16_fits: list[Fit] = field(default_factory=list)  # the large MLP at one m under bf16 autocast, per seed
+    # (the same examples, initialisation and minibatches as its fp32 fit there; empty: not run, or before v4)
+    bf16_not_run: str = ""  # why the bf16 accuracy check did not run or is short of a seed ("": it ran)
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]
