@@ -48,7 +48,7 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
                 "this run decides nothing about computation. Rerun on an idle machine. ")
         out = [f if not f.verdict.tested else
-               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why,
+               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why, because="",
                        headline=f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while this "
                                 "was timed, so the timings are of a shared machine.")
                for f in out]
