@@ -12,6 +12,7 @@ from reportgen.findings import Analysis, Finding, Verdict, analyse
 from reportgen.findings.activations import steps_to_target
 from reportgen.findings.compute import BUSY_SHARE
 from reportgen.findings.curves import LATE_SHARE, SMALL_DATA_SHARE, level_words
+from reportgen.findings.precision import matrix_lesson
 from reportgen.findings.projection import projection_words
 from reportgen.fmt import (
     accuracy_spread,
@@ -28,7 +29,7 @@ from reportgen.fmt import (
 from reportgen.learners import LABELS
 from reportgen.profile import EXPERIMENTS
 from reportgen.records.activations import DESIGNED, SATURATION
-from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.records.precision import MEANINGS
 from reportgen.references import (
     MNIST1D_PUBLISHED,
@@ -45,7 +46,9 @@ SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Phys
                  "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",
                  "python": "Python", "torch": "PyTorch", "torch_cuda": "CUDA (torch built for)", "cudnn": "cuDNN",
                  "sklearn": "scikit-learn", "numpy": "NumPy", "blas": "BLAS", "tool_version": "reportgen",
-                 "git_commit": "reportgen commit", "threads": "Threads (torch)"}
+                 "git_commit": "reportgen commit", "threads": "Threads (torch)",
+                 "cpu_features": "CPU features for training", "bf16_unit": "Native bf16 unit",
+                 "torch_cpu": "torch CPU kernels"}
 
 # The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
 # loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
@@ -80,6 +83,7 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    lesson: str = ""  # a few plain sentences that teach the idea behind the section, told with this run's numbers
 
 
 @dataclass
@@ -423,14 +427,23 @@ def _compute_section(results: Results, found: list[Finding]) -> Section | None:
         f"round{_longest(r)}). The CPU "
         + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
         + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not fault "
-           "it in again." if results.settings.allocator else ", with denormals flushed to zero."),
+           "it in again." if results.settings.allocator else ", with denormals flushed to zero.")
+        + _bf16_timed(r),
         _of(found, "computation"),
         [Figure("step_time", "Median time per training step against model size (log-log).",
                 charts.step_time_vs_size(r), steps),
          Figure("speedups", "Speed-up of one training step over the CPU on one thread, per workload; the dashed "
                 "line marks no gain.", charts.speedups(r), speedup),
-         Figure("gflops", "Matrix-product throughput against matrix size.", charts.gflops_vs_size(r), matmul)],
-        [t for t in [_baseline_table(results)] if t], notes=notes)
+         Figure("gflops", "Matrix-product throughput against matrix size, per configuration; the line style marks "
+                "the precision.", charts.gflops_vs_size(r), matmul)],
+        [t for t in [_baseline_table(results)] if t], notes=notes, lesson=matrix_lesson(r))
+
+
+def _bf16_timed(r: ComputeResult) -> str:
+    """Whether the CPU is timed in bf16 as well: on which unit, or why not (nothing for a file from before)."""
+    return (f" In bf16 (autocast) it is timed on {r.threads} thread{'s' if r.threads != 1 else ''} as well, on its "
+            f"{r.bf16_unit} unit, in the same rounds as fp32." if r.bf16_unit else
+            f" {r.bf16_not_timed}." if r.bf16_not_timed else "")  # "bf16 not timed ...": its name in lower case
 
 
 def _loop_section(results: Results, analysis: Analysis) -> Section | None:
@@ -489,6 +502,11 @@ def _system_rows(results: Results) -> list[tuple[str, str]]:
         rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
                      + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
+    if s.cpu_features is not None:
+        rows.append((label["cpu_features"], ", ".join(s.cpu_features) or "none of those that decide training speed"))
+        rows.append((label["bf16_unit"], s.bf16_unit or "none: bf16 would be emulated"))
+    if s.torch_cpu:
+        rows.append((label["torch_cpu"], s.torch_cpu))
     rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
 

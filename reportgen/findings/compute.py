@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, spread_words, twice_verdict
+from reportgen.findings.precision import matrix_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, config_label, duration, times, times_beside
 from reportgen.learners import LABELS
@@ -42,7 +43,7 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
         return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, r.largest_model),
-                       _loop_finding(r, models, sweep or [], train_batch)) if f]
+                       matrix_finding(r), _loop_finding(r, models, sweep or [], train_batch)) if f]
     if r.others_busy is not None and r.others_busy > BUSY_SHARE:
         busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
@@ -253,7 +254,8 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
     gain = gains[model]
     ends = _loop_steps(r, model, batch)
-    threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
+    # The slowest and fastest as the CPU's fp32 thread counts: the thread finding's pair, judged there already.
+    threads_only = all(s.device == "cpu" and s.precision == "fp32" for s in (ends[0], ends[-1]))
     verdict = Verdict.NOT_TESTED if threads_only else _gain_verdict(list(gains.values()))
     others = ", ".join(f"{LABELS[m]} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
     experiment = f"one experiment ({r.loop_steps:,} steps of the {LABELS[model]})"
@@ -265,8 +267,8 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
         Verdict.INCONCLUSIVE: f"Not settled whether faster hardware shortens the loop: {experiment} took "
                               f"{duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}, and "
                               f"{_open_gain(gains)}.",
-        Verdict.NOT_TESTED: "Not tested: the fastest configuration here is the CPU's own threads, which the thread "
-                            "finding already judges.",
+        Verdict.NOT_TESTED: "Not tested: the fastest configuration here is the CPU's own threads in fp32, which the "
+                            "thread finding already judges.",
     }[verdict]
     evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
                 f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"
@@ -275,10 +277,10 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
                    f", a ratio of {times(gain.median)}") + "."
                 + _sweep_words(r, sweep, slow, fast)
                 + (f" Other models, fastest against slowest configuration: {others}." if others else ""))
-    why = (("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
-            "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
-            "out of the count of claims tested. It is tested where a GPU (reportgen build --device cuda) or another "
-            "faster configuration is timed. " if threads_only else
+    why = (("The slowest and fastest configurations are the CPU's thread counts in fp32 (no accelerator or bf16 unit "
+            "was faster), which the thread finding already judges: this claim is not tested a second time on the same "
+            "pairs, and is left out of the count of claims tested. It is tested where a GPU (reportgen build --device "
+            "cuda), a CPU with a bf16 matrix unit, or another faster configuration is timed. " if threads_only else
             f"The verdict is made at {words} over every model, fastest configuration against slowest: {GAIN_RULE} "
             f"There, {_which_won(gains)}. ")
            + "Computed from the measured median step times; data loading and evaluation are not included. "
@@ -289,8 +291,9 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
                    numbers={"loop_gain": gain.median, "slowest_seconds": slow, "fastest_seconds": fast},
                    because=(f"the fastest configuration cut {experiment} from {duration(slow)} to {duration(fast)}"
                             if verdict is Verdict.SUPPORTED else ""),
-                   how_to_test=("Run reportgen build --device cuda on a machine with a GPU, so that the slowest "
-                                "configuration (the CPU on 1 thread) is set against a faster kind of hardware, not only "
-                                f"against more of the CPU's threads. A median same-round pair of at least "
+                   how_to_test=("Run reportgen build --device cuda on a machine with a GPU, or reportgen build on a "
+                                "CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16 in /proc/cpuinfo, bf16 on Arm), "
+                                "so that the slowest configuration (the CPU on 1 thread) is set against a faster kind "
+                                f"of hardware, not only against more of the CPU's threads. A median same-round pair of at least "
                                 f"{THREAD_GAIN:g}× for every model would support it; the lecture speaks of experiments "
                                 "going from a month to a day or ten minutes." if verdict is Verdict.NOT_TESTED else ""))
