@@ -164,3 +164,18 @@ def test_without_a_unit_the_section_says_why_bf16_was_not_timed_and_teaches_noth
     assert dict(report.system)["Native bf16 unit"] == "none: bf16 would be emulated"
     old = build_report(factories.results())  # a file from before version 4: neither row
     assert "Native bf16 unit" not in dict(old.system)
+
+
+def test_the_loop_is_judged_from_1_thread_in_fp32_even_where_a_disturbed_round_made_another_slowest():
+    """A shared machine once timed the 2-thread and bf16 steps slower than 1 thread: the loop finding then set the
+    1-thread step (fastest) against bf16 (slowest) and called that faster hardware."""
+    c = machine({100: 2.4, 1000: 3.1})
+    slowed = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100)) if s.threads == 2 else s
+              for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=slowed))["iteration_loop"]
+    assert loop.verdict is N  # the fastest is the CPU's own fp32 thread: nothing faster to judge
+    fp32_slow = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100))
+                 if (s.threads, s.precision) == (2, "fp32") else s for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=fp32_slow))["iteration_loop"]
+    assert loop.verdict is S and "on CPU, 1 thread and" in loop.evidence and "CPU bf16, 2 threads" in loop.evidence
+    assert loop.numbers["loop_gain"] == pytest.approx(1.5 * 2.4)
