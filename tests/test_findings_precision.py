@@ -179,3 +179,11 @@ def test_the_loop_is_judged_from_1_thread_in_fp32_even_where_a_disturbed_round_m
     loop = by_key(dataclasses.replace(c, steps=fp32_slow))["iteration_loop"]
     assert loop.verdict is S and "on CPU, 1 thread and" in loop.evidence and "CPU bf16, 2 threads" in loop.evidence
     assert loop.numbers["loop_gain"] == pytest.approx(1.5 * 2.4)
+
+
+def test_where_1_thread_was_fastest_the_loop_never_sets_it_against_itself():
+    c = machine()  # fp32 only; a disturbed machine timed 2 threads slower than 1
+    slowed = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100)) if s.threads == 2 else s
+              for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=slowed))["iteration_loop"]
+    assert loop.verdict is N and "on CPU, 2 threads and" in loop.evidence and "on CPU, 1 thread, a ratio" in loop.evidence

@@ -233,14 +233,15 @@ def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[
 
 
 def _loop_ends(r: ComputeResult, model: str, batch: int) -> tuple[StepTime, StepTime] | None:
-    """The slowest configuration, the CPU in fp32 on 1 thread (else the slowest timed), and the fastest timed. Fixed
-    at 1 thread, not whichever was slowest: on a disturbed machine a bf16 or many-thread step may come out slowest,
-    and the claim would then be judged the wrong way round."""
+    """The slowest configuration, the CPU in fp32 on 1 thread (else, or where that was fastest, the slowest timed),
+    and the fastest timed. Fixed at 1 thread, not whichever was slowest: on a disturbed machine a bf16 or
+    many-thread step may come out slowest, and the claim would then be judged the wrong way round."""
     timed = _loop_steps(r, model, batch)
     if len(timed) < 2:
         return None
     one = r.step(model, batch, "cpu", "fp32", 1)
-    return (one if one and one.timing else timed[0]), timed[-1]
+    base = one if one and one.timing and one is not timed[-1] else timed[0]  # 1 thread fastest: set the slowest by it
+    return base, timed[-1]
 
 
 def _sweep_words(r: ComputeResult, sweep: list[int], slow: float, fast: float) -> str:
@@ -266,8 +267,9 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     gain = gains[model]
     (slow_label, slow), (fast_label, fast) = ((config_label(s.device, s.precision, s.threads),
                                                r.loop_steps * s.timing.median_s) for s in ends[model])
-    # Both ends the CPU's fp32 thread counts (1 thread fastest included): the thread finding's pair, judged there.
-    threads_only = all(s.device == "cpu" and s.precision == "fp32" for s in ends[model])
+    # The fastest is one of the CPU's fp32 thread counts: nothing faster than them was timed, and the thread finding
+    # judges those already (a disturbed bf16 or GPU step timed slowest must not make it a test of faster hardware).
+    threads_only = ends[model][1].device == "cpu" and ends[model][1].precision == "fp32"
     verdict = Verdict.NOT_TESTED if threads_only else _gain_verdict(list(gains.values()))
     others = ", ".join(f"{LABELS[m]} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
     experiment = f"one experiment ({r.loop_steps:,} steps of the {LABELS[model]})"
