@@ -17,6 +17,7 @@ from reportgen.devices import DeviceChoice, failure_reason
 from reportgen.experiments import activations, compute, data_scale
 from reportgen.listener import Listener
 from reportgen.profile import EXPERIMENTS, Profile
+from reportgen.records.system import SystemInfo
 from reportgen.results import SCHEMA_VERSION, Baseline, Results, RunSettings
 from reportgen.system import describe_system
 from reportgen.training import prepare_cpu
@@ -70,7 +71,8 @@ def run_battery(profile: Profile, so_far: Results, progress: Listener | None = N
                 if getattr(profile, name):
                     progress.kept(name)
                 continue
-            units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance)
+            units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance,
+                                results.system)
             progress.phase(name, units)
             begin = time.perf_counter()
             failures = {k: v for k, v in results.failures.items() if k != name}
@@ -86,16 +88,18 @@ def run_battery(profile: Profile, so_far: Results, progress: Listener | None = N
 
 
 def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None, run: RunSettings,
-          advance) -> tuple[int, Callable[[], object]]:
+          advance, system: SystemInfo) -> tuple[int, Callable[[], object]]:
     """How many progress units an experiment has, and the call that runs it."""
     if name == "data_scale":
-        return (data_scale.plan(settings, curves_on.info).units(settings.seeds),
-                lambda: data_scale.run(settings, curves_on, run.device, run.seed, run.threads, advance))
+        return (data_scale.plan(settings, curves_on.info, run.device, system.bf16_unit).units(settings.seeds),
+                lambda: data_scale.run(settings, curves_on, run.device, run.seed, run.threads, advance,
+                                       bf16_unit=system.bf16_unit))
     if name == "activations":
         return (activations.units(settings),
                 lambda: activations.run(settings, mnist, run.device, run.seed, run.threads, advance))
-    return (compute.units(settings, run.device, run.threads),
-            lambda: compute.run(settings, run.device, run.threads, advance))
+    return (compute.units(settings, run.device, run.threads, system.bf16_unit),
+            lambda: compute.run(settings, run.device, run.threads, advance, system.bf16_unit,
+                                system.cpu_features))
 
 
 def _with(phases: dict[str, float], name: str, begin: float) -> dict[str, float]:

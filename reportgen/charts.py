@@ -185,13 +185,14 @@ def speedups(r: ComputeResult) -> dict | None:
 
 
 def gflops_vs_size(r: ComputeResult) -> dict | None:
-    rows = drawable([{"configuration": config_label(m.device, m.precision, m.threads), "n": m.n, "gflops": m.gflops}
-                     for m in r.matmuls if m.gflops is not None], log=("n",))
+    rows = drawable([{"configuration": config_label(m.device, m.precision, m.threads), "precision": m.precision,
+                      "n": m.n, "gflops": m.gflops} for m in r.matmuls if m.gflops is not None], log=("n",))
     if not rows:
         return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
         x=alt.X("n:Q", scale=alt.Scale(type="log", base=2), title="Matrix size n (n × n, log scale)"),
         y=y_axis("gflops:Q", "GFLOP/s (2n³ / median time)", [x["gflops"] for x in rows]),
         color=alt.Color("configuration:N", title="Device"),
-        tooltip=["configuration:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
+        strokeDash=alt.StrokeDash("precision:N", title="Precision"),  # bf16 against fp32: the matrix units' gain
+        tooltip=["configuration:N", "precision:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))

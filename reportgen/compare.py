@@ -158,7 +158,8 @@ def _config(device: str, precision: str, threads: int | None, run_threads: int) 
     """The configurations a timing stands for, named so that they match across machines with other core counts."""
     if device != "cpu":
         return [f"GPU, {precision}"]
-    return (["CPU, 1 thread"] if threads == 1 else []) + (["CPU, all threads"] if threads == run_threads else [])
+    cpu = "CPU" if precision == "fp32" else f"CPU {precision}"  # a bf16 timing is never set beside an fp32 one
+    return ([f"{cpu}, 1 thread"] if threads == 1 else []) + ([f"{cpu}, all threads"] if threads == run_threads else [])
 
 
 def _step_times(r: ComputeResult | None) -> dict[str, float]:

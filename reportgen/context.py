@@ -15,6 +15,7 @@ from reportgen import charts, methods, tables
 from reportgen.findings import Analysis, Finding, analyse
 from reportgen.findings.activations import own_init, steps_to_target
 from reportgen.findings.curves import largest_net
+from reportgen.findings.precision import matrix_lesson
 from reportgen.findings.projection import projection_words
 from reportgen.fmt import and_list, config_label, duration, pct, times
 from reportgen.glossary import TERMS, Term
@@ -222,7 +223,8 @@ def _compute_section(results: Results, analysis: Analysis) -> Section | None:
         return None
     figures = [Figure("step_time", "Median time per training step against model size (log-log), on each "
                       "configuration timed.", charts.step_time_vs_size(r), tables.step_table(r)),
-               Figure("gflops", "Matrix-product throughput against matrix size.", charts.gflops_vs_size(r),
+               Figure("gflops", "Matrix-product throughput against matrix size, per configuration; the line style "
+                      "marks the precision.", charts.gflops_vs_size(r),
                       tables.matmul_table(r)),
                Figure("speedups", "Speed-up of one training step over the CPU on one thread, per workload; the "
                       "dashed line marks no gain.", charts.speedups(r), tables.speedup_table(r))]
@@ -240,8 +242,11 @@ def _compute_sentences(r) -> list[str]:
         said.append(f"At batch {batch} one training step (forward, backward, Adam update) of the {LABELS[big]} took "
                     + and_list([f"{duration(s.timing.median_s)} on {config_label(s.device, s.precision, s.threads)}"
                                 for s in steps]) + " per step.")
+    lesson = matrix_lesson(r)  # what a matrix unit is, where this run timed one in two precisions
     peak = max((m for m in r.matmuls if m.gflops is not None), key=lambda m: m.gflops, default=None)
-    if peak:
+    if lesson:
+        said.append(lesson)
+    elif peak:
         said.append(f"The matrix product, the operation a net's layers are made of, peaked at {peak.gflops:,.0f} "
                     f"GFLOP/s ({config_label(peak.device, peak.precision, peak.threads)}, n = {peak.n:,}).")
     return said

@@ -71,8 +71,10 @@ def count(n: int) -> str:
 
 
 def config_label(device: str, precision: str, threads: int | None) -> str:
-    """A timed configuration: 'CPU, 2 threads' or 'cuda:0 bf16'."""
-    return f"CPU, {threads} thread{'s' if threads != 1 else ''}" if device == "cpu" else f"{device} {precision}"
+    """A timed configuration: 'CPU, 2 threads' (fp32), 'CPU bf16, 2 threads' or 'cuda:0 bf16'."""
+    if device != "cpu":
+        return f"{device} {precision}"
+    return f"CPU{'' if precision == 'fp32' else ' ' + precision}, {threads} thread{'s' if threads != 1 else ''}"
 
 
 def times_beside(x: float, bars: tuple[float, ...], digits: int = 1) -> str:

@@ -17,7 +17,9 @@ SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Phys
                  "logical_cores": "Logical cores", "memory_gib": "Memory, GiB", "os": "OS", "kernel": "Kernel",
                  "python": "Python", "torch": "PyTorch", "torch_cuda": "CUDA (torch built for)", "cudnn": "cuDNN",
                  "sklearn": "scikit-learn", "numpy": "NumPy", "blas": "BLAS", "tool_version": "reportgen",
-                 "git_commit": "reportgen commit", "threads": "Threads (torch)"}
+                 "git_commit": "reportgen commit", "threads": "Threads (torch)",
+                 "cpu_features": "CPU features for training", "bf16_unit": "Native bf16 unit",
+                 "torch_cpu": "torch CPU kernels"}
 
 
 def data_method(results: Results) -> str:
@@ -79,7 +81,14 @@ def compute_method(results: Results) -> str:
             + (f"is timed on 1 thread and on {r.threads} threads" if r.threads > 1 else "is timed on 1 thread")
             + (", with denormals flushed to zero and freed memory kept for reuse, so that a timed step does not "
                "fault it in again." if results.settings.allocator else ", with denormals flushed to zero.")
-            + _busy(r))
+            + _bf16_timed(r) + _busy(r))
+
+
+def _bf16_timed(r: ComputeResult) -> str:
+    """Whether the CPU is timed in bf16 as well: on which unit, or why not (nothing for a file from before)."""
+    return (f" In bf16 (autocast) it is timed on {r.threads} thread{'s' if r.threads != 1 else ''} as well, on its "
+            f"{r.bf16_unit} unit, in the same rounds as fp32." if r.bf16_unit else
+            f" {r.bf16_not_timed}." if r.bf16_not_timed else "")  # "bf16 not timed ...": its name in lower case
 
 
 def _busy(r: ComputeResult) -> str:
@@ -159,6 +168,11 @@ def system_rows(results: Results) -> list[tuple[str, str]]:
         rows.append((f"GPU {i}", f"{g.name}, {g.memory_gib:g} GiB"
                      + (f", compute capability {g.compute_capability}" if g.compute_capability else "")
                      + (f", driver {g.driver}" if g.driver else "")))
+    if s.cpu_features is not None:
+        rows.append((label["cpu_features"], ", ".join(s.cpu_features) or "none of those that decide training speed"))
+        rows.append((label["bf16_unit"], s.bf16_unit or "none: bf16 would be emulated"))
+    if s.torch_cpu:
+        rows.append((label["torch_cpu"], s.torch_cpu))
     rows.append((label["tool_version"], s.tool_version + (f" (commit {s.git_commit})" if s.git_commit else "")))
     return rows
 

@@ -23,6 +23,12 @@ def tf32_capable(device: str, capability=None) -> bool:
     return major >= 8
 
 
+def autocast(device: str, precision: str):
+    """bf16 autocast around a forward pass for "bf16" (on CUDA, or a CPU with a bf16 unit), nothing otherwise: the
+    weights, gradients and optimizer stay fp32, as in mixed-precision training."""
+    return torch.autocast(device_type(device), dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 @contextlib.contextmanager
 def tf32_mode(device: str, precision: str):
     """TF32 on for "tf32" only, so that fp32 is true fp32, the baseline; the previous setting comes back after."""

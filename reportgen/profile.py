@@ -43,6 +43,7 @@ class DataScaleSettings:
     stop_window: int = 0  # a net stops once this many consecutive minibatches had no error (0: never stops early)
     learning_rate_grid: list[float] = field(default_factory=list)  # the rates the nets' `learning_rates` were
     # chosen from (empty: not chosen from a grid), so that a rate at the grid's edge is flagged
+    bf16_m: int = 0  # the large MLP trained again at this m under bf16 autocast, per seed, for its accuracy (0: not)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _check(p: Profile) -> None:
         need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
         need(s.stop_window >= 0, "data_scale.stop_window must not be negative")
+        need(s.bf16_m == 0 or s.bf16_m in s.m, "data_scale.bf16_m must be 0 or one of data_scale.m")
     if p.activations:
         a = p.activations
         need(bool(a.activations) and all(x in ACTIVATIONS for x in a.activations),

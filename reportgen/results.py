@@ -22,7 +22,7 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _v3_to_v4(raw: dict) -> dict:
@@ -30,6 +30,14 @@ def _v3_to_v4(raw: dict) -> dict:
     cross-validation) and recorded the SVM's gamma as a multiple of 'scale'. A version-3 file takes no grids (so no
     choice is flagged at a grid's edge) and keeps its fits' `chosen` as they were: its SVM's absolute gamma was
     searched on a grid the file does not name."""
+    return raw
+
+
+def _v4_to_v5(raw: dict) -> dict:
+    """Version 5 added the CPU's training features (system.cpu_features, .torch_cpu, .bf16_unit), the CPU's bf16
+    timings with why they were not taken (compute.bf16_unit, .bf16_not_timed) and the bf16 accuracy check
+    (data_scale.bf16_fits, .bf16_not_run). A version-4 file recorded none of them and timed the CPU in fp32 only: the
+    defaults (features not read, no bf16 timings, no check) describe it as it is."""
     return raw
 
 
@@ -48,6 +56,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
     3: _v3_to_v4,
+    4: _v4_to_v5,
 }
 
 

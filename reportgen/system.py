@@ -17,17 +17,23 @@ import torch
 from threadpoolctl import threadpool_info
 
 from reportgen import __version__
+from reportgen.cpu_features import TORCH_CHECKS, bf16_unit, cpu_flags, torch_cpu, training_features
 from reportgen.devices import DeviceError, device_type, nvidia_driver_version
 from reportgen.records.system import GpuInfo, SystemInfo
 
 
-def describe_system(device: str = "cpu", sysctl=None) -> SystemInfo:
+def describe_system(device: str = "cpu", sysctl=None, cpuinfo: str | None = None,
+                    cpu_checks: dict[str, bool] | None = None) -> SystemInfo:
     """The machine, with its CUDA devices only when the run uses CUDA (a CPU run must not start a CUDA context).
 
     A CUDA driver that fails raises DeviceError in one line. `sysctl` (a function from a sysctl name to its
-    value, or None) is a seam standing for macOS's sysctl command.
+    value, or None) is a seam standing for macOS's sysctl command; `cpuinfo` one for /proc/cpuinfo's text and
+    `cpu_checks` for what torch's CPU checks say (see cpu_features.TORCH_CHECKS).
     """
     sysctl = sysctl or _sysctl
+    cpuinfo = _read("/proc/cpuinfo") if cpuinfo is None else cpuinfo
+    flags = cpu_flags(cpuinfo)
+    checks = _torch_cpu_checks() if cpu_checks is None else cpu_checks
     cuda = device_type(device) == "cuda"
     try:
         gpus = [_gpu(i) for i in range(torch.cuda.device_count())] if cuda else []
@@ -39,8 +45,8 @@ def describe_system(device: str = "cpu", sysctl=None) -> SystemInfo:
         gpus = [_apple_gpu(sysctl)]
     return SystemInfo(
         hostname=socket.gethostname(),
-        cpu_model=_cpu_model(sysctl),
-        physical_cores=_physical_cores() or _int(sysctl("hw.physicalcpu")),
+        cpu_model=_cpu_model(cpuinfo, sysctl),
+        physical_cores=_physical_cores(cpuinfo) or _int(sysctl("hw.physicalcpu")),
         logical_cores=os.cpu_count() or 1,
         memory_gib=_memory_gib() or _gib(sysctl("hw.memsize")),
         os=f"{platform.system()} {_os_release()}".strip(),
@@ -56,7 +62,10 @@ def describe_system(device: str = "cpu", sysctl=None) -> SystemInfo:
         git_commit=_git_commit(),
         gpus=gpus,
         threads=torch.get_num_threads(),
-        virtual=_virtual(),
+        virtual=_virtual(cpuinfo),
+        cpu_features=training_features(flags),
+        torch_cpu=torch_cpu(torch.backends.cpu.get_cpu_capability(), checks),
+        bf16_unit=bf16_unit(flags, checks),
     )
 
 
@@ -97,28 +106,33 @@ def _apple_gpu(sysctl) -> GpuInfo:
 
 def _read(path: str) -> str:
     try:
-        return Path(path).read_text()
+        return Path(path).read_text(errors="replace")  # a stray byte must not cost the whole description
     except OSError:
         return ""
 
 
-def _cpu_model(sysctl) -> str:
-    for line in _read("/proc/cpuinfo").splitlines():
+def _torch_cpu_checks() -> dict[str, bool]:
+    """torch.cpu's checks of what its kernels can use (private functions: where this torch lacks one, False)."""
+    return {attr: bool(getattr(torch.cpu, attr, lambda: False)()) for attr, _ in TORCH_CHECKS}
+
+
+def _cpu_model(cpuinfo: str, sysctl) -> str:
+    for line in cpuinfo.splitlines():
         if line.startswith("model name"):
             return line.split(":", 1)[1].strip()
     return sysctl("machdep.cpu.brand_string") or platform.processor() or platform.machine()
 
 
-def _virtual() -> bool | None:
+def _virtual(cpuinfo: str) -> bool | None:
     """A virtual machine's CPU carries the 'hypervisor' flag (Linux shows it in /proc/cpuinfo)."""
-    flags = next((line for line in _read("/proc/cpuinfo").splitlines() if line.startswith("flags")), None)
+    flags = next((line for line in cpuinfo.splitlines() if line.startswith("flags")), None)
     return None if flags is None else "hypervisor" in flags.split()
 
 
-def _physical_cores() -> int | None:
+def _physical_cores(cpuinfo: str) -> int | None:
     cores = set()
     physical = "0"
-    for line in _read("/proc/cpuinfo").splitlines():
+    for line in cpuinfo.splitlines():
         key, _, value = line.partition(":")
         if key.strip() == "physical id":
             physical = value.strip()

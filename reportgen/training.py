@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 from reportgen.allocator import keep_freed_memory
+from reportgen.precision import autocast
 
 DRAW_STEPS = 250  # minibatches drawn per call, on the device: no host round trip per step, little memory
 
@@ -71,15 +72,18 @@ def perfect(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
 
 
 def train_steps(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor,
-                steps: int, batch_size: int, generator: torch.Generator, stop: StopRule | None = None) -> int:
+                steps: int, batch_size: int, generator: torch.Generator, stop: StopRule | None = None,
+                precision: str = "fp32") -> int:
     """Up to `steps` minibatch updates on examples drawn uniformly from (x, y) by `generator` (on x's device);
-    returns the steps taken, fewer when `stop` ended training early."""
+    returns the steps taken, fewer when `stop` ended training early. "bf16": the forward pass under autocast."""
     model.train()
     streak = torch.zeros((), dtype=torch.long, device=x.device)
     for step, index in enumerate(minibatches(len(y), steps, batch_size, generator), start=1):
         optimizer.zero_grad(set_to_none=True)
-        logits = model(x[index])
-        nn.functional.cross_entropy(logits, y[index]).backward()
+        with autocast(str(x.device), precision):
+            logits = model(x[index])
+            loss = nn.functional.cross_entropy(logits, y[index])
+        loss.backward()
         optimizer.step()
         if stop:
             streak = (streak + 1) * perfect(logits.detach(), y[index])

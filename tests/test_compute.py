@@ -148,6 +148,7 @@ def test_timings_of_a_machine_others_kept_busy_decide_nothing():
     for key in ("threads_speedup", "gpu_speedup", "iteration_loop"):
         assert busy[key].verdict is Verdict.INCONCLUSIVE, key
         assert "other processes used 55% of this run's CPUs" in busy[key].why
+        assert busy[key].because == "", key  # no reason deep learning took off from a verdict withheld
     assert busy["threads_speedup"].evidence == quiet["threads_speedup"].evidence  # the numbers are still shown
 
 

@@ -27,7 +27,7 @@ TINY = Path(__file__).parent / "tiny.toml"
 
 
 def raising(error):
-    def run(*args):
+    def run(*args, **kwargs):
         raise error
     return run
 
@@ -42,7 +42,7 @@ def test_a_failed_experiment_is_recorded_and_the_battery_goes_on(monkeypatch, er
     info = DataInfo(name="MNIST-1D", generator="test", generator_args={}, pool_size=500, test_size=500,
                     from_cache=True)
     monkeypatch.setattr(battery, "mnist1d", lambda pool, test: types.SimpleNamespace(info=info))
-    monkeypatch.setattr(data_scale, "run", lambda *args: factories.data_scale())
+    monkeypatch.setattr(data_scale, "run", lambda *args, **kwargs: factories.data_scale())
     monkeypatch.setattr(activations, "run", raising(error))
     monkeypatch.setattr(compute, "run", lambda *args: factories.compute())
     checkpoints = []

@@ -6,7 +6,7 @@ import factories
 import pytest
 
 from reportgen.findings import Verdict, findings
-from reportgen.findings.compute import speedup
+from reportgen.findings.gains import speedup
 from reportgen.timing import Timing
 
 S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED

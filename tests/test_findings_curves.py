@@ -8,7 +8,7 @@ import factories
 import pytest
 
 from reportgen.findings import Verdict, findings
-from reportgen.findings.curves import LAW, CLEAR_MARGIN, PROJECT_FACTOR, Rolling, curve_check, noise, trends
+from reportgen.findings.curves import CLEAR_MARGIN, LAW, PROJECT_FACTOR, Rolling, curve_check, noise, trends
 from reportgen.findings.projection import data_needed, projection_words
 from reportgen.fmt import pct, points
 

@@ -144,3 +144,42 @@ def test_a_failed_activation_run_is_recorded(monkeypatch):
     assert [(f.activation, f.learning_rate, f.reason) for f in r.failed] == [("relu", 0.1, "out of memory")]
     assert [run.learning_rate for run in r.runs if run.init == "default"] == [0.01]  # He-initialised runs too
     assert r.best_learning_rate("relu") == 0.01
+
+
+def test_the_bf16_check_trains_the_large_mlp_again_on_its_fp32_pairs_examples():
+    settings = replace(SETTINGS, learners=["mlp_large"], m=[120], bf16_m=120, steps=20)
+    r = data_scale.run(settings, dataset(), "cpu", 0, 1, lambda label: None, workers=1, bf16_unit="AMX")
+    assert [(f.learner, f.m, f.seed) for f in r.bf16_fits] == [("mlp_large", 120, 0), ("mlp_large", 120, 1)]
+    assert [(f.learner, f.m, f.seed) for f in r.fits] == [("mlp_large", 120, 0), ("mlp_large", 120, 1)]  # apart
+    assert r.bf16_not_run == "" and all(f.steps == 20 for f in r.bf16_fits)
+    fp32 = {f.seed: f.train_accuracy for f in r.fits}
+    assert all(abs(f.train_accuracy - fp32[f.seed]) < 0.2 for f in r.bf16_fits)  # the same fit, rounded otherwise
+
+
+@pytest.mark.parametrize("device, unit, learners, m, why", [
+    ("cpu", None, ["mlp_large"], 120, "no native bf16 unit"),
+    ("cuda:0", "AMX", ["mlp_large"], 120, "only where the nets train on the CPU"),
+    ("cpu", "AMX", ["mlp_small"], 120, "was not trained at m = 120"),
+    ("cpu", "AMX", ["mlp_large"], 200, "was not trained at m = 200"),  # not on the grid
+])
+def test_the_bf16_check_says_why_it_did_not_run(device, unit, learners, m, why):
+    data = dataset()
+    settings = replace(SETTINGS, learners=learners, bf16_m=m)
+    p = data_scale.plan(settings, data.info, device, unit)
+    assert p.bf16_m == 0 and why in p.bf16_not_run and p.bf16_not_run.startswith("not run: ")
+    assert p.units(2) == 2 * sum(len(p.runs_for(x)) for x in p.learners)
+
+
+def test_a_bf16_fit_that_fails_is_said_so(monkeypatch):
+    real = data_scale._train_one
+
+    def bf16_fails(*args):
+        if args[-1] == "bf16":
+            raise RuntimeError("out of memory")
+        return real(*args)
+
+    monkeypatch.setattr(data_scale, "_train_one", bf16_fails)
+    settings = replace(SETTINGS, learners=["mlp_large"], m=[120], bf16_m=120, steps=5)
+    r = data_scale.run(settings, dataset(), "cpu", 0, 1, lambda label: None, workers=1, bf16_unit="AMX")
+    assert r.bf16_fits == [] and not r.failed and len(r.fits) == 2
+    assert r.bf16_not_run.startswith("not complete: the bf16 fit of seed 0 failed (out of memory)")

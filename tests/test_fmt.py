@@ -19,3 +19,19 @@ def test_a_growth_exponent_near_zero_never_reads_minus_zero():
     from reportgen.fmt import power_of_m
 
     assert power_of_m(-0.01) == "m^0.0" and power_of_m(2.04) == "m^2.0" and power_of_m(-0.4) == "m^-0.4"
+
+
+def test_a_cpu_configuration_names_its_precision_unless_it_is_fp32():
+    from reportgen.fmt import config_label
+
+    assert config_label("cpu", "fp32", 1) == "CPU, 1 thread"
+    assert config_label("cpu", "bf16", 2) == "CPU bf16, 2 threads"
+    assert config_label("cuda:0", "bf16", None) == "cuda:0 bf16"
+
+
+def test_a_cpu_bf16_timing_is_never_compared_with_an_fp32_one_across_machines():
+    from reportgen.compare import _config
+
+    assert _config("cpu", "fp32", 2, 2) == ["CPU, all threads"]
+    assert _config("cpu", "bf16", 2, 2) == ["CPU bf16, all threads"]
+    assert _config("cpu", "fp32", 1, 1) == ["CPU, 1 thread", "CPU, all threads"]

@@ -32,6 +32,8 @@ QUICK_DATA = 'name = "x"\ndescription = "x"\n[data]\ntest_size = 1000\n'
      'min_seconds = 2\nloop_steps = 1\n', "min_seconds must lie between 0 and max_seconds"),
     (QUICK_DATA + '[data_scale]\nm = [-5, 100]\nseeds = 0\nlearners = ["logistic"]\nsteps = 1\n'
      'batch_size = 1\nlearning_rates = {}\nsvm_max_m = 0\n', "data_scale.m must list sizes"),
+    (QUICK_DATA + '[data_scale]\nm = [100, 200]\nseeds = 2\nlearners = ["logistic"]\nsteps = 1\n'
+     'batch_size = 1\nlearning_rates = {}\nsvm_max_m = 0\nbf16_m = 150\n', "bf16_m must be 0 or one of data_scale.m"),
 ])
 def test_bad_profiles_are_refused(tmp_path, text, message):
     with pytest.raises(ProfileError, match=message):

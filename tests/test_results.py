@@ -80,3 +80,19 @@ def test_atomic_write_never_leaves_a_half_written_file(tmp_path):
         write_atomically(target, object())  # the write fails half-way
     assert target.read_text() == "good"
     assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_a_version_4_file_loads_as_a_cpu_timed_in_fp32_only_with_its_features_unknown():
+    raw = json.loads(R.dumps(factories.results()))
+    raw["schema_version"] = 4
+    for key in ("cpu_features", "torch_cpu", "bf16_unit"):
+        del raw["system"][key]
+    for key in ("bf16_unit", "bf16_not_timed"):
+        del raw["compute"][key]
+    for key in ("bf16_fits", "bf16_not_run"):
+        del raw["data_scale"][key]
+    old = R.loads(json.dumps(raw), "old.json")
+    assert old.schema_version == R.SCHEMA_VERSION == 5
+    assert (old.system.cpu_features, old.system.bf16_unit, old.compute.bf16_unit) == (None, None, None)
+    assert old.data_scale.bf16_fits == [] and old.data_scale.bf16_not_run == old.compute.bf16_not_timed == ""
+    assert R.MIGRATIONS[4].__name__ == "_v4_to_v5" and R.MIGRATIONS[4].__doc__

@@ -19,15 +19,12 @@ def test_the_description_has_what_an_evaluation_needs():
     assert info.gpus == []  # a CPU run describes no CUDA device: it must not start a CUDA context
 
 
-def test_a_virtual_machine_is_known_by_its_cpu_flag(monkeypatch):
+def test_a_virtual_machine_is_known_by_its_cpu_flag():
     from reportgen import system
 
-    monkeypatch.setattr(system, "_read", lambda path: "flags\t\t: fpu vme hypervisor avx2\n")
-    assert system._virtual() is True
-    monkeypatch.setattr(system, "_read", lambda path: "flags\t\t: fpu vme avx2\n")
-    assert system._virtual() is False
-    monkeypatch.setattr(system, "_read", lambda path: "")
-    assert system._virtual() is None
+    assert system._virtual("flags\t\t: fpu vme hypervisor avx2\n") is True
+    assert system._virtual("flags\t\t: fpu vme avx2\n") is False
+    assert system._virtual("") is None
 
 
 def test_a_virtual_machine_is_named_among_the_limits():

@@ -9,11 +9,12 @@ from functools import partial
 import torch
 from torch import nn
 
+from reportgen.cpu_features import bf16_not_timed
 from reportgen.devices import device_type, failure_reason, release_memory, synchronizer
 from reportgen.learners import INPUT_LENGTH
 from reportgen.models import build_model, parameter_count
 from reportgen.others import OthersMeter
-from reportgen.precision import tf32_capable, tf32_mode
+from reportgen.precision import autocast, tf32_capable, tf32_mode
 from reportgen.profile import ComputeSettings
 from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.timing import Sampler, Timing
@@ -23,10 +24,11 @@ ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
 ROUND_BLOCKS = 3  # timed blocks per visit at least: a round's median needs a few
 
 
-def configurations(device: str, threads: int) -> list[tuple[str, str, int | None]]:
-    """(device, precision, threads) to time: the CPU on one and on all threads, the accelerator per precision
-    (TF32 only where the GPU has it: elsewhere the row would be fp32 under another name)."""
-    configs = [("cpu", "fp32", t) for t in sorted({1, threads})]
+def configurations(device: str, threads: int, bf16_unit: str | None = None) -> list[tuple[str, str, int | None]]:
+    """(device, precision, threads) to time: the CPU on one and on all threads, and in bf16 on all threads where
+    it has a bf16 unit (`bf16_unit`; emulated bf16 would time the emulation); the accelerator per precision (TF32
+    only where the GPU has it: elsewhere the row would be fp32 under another name)."""
+    configs = [("cpu", "fp32", t) for t in sorted({1, threads})] + ([("cpu", "bf16", threads)] if bf16_unit else [])
     if device_type(device) == "cuda":
         configs += [(device, p, None) for p in ("fp32", "tf32", "bf16") if p != "tf32" or tf32_capable(device)]
     elif device_type(device) == "mps":
@@ -34,8 +36,8 @@ def configurations(device: str, threads: int) -> list[tuple[str, str, int | None
     return configs
 
 
-def units(settings: ComputeSettings, device: str, threads: int) -> int:
-    return ROUNDS * len(configurations(device, threads)) * (
+def units(settings: ComputeSettings, device: str, threads: int, bf16_unit: str | None = None) -> int:
+    return ROUNDS * len(configurations(device, threads, bf16_unit)) * (
         len(settings.models) * len(settings.batch_sizes) + len(settings.matmul_sizes))
 
 
@@ -77,10 +79,10 @@ class Workload:
         return self.record(timing=self.sampler.timing() if self.sampler else None, skipped=self.skipped)
 
 
-def workloads(settings: ComputeSettings, device: str, threads: int) -> list[Workload]:
+def workloads(settings: ComputeSettings, device: str, threads: int, bf16_unit: str | None = None) -> list[Workload]:
     """Every workload, in the order of the records: configuration by configuration."""
     found = []
-    for dev, precision, n_threads in configurations(device, threads):
+    for dev, precision, n_threads in configurations(device, threads, bf16_unit):
         label = f"{dev} {precision}" + (f", {n_threads} thread(s)" if n_threads else "")
         for model in settings.models:
             params = parameter_count(build_model(model))
@@ -104,10 +106,12 @@ def visit_order(sweep: list[Workload]) -> list[Workload]:
     return sorted(sweep, key=lambda w: rank[w.group])
 
 
-def run(settings: ComputeSettings, device: str, threads: int, advance) -> ComputeResult:
+def run(settings: ComputeSettings, device: str, threads: int, advance, bf16_unit: str | None = None,
+        cpu_features: list[str] | None = None) -> ComputeResult:
     """Every workload in ROUNDS interleaved visits (see reportgen.timing for why); the configurations of one
-    workload (1 and all threads, each GPU precision) side by side, so that what is compared was timed together."""
-    sweep = workloads(settings, device, threads)
+    workload (1 and all threads, bf16 on a CPU with `bf16_unit`, each GPU precision) side by side, so that what is
+    compared was timed together. `cpu_features` (the system's) say why bf16 was not timed, where it was not."""
+    sweep = workloads(settings, device, threads, bf16_unit)
     others = OthersMeter()
     try:
         for round_ in range(ROUNDS):
@@ -120,11 +124,12 @@ def run(settings: ComputeSettings, device: str, threads: int, advance) -> Comput
     records = [w.result() for w in sweep]
     del sweep  # every workload's memory, before the device's cache is emptied
     release_memory(device)  # never raises: a sticky CUDA error must not cost the records
-    return ComputeResult(devices=list(dict.fromkeys(c[0] for c in configurations(device, threads))),
+    return ComputeResult(devices=list(dict.fromkeys(c[0] for c in configurations(device, threads, bf16_unit))),
                          threads=threads, max_seconds=settings.max_seconds,
                          steps=[r for r in records if isinstance(r, StepTime)],
                          matmuls=[r for r in records if isinstance(r, MatmulTime)], loop_steps=settings.loop_steps,
-                         min_seconds=settings.min_seconds, rounds=ROUNDS, others_busy=busy)
+                         min_seconds=settings.min_seconds, rounds=ROUNDS, others_busy=busy, bf16_unit=bf16_unit,
+                         bf16_not_timed="" if bf16_unit else bf16_not_timed(cpu_features))
 
 
 def training_step(model_name: str, batch: int, device: str, precision: str = "fp32"):
@@ -134,14 +139,13 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
     optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     x = torch.randn(batch, INPUT_LENGTH, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
-    bf16 = precision == "bf16"
 
     def step():
         # The whole step in the TF32 mode; bf16 autocast around the forward pass only, as in mixed-precision
         # training. Autocast is entered here, outermost, so its cache of bf16 weights is dropped after each step.
         with tf32_mode(device, precision):
             optimizer.zero_grad(set_to_none=True)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device_type(device) == "cuda" and bf16):
+            with autocast(device, precision):
                 loss = nn.functional.cross_entropy(model(x), y)
             loss.backward()
             optimizer.step()

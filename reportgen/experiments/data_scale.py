@@ -27,6 +27,7 @@ from reportgen.workers import run_tasks, schedule
 # thread, 9 members, per member-step: small MLP 2.9x and medium MLP 3.0x faster, CNN 1.35x; the 512x3 MLP 0.74x
 # (its steps are large matrix products already, and the batched ones ran slower). Accelerators batch every net.
 BATCHED_CPU = ("mlp_small", "mlp_medium", "cnn")
+BF16_NET = "mlp_large"  # the net whose accuracy under bf16 autocast is checked: its steps are the matrix products
 _NET_COST = ("mlp_large", "cnn", "mlp_medium", "mlp_small")  # dearest first, so no long fit starts last
 
 
@@ -36,16 +37,19 @@ class Plan:
     learners: list[str]
     notes: list[str]
     svm_max_m: int
+    bf16_m: int = 0  # the m at which the large MLP trains again under bf16 autocast (0: not)
+    bf16_not_run: str = ""  # why it does not, where the profile asked for it
 
     def runs_for(self, learner: str) -> list[int]:
         return [m for m in self.m_values if learner != "svm_rbf" or m <= self.svm_max_m]
 
     def units(self, seeds: int) -> int:
-        return seeds * sum(len(self.runs_for(x)) for x in self.learners)
+        return seeds * (sum(len(self.runs_for(x)) for x in self.learners) + bool(self.bf16_m))
 
 
-def plan(settings: DataScaleSettings, info: DataInfo) -> Plan:
-    """The grid and learners that fit this data: m no larger than the pool, a CNN only for sequences."""
+def plan(settings: DataScaleSettings, info: DataInfo, device: str = "cpu", bf16_unit: str | None = None) -> Plan:
+    """The grid and learners that fit this data: m no larger than the pool, a CNN only for sequences; the bf16
+    accuracy check where the profile asks for it and the CPU the nets train on has a bf16 unit."""
     notes = []
     m_values = [m for m in settings.m if m <= info.pool_size]
     if len(m_values) < len(settings.m):
@@ -60,16 +64,33 @@ def plan(settings: DataScaleSettings, info: DataInfo) -> Plan:
         notes.append("The CNN was left out: it needs examples that are 1-D sequences, and this data is a table.")
     if "svm_rbf" in learners and m_values[-1] > settings.svm_max_m:
         notes.append(f"The RBF SVM was run only up to m = {settings.svm_max_m:,}: its fit time grows faster than m.")
-    return Plan(m_values, learners, notes, settings.svm_max_m)
+    bf16_m, why = _bf16_check(settings, m_values, learners, device, bf16_unit)
+    return Plan(m_values, learners, notes, settings.svm_max_m, bf16_m, why)
+
+
+def _bf16_check(settings: DataScaleSettings, m_values: list[int], learners: list[str], device: str,
+                bf16_unit: str | None) -> tuple[int, str]:
+    """The m of the bf16 accuracy check, or 0 and why not (where the profile asked for one)."""
+    if not settings.bf16_m:
+        return 0, ""
+    if BF16_NET not in learners or settings.bf16_m not in m_values:
+        return 0, f"not run: the {LABELS[BF16_NET]} was not trained at m = {settings.bf16_m:,} in fp32 to pair it with"
+    if device != "cpu":
+        return 0, "not run: this version checks bf16 accuracy only where the nets train on the CPU"
+    if not bf16_unit:
+        return 0, "not run: this CPU has no native bf16 unit, and emulated bf16 would say nothing of the hardware"
+    return settings.bf16_m, ""
 
 
 def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, threads: int, advance,
-        workers: int | None = None) -> DataScaleResult:
+        workers: int | None = None, bf16_unit: str | None = None) -> DataScaleResult:
     """Every fit of the plan, side by side on the CPUs the run may use (`workers` overrides how many processes).
 
-    On an accelerator the nets train there, in this process, while the CPU fits the traditional learners.
+    On an accelerator the nets train there, in this process, while the CPU fits the traditional learners. Where
+    the CPU has a bf16 unit (`bf16_unit`), the large MLP also trains at the profile's bf16_m under bf16 autocast,
+    once per seed, on the same examples, initialisation and minibatches as its fp32 fit there.
     """
-    p = plan(settings, data.info)
+    p = plan(settings, data.info, device, bf16_unit)
     seeds = [seed + i for i in range(settings.seeds)]
     orders = {s: _order(data.y_pool, np.random.default_rng(s)) for s in seeds}
     on_cpu = device == "cpu"
@@ -83,6 +104,10 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                 nets.append(((train_nets, (name, s, ms, data.x_pool[rows], data.y_pool[rows], data.x_test,
                                            data.y_test, settings, data.info.classes, device)),
                              [(name, m, s) for m in ms]))
+    checks = [((train_nets, (BF16_NET, s, [p.bf16_m], data.x_pool[rows], data.y_pool[rows], data.x_test,
+                              data.y_test, settings, data.info.classes, device, "bf16")), [(BF16_NET, p.bf16_m, s)])
+              for s in seeds if p.bf16_m for rows in [orders[s][:p.bf16_m]]]
+    nets = nets[:1] + checks + nets[1:]  # after the first large fit: dear, so none of them starts last
     traditional = [n for n in ("svm_rbf", "logistic") if n in p.learners]
     settings_of = _search_all(traditional, p, seeds, orders, data, threads, workers if on_cpu else None)
     for name in traditional:
@@ -107,7 +132,13 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
     def died(i: int, error: BaseException) -> list[FailedFit]:  # its worker process ended (killed for memory?)
         return [FailedFit(learner=name, m=m, seed=s, reason=failure_reason(error)) for name, m, s in work[i][1]]
 
-    outcomes = [o for found in run_tasks(chosen, tasks, done, died, [task for task, _ in here]) for o in found]
+    found = run_tasks(chosen, tasks, done, died, [task for task, _ in here])
+    is_check = [any(item is c for c in checks) for item in work + here]
+    outcomes = [o for fits_of, check in zip(found, is_check) if not check for o in fits_of]
+    checked = [o for fits_of, check in zip(found, is_check) if check for o in fits_of]
+    bf16_fits = sorted((o for o in checked if isinstance(o, Fit)), key=lambda f: f.seed)
+    bf16_failed = "; ".join(f"not complete: the bf16 fit of seed {o.seed} failed ({o.reason})"
+                            for o in checked if isinstance(o, FailedFit))
     rank = {n: i for i, n in enumerate(p.learners)}
     fits = sorted((o for o in outcomes if isinstance(o, Fit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
     failed = sorted((o for o in outcomes if isinstance(o, FailedFit)), key=lambda f: (f.seed, f.m, rank[f.learner]))
@@ -128,7 +159,8 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
                            stopping=rule.describe() if rule else "",
                            learning_rate_selection=settings.learning_rate_selection,
                            grids={n: GRIDS[n] if n in GRIDS else {"learning_rate": list(settings.learning_rate_grid)}
-                                  for n in p.learners if n in GRIDS or settings.learning_rate_grid})
+                                  for n in p.learners if n in GRIDS or settings.learning_rate_grid},
+                           bf16_fits=bf16_fits, bf16_not_run=p.bf16_not_run or bf16_failed)
 
 
 def _search_all(learners: list[str], p: Plan, seeds: list[int], orders: dict, data: Dataset, threads: int,
@@ -225,8 +257,10 @@ def search(name: str, seed: int, x: np.ndarray, y: np.ndarray) -> dict[str, floa
 
 
 def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
-               y_test: np.ndarray, settings: DataScaleSettings, classes: int, device: str) -> list[Fit | FailedFit]:
-    """The nets `name` of one seed, one per m in `ms`, each trained on the first m rows of (x, y).
+               y_test: np.ndarray, settings: DataScaleSettings, classes: int, device: str,
+               precision: str = TRAINING_PRECISION) -> list[Fit | FailedFit]:
+    """The nets `name` of one seed, one per m in `ms`, each trained on the first m rows of (x, y) in `precision`
+    (fp32, or "bf16": the forward pass under autocast; evaluated in fp32 either way).
 
     Two or more m train as one batched ensemble (those with at least a full minibatch together); should that fail
     (out of memory, say), each net is trained alone. Wall and CPU time of an ensemble are shared among its nets
@@ -238,7 +272,7 @@ def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray
     test_x, test_y = torch.tensor(x_test, device=to), torch.tensor(y_test, device=to)
     rule = stop_rule(settings)
     full = [m for m in ms if m >= settings.batch_size]
-    groups = [full] if len(full) > 1 else []
+    groups = [full] if len(full) > 1 and precision == TRAINING_PRECISION else []
     groups += [[m] for m in ms if not any(m in g for g in groups)]
     build = partial(build_model, name, x.shape[1], classes)
     budget = (settings.steps, settings.batch_size, settings.learning_rates[name], rule)
@@ -254,7 +288,8 @@ def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray
         for k, m in enumerate(group):
             try:
                 net, steps, wall, cpu = (trained[k] if trained else
-                                         _timed(device, _train_one, build, seed, pool_x[:m], pool_y[:m], *budget)[0])
+                                         _timed(device, _train_one, build, seed, pool_x[:m], pool_y[:m], *budget,
+                                                precision)[0])
                 out.append(Fit(learner=name, m=m, seed=seed, test_accuracy=accuracy(net, test_x, test_y),
                                train_accuracy=accuracy(net, pool_x[:m], pool_y[:m]), fit_seconds=wall,
                                cpu_seconds=cpu, steps=steps))
@@ -264,12 +299,13 @@ def train_nets(name: str, seed: int, ms: list[int], x: np.ndarray, y: np.ndarray
 
 
 def _train_one(build, seed: int, x: torch.Tensor, y: torch.Tensor, steps: int, batch_size: int, lr: float,
-               rule: StopRule | None) -> list[tuple[torch.nn.Module, int]]:
+               rule: StopRule | None, precision: str = TRAINING_PRECISION) -> list[tuple[torch.nn.Module, int]]:
     """The plain loop: one net, alone."""
     seed_everything(seed)
     net = build().to(x.device)
     optimizer = torch.optim.Adam(net.parameters(), lr=lr)
-    return [(net, train_steps(net, optimizer, x, y, steps, batch_size, index_generator(x.device, seed), rule))]
+    return [(net, train_steps(net, optimizer, x, y, steps, batch_size, index_generator(x.device, seed), rule,
+                              precision))]
 
 
 def _timed(device: str, train, *args) -> list[tuple[torch.nn.Module, int, float, float | None]]:

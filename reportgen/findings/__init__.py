@@ -7,12 +7,13 @@ the story, the finding says so. One module per experiment, as in `records/` and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportgen.findings.activations import activation_findings
 from reportgen.findings.compute import ComputeFindings, compute_findings
 from reportgen.findings.curves import largest_net
 from reportgen.findings.data_scale import DataScaleFindings, data_scale_findings
+from reportgen.findings.precision import bf16_accuracy_finding
 from reportgen.findings.verdicts import DRIVERS, ROLES, Finding, Verdict, decide
 from reportgen.results import Results
 
@@ -26,11 +27,12 @@ class Analysis:
     data_scale: DataScaleFindings | None
     activations: list[Finding]
     compute: ComputeFindings | None
+    precision: list[Finding] = field(default_factory=list)  # what bf16 training cost the data-scale nets
 
     @property
     def findings(self) -> list[Finding]:
         return [*(self.data_scale.findings if self.data_scale else []), *self.activations,
-                *(self.compute.findings if self.compute else [])]
+                *(self.compute.findings if self.compute else []), *self.precision]
 
 
 def analyse(results: Results) -> Analysis:
@@ -46,7 +48,8 @@ def analyse(results: Results) -> Analysis:
                  if f.learner == c.largest_model] if same else []
         compute = compute_findings(c, sweep, table.get("batch_size"))
     return Analysis(data_scale_findings(ds, table.get("steps")) if ds else None,
-                    activation_findings(results.activations) if results.activations else [], compute)
+                    activation_findings(results.activations) if results.activations else [], compute,
+                    [f for f in [bf16_accuracy_finding(ds) if ds else None] if f])
 
 
 def findings(results: Results) -> list[Finding]:

@@ -7,49 +7,22 @@ by side, and a verdict is made on the median pair. Each finding: the check, then
 
 from __future__ import annotations
 
-import math
-import statistics
 from dataclasses import dataclass, replace
 
+from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, spread_words, twice_verdict
+from reportgen.findings.precision import matrix_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, config_label, duration, times, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult, StepTime
-from reportgen.stats import paired_ratios
-from reportgen.timing import Timing
 
 THREAD_GAIN = 1.2  # a speed-up below this is no real gain from more threads
 NO_GAIN = 1.05  # a median speed-up below this is no gain at all
 BUSY_SHARE = 0.15  # other processes using more of the run's CPUs than this while timing: no timing verdict
-GPU_GAIN = 2.0  # "much faster": a GPU under twice the CPU's speed does not make the lecture's point
 GAIN_BARS = (THREAD_GAIN, NO_GAIN)
 GAIN_RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for all of them, or under {NO_GAIN:g}× for all "
              f"of them; otherwise it depends on the model.")
 GPU_CLAIM = "A GPU trains large models much faster than a CPU."
-
-
-@dataclass(frozen=True)
-class Gain:
-    """slow / fast over same-round pairs: the median, lowest and highest, and how many pairs there were. Timings
-    without rounds (older files), or with different numbers of rounds, give the ratio of medians, one unpaired
-    comparison."""
-
-    median: float
-    low: float
-    high: float
-    pairs: int  # 0: the rounds could not be paired, and the three numbers are the ratio of the medians
-
-    @property
-    def paired(self) -> bool:
-        return self.pairs > 0
-
-
-def speedup(slow: Timing, fast: Timing) -> Gain:
-    pairs = paired_ratios(slow.round_medians_s, fast.round_medians_s)
-    if not pairs or len(slow.round_medians_s) != len(fast.round_medians_s):
-        ratio = slow.median_s / fast.median_s if fast.median_s > 0 else math.inf
-        return Gain(ratio, ratio, ratio, 0)
-    return Gain(statistics.median(pairs), min(pairs), max(pairs), len(pairs))
 
 
 @dataclass(frozen=True)
@@ -70,31 +43,18 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
         return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, r.largest_model),
-                       _loop_finding(r, models, sweep or [], train_batch)) if f]
+                       matrix_finding(r), _loop_finding(r, models, sweep or [], train_batch)) if f]
     if r.others_busy is not None and r.others_busy > BUSY_SHARE:
         busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
                 "this run decides nothing about computation. Rerun on an idle machine. ")
         out = [f if not f.verdict.tested else
-               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why,
+               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why, because="",
                        headline=f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while this "
                                 "was timed, so the timings are of a shared machine.")
                for f in out]
     batch = _the_batch(r, train_batch)[0]
     return ComputeFindings(out, loop_times(r, r.largest_model, batch))
-
-
-def _pairs(gain: Gain, bars: tuple[float, ...]) -> str:
-    return times_beside(gain.median, bars) + _spread(gain, bars)
-
-
-def _spread(gain: Gain, bars: tuple[float, ...]) -> str:
-    """Where a speed-up's same-round pairs differ, their range and median, with the digits the bars need; where
-    they could not be paired, that it is a ratio of medians."""
-    if not gain.paired:
-        return " (ratio of medians; rounds unpaired)"
-    lo, hi = times_beside(gain.low, bars, 2), times_beside(gain.high, bars, 2)
-    return "" if lo == hi else f" ({lo} to {hi} across same-round pairs, median {times_beside(gain.median, bars, 2)})"
 
 
 def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:
@@ -148,7 +108,7 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
     if batch not in gains:
         return None
     at = gains[batch]
-    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {_pairs(gain, GAIN_BARS)}"
+    listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {pairs_words(gain, GAIN_BARS)}"
                                                       for m, gain in by.items())
                         for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
     verdict = _gain_verdict(list(at.values()))
@@ -171,16 +131,6 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
             f"The ideal with {r.threads} threads is {r.threads}×.",
         numbers={f"speedup_{m}": g.median for m, g in at.items()},
         because=f"{r.threads} CPU threads made a training step {span} faster" if verdict is Verdict.SUPPORTED else "")
-
-
-def _gpu_verdict(gain: Gain | None) -> Verdict:
-    """Much faster where the median same-round pair reaches GPU_GAIN; not much faster where no pair does. Pairs on
-    both sides of it with the median under leave it open: more rounds could move the median either way. A single
-    round, or rounds that cannot be paired, decide nothing."""
-    if gain is None or gain.pairs < 2:
-        return Verdict.INCONCLUSIVE
-    return (Verdict.SUPPORTED if gain.median >= GPU_GAIN else Verdict.CONTRADICTED if gain.high < GPU_GAIN
-            else Verdict.INCONCLUSIVE)
 
 
 def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
@@ -212,14 +162,14 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
             gains[batch] = timed
     if not gains:
         return None
-    by_batch = {b: _gpu_verdict(timed.get(biggest)) for b, timed in gains.items()}
+    by_batch = {b: twice_verdict(timed.get(biggest)) for b, timed in gains.items()}
     verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
     name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
     at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
     bars = (GPU_GAIN, 1.0)
     evidence = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
-                + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {_pairs(gain, bars)}"
+                + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {pairs_words(gain, bars)}"
                                                         for m, gain in timed.items())
                             for b, timed in gains.items()) + ".")
     why = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
@@ -282,6 +232,18 @@ def _loop_steps(r: ComputeResult, model: str, batch: int | None = None) -> list[
     return r.timed_steps(model, batch or min(s.batch_size for s in r.steps))
 
 
+def _loop_ends(r: ComputeResult, model: str, batch: int) -> tuple[StepTime, StepTime] | None:
+    """The slowest configuration, the CPU in fp32 on 1 thread (else, or where that was fastest, the slowest timed),
+    and the fastest timed. Fixed at 1 thread, not whichever was slowest: on a disturbed machine a bf16 or
+    many-thread step may come out slowest, and the claim would then be judged the wrong way round."""
+    timed = _loop_steps(r, model, batch)
+    if len(timed) < 2:
+        return None
+    one = r.step(model, batch, "cpu", "fp32", 1)
+    base = one if one and one.timing and one is not timed[-1] else timed[0]  # 1 thread fastest: set the slowest by it
+    return base, timed[-1]
+
+
 def _sweep_words(r: ComputeResult, sweep: list[int], slow: float, fast: float) -> str:
     """What the learning curve's fits of the largest net cost on the slowest and fastest configuration, from the
     steps they took (the stop rule may end a fit before its budget)."""
@@ -298,15 +260,18 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     batch, words = _the_batch(r, train_batch)
     model = r.largest_model
     runs = loop_times(r, model, batch)
-    if len(runs) < 2 or not r.loop_steps:
+    ends = {m: e for m in models if (e := _loop_ends(r, m, batch))}
+    if model not in ends or not r.loop_steps:
         return None
-    gains = {m: speedup(st[0].timing, st[-1].timing) for m in models if len(st := _loop_steps(r, m, batch)) > 1}
-    (slow_label, slow), (fast_label, fast) = runs[0], runs[-1]
+    gains = {m: speedup(base.timing, best.timing) for m, (base, best) in ends.items()}
     gain = gains[model]
-    ends = _loop_steps(r, model, batch)
-    threads_only = ends[0].device == ends[-1].device == "cpu"  # the slowest and fastest: the thread finding's pair
+    (slow_label, slow), (fast_label, fast) = ((config_label(s.device, s.precision, s.threads),
+                                               r.loop_steps * s.timing.median_s) for s in ends[model])
+    # The fastest is one of the CPU's fp32 thread counts: nothing faster than them was timed, and the thread finding
+    # judges those already (a disturbed bf16 or GPU step timed slowest must not make it a test of faster hardware).
+    threads_only = ends[model][1].device == "cpu" and ends[model][1].precision == "fp32"
     verdict = Verdict.NOT_TESTED if threads_only else _gain_verdict(list(gains.values()))
-    others = ", ".join(f"{LABELS[m]} {_pairs(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
+    others = ", ".join(f"{LABELS[m]} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items() if m != model)
     experiment = f"one experiment ({r.loop_steps:,} steps of the {LABELS[model]})"
     headline = {
         Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
@@ -316,21 +281,22 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
         Verdict.INCONCLUSIVE: f"Not settled whether faster hardware shortens the loop: {experiment} took "
                               f"{duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}, and "
                               f"{_open_gain(gains)}.",
-        Verdict.NOT_TESTED: "The idea, code, experiment loop was not tested: the only faster configuration here is "
-                            "more CPU threads, which the thread finding judges.",
+        Verdict.NOT_TESTED: "The idea, code, experiment loop was not tested: the fastest configuration here is the "
+                            "CPU's own threads in fp32, which the thread finding judges.",
     }[verdict]
     evidence = (f"One experiment ({r.loop_steps:,} training steps of the {LABELS[model]}, batch {batch}) takes "
                 f"{duration(slow)} on {slow_label} and {duration(fast)} on {fast_label}"
                 + (f": {times_beside(gain.median, GAIN_BARS)} more ideas tried in the same time"
-                   f"{_spread(gain, GAIN_BARS)}" if verdict is Verdict.SUPPORTED else
+                   f"{spread_words(gain, GAIN_BARS)}" if verdict is Verdict.SUPPORTED else
                    f", a ratio of {times(gain.median)}") + "."
                 + _sweep_words(r, sweep, slow, fast)
-                + (f" Other models, fastest against slowest configuration: {others}." if others else ""))
-    why = (("The slowest and fastest configurations are the CPU's thread counts (no accelerator was faster), which the "
-            "thread finding already judges: this claim is not tested a second time on the same pairs, and is left "
-            "out of the count of claims tested. It is tested where a GPU (reportgen build --device cuda) or another "
-            "faster configuration is timed. " if threads_only else
-            f"The verdict is made at {words} over every model, fastest configuration against slowest: {GAIN_RULE} "
+                + (f" Other models, fastest configuration against the CPU on 1 thread in fp32: {others}." if others else ""))
+    why = (("The slowest and fastest configurations are the CPU's thread counts in fp32 (no accelerator or bf16 unit "
+            "was faster), which the thread finding already judges: this claim is not tested a second time on the same "
+            "pairs, and is left out of the count of claims tested. It is tested where a GPU (reportgen build --device "
+            "cuda), a CPU with a bf16 matrix unit, or another faster configuration is timed. " if threads_only else
+            f"The verdict is made at {words} over every model, fastest configuration against the CPU on 1 thread "
+            f"in fp32: {GAIN_RULE} "
             f"There, {_which_won(gains)}. ")
            + "Computed from the measured median step times; data loading and evaluation are not included. "
            + ", ".join(f"{label}: {duration(t)}" for label, t in runs) + ".")
@@ -340,8 +306,9 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
                    numbers={"loop_gain": gain.median, "slowest_seconds": slow, "fastest_seconds": fast},
                    because=(f"the fastest configuration cut {experiment} from {duration(slow)} to {duration(fast)}"
                             if verdict is Verdict.SUPPORTED else ""),
-                   how_to_test=("Run reportgen build --device cuda on a machine with a GPU, so that the slowest "
-                                "configuration (the CPU on 1 thread) is set against a faster kind of hardware, not only "
-                                f"against more of the CPU's threads. A median same-round pair of at least "
+                   how_to_test=("Run reportgen build --device cuda on a machine with a GPU, or reportgen build on a "
+                                "CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16 in /proc/cpuinfo, bf16 on Arm), "
+                                "so that the slowest configuration (the CPU on 1 thread) is set against a faster kind "
+                                f"of hardware, not only against more of the CPU's threads. A median same-round pair of at least "
                                 f"{THREAD_GAIN:g}× for every model would support it; the lecture speaks of experiments "
                                 "going from a month to a day or ten minutes." if verdict is Verdict.NOT_TESTED else ""))

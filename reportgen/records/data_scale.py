@@ -67,6 +67,9 @@ class DataScaleResult:
     learning_rate_selection: str = ""  # how the nets' learning rates were chosen (from the profile)
     grids: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # by learner, each setting's values
     # searched by cross-validation (the keys of a fit's `chosen`); a choice at a grid's edge is flagged
+    bf16_fits: list[Fit] = field(default_factory=list)  # the large MLP at one m under bf16 autocast, per seed
+    # (the same examples, initialisation and minibatches as its fp32 fit there; empty: not run, or before v4)
+    bf16_not_run: str = ""  # why the bf16 accuracy check did not run or is short of a seed ("": it ran)
 
     def accuracy(self, learner: str, m: int) -> Spread | None:
         values = [f.test_accuracy for f in self.fits if f.learner == learner and f.m == m]

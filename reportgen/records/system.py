@@ -35,6 +35,9 @@ class SystemInfo:
     gpus: list[GpuInfo] = field(default_factory=list)  # the CUDA devices torch sees, in index order
     threads: int | None = None  # torch's intra-op threads when the run ended (None: not recorded by reportgen 0.1)
     virtual: bool | None = None  # the CPU reports a hypervisor; None where the OS does not tell (or an older file)
+    cpu_features: list[str] | None = None  # speed features in /proc/cpuinfo (None: no flags there, or before v4)
+    torch_cpu: str | None = None  # torch's CPU kernel level and the extensions it detected (None: before v4)
+    bf16_unit: str | None = None  # the CPU's native bf16 unit (AMX, AVX-512 BF16, Arm BF16); None: none or unknown
 
     @property
     def summary(self) -> str:

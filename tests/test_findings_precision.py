@@ -1,0 +1,195 @@
+"""Matrix hardware (bf16 against fp32 on one device) and the accuracy bf16 training costs: each verdict reached,
+and missed, on small synthetic records."""
+
+import dataclasses
+
+import factories
+import pytest
+
+from reportgen.findings import Verdict, findings
+from reportgen.records.compute import MatmulTime, StepTime
+from reportgen.records.data_scale import Fit
+
+S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
+NOT_NATIVE = "bf16 not timed on the CPU: this CPU has no native bf16 unit (no AMX BF16 among its flags)"
+
+
+def _step(model, batch, precision, threads, ms, rounds=factories.ROUNDS, device="cpu"):
+    return StepTime(model=model, parameters=factories.PARAMETERS[model], batch_size=batch, device=device,
+                    precision=precision, threads=threads, timing=factories._timing(ms / 1e3, rounds))
+
+
+def machine(bf16_gain=None, rounds=None, unit="AMX", batches=(100, 1000), gpu=None):
+    """fp32 on 1 and 2 threads for both MLPs at `batches`; bf16 on 2 threads at `bf16_gain` {batch: gain over
+    fp32} for the large MLP (the small one gains 1.1x), its rounds `rounds` {batch: factors}. `gpu`: {precision:
+    ms} of the large MLP at every batch on cuda:0."""
+    rounds, steps = rounds or {}, []
+    for b in batches:
+        for model, ms in (("mlp_small", 0.2 * b / 100), ("mlp_large", 4.0 * b / 100)):
+            steps += [_step(model, b, "fp32", 1, ms), _step(model, b, "fp32", 2, ms / 1.5)]
+            if bf16_gain:
+                gain = bf16_gain[b] if model == "mlp_large" else 1.1
+                steps.append(_step(model, b, "bf16", 2, ms / 1.5 / gain, rounds.get(b, factories.ROUNDS)
+                                   if model == "mlp_large" else factories.ROUNDS))
+            for precision, gpu_ms in (gpu or {}).items():
+                steps.append(_step(model, b, precision, None, gpu_ms * b / 100, device="cuda:0"))
+    matmuls = [MatmulTime(n=n, device="cpu", precision=p, threads=2, timing=factories._timing(2 * n**3 / rate))
+               for n in (256, 2048) for p, rate in (("fp32", 300e9), ("bf16", (2000e9 if n > 256 else 900e9)))
+               if p == "fp32" or bf16_gain]
+    return dataclasses.replace(factories.compute(), steps=steps, matmuls=matmuls, bf16_unit=unit if bf16_gain else None,
+                               bf16_not_timed="" if bf16_gain else NOT_NATIVE,
+                               devices=["cpu", "cuda:0"] if gpu else ["cpu"])
+
+
+def by_key(comp=None, data=None):
+    return {f.key: f for f in findings(factories.results(comp=comp, data=data))}
+
+
+@pytest.mark.parametrize("gains, rounds, verdict", [
+    ({100: 2.4, 1000: 3.1}, None, S),  # every pair past 2x at both batches
+    ({100: 1.6, 1000: 1.9}, None, C),  # no pair reaches 2x (1.9 x 1.02 / 0.98 < 2)
+    ({100: 1.6, 1000: 3.1}, None, I),  # the batches disagree
+    ({100: 2.4, 1000: 1.95}, {1000: (0.9, 1.0, 1.1)}, I),  # at batch 1000 pairs on both sides, the median under
+    ({100: 2.05, 1000: 2.4}, {100: (1.1, 1.0, 0.9)}, S),  # one pair under 2x: the median decides
+])
+def test_the_matrix_verdict_is_the_large_mlp_s_median_pair_at_every_batch(gains, rounds, verdict):
+    f = by_key(machine(gains, rounds))["matrix_hardware"]
+    assert f.verdict is verdict, f.why
+    assert f"{gains[100]:.1f}× at batch 100" in f.headline or verdict is I
+    assert "Small MLP (32) 1.1×" in f.evidence  # every model is shown, only the largest decides
+    assert "peaked at 300 GFLOP/s in fp32 and 2,000 GFLOP/s in bf16 (6.7×)" in f.evidence
+    assert (f.because != "") == (verdict is S)
+    assert len(f.headline.split()) <= 30
+
+
+def test_a_single_round_decides_nothing():
+    f = by_key(machine({100: 3.0, 1000: 3.0}, {100: (1.0,), 1000: (1.0,)}))["matrix_hardware"]
+    assert f.verdict is I  # bf16 has one round, fp32 three: unpaired, a ratio of medians
+
+
+def test_a_cpu_without_a_bf16_unit_leaves_both_hardware_claims_untested():
+    found = by_key(machine())
+    f = found["matrix_hardware"]
+    assert f.verdict is N and f.evidence == NOT_NATIVE + "."
+    assert "amx_bf16" in f.how_to_test and "reportgen build" in f.how_to_test
+    assert found["iteration_loop"].verdict is N  # the fastest configuration is the CPU's threads in fp32
+    assert "bf16 matrix unit" in found["iteration_loop"].how_to_test
+
+
+def test_with_a_bf16_unit_the_loop_is_tested_against_the_fastest_configuration():
+    loop = by_key(machine({100: 2.4, 1000: 3.1}))["iteration_loop"]
+    assert loop.verdict is S  # 1 thread in fp32 against 2 threads in bf16: 1.5 x 2.4 for the large MLP
+    assert "on CPU, 1 thread and" in loop.evidence and "on CPU bf16, 2 threads" in loop.evidence
+    assert loop.numbers["loop_gain"] == pytest.approx(1.5 * 2.4)
+
+
+def test_on_cuda_the_matrix_finding_compares_the_gpu_s_own_precisions():
+    f = by_key(machine({100: 1.2, 1000: 1.2}, gpu={"fp32": 1.0, "bf16": 0.25}))["matrix_hardware"]
+    assert f.verdict is S and "cuda:0" in f.headline and "tensor cores" in f.headline  # 4x on the GPU, not 1.2x
+    f = by_key(machine(gpu={"fp32": 1.0, "bf16": 0.8}))["matrix_hardware"]
+    assert f.verdict is C and "cuda:0" in f.headline
+
+
+def test_a_busy_machine_decides_nothing_about_matrix_hardware():
+    f = by_key(dataclasses.replace(machine({100: 2.4, 1000: 3.1}), others_busy=0.6))["matrix_hardware"]
+    assert f.verdict is I and f.because == ""
+
+
+# --- the accuracy bf16 costs ------------------------------------------------------------------------------------
+
+def with_bf16(shifts, m=3000, not_run=""):
+    """The factory's data-scale record with the large MLP at m trained again in bf16, each seed's test accuracy
+    moved by `shifts` (a fraction) from its fp32 fit's."""
+    r = factories.data_scale()
+    fp32 = [f for f in r.fits if f.learner == "mlp_large" and f.m == m]
+    bf16 = [dataclasses.replace(f, test_accuracy=min(1.0, max(0.0, f.test_accuracy + d))) for f, d in zip(fp32, shifts)]
+    return dataclasses.replace(r, bf16_fits=bf16, bf16_not_run=not_run)
+
+
+@pytest.mark.parametrize("shifts, verdict", [
+    ((0.003, -0.004, 0.0), S),  # every seed within the 2-point margin
+    ((-0.05, -0.04, -0.06), C),  # every seed lost more than the margin
+    ((-0.05, 0.0, -0.01), I),  # one seed lost, two kept
+    ((0.0,), I),  # a single seed decides nothing
+])
+def test_the_accuracy_check_is_kept_lost_or_open(shifts, verdict):
+    f = by_key(data=with_bf16(shifts))["bf16_accuracy"]
+    assert f.verdict is verdict
+    assert "at m = 3,000" in f.evidence and ("across 3 seeds" in f.evidence or len(shifts) == 1)
+    assert f.numbers["low"] <= f.numbers["bf16_minus_fp32"] <= f.numbers["high"]
+
+
+def test_an_accuracy_check_not_run_says_why_and_one_never_asked_for_is_absent():
+    why = "not run: this CPU has no native bf16 unit, and emulated bf16 would say nothing of the hardware"
+    f = by_key(data=dataclasses.replace(factories.data_scale(), bf16_not_run=why))["bf16_accuracy"]
+    assert f.verdict is N and why in f.evidence and f.how_to_test
+    assert "bf16_accuracy" not in by_key()
+
+
+def test_a_check_short_of_a_seed_says_so_and_pairs_the_rest():
+    f = by_key(data=with_bf16((0.0, 0.001), not_run="not complete: the bf16 fit of seed 2 failed (out of memory)"))
+    assert f["bf16_accuracy"].verdict is S and "seed 2 failed" in f["bf16_accuracy"].evidence
+
+
+def test_bf16_fits_with_no_fp32_pair_make_no_finding():
+    r = factories.data_scale()
+    lone = [Fit(learner="mlp_large", m=123, seed=0, test_accuracy=0.5, train_accuracy=0.5, fit_seconds=1.0)]
+    assert "bf16_accuracy" not in by_key(data=dataclasses.replace(r, bf16_fits=lone))
+
+
+# --- the report's words -----------------------------------------------------------------------------------------
+
+def _method(report) -> str:
+    """The computation method, in Appendix C."""
+    return " ".join(p for part in report.methods if part.key == "method-computation" for p in part.paragraphs)
+
+
+def test_the_computation_section_teaches_with_this_run_s_numbers_and_the_system_names_the_unit():
+    from reportgen.context import build_report
+
+    results = factories.results(comp=machine({100: 1.6, 1000: 2.4}), cpu_features=["AVX2", "AMX BF16"],
+                                bf16_unit="AMX", torch_cpu="AVX512 kernels; detects AMX tiles")
+    report = build_report(results)
+    section = next(s for s in report.sections if s.key == "computation")
+    lesson, method = " ".join(section.sentences), _method(report)
+    assert "this CPU's is its AMX unit" in lesson
+    assert "peaked at 2,000 GFLOP/s in bf16 against 300 in fp32 (6.7×)" in lesson
+    assert "ran 1.6× to 2.4× as fast in bf16, less than the matrix product alone gained" in lesson
+    assert "on its AMX unit, in the same rounds as fp32" in method
+    system = dict(report.system)
+    assert system["CPU features for training"] == "AVX2, AMX BF16" and system["Native bf16 unit"] == "AMX"
+    assert system["torch CPU kernels"] == "AVX512 kernels; detects AMX tiles"
+
+
+def test_without_a_unit_the_section_says_why_bf16_was_not_timed_and_teaches_nothing_it_did_not_measure():
+    from reportgen.context import build_report
+
+    report = build_report(factories.results(comp=machine(), cpu_features=["AVX2", "FMA"]))
+    section = next(s for s in report.sections if s.key == "computation")
+    assert "matrix unit" not in " ".join(section.sentences) and NOT_NATIVE + "." in _method(report)
+    assert dict(report.system)["Native bf16 unit"] == "none: bf16 would be emulated"
+    old = build_report(factories.results())  # a file from before version 4: neither row
+    assert "Native bf16 unit" not in dict(old.system)
+
+
+def test_the_loop_is_judged_from_1_thread_in_fp32_even_where_a_disturbed_round_made_another_slowest():
+    """A shared machine once timed the 2-thread and bf16 steps slower than 1 thread: the loop finding then set the
+    1-thread step (fastest) against bf16 (slowest) and called that faster hardware."""
+    c = machine({100: 2.4, 1000: 3.1})
+    slowed = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100)) if s.threads == 2 else s
+              for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=slowed))["iteration_loop"]
+    assert loop.verdict is N  # the fastest is the CPU's own fp32 thread: nothing faster to judge
+    fp32_slow = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100))
+                 if (s.threads, s.precision) == (2, "fp32") else s for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=fp32_slow))["iteration_loop"]
+    assert loop.verdict is S and "on CPU, 1 thread and" in loop.evidence and "CPU bf16, 2 threads" in loop.evidence
+    assert loop.numbers["loop_gain"] == pytest.approx(1.5 * 2.4)
+
+
+def test_where_1_thread_was_fastest_the_loop_never_sets_it_against_itself():
+    c = machine()  # fp32 only; a disturbed machine timed 2 threads slower than 1
+    slowed = [dataclasses.replace(s, timing=factories._timing(s.timing.median_s * 100)) if s.threads == 2 else s
+              for s in c.steps]
+    loop = by_key(dataclasses.replace(c, steps=slowed))["iteration_loop"]
+    assert loop.verdict is N and "on CPU, 2 threads and" in loop.evidence and "on CPU, 1 thread, a ratio" in loop.evidence
