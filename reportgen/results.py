@@ -21,6 +21,7 @@ from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
+from reportgen.text import printable_tree
 
 SCHEMA_VERSION = 3
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
@@ -159,6 +160,7 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} is not valid JSON ({error})")
     if not isinstance(raw, dict):
         raise ResultsError(f"{source} is not a reportgen results file (no JSON object)")
+    raw = printable_tree(raw)  # a lone surrogate or a control character in a string could not be rendered
     version = raw.get("schema_version")
     if isinstance(version, str) and version.strip().isdigit():
         raise ResultsError(f"{source} is invalid: $.schema_version: expected an integer, got str")

@@ -22,6 +22,7 @@ import numpy as np
 from reportgen.data import Dataset
 from reportgen.errors import UserError
 from reportgen.records.data import DataInfo
+from reportgen.text import printable
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
@@ -53,11 +54,16 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: 
     if _missing(y).any():
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' is missing on row "
                            f"{int(np.argmax(_missing(y))) + 1}; drop or fill those rows")
-    classes, y_index = np.unique(y, return_inverse=True)
+    classes, y_index = np.unique(_same_numbers(y), return_inverse=True)
     if len(y) < MIN_ROWS:
         raise DatasetError(f"dataset {path.name}: {len(y)} rows; at least {MIN_ROWS} are needed")
     if len(classes) < 2:
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
+    held_out = math.ceil(TEST_FRACTION * len(y))  # as train_test_split counts it
+    if len(classes) > held_out:  # the split cannot hold one of each (scikit-learn raised): a label per row, say
+        raise DatasetError(f"dataset {path.name}: the label '{label_name}' has {len(classes):,} classes in "
+                           f"{len(y):,} rows, more than its {TEST_FRACTION:.0%} test split of {held_out:,} rows can "
+                           "hold one of each; is it a class label (not a measurement)?")
     if not np.isfinite(x).all():
         raise DatasetError(f"dataset {path.name}: features contain missing or infinite values")
 
@@ -71,8 +77,9 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: 
     std[std == 0] = 1
     x_pool, x_test = (x_pool - mean) / std, (x_test - mean) / std
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    info = DataInfo(name=path.name, generator="file",
-                    generator_args={"label": label_name, "sha256": digest, "class_names": [str(c) for c in classes]},
+    info = DataInfo(name=printable(path.name), generator="file",
+                    generator_args={"label": printable(label_name), "sha256": digest,
+                                    "class_names": [printable(str(c)) for c in classes]},
                     pool_size=len(y_pool), test_size=len(y_test), from_cache=False, features=x.shape[1],
                     classes=len(classes), sequence=False)
     return Dataset(x_pool.astype(np.float32), y_pool.astype(np.int64), x_test.astype(np.float32),
@@ -97,6 +104,16 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not np.issubdtype(x.dtype, np.number):
         raise DatasetError(f"dataset {path.name}: X is not numeric")
     return x.astype(np.float64), y
+
+
+def _same_numbers(y: np.ndarray) -> np.ndarray:
+    """A CSV's labels with one spelling per whole number: "1", "1.0" and "1.00" were three classes."""
+    if y.dtype.kind != "U" or not all(map(_is_float, y)):
+        return y
+    numbers = y.astype(np.float64)
+    if not (np.isfinite(numbers).all() and (numbers == np.round(numbers)).all() and abs(numbers).max() < 2**53):
+        return y
+    return numbers.astype(np.int64).astype(str)
 
 
 MISSING = {"", "nan", "na", "n/a", "null"}  # how a CSV writes a missing value

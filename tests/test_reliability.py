@@ -1,0 +1,139 @@
+"""Issue 24: a run's measurements are never lost to a file name, a closed stream or a stray character.
+
+Each test here failed before its fix. The red team's wider sweep is benchmarks/red_team.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import factories
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from reportgen import results as R
+from reportgen.cli import main
+from reportgen.files import write_atomically
+from reportgen.render import write_report
+
+NOT_UTF8 = os.fsdecode(b"caf\xe9")  # how Python holds a Linux file name that is not UTF-8: 'caf\udce9'
+MICRO = Path(__file__).parent / "micro.toml"
+
+
+def _saved(tmp_path: Path, r) -> Path:
+    path = tmp_path / "results.json"
+    path.write_text(R.dumps(r), encoding="utf-8")
+    return path
+
+
+# 1. Non-UTF-8 names and lone surrogates
+
+def test_text_with_a_surrogate_escape_is_written_readably(tmp_path):
+    write_atomically(tmp_path / "x.html", f"<p>{NOT_UTF8}</p>")
+    assert (tmp_path / "x.html").read_text(encoding="utf-8") == "<p>caf\\xe9</p>"
+
+
+@pytest.mark.parametrize("odd", [NOT_UTF8, "\ud800", "a\udfffb"])
+def test_a_results_file_with_a_lone_surrogate_loads_and_renders(tmp_path, odd):
+    path = _saved(tmp_path, factories.results(hostname=f"host-{odd}"))
+    loaded = R.load(path)
+    assert loaded.system.hostname.encode("utf-8")  # encodes: shown as an escape
+    write_report(loaded, tmp_path, ["html"])
+    assert "host-" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_profile_named_in_bytes_that_are_not_utf8_builds_and_renders(tmp_path):
+    profile = tmp_path / f"{NOT_UTF8}.toml"
+    profile.write_bytes(MICRO.read_bytes())
+    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(profile), "--threads", "1",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "out").iterdir()
+    assert {"results.json", "report.html", "report.pdf"} <= {p.name for p in folder.iterdir()}
+    recorded = json.loads((folder / "results.json").read_text(encoding="utf-8"))["settings"]["command"]
+    assert "caf\\xe9.toml" in recorded  # readable, and it encodes
+    again = CliRunner().invoke(main, ["render", str(folder / "results.json"), "--format", "html"])
+    assert again.exit_code == 0, again.output
+
+
+# 2. More classes than the test split can hold
+
+@pytest.mark.parametrize("rows, classes", [(100, 50), (400, 400), (2000, 1000)])
+def test_a_dataset_with_more_classes_than_its_test_split_holds_is_refused_in_one_line(tmp_path, rows, classes):
+    from reportgen.user_data import DatasetError, load_user_dataset
+
+    path = tmp_path / "many.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, X=rng.normal(size=(rows, 3)), y=np.arange(rows) % classes)
+    with pytest.raises(DatasetError, match=f"{classes:,} classes"):
+        load_user_dataset(path)
+
+
+def test_the_many_classes_refusal_comes_before_any_work(tmp_path):
+    path = tmp_path / "many.npz"
+    np.savez(path, X=np.zeros((100, 3)), y=np.arange(100) % 50)
+    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(MICRO), "--dataset", str(path),
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "50 classes" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_whole_number_labels_spelled_differently_are_one_class(tmp_path):
+    from reportgen.user_data import load_user_dataset
+
+    path = tmp_path / "spelled.csv"
+    rows = [f"{i % 7},{['1', '1.0', '1.00', '2', '2.0'][i % 5]}" for i in range(200)]
+    path.write_text("x,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert load_user_dataset(path).info.generator_args["class_names"] == ["1", "2"]
+
+
+# 3 and 6. Closed standard streams (cron, CI, a service manager)
+
+WORKERS = """name = "workers"
+description = "Two fits side by side, for the closed-stream test."
+[data]
+test_size = 100
+[data_scale]
+m = [40, 80]
+seeds = 1
+learners = ["logistic", "mlp_small"]
+steps = 5
+batch_size = 20
+svm_max_m = 0
+learning_rates = { mlp_small = 0.01 }
+"""
+
+
+def _closed(fd: int):
+    return lambda: os.close(fd)
+
+
+def test_a_build_with_stdout_closed_records_no_failure(tmp_path):
+    profile = tmp_path / "workers.toml"
+    profile.write_text(WORKERS, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "reportgen", "build", "--device", "cpu", "--profile", str(profile),
+                           "--threads", "2", "--out", str(tmp_path / "out")], preexec_fn=_closed(1),
+                          stderr=subprocess.PIPE, text=True, timeout=300, env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    (folder,) = (tmp_path / "out").iterdir()
+    recorded = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert recorded["failures"] == {} and recorded["data_scale"]["workers"] == 2, recorded["failures"]
+    assert "Warning" not in done.stderr
+
+
+def test_render_with_stdin_closed_writes_the_pdf(tmp_path):
+    path = _saved(tmp_path, factories.results())
+    done = subprocess.run([sys.executable, "-m", "reportgen", "render", str(path)], preexec_fn=_closed(0),
+                          capture_output=True, text=True, timeout=300, env=_env(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+def _env(tmp_path: Path) -> dict:
+    return {**os.environ, "REPORTGEN_CACHE": os.environ.get("REPORTGEN_CACHE", str(tmp_path / "cache"))}
