@@ -88,10 +88,13 @@ def _build(folder: Path, profile: Profile, so_far: Results, progress: Listener |
 
 
 def resume(plan: Resumable, progress: Listener | None = None, page_size: str = "A4") -> BuildOutput:
-    """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
+    """Finish an interrupted build: the experiments it lacks (a finished build's failed ones), or only its report
+    when results.json is complete."""
     if plan.profile is not None:
         return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
     with run_lock(plan.folder), _stopping(plan.folder):
+        # results.json is complete: a checkpoint beside it is one a build stopped before removing
+        (plan.folder / CHECKPOINT).unlink(missing_ok=True)
         return _render(plan.folder, plan.so_far, progress or Listener(), page_size)
 
 

@@ -137,3 +137,43 @@ def test_render_with_stdin_closed_writes_the_pdf(tmp_path):
 
 def _env(tmp_path: Path) -> dict:
     return {**os.environ, "REPORTGEN_CACHE": os.environ.get("REPORTGEN_CACHE", str(tmp_path / "cache"))}
+
+
+# 4. A resume of a finished build retries its failed experiments, as the README promises
+
+def _micro_build(tmp_path: Path) -> Path:
+    result = CliRunner().invoke(main, ["build", "--device", "cpu", "--profile", str(MICRO), "--threads", "1",
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    (folder,) = (tmp_path / "out").iterdir()
+    return folder
+
+
+def test_a_resume_of_a_finished_build_retries_its_failed_experiment(tmp_path):
+    folder = _micro_build(tmp_path)
+    raw = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    raw["compute"], raw["failures"] = None, {"compute": "failed: RuntimeError: out of memory"}
+    (folder / "results.json").write_text(json.dumps(raw), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
+    assert result.exit_code == 0, result.output
+    again = R.load(folder / "results.json")
+    assert again.failures == {} and again.compute is not None
+    assert not (folder / "checkpoint.json").exists()
+
+
+def test_a_resume_of_a_finished_build_left_with_its_checkpoint_removes_the_stale_checkpoint(tmp_path):
+    folder = _micro_build(tmp_path)
+    (folder / "checkpoint.json").write_bytes((folder / "results.json").read_bytes())  # a crash before the unlink
+    result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert not (folder / "checkpoint.json").exists()
+
+
+def test_an_upper_case_device_in_a_checkpoint_is_refused_in_one_line(tmp_path):
+    folder = _micro_build(tmp_path)
+    raw = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    raw["settings"]["device"], raw["compute"] = "CPU", None
+    (folder / "checkpoint.json").write_text(json.dumps(raw), encoding="utf-8")
+    (folder / "results.json").unlink()
+    result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
+    assert result.exit_code == 2 and "CPU" in result.output, result.output
