@@ -177,3 +177,65 @@ def test_an_upper_case_device_in_a_checkpoint_is_refused_in_one_line(tmp_path):
     (folder / "results.json").unlink()
     result = CliRunner().invoke(main, ["build", "--resume", str(folder)])
     assert result.exit_code == 2 and "CPU" in result.output, result.output
+
+
+# 7. SIGKILL of a build leaves no worker behind
+
+LONG = WORKERS.replace("steps = 5", "steps = 1000000").replace("m = [40, 80]", "m = [40, 80, 120, 160]")
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes below `pid`, from /proc (a dead parent's orphans are found by the marker in their environ)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _marked(marker: str) -> set[int]:
+    alive = set()
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
+                alive.add(int(entry.name))
+        except OSError:
+            continue
+    return alive
+
+
+def test_sigkill_of_a_build_leaves_no_process_of_it_alive(tmp_path):
+    import signal
+    import time
+
+    profile = tmp_path / "long.toml"
+    profile.write_text(LONG, encoding="utf-8")
+    marker = f"REPORTGEN_TEST_RUN={tmp_path.name}"
+    build = subprocess.Popen([sys.executable, "-m", "reportgen", "build", "--device", "cpu", "--profile",
+                              str(profile), "--threads", "2", "--out", str(tmp_path / "out")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**_env(tmp_path), "REPORTGEN_TEST_RUN": tmp_path.name})
+    try:
+        deadline = time.monotonic() + 120
+        while len(_descendants(build.pid)) < 2 and time.monotonic() < deadline:  # the workers have started
+            time.sleep(0.2)
+        assert len(_descendants(build.pid)) >= 2, "the build never started its workers"
+        time.sleep(1)
+        build.kill()
+        build.wait()
+        deadline = time.monotonic() + 10
+        while _marked(marker) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _marked(marker), "processes of the killed build are still running 10 s later"
+    finally:
+        for pid in _marked(marker):
+            os.kill(pid, signal.SIGKILL)
