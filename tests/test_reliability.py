@@ -239,3 +239,28 @@ def test_sigkill_of_a_build_leaves_no_process_of_it_alive(tmp_path):
     finally:
         for pid in _marked(marker):
             os.kill(pid, signal.SIGKILL)
+
+
+# 5. A control character in chart text
+
+CONTROLS = ["\x00", "\x01", "\x03", "\x04", "\x0b", "\x1b", "\ufffe", "\uffff"]
+
+
+def _labelled(label: str):
+    r = factories.results()
+    learners = [replace(x, label=f"{x.label}{label}") for x in r.data_scale.learners]
+    return replace(r, data_scale=replace(r.data_scale, learners=learners))
+
+
+def test_chart_specs_carry_control_characters_escaped():
+    from reportgen import charts
+
+    spec = json.dumps(charts.accuracy_vs_m(_labelled("".join(CONTROLS)).data_scale), ensure_ascii=False)
+    assert not any(c in spec for c in CONTROLS)
+    assert "\\\\x1b" in spec  # shown escaped: the JSON of the text \x1b
+
+
+def test_a_results_file_with_control_characters_in_its_labels_renders_a_pdf(tmp_path):
+    path = _saved(tmp_path, _labelled("".join(CONTROLS)))
+    write_report(R.load(path), tmp_path, ["pdf"])
+    assert (tmp_path / "report.pdf").stat().st_size > 0
