@@ -6,6 +6,7 @@ Each test here failed before its fix. The red team's wider sweep is benchmarks/r
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -264,3 +265,41 @@ def test_a_results_file_with_control_characters_in_its_labels_renders_a_pdf(tmp_
     path = _saved(tmp_path, _labelled("".join(CONTROLS)))
     write_report(R.load(path), tmp_path, ["pdf"])
     assert (tmp_path / "report.pdf").stat().st_size > 0
+
+
+# 8. A file that loads always renders: its contents bounded at load, each computation total
+
+def test_a_shallow_power_law_projects_no_overflow():
+    from reportgen.stats import PowerLaw
+
+    assert PowerLaw(a=1.0, b=-0.001, c=0.0, r2=1.0).m_for_error(1e-5) == math.inf  # more than a float counts
+    assert PowerLaw(a=0.0, b=-0.5, c=0.1, r2=1.0).m_for_error(0.2) is None  # a flat curve never gets lower
+
+
+def _deep(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels):
+        value = {"a": value}
+    return value
+
+
+def _mutated(change) -> str:
+    raw = json.loads(R.dumps(factories.results()))
+    change(raw)
+    return json.dumps(raw)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda raw: raw["settings"]["profile_table"].update(deep=_deep(600)), "nested"),
+    (lambda raw: raw["data_scale"]["learners"].pop(0), "not among"),
+    (lambda raw: raw["data_scale"].update(learners=[]), "not among"),
+    (lambda raw: raw["data_scale"]["learners"].extend(
+        [dict(raw["data_scale"]["learners"][0], name=f"x{i}") for i in range(3000)]), "learners"),
+    (lambda raw: raw["data_scale"].update(m_values=list(range(20, 20020))), "m_values"),
+    (lambda raw: raw["data_scale"]["learners"][0].update(label="x" * 100_000), "characters"),
+    (lambda raw: raw["settings"]["profile_table"].update(big=list(range(200_000))), "entries"),
+])
+def test_results_past_the_bounds_are_refused_at_load_in_one_line(change, message):
+    with pytest.raises(R.ResultsError, match=message) as refused:
+        R.loads(_mutated(change))
+    assert "\n" not in str(refused.value)
