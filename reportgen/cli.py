@@ -17,7 +17,7 @@ from click.core import ParameterSource
 
 from reportgen import __version__
 from reportgen.errors import UserError
-from reportgen.limits import MAX_SEED, MAX_THREADS
+from reportgen.limits import MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_SEED, MAX_THREADS
 from reportgen.stopping import stop_on_signals
 from reportgen.text import printable
 
@@ -67,6 +67,11 @@ class PathArg(click.Path):
     def convert(self, value, param, ctx):
         if isinstance(value, str) and not value:
             self.fail("the path is empty" + (" (give . for the current folder)" if self.folder else ""), param, ctx)
+        if isinstance(value, str):  # the first stat of it said "File name too long", as if writing had failed
+            raw = os.fsencode(value)
+            if len(raw) >= MAX_PATH_BYTES or max(map(len, raw.split(b"/"))) > MAX_NAME_BYTES:
+                self.fail(f"the path is too long: at most {MAX_NAME_BYTES} bytes a name and {MAX_PATH_BYTES - 1} "
+                          f"in all ({printable(value[:60])}...)", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -215,7 +220,8 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         try:
             paths = work(StopPoints(progress, requested))
         except Stopped as stop:
-            raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
+            signalled = 128 + (requested[0] if requested else signal.SIGINT)  # 143 for SIGTERM, as the others
+            raise BuildStopped(str(stop), signalled if isinstance(stop, Interrupted) else 1)
     say(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         say(f"  {kind:<14} {path}")

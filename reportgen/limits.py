@@ -6,6 +6,9 @@ Each bound is generous: well past the full profile (a GPU machine's battery), so
 
 MAX_SEED = 2**32 - 1  # numpy's seeds: a larger one failed an experiment part-way instead of at once
 MAX_THREADS = 1024  # one worker process each: 100000 crashed the build part-way with a traceback
+MAX_NAME_BYTES = 255  # a path's component, and its whole length (with the final NUL): Linux's NAME_MAX, PATH_MAX
+MAX_PATH_BYTES = 4096
+MAX_ARRAY_BYTES = 1 << 30  # an NPZ dataset's array, uncompressed: a 1.5 MB compressed file unpacked to 3.3 GB
 
 # The profile's keys, each with its bound (the full profile's value in the comment). A list key bounds each entry.
 PROFILE_LIMITS = {

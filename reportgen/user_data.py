@@ -21,6 +21,7 @@ import numpy as np
 
 from reportgen.data import Dataset
 from reportgen.errors import UserError
+from reportgen.limits import MAX_ARRAY_BYTES
 from reportgen.records.data import DataInfo
 from reportgen.text import printable
 
@@ -95,6 +96,8 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
             for name in ("X", "y"):
                 _check_size(path, f.zip, name + ".npy" if name + ".npy" in f.zip.namelist() else name)
             x, y = f["X"], f["y"]
+    except MemoryError:  # under a memory limit (ulimit -v) that the arrays pass
+        raise DatasetError(f"dataset {path.name}: its arrays do not fit in the memory this process may use") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         if isinstance(error, DatasetError):
             raise
@@ -135,6 +138,9 @@ def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
         shape, _, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0) else
                            np.lib.format.read_array_header_2_0(f))
     claimed = dtype.itemsize * math.prod(shape)
+    if claimed > MAX_ARRAY_BYTES:  # the size below is the archive's own claim, which compression gets past
+        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} of shape {shape} unpacks to "
+                           f"{claimed:,} bytes, past the limit of {MAX_ARRAY_BYTES:,}")
     if not dtype.hasobject and claimed > archive.getinfo(member).file_size:  # objects: refused as pickles
         raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} claims shape {shape} "
                            f"({claimed:,} bytes), more than the file holds")

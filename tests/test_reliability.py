@@ -303,3 +303,46 @@ def test_results_past_the_bounds_are_refused_at_load_in_one_line(change, message
     with pytest.raises(R.ResultsError, match=message) as refused:
         R.loads(_mutated(change))
     assert "\n" not in str(refused.value)
+
+
+# 10, 11. Odd option values: one line, exit code 2
+
+@pytest.mark.parametrize("baseline", ["²", "٣", "9" * 5000])
+def test_compare_refuses_an_odd_baseline_in_one_line(tmp_path, baseline):
+    paths = [_saved(tmp_path, factories.results())]
+    other = tmp_path / "b.json"
+    other.write_bytes(paths[0].read_bytes())
+    result = CliRunner().invoke(main, ["compare", str(paths[0]), str(other), "--baseline", baseline,
+                                       "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "Traceback" not in result.output and len(result.output.splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["render", "x" * 300 + ".json"],
+    ["render", "/tmp/" + "/".join(["d" * 200] * 25) + "/results.json"],
+    ["build", "--resume", "r" * 300],
+    ["build", "--profile", "p" * 300 + ".toml", "--device", "cpu"],
+    ["build", "--dataset", "d" * 300 + ".csv", "--device", "cpu", "--profile", "quick"],
+    ["build", "--out", "o" * 300, "--device", "cpu", "--profile", "quick"],
+])
+def test_an_over_long_path_is_refused_in_one_line_with_exit_code_2(tmp_path, args):
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "too long" in result.output and "Traceback" not in result.output
+    if "--out" not in args:
+        assert "writ" not in result.output  # an input path: nothing is being written
+
+
+# 13. A compressed NPZ whose arrays unpack past the memory
+
+def test_a_compressed_npz_that_unpacks_too_large_is_refused_before_it_is_loaded(tmp_path, monkeypatch):
+    from reportgen import user_data
+
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, X=np.zeros((1000, 300)), y=np.arange(1000) % 2)
+    monkeypatch.setattr(user_data, "MAX_ARRAY_BYTES", 1 << 20)  # a 2.4 MB X against a 1 MB bound
+    loaded = []
+    monkeypatch.setattr(np.lib.npyio.NpzFile, "__getitem__", lambda self, key: loaded.append(key))
+    with pytest.raises(user_data.DatasetError, match="past the limit"):
+        user_data.load_user_dataset(path)
+    assert not loaded
