@@ -346,3 +346,48 @@ def test_a_compressed_npz_that_unpacks_too_large_is_refused_before_it_is_loaded(
     with pytest.raises(user_data.DatasetError, match="past the limit"):
         user_data.load_user_dataset(path)
     assert not loaded
+
+
+# 12. A publish lands whole or not at all
+
+def _site_with_one_run(tmp_path: Path) -> tuple[Path, Path]:
+    from reportgen.publish import publish
+
+    first = _saved(tmp_path, factories.results())
+    second = tmp_path / "second.json"
+    second.write_text(R.dumps(replace(factories.results(), created_utc="2026-02-02T00:00:00Z")), encoding="utf-8")
+    publish([first], tmp_path / "site")
+    return tmp_path / "site", second
+
+
+def _state(site: Path) -> tuple:
+    return sorted(p.name for p in (site / "runs").iterdir()), (site / "index.html").read_bytes()
+
+
+def test_a_disk_that_fills_while_publishing_leaves_the_site_as_it_was(tmp_path, monkeypatch):
+    from reportgen import publish as P
+    from reportgen.files import write_atomically as real
+
+    site, second = _site_with_one_run(tmp_path)
+    before = _state(site)
+
+    def full(path, text):
+        if path.name == "index.html":
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(P, "write_atomically", full)
+    with pytest.raises(P.PublishError, match="No space"):
+        P.publish([second], site)
+    assert _state(site) == before and not (site / "compare.html").exists()
+
+
+def test_a_site_whose_compare_page_is_a_folder_is_refused_before_anything_is_added(tmp_path):
+    from reportgen import publish as P
+
+    site, second = _site_with_one_run(tmp_path)
+    (site / "compare.html").mkdir()
+    before = _state(site)
+    with pytest.raises(P.PublishError, match="compare.html is not a file"):
+        P.publish([second], site)
+    assert _state(site) == before
