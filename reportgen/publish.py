@@ -32,6 +32,7 @@ from reportgen.results import Results, ResultsError
 RUNS = "runs"
 SERVED = ("results.json", *REPORT_FILES.values())  # a run on the site is complete with these
 STAGING = ".staging-"
+MAX_TIME = 20  # characters of the created time in a slug: "20260101T120000Z" is 16
 MAX_HOST = 200  # characters of the host in a slug: with the time and hash, within a file name's 255 bytes  # a run being rendered, in runs/ until it is complete
 
 
@@ -117,7 +118,7 @@ COLUMNS = [
 
 def slug(results: Results, data: bytes) -> str:
     """Stable for a run, distinct between runs: its created time, its host, and a hash of its results file."""
-    created = re.sub(r"[^0-9TZ]", "", results.created_utc)
+    created = re.sub(r"[^0-9TZ]", "", results.created_utc)[:MAX_TIME]
     host = re.sub(r"[^a-z0-9]+", "-", results.system.hostname.lower())[:MAX_HOST].strip("-") or "host"
     return f"{created}-{host}-{hashlib.sha256(data).hexdigest()[:8]}"
 
@@ -285,6 +286,8 @@ def _runs_on_site(runs: Path) -> list[tuple[str, Results]]:
     for folder in sorted(runs.iterdir()):
         if folder.name.startswith(".") or not all((folder / name).is_file() for name in SERVED):
             continue
+        if (folder / "results.json").is_symlink():  # the index would be built from a file outside the site
+            raise PublishError(f"the site {runs.parent} is broken: {folder / 'results.json'} is a link")
         try:
             found.append((folder.name, results_file.load(folder / "results.json")))
         except ResultsError as error:

@@ -391,3 +391,30 @@ def test_a_site_whose_compare_page_is_a_folder_is_refused_before_anything_is_add
     with pytest.raises(P.PublishError, match="compare.html is not a file"):
         P.publish([second], site)
     assert _state(site) == before
+
+
+# Low: bidi overrides, a site's slugs and links
+
+def test_a_bidi_override_in_a_label_is_shown_escaped(tmp_path):
+    path = _saved(tmp_path, factories.results(hostname="evil\u202eexe.fdp"))
+    write_report(R.load(path), tmp_path, ["html"])
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "\u202e" not in page and "evil\\u202eexe.fdp" in page
+
+
+def test_a_slug_time_is_bounded():
+    from reportgen.publish import slug
+
+    r = replace(factories.results(), created_utc="2026" * 2000)
+    assert len(slug(r, b"{}")) < 255
+
+
+def test_a_site_run_whose_results_file_links_out_is_refused(tmp_path):
+    from reportgen import publish as P
+
+    site, second = _site_with_one_run(tmp_path)
+    (run,) = (site / "runs").iterdir()
+    (run / "results.json").unlink()
+    (run / "results.json").symlink_to(second)
+    with pytest.raises(P.PublishError, match="link"):
+        P.publish([second], site)
