@@ -110,7 +110,7 @@ def _open_closed_streams() -> None:
                 os.dup2(null, fd)
                 os.close(null)
             if getattr(sys, name) is None:
-                setattr(sys, name, open(fd, mode, closefd=False))
+                setattr(sys, name, open(fd, mode, closefd=False))  # noqa: SIM115 - the stream, for the process's life
 
 
 class Commands(click.Group):

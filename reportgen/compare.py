@@ -5,9 +5,9 @@ a baseline run, and whether the accuracy findings agree. A view model, built fro
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import Counter
 from dataclasses import dataclass
-import re
 from pathlib import Path
 
 from reportgen import compare_charts

@@ -138,12 +138,12 @@ def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
         shape, _, dtype = (np.lib.format.read_array_header_1_0(f) if version == (1, 0) else
                            np.lib.format.read_array_header_2_0(f))
     claimed = dtype.itemsize * math.prod(shape)
-    if claimed > MAX_ARRAY_BYTES:  # the size below is the archive's own claim, which compression gets past
-        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} of shape {shape} unpacks to "
-                           f"{claimed:,} bytes, past the limit of {MAX_ARRAY_BYTES:,}")
     if not dtype.hasobject and claimed > archive.getinfo(member).file_size:  # objects: refused as pickles
         raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} claims shape {shape} "
                            f"({claimed:,} bytes), more than the file holds")
+    if claimed > MAX_ARRAY_BYTES:  # the size above is the archive's own claim, which compression gets past
+        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} of shape {shape} unpacks to "
+                           f"{claimed:,} bytes, past the limit of {MAX_ARRAY_BYTES:,}")
 
 
 def _read_csv(path: Path, label: str, reading: Reading | None) -> tuple[np.ndarray, np.ndarray]:

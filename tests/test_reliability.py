@@ -119,7 +119,7 @@ def test_a_build_with_stdout_closed_records_no_failure(tmp_path):
     profile = tmp_path / "workers.toml"
     profile.write_text(WORKERS, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "reportgen", "build", "--device", "cpu", "--profile", str(profile),
-                           "--threads", "2", "--out", str(tmp_path / "out")], preexec_fn=_closed(1),
+                           "--threads", "2", "--out", str(tmp_path / "out")], check=False, preexec_fn=_closed(1),
                           stderr=subprocess.PIPE, text=True, timeout=300, env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
     (folder,) = (tmp_path / "out").iterdir()
@@ -130,7 +130,8 @@ def test_a_build_with_stdout_closed_records_no_failure(tmp_path):
 
 def test_render_with_stdin_closed_writes_the_pdf(tmp_path):
     path = _saved(tmp_path, factories.results())
-    done = subprocess.run([sys.executable, "-m", "reportgen", "render", str(path)], preexec_fn=_closed(0),
+    done = subprocess.run([sys.executable, "-m", "reportgen", "render", str(path)], check=False,
+                          preexec_fn=_closed(0),
                           capture_output=True, text=True, timeout=300, env=_env(tmp_path))
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "report.pdf").stat().st_size > 0
