@@ -136,7 +136,7 @@ def run_fresh(case: Case, folder: Path) -> int:
         for fd in closing:
             os.close(fd)
 
-    with open(folder / "stdout", "wb") as out, open(folder / "stderr", "wb") as err:
+    with open(case.env.get("RED_TEAM_STDOUT", folder / "stdout"), "wb") as out, open(folder / "stderr", "wb") as err:
         streams = {"stdin": subprocess.DEVNULL, "stdout": out, "stderr": err}
         for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
             if fd in closing:
@@ -177,7 +177,7 @@ def _marked(marker: str) -> set[int]:
 def judge(case: Case, folder: Path, code: int) -> None:
     err = (folder / "stderr").read_bytes().decode("utf-8", "replace") if (folder / "stderr").exists() else ""
     traced = "Traceback" in err or "panicked" in err
-    lines = [line for line in err.splitlines() if line.strip() and not line.startswith(("Warning", "Reading"))]
+    lines = [line for line in err.splitlines() if line.startswith("Error")]  # progress lines are not errors
     left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                   if p.name.endswith(".tmp") or p.name.startswith(".staging-"))
     problem = case.check(case, folder) if case.check else None
@@ -222,7 +222,9 @@ def mutation_cases(work: Path) -> list[Case]:
               "learner label": lambda r: (r["data_scale"]["learners"][0], "label"),
               "compute device": lambda r: (r["compute"]["steps"][0], "device"),
               "profile name": lambda r: (r["settings"], "profile"),
-              "command": lambda r: (r["settings"], "command")}
+              "command": lambda r: (r["settings"], "command"),
+              "activation name": lambda r: (r["activations"]["gradients"][0], "activation"),
+              "profile table name": lambda r: (r["settings"]["profile_table"], "name")}
     for field_name, where in fields.items():
         for char in ODD_CHARACTERS:
             mutations[f"{field_name} + {char!r}"] = lambda raw, w=where, c=char: odd_in(w)(raw, c)
@@ -367,6 +369,8 @@ def stream_cases(run: Path, site_run: Path) -> list[Case]:
         for closed, fds in (("stdin", (0,)), ("stdout", (1,)), ("stderr", (2,)), ("all three", (0, 1, 2))):
             cases.append(Case("closed streams", f"{command} with {closed} closed", argv, fresh=True, close=fds,
                               check=_outputs(command)))
+        cases.append(Case("closed streams", f"{command} with stdout on /dev/full", argv, fresh=True,
+                          env={"RED_TEAM_STDOUT": "/dev/full"}, allowed=(0, 1, 2), check=_outputs(command)))
     return cases
 
 
@@ -430,10 +434,12 @@ def _site_consistent(case: Case, folder: Path) -> str | None:
     index = site / "index.html"
     listed = set(re.findall(r'runs/([^/"]+)/report\.html', index.read_text(encoding="utf-8"))) \
         if index.is_file() else set()
+    before = case.outcome.get("site_before")
+    if case.outcome.get("exit") not in (0, None) and before is not None and runs == set(before):
+        return None  # refused, and the site is as it was (a broken one stays broken)
     if runs != listed:
         return f"runs in runs/ {sorted(runs - listed)} not in the index" if runs - listed else \
             f"index lists {sorted(listed - runs)} not in runs/"
-    before = case.outcome.get("site_before")
     if case.outcome.get("exit") not in (0, None) and before is not None and runs != set(before):
         return "a failed publish changed the runs on the site"
     return None
@@ -473,7 +479,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("output/red_team"))
     parser.add_argument("--jobs", type=int, default=2, help="forked cases run side by side")
-    parser.add_argument("--only", help="run only the cases of this class (a prefix of its name)")
+    parser.add_argument("--only", action="append", help="run only the cases of this class (a prefix of its name; "
+                        "may be given again)")
     args = parser.parse_args()
     sys.set_int_max_str_digits(0)
     work = Path(tempfile.mkdtemp(prefix="red-team-"))
@@ -484,7 +491,7 @@ def main() -> int:
         cases = mutation_cases(work)
         cases += name_cases(work, run) + stream_cases(run, run) + signal_cases() + publish_fault_cases(run, other)
         if args.only:
-            cases = [c for c in cases if c.kind.startswith(args.only)]
+            cases = [c for c in cases if c.kind.startswith(tuple(args.only))]
         import reportgen.cli
         import reportgen.publish
         import reportgen.render  # noqa: F401

@@ -215,7 +215,8 @@ def _marked(marker: str) -> set[int]:
     return alive
 
 
-def test_sigkill_of_a_build_leaves_no_process_of_it_alive(tmp_path):
+@pytest.mark.parametrize("settle", [0, 1], ids=["as its workers start", "while they fit"])
+def test_sigkill_of_a_build_leaves_no_process_of_it_alive(tmp_path, settle):
     import signal
     import time
 
@@ -231,7 +232,7 @@ def test_sigkill_of_a_build_leaves_no_process_of_it_alive(tmp_path):
         while len(_descendants(build.pid)) < 2 and time.monotonic() < deadline:  # the workers have started
             time.sleep(0.2)
         assert len(_descendants(build.pid)) >= 2, "the build never started its workers"
-        time.sleep(1)
+        time.sleep(settle)
         build.kill()
         build.wait()
         deadline = time.monotonic() + 10
