@@ -180,6 +180,7 @@ def judge(case: Case, folder: Path, code: int) -> None:
     lines = [line for line in err.splitlines() if line.startswith("Error")]  # progress lines are not errors
     left = sorted(str(p.relative_to(folder)) for p in folder.rglob("*")
                   if p.name.endswith(".tmp") or p.name.startswith(".staging-"))
+    case.outcome["exit"] = code
     problem = case.check(case, folder) if case.check else None
     problems = [p for p in (
         f"exit {code}" if code not in case.allowed else None,
