@@ -21,6 +21,7 @@ from reportgen.profile import BUILT_IN, EXPERIMENTS, Profile
 from reportgen.render import render_html, render_pdf
 from reportgen.results import Results, ResultsError
 from reportgen.resume import CHECKPOINT, RESULTS, Resumable, run_lock
+from reportgen.text import printable
 
 
 class Stopped(Exception):
@@ -48,16 +49,16 @@ def reproduce_command(device: str, profile: str, seed: int, threads: int, datase
                       label: str = "label", target_accuracy: float | None = None,
                       baseline: Path | None = None) -> str:
     """The command line that repeats a build, recorded in results.json, shell-quoted. Files by name only: no
-    private paths."""
-    profile = profile if profile in BUILT_IN else Path(profile).name
+    private paths; a name that is not UTF-8 is recorded readably (\\xe9 for the byte 0xe9), so that it encodes."""
+    profile = profile if profile in BUILT_IN else printable(Path(profile).name)
     args = ["reportgen", "build", "--device", device, "--profile", profile, "--seed", str(seed), "--threads",
             str(threads)]
     if dataset:
-        args += ["--dataset", dataset.name, "--label", label]
+        args += ["--dataset", printable(dataset.name), "--label", printable(label)]
     if target_accuracy:
         args += ["--target-accuracy", f"{target_accuracy:g}"]
     if baseline:
-        args += ["--baseline", baseline.name]
+        args += ["--baseline", printable(baseline.name)]
     return shlex.join(args)  # a name with spaces, ; or $(...) must stay one argument when the line is pasted
 
 
@@ -78,16 +79,22 @@ def _build(folder: Path, profile: Profile, so_far: Results, progress: Listener |
         _write(checkpoint, results_file.dumps(so_far))
         results = run_battery(profile, so_far, progress, lambda r: _write(checkpoint, results_file.dumps(r)),
                               user_data)
-        _write(folder / RESULTS, results_file.dumps(results))  # first, so that a failed render loses no measurement
+        saved = results_file.dumps(results)
+        _write(folder / RESULTS, saved)  # first, so that a failed render loses no measurement
         checkpoint.unlink()
-        return _render(folder, results, progress or Listener(), page_size)
+        # The report is rendered from what was saved, read back as `render` would read it: text from outside (a
+        # file name, a label) is made printable on the way, so a build's report is its results file's report.
+        return _render(folder, results_file.loads(saved, str(folder / RESULTS)), progress or Listener(), page_size)
 
 
 def resume(plan: Resumable, progress: Listener | None = None, page_size: str = "A4") -> BuildOutput:
-    """Finish an interrupted build: the experiments it lacks, or only its report when results.json is complete."""
+    """Finish an interrupted build: the experiments it lacks (a finished build's failed ones), or only its report
+    when results.json is complete."""
     if plan.profile is not None:
         return build(plan.folder, plan.profile, plan.so_far, progress, plan.user_data, page_size)
     with run_lock(plan.folder), _stopping(plan.folder):
+        # results.json is complete: a checkpoint beside it is one a build stopped before removing
+        (plan.folder / CHECKPOINT).unlink(missing_ok=True)
         return _render(plan.folder, plan.so_far, progress or Listener(), page_size)
 
 

@@ -11,6 +11,7 @@ from reportgen.learners import LABELS
 from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data_scale import DataScaleResult
+from reportgen.text import printable_tree
 
 WIDTH = 520
 HEIGHT = 280
@@ -51,7 +52,9 @@ def y_axis(field: str, title: str, values: list[float], fmt: str = "~g") -> alt.
 
 
 def finish(chart) -> dict:
-    spec = chart.to_dict()
+    """The chart's spec, with our fonts. Its text is made printable: a control character in a label (\\x1b, U+FFFF)
+    made vl-convert abort the whole process, report unwritten."""
+    spec = printable_tree(chart.to_dict())
     spec["config"] = {**spec.get("config", {}), **CONFIG}
     return spec
 

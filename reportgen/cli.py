@@ -17,15 +17,17 @@ from click.core import ParameterSource
 
 from reportgen import __version__
 from reportgen.errors import UserError
-from reportgen.limits import MAX_SEED, MAX_THREADS
+from reportgen.limits import MAX_NAME_BYTES, MAX_PATH_BYTES, MAX_SEED, MAX_THREADS
 from reportgen.stopping import stop_on_signals
+from reportgen.text import printable
 
 
 class OneLine(click.ClickException):
-    """An error said in one line: a control character in it (a path given with a newline, say) is shown escaped."""
+    """An error said in one line: a control character in it (a path given with a newline, say) or a byte of a file
+    name that is not UTF-8 is shown escaped."""
 
     def __init__(self, message: str):
-        super().__init__(re.sub(r"[\x00-\x1f\x7f]", lambda c: repr(c.group())[1:-1], message))
+        super().__init__(re.sub(r"[\t\n\r]", lambda c: repr(c.group())[1:-1], printable(message)))
 
 
 class UsageFault(OneLine):
@@ -38,7 +40,7 @@ def say(text: str) -> None:
     """Print a result line. Standard output on a full disk (or /dev/full) was a traceback; a closed pipe is left to
     click, which exits quietly."""
     try:
-        click.echo(text)
+        click.echo(printable(text))  # a path that is not UTF-8 could not be printed on a UTF-8 terminal
     except OSError as error:
         if error.errno == errno.EPIPE:
             raise
@@ -65,6 +67,11 @@ class PathArg(click.Path):
     def convert(self, value, param, ctx):
         if isinstance(value, str) and not value:
             self.fail("the path is empty" + (" (give . for the current folder)" if self.folder else ""), param, ctx)
+        if isinstance(value, str):  # the first stat of it said "File name too long", as if writing had failed
+            raw = os.fsencode(value)
+            if len(raw) >= MAX_PATH_BYTES or max(map(len, raw.split(b"/"))) > MAX_NAME_BYTES:
+                self.fail(f"the path is too long: at most {MAX_NAME_BYTES} bytes a name and {MAX_PATH_BYTES - 1} "
+                          f"in all ({printable(value[:60])}...)", param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -87,10 +94,30 @@ class Signalled(OneLine):
         click.echo(self.message[0].upper() + self.message[1:], err=True)
 
 
+def _open_closed_streams() -> None:
+    """Put /dev/null on any of the standard streams the caller closed (cron, CI, a service manager may).
+
+    A closed stdin made vl-convert's embedded JavaScript engine abort at start ("initStdin"), so no PDF; a closed
+    stdout left the worker processes with `sys.stdout` None, and each fit failed on its flush. A closed descriptor
+    is also the next one any open returns, so a report file could have become someone's "standard output".
+    """
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            if getattr(sys, name) is None:
+                setattr(sys, name, open(fd, mode, closefd=False))  # noqa: SIM115 - the stream, for the process's life
+
+
 class Commands(click.Group):
     """Every command's user errors, whichever module raised them, leave as one line and exit code 2."""
 
     def main(self, *args, **kwargs):
+        _open_closed_streams()
         try:
             return super().main(*args, **kwargs)
         except OSError as error:  # what click lets through: --help or --version into a full /dev/full, say
@@ -193,7 +220,8 @@ def build(ctx, device, profile, out, seed, threads, dataset, label, target_accur
         try:
             paths = work(StopPoints(progress, requested))
         except Stopped as stop:
-            raise BuildStopped(str(stop), 130 if isinstance(stop, Interrupted) else 1)
+            signalled = 128 + (requested[0] if requested else signal.SIGINT)  # 143 for SIGTERM, as the others
+            raise BuildStopped(str(stop), signalled if isinstance(stop, Interrupted) else 1)
     say(f"Run folder: {paths.folder}")
     for kind, path in (("Report (HTML)", paths.html), ("Report (PDF)", paths.pdf), ("Results", paths.results)):
         say(f"  {kind:<14} {path}")

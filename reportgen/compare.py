@@ -4,6 +4,7 @@ a baseline run, and whether the accuracy findings agree. A view model, built fro
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -219,7 +220,7 @@ class CompareError(UserError):
 
 def pick_baseline(choice: str, paths: list[Path]) -> int:
     """--baseline: a position among the files compared (1 is the first) or one of their paths."""
-    if choice.strip().isdigit():
+    if re.fullmatch(r"\s*[0-9]{1,9}\s*", choice):  # ASCII digits: isdigit() passed '²', which int() refuses
         if 1 <= int(choice) <= len(paths):
             return int(choice) - 1
         raise CompareError(f"baseline {choice.strip()} is not one of the runs compared (1 to {len(paths)})")

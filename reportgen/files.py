@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from reportgen.errors import UserError
+from reportgen.text import WRITABLE
 
 
 def cache_dir() -> Path:
@@ -48,11 +49,13 @@ def read_regular(path: Path, limit: int, too_large: str) -> bytes:
 def write_atomically(path: Path, text: str | bytes) -> None:
     """Write via a temporary file in the same folder and a rename: a half-written file never replaces a good one.
 
-    A full disk, Ctrl-C or a crash part-way leaves the old file (if any) and no temporary file behind.
+    A full disk, Ctrl-C or a crash part-way leaves the old file (if any) and no temporary file behind. Text is
+    UTF-8; a lone surrogate in it (a file name that is not UTF-8) is written as its escape, not a failed write.
     """
     mode = "wb" if isinstance(text, bytes) else "w"
+    encoding = {} if mode == "wb" else {"encoding": "utf-8", "errors": WRITABLE}
     with tempfile.NamedTemporaryFile(mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                     delete=False, **({} if mode == "wb" else {"encoding": "utf-8"})) as tmp:
+                                     delete=False, **encoding) as tmp:
         try:
             tmp.write(text)
             tmp.flush()

@@ -6,6 +6,9 @@ Each bound is generous: well past the full profile (a GPU machine's battery), so
 
 MAX_SEED = 2**32 - 1  # numpy's seeds: a larger one failed an experiment part-way instead of at once
 MAX_THREADS = 1024  # one worker process each: 100000 crashed the build part-way with a traceback
+MAX_NAME_BYTES = 255  # a path's component, and its whole length (with the final NUL): Linux's NAME_MAX, PATH_MAX
+MAX_PATH_BYTES = 4096
+MAX_ARRAY_BYTES = 1 << 30  # an NPZ dataset's array, uncompressed: a 1.5 MB compressed file unpacked to 3.3 GB
 
 # The profile's keys, each with its bound (the full profile's value in the comment). A list key bounds each entry.
 PROFILE_LIMITS = {
@@ -29,3 +32,39 @@ PROFILE_LIMITS = {
 }
 MAX_GRID = 100  # entries in a list (m values, depths, learning rates, sizes): the full profile has at most 10
 MAX_WEIGHTS = 2**28  # width² × depth of the deepest activations net (about 1 GiB in float32): full, 655,360
+
+# What a results file may hold, checked at load: each bound is far past what a run writes (the full profile's
+# results.json is under a megabyte), and a file past one rendered for minutes, or aborted the PDF, where it should
+# be refused in one line.
+MAX_NESTING = 32  # levels of objects and lists: a real file has 6; 500 overflowed the stack in the PDF
+MAX_TEXT = 10_000  # characters in a string: six labels of 100,000 took over 180 s to render
+MAX_ENTRIES = 10_000  # entries in any list: a real file has at most a few hundred fits
+GRIDS = {"learners": MAX_GRID, "m_values": MAX_GRID}  # 3,000 learners overflowed vl-convert's stack; 20,000 m
+# values had not rendered after 900 s
+
+
+def results_past_limits(raw) -> str | None:
+    """The first place where a results file's JSON passes a bound above, with its path; None when it holds none.
+
+    Iterative, so that the nesting itself cannot overflow the stack before it is measured.
+    """
+    todo = [(raw, "$", 0)]
+    while todo:
+        value, path, depth = todo.pop()
+        if depth > MAX_NESTING:
+            return f"{path}: nested more than {MAX_NESTING} levels deep"
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            return f"{path}: a string of {len(value):,} characters, past the limit of {MAX_TEXT:,}"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if len(key) > MAX_TEXT:
+                    return f"{path}: a key of {len(key):,} characters, past the limit of {MAX_TEXT:,}"
+                limit = GRIDS.get(key, MAX_ENTRIES)
+                if isinstance(item, list) and len(item) > limit:
+                    return f"{path}.{key}: {len(item):,} entries, past the limit of {limit:,}"
+                todo.append((item, f"{path}.{key}", depth + 1))
+        elif isinstance(value, list):
+            if len(value) > MAX_ENTRIES:
+                return f"{path}: {len(value):,} entries, past the limit of {MAX_ENTRIES:,}"
+            todo.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+    return None

@@ -13,6 +13,7 @@ from reportgen.files import read_regular
 from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
 from reportgen.limits import MAX_GRID, MAX_WEIGHTS, PROFILE_LIMITS
 from reportgen.serde import RecordError, from_jsonable
+from reportgen.text import printable
 
 BUILT_IN = ("quick", "standard", "full")
 MAX_PROFILE_BYTES = 1 << 20  # a profile is a page of settings
@@ -91,7 +92,11 @@ def profile_path(name_or_path: str) -> Path:
 def load_profile(name_or_path: str) -> tuple[Profile, dict]:
     """The checked profile and its raw table (recorded in results.json as the run's settings)."""
     path = profile_path(name_or_path)
-    if not name_or_path or not path.exists():
+    try:
+        there = path.exists()
+    except OSError as error:  # a name too long: not a failure to write, as the command line had said
+        raise ProfileError(f"profile '{printable(name_or_path[:60])}...': {error.strerror or error}") from None
+    if not name_or_path or not there:
         raise ProfileError(f"profile '{name_or_path}' not found (built in: {', '.join(BUILT_IN)}, or a .toml path)")
     try:  # a FIFO or /dev/zero given as a profile would wait or read forever
         raw = tomllib.loads(read_regular(path, MAX_PROFILE_BYTES, "not a profile").decode("utf-8"))

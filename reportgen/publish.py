@@ -32,6 +32,7 @@ from reportgen.results import Results, ResultsError
 RUNS = "runs"
 SERVED = ("results.json", *REPORT_FILES.values())  # a run on the site is complete with these
 STAGING = ".staging-"
+MAX_TIME = 20  # characters of the created time in a slug: "20260101T120000Z" is 16
 MAX_HOST = 200  # characters of the host in a slug: with the time and hash, within a file name's 255 bytes  # a run being rendered, in runs/ until it is complete
 
 
@@ -117,7 +118,7 @@ COLUMNS = [
 
 def slug(results: Results, data: bytes) -> str:
     """Stable for a run, distinct between runs: its created time, its host, and a hash of its results file."""
-    created = re.sub(r"[^0-9TZ]", "", results.created_utc)
+    created = re.sub(r"[^0-9TZ]", "", results.created_utc)[:MAX_TIME]
     host = re.sub(r"[^a-z0-9]+", "-", results.system.hostname.lower())[:MAX_HOST].strip("-") or "host"
     return f"{created}-{host}-{hashlib.sha256(data).hexdigest()[:8]}"
 
@@ -176,47 +177,87 @@ def _site_lock(site: Path):
         os.close(fd)
 
 
+PAGES = ("compare.html", "index.html")  # rewritten by each publish; the index last, as it is what lists a run
+
+
 def _publish_locked(sources: list[Source], site: Path, runs: Path, created: bool) -> Published:
+    """Everything is written into a staging folder first (the new runs, the new pages); then it is moved into
+    place by renames alone, which need no room on the disk, and undone should one fail. So either the whole
+    publish lands or nothing of it does: a disk that filled after a run was moved in left it in runs/ unlisted,
+    and the next publish said "0 run(s) added"."""
     try:
         on_site = _runs_on_site(runs) if runs.is_dir() else []
     except OSError as error:
         raise PublishError(f"cannot read the site {site}: {error.strerror or error}") from error
+    broken = next((site / page for page in PAGES if (site / page).is_symlink() or (site / page).exists()
+                   and not (site / page).is_file()), None)
+    if broken:
+        raise PublishError(f"the site {site} is broken: {broken} is not a file")
     there = {name for name, _ in on_site}
     new = [s for s in sources if s.slug not in there]
+    work: Path | None = None
+    moved: list[Path] = []
+    replaced: list[tuple[Path, Path | None]] = []  # each page put in place, and the link kept to its old version
     try:
-        for source in new:
-            _add(source, runs)
+        runs.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=STAGING, dir=runs))
+        staged = [(_stage(source, work), runs / source.slug) for source in new]
         on_site = sorted([*on_site, *((s.slug, s.results) for s in new)], key=lambda x: (x[1].created_utc, x[0]))
+        pages = {}
         if len(on_site) > 1:
-            write_atomically(site / "compare.html", render_page(
+            pages["compare.html"] = render_page(
                 "compare.html", charts=True, c=compare([r for _, r in on_site]), index_href="index.html",
-                run_hrefs=[f"{RUNS}/{name}/report.html" for name, _ in on_site]))
+                run_hrefs=[f"{RUNS}/{name}/report.html" for name, _ in on_site])
         rows = sorted((SiteRun(name, r.created_utc, [c.cell(r) for c in COLUMNS]) for name, r in on_site),
                       key=lambda x: x.created, reverse=True)
-        write_atomically(site / "index.html", render_page("site_index.html", columns=COLUMNS, runs=rows,
-                                                          has_compare=len(on_site) > 1))
+        pages["index.html"] = render_page("site_index.html", columns=COLUMNS, runs=rows,
+                                          has_compare=len(on_site) > 1)
+        for name, text in pages.items():
+            write_atomically(work / name, text)
+        for folder, place in staged:  # from here on, renames only
+            _set_aside(place, runs)
+            os.rename(folder, place)
+            moved.append(place)
+        for name in pages:
+            old = None
+            if (site / name).is_file():
+                old = work / f"{name}.old"
+                os.link(site / name, old)
+            replaced.append((site / name, old))
+            os.replace(work / name, site / name)
     except BaseException as error:
-        if created:  # a site this publish began is removed whole; on an existing one, the runs there stay
+        _undo(moved, replaced)
+        if created:  # a site this publish began is removed whole
             shutil.rmtree(site, ignore_errors=True)
         if isinstance(error, OSError):  # a full disk, a folder made read-only under us
             raise PublishError(f"could not publish to {site}: {error.strerror or error}"
-                               + ("" if created else "; the runs already there are as they were")) from error
+                               + ("" if created else "; the site is as it was")) from error
         raise
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
     return Published(site / "index.html", [s.slug for s in new], len(on_site))
 
 
-def _add(source: Source, runs: Path) -> None:
-    """Render the run's pages from its results into a staging folder, then move the folder into place whole."""
-    runs.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=runs))
-    try:
-        write_atomically(staging / "results.json", source.data)
-        write_report(source.results, staging)
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's folder is private; a published run is not
-        _set_aside(runs / source.slug, runs)
-        os.rename(staging, runs / source.slug)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+def _undo(moved: list[Path], replaced: list[tuple[Path, Path | None]]) -> None:
+    """Take back what a failed publish had put in place: the runs it moved in, and the pages it replaced."""
+    for page, old in reversed(replaced):
+        with contextlib.suppress(OSError):
+            if old is None:
+                page.unlink(missing_ok=True)
+            else:
+                os.replace(old, page)
+    for place in moved:
+        shutil.rmtree(place, ignore_errors=True)
+
+
+def _stage(source: Source, work: Path) -> Path:
+    """The run's pages, rendered from its results into a folder of their own inside the staging folder."""
+    staging = Path(tempfile.mkdtemp(prefix="run-", dir=work))
+    write_atomically(staging / "results.json", source.data)
+    write_report(source.results, staging)
+    os.chmod(staging, 0o777 & ~_umask())  # mkdtemp's folder is private; a published run is not
+    return staging
 
 
 def _set_aside(path: Path, runs: Path) -> None:
@@ -245,6 +286,8 @@ def _runs_on_site(runs: Path) -> list[tuple[str, Results]]:
     for folder in sorted(runs.iterdir()):
         if folder.name.startswith(".") or not all((folder / name).is_file() for name in SERVED):
             continue
+        if (folder / "results.json").is_symlink():  # the index would be built from a file outside the site
+            raise PublishError(f"the site {runs.parent} is broken: {folder / 'results.json'} is a link")
         try:
             found.append((folder.name, results_file.load(folder / "results.json")))
         except ResultsError as error:

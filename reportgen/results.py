@@ -15,12 +15,14 @@ from typing import Any
 from reportgen import schema
 from reportgen.errors import UserError
 from reportgen.files import read_regular, write_atomically
+from reportgen.limits import results_past_limits
 from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
+from reportgen.text import printable_tree
 
 SCHEMA_VERSION = 5
 
@@ -173,6 +175,18 @@ def _bound(key: str) -> str | None:
     if key.endswith("accuracy") or key == "saturated":
         return "share"
     return "size" if key in ("m", "m_values") else None
+def unknown_learner(raw: dict) -> str | None:
+    """The first fit of a learner the file does not describe: the report names and counts each fit's learner."""
+    r = raw.get("data_scale")
+    if not isinstance(r, dict):
+        return None
+    known = {x.get("name") for x in r.get("learners", []) if isinstance(x, dict)}
+    for kind in ("fits", "failed", "bf16_fits"):
+        for i, fit in enumerate(r.get(kind, [])):
+            if isinstance(fit, dict) and fit.get("learner") not in known:
+                return (f"$.data_scale.{kind}[{i}].learner: {str(fit.get('learner'))[:40]!r} is not among "
+                        "$.data_scale.learners")
+    return None
 
 
 def _is_number(value) -> bool:
@@ -188,6 +202,10 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} is not valid JSON ({error})")
     if not isinstance(raw, dict):
         raise ResultsError(f"{source} is not a reportgen results file (no JSON object)")
+    past = results_past_limits(raw)  # first: the nesting must be measured before anything recurses into it
+    if past:
+        raise ResultsError(f"{source} holds more than a reportgen results file can: {past}")
+    raw = printable_tree(raw)  # a lone surrogate or a control character in a string could not be rendered
     version = raw.get("schema_version")
     if isinstance(version, str) and version.strip().isdigit():
         raise ResultsError(f"{source} is invalid: $.schema_version: expected an integer, got str")
@@ -197,7 +215,7 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} has schema version {version}, newer than this reportgen reads "
                            f"({SCHEMA_VERSION}): upgrade reportgen to read it")
     raw = migrate(raw, source)
-    bad = schema.problem(raw) or implausible(raw)
+    bad = schema.problem(raw) or implausible(raw) or unknown_learner(raw)
     if bad:
         raise ResultsError(f"{source} is invalid: {bad}")
     try:

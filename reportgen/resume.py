@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,7 +66,10 @@ class Resumable:
 
 def plan_resume(folder: Path, profile: str | None = None, device: str | None = None, seed: int | None = None,
                 threads: int | None = None, dataset: Path | None = None, label: str | None = None) -> Resumable:
-    """Read `folder` and check the options given again (None: not given) against those it was started with."""
+    """Read `folder` and check the options given again (None: not given) against those it was started with.
+
+    A finished build (results.json) is only rendered again, unless it records failed experiments: those run again.
+    """
     if not folder.is_dir():
         raise ResumeError(f"cannot resume {folder}: no such run folder")
     complete = (folder / RESULTS).exists()
@@ -94,8 +98,12 @@ def plan_resume(folder: Path, profile: str | None = None, device: str | None = N
                         else f"{name} {recorded[name]}" for name in differ)
         raise ResumeError(f"cannot resume {folder} with another {' or '.join(differ)}: it was started with "
                           f"{was} (leave these options out to use the recorded ones)")
-    if complete:
+    if complete and not so_far.failures:
         return Resumable(folder, so_far, None)
+    # A finished build with failed experiments is resumed as an unfinished one: those experiments run again.
+    if not re.fullmatch(r"cpu|mps|cuda:\d+", started.device):  # "CPU" passed resolve_device; torch refused it
+        raise ResumeError(f"cannot resume {folder}: its {path.name} records the device {started.device!r}, not "
+                          "a device name reportgen writes (cpu, cuda:N or mps)")
     resolve_device(started.device)  # still there?
     here, there = describe_system(started.device), so_far.system
     if (here.cpu_model, [g.name for g in here.gpus]) != (there.cpu_model, [g.name for g in there.gpus]):

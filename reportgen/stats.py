@@ -44,10 +44,14 @@ class PowerLaw:
         return self.a * m**self.b + self.c
 
     def m_for_error(self, error: float) -> float | None:
-        """Training examples needed to reach `error`; None where the curve never gets there."""
-        if error <= self.c or self.b >= 0:
+        """Training examples needed to reach `error`; None where the curve never gets there, infinite where it
+        needs more than a float can count (a shallow curve: 1e-5 ** -1000 overflowed)."""
+        if error <= self.c or self.b >= 0 or self.a <= 0:
             return None
-        return ((error - self.c) / self.a) ** (1 / self.b)
+        try:
+            return ((error - self.c) / self.a) ** (1 / self.b)
+        except OverflowError:
+            return math.inf
 
 
 def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:

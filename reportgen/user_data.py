@@ -21,7 +21,9 @@ import numpy as np
 
 from reportgen.data import Dataset
 from reportgen.errors import UserError
+from reportgen.limits import MAX_ARRAY_BYTES
 from reportgen.records.data import DataInfo
+from reportgen.text import printable
 
 MIN_ROWS = 100  # fewer leave no room for a learning curve and a test set
 TEST_FRACTION = 0.25  # held out, stratified by class, never used for training
@@ -53,11 +55,16 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: 
     if _missing(y).any():
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' is missing on row "
                            f"{int(np.argmax(_missing(y))) + 1}; drop or fill those rows")
-    classes, y_index = np.unique(y, return_inverse=True)
+    classes, y_index = np.unique(_same_numbers(y), return_inverse=True)
     if len(y) < MIN_ROWS:
         raise DatasetError(f"dataset {path.name}: {len(y)} rows; at least {MIN_ROWS} are needed")
     if len(classes) < 2:
         raise DatasetError(f"dataset {path.name}: the label '{label_name}' has a single class")
+    held_out = math.ceil(TEST_FRACTION * len(y))  # as train_test_split counts it
+    if len(classes) > held_out:  # the split cannot hold one of each (scikit-learn raised): a label per row, say
+        raise DatasetError(f"dataset {path.name}: the label '{label_name}' has {len(classes):,} classes in "
+                           f"{len(y):,} rows, more than its {TEST_FRACTION:.0%} test split of {held_out:,} rows can "
+                           "hold one of each; is it a class label (not a measurement)?")
     if not np.isfinite(x).all():
         raise DatasetError(f"dataset {path.name}: features contain missing or infinite values")
 
@@ -71,8 +78,9 @@ def load_user_dataset(path: Path, label: str = "label", seed: int = 0, reading: 
     std[std == 0] = 1
     x_pool, x_test = (x_pool - mean) / std, (x_test - mean) / std
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-    info = DataInfo(name=path.name, generator="file",
-                    generator_args={"label": label_name, "sha256": digest, "class_names": [str(c) for c in classes]},
+    info = DataInfo(name=printable(path.name), generator="file",
+                    generator_args={"label": printable(label_name), "sha256": digest,
+                                    "class_names": [printable(str(c)) for c in classes]},
                     pool_size=len(y_pool), test_size=len(y_test), from_cache=False, features=x.shape[1],
                     classes=len(classes), sequence=False)
     return Dataset(x_pool.astype(np.float32), y_pool.astype(np.int64), x_test.astype(np.float32),
@@ -88,6 +96,8 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
             for name in ("X", "y"):
                 _check_size(path, f.zip, name + ".npy" if name + ".npy" in f.zip.namelist() else name)
             x, y = f["X"], f["y"]
+    except MemoryError:  # under a memory limit (ulimit -v) that the arrays pass
+        raise DatasetError(f"dataset {path.name}: its arrays do not fit in the memory this process may use") from None
     except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
         if isinstance(error, DatasetError):
             raise
@@ -97,6 +107,16 @@ def _read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     if not np.issubdtype(x.dtype, np.number):
         raise DatasetError(f"dataset {path.name}: X is not numeric")
     return x.astype(np.float64), y
+
+
+def _same_numbers(y: np.ndarray) -> np.ndarray:
+    """A CSV's labels with one spelling per whole number: "1", "1.0" and "1.00" were three classes."""
+    if y.dtype.kind != "U" or not all(map(_is_float, y)):
+        return y
+    numbers = y.astype(np.float64)
+    if not (np.isfinite(numbers).all() and (numbers == np.round(numbers)).all() and abs(numbers).max() < 2**53):
+        return y
+    return numbers.astype(np.int64).astype(str)
 
 
 MISSING = {"", "nan", "na", "n/a", "null"}  # how a CSV writes a missing value
@@ -121,6 +141,9 @@ def _check_size(path: Path, archive: zipfile.ZipFile, member: str) -> None:
     if not dtype.hasobject and claimed > archive.getinfo(member).file_size:  # objects: refused as pickles
         raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} claims shape {shape} "
                            f"({claimed:,} bytes), more than the file holds")
+    if claimed > MAX_ARRAY_BYTES:  # the size above is the archive's own claim, which compression gets past
+        raise DatasetError(f"dataset {path.name}: array {member.removesuffix('.npy')} of shape {shape} unpacks to "
+                           f"{claimed:,} bytes, past the limit of {MAX_ARRAY_BYTES:,}")
 
 
 def _read_csv(path: Path, label: str, reading: Reading | None) -> tuple[np.ndarray, np.ndarray]:

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from reportgen import results as R
 from reportgen.cli import main
+from reportgen.limits import MAX_TEXT
 from reportgen.publish import publish
 from reportgen.render import write_report
 
@@ -243,7 +244,7 @@ def test_an_empty_compare_baseline_is_not_taken_for_the_current_folder_and_is_qu
 
 
 def test_a_very_long_host_name_publishes_and_a_byte_order_mark_reads(tmp_path):
-    long_host = results_file(tmp_path, lambda raw: {**raw, "system": {**raw["system"], "hostname": "h" * 100_000}})
+    long_host = results_file(tmp_path, lambda raw: {**raw, "system": {**raw["system"], "hostname": "h" * MAX_TEXT}})
     assert run("publish", long_host, "--site", tmp_path / "site").exit_code == 0  # was: File name too long
     (tmp_path / "bom.json").write_bytes(b"\xef\xbb\xbf" + results_file(tmp_path).read_bytes())
     assert run("render", tmp_path / "bom.json", "--format", "html").exit_code == 0
