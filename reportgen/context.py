@@ -15,7 +15,6 @@ from reportgen import charts, methods, tables
 from reportgen.findings import Analysis, Finding, analyse
 from reportgen.findings.activations import own_init, steps_to_target
 from reportgen.findings.curves import largest_net
-from reportgen.findings.precision import matrix_lesson
 from reportgen.findings.projection import projection_words
 from reportgen.fmt import and_list, config_label, duration, pct, times
 from reportgen.glossary import TERMS, Term
@@ -229,11 +228,15 @@ def _compute_section(results: Results, analysis: Analysis) -> Section | None:
                Figure("speedups", "Speed-up of one training step over the CPU on one thread, per workload; the "
                       "dashed line marks no gain.", charts.speedups(r), tables.speedup_table(r))]
     more = [tables.loop_table(r, analysis), tables.baseline_table(results)]
-    return Section("computation", "Computation", figures, _compute_sentences(r), _of(analysis, "computation", True),
+    lesson = analysis.compute.lesson if analysis.compute else ""
+    return Section("computation", "Computation", figures, _compute_sentences(r, lesson),
+                   _of(analysis, "computation", True),
                    [], _of(analysis, "computation", False), methods.compute_notes(results), [t for t in more if t])
 
 
-def _compute_sentences(r) -> list[str]:
+def _compute_sentences(r, lesson: str) -> list[str]:
+    """The step time of the largest model, then what a matrix unit is (the findings' lesson) or, where no unit was
+    timed in two precisions, the matrix product's fp32 peak."""
     said = []
     big = r.largest_model
     batch = min((s.batch_size for s in r.steps), default=None)
@@ -242,11 +245,9 @@ def _compute_sentences(r) -> list[str]:
         said.append(f"At batch {batch} one training step (forward, backward, Adam update) of the {LABELS[big]} took "
                     + and_list([f"{duration(s.timing.median_s)} on {config_label(s.device, s.precision, s.threads)}"
                                 for s in steps]) + " per step.")
-    lesson = matrix_lesson(r)  # what a matrix unit is, where this run timed one in two precisions
-    peak = max((m for m in r.matmuls if m.gflops is not None), key=lambda m: m.gflops, default=None)
     if lesson:
         said.append(lesson)
-    elif peak:
+    elif peak := max((m for m in r.matmuls if m.gflops is not None), key=lambda m: m.gflops, default=None):
         said.append(f"The matrix product, the operation a net's layers are made of, peaked at {peak.gflops:,.0f} "
                     f"GFLOP/s ({config_label(peak.device, peak.precision, peak.threads)}, n = {peak.n:,}).")
     return said

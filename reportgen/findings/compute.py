@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, spread_words, twice_verdict
-from reportgen.findings.precision import matrix_finding
+from reportgen.findings.precision import matrix_check, matrix_finding, matrix_lesson
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, config_label, duration, times, times_beside
 from reportgen.learners import LABELS
@@ -27,11 +27,13 @@ GPU_CLAIM = "A GPU trains large models much faster than a CPU."
 
 @dataclass(frozen=True)
 class ComputeFindings:
-    """What the findings layer says of the computation experiment: the findings, and the wall time of one
-    experiment on each configuration, slowest first (the loop table)."""
+    """What the findings layer says of the computation experiment: the findings, the wall time of one
+    experiment on each configuration, slowest first (the loop table), and the section's lesson on matrix units
+    ("" where nothing was timed in both precisions on one device)."""
 
     findings: list[Finding]
     loop_times: list[tuple[str, float]]
+    lesson: str = ""
 
 
 def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
@@ -42,8 +44,9 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
     if not r.steps:
         return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
+    matrix = matrix_check(r)
     out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, r.largest_model),
-                       matrix_finding(r), _loop_finding(r, models, sweep or [], train_batch)) if f]
+                       matrix_finding(r, matrix), _loop_finding(r, models, sweep or [], train_batch)) if f]
     if r.others_busy is not None and r.others_busy > BUSY_SHARE:
         busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
@@ -54,7 +57,7 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
                                 "was timed, so the timings are of a shared machine.")
                for f in out]
     batch = _the_batch(r, train_batch)[0]
-    return ComputeFindings(out, loop_times(r, r.largest_model, batch))
+    return ComputeFindings(out, loop_times(r, r.largest_model, batch), matrix_lesson(r, matrix))
 
 
 def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:

@@ -55,11 +55,11 @@ def matrix_check(r: ComputeResult) -> MatrixCheck | None:
     return MatrixCheck(device, unit, gains, peaks)
 
 
-def matrix_finding(r: ComputeResult) -> Finding | None:
+def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | None:
+    """check: matrix_check(r), made once for this finding and the section's lesson."""
     if not r.steps:
         return None
     biggest = r.largest_model
-    check = matrix_check(r)
     if check is None:
         reason = r.bf16_not_timed or "bf16 was not timed in both precisions on one device in this run"
         return Finding(
@@ -170,10 +170,9 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                             if verdict is Verdict.SUPPORTED else ""))
 
 
-def matrix_lesson(r: ComputeResult) -> str:
+def matrix_lesson(r: ComputeResult, check: MatrixCheck | None) -> str:
     """Two or three plain sentences for the computation section: what a matrix unit is and why lower precision
     is faster, told with this run's numbers ("" where nothing was timed in both precisions on one device)."""
-    check = matrix_check(r)
     if check is None or not r.steps:
         return ""
     biggest = r.largest_model
