@@ -50,7 +50,7 @@ SYSTEM_LABELS = {"hostname": "Host", "cpu_model": "CPU", "physical_cores": "Phys
 # The summary opens with one headline finding per driver of the lecture (data, algorithms, computation, the
 # loop): the first of each group that this run has. Every contradicted finding follows, whatever its rank.
 HEADLINES = (("nets_win_at_scale", "large_net_rising", "traditional_plateau"), ("relu_faster", "sigmoid_vanishing"),
-             ("gpu_speedup", "threads_speedup"), ("iteration_loop",))
+             ("gpu_speedup", "threads_speedup"), ("iteration_loop",), ("data_parallel",))
 
 
 @dataclass
@@ -111,8 +111,11 @@ class Report:
 def build_report(results: Results) -> Report:
     analysis = analyse(results)
     found = analysis.findings
+    from reportgen.scaling_section import scaling_section  # here: it builds on this module's Section and Table
+
     sections = [s for s in (_data_section(results, analysis), _algorithms_section(results, found),
-                            _compute_section(results, found), _loop_section(results, analysis)) if s]
+                            _compute_section(results, found), _loop_section(results, analysis),
+                            scaling_section(results, found)) if s]
     figure_no = table_no = 0
     for section in sections:
         for item in section.figures:
@@ -173,7 +176,7 @@ def _limits(results: Results) -> list[str]:
 
 
 def _of(found: list[Finding], section: str) -> list[Finding]:
-    return [f for f in found if f.driver == section and f.key != "iteration_loop"]
+    return [f for f in found if f.driver == section and f.key not in ("iteration_loop", "data_parallel")]
 
 
 def _data_section(results: Results, analysis: Analysis) -> Section | None:

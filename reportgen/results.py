@@ -19,10 +19,17 @@ from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
+from reportgen.records.scaling import ScalingResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+def adds_scaling(raw: dict) -> dict:
+    """Version 3 to 4: the scaling experiment (all-reduce bandwidth and data-parallel training steps) became an
+    optional record, `scaling`. A version-3 file has none, and takes None: not run."""
+    return raw
+
+
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -37,6 +44,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     # experiments their failed fits, worker processes and threads, batched nets and stop rule (a version-2 file
     # takes the defaults: wall times only, one fit at a time, no ensembles, no early stopping).
     2: lambda raw: raw,
+    3: adds_scaling,
 }
 
 
@@ -82,6 +90,7 @@ class Results:
     data_scale: DataScaleResult | None = None
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
+    scaling: ScalingResult | None = None
     baseline: Baseline | None = None
     failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it failed and has no record
 

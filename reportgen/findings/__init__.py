@@ -7,12 +7,13 @@ the story, the finding says so. One module per experiment, as in `records/` and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportgen.findings.activations import activation_findings
 from reportgen.findings.compute import ComputeFindings, compute_findings
 from reportgen.findings.curves import largest_net
 from reportgen.findings.data_scale import DataScaleFindings, data_scale_findings
+from reportgen.findings.scaling import scaling_findings
 from reportgen.findings.verdicts import DRIVERS, ROLES, Finding, Verdict, decide
 from reportgen.results import Results
 
@@ -26,11 +27,12 @@ class Analysis:
     data_scale: DataScaleFindings | None
     activations: list[Finding]
     compute: ComputeFindings | None
+    scaling: list[Finding] = field(default_factory=list)
 
     @property
     def findings(self) -> list[Finding]:
         return [*(self.data_scale.findings if self.data_scale else []), *self.activations,
-                *(self.compute.findings if self.compute else [])]
+                *(self.compute.findings if self.compute else []), *self.scaling]
 
 
 def analyse(results: Results) -> Analysis:
@@ -46,7 +48,8 @@ def analyse(results: Results) -> Analysis:
                  if f.learner == c.largest_model] if same else []
         compute = compute_findings(c, sweep, table.get("batch_size"))
     return Analysis(data_scale_findings(ds, table.get("steps")) if ds else None,
-                    activation_findings(results.activations) if results.activations else [], compute)
+                    activation_findings(results.activations) if results.activations else [], compute,
+                    scaling_findings(results.scaling) if results.scaling else [])
 
 
 def findings(results: Results) -> list[Finding]:
