@@ -104,3 +104,18 @@ def test_the_report_has_a_scaling_section_with_both_charts_and_its_finding_outsi
 
 def test_a_report_without_scaling_has_no_such_section():
     assert "scaling" not in [s.key for s in build_report(factories.results()).sections]
+
+
+def test_compare_sets_the_scaling_figures_side_by_side_with_and_without_the_record():
+    from reportgen.compare import compare
+
+    with_it = factories.results(scal=factories.scaling())
+    gpus = factories.results(scal=factories.scaling(
+        {("mlp_large", 1, "single"): 2.0, ("mlp_large", 2, "strong"): 1.0}, device="cuda"))
+    c = compare([with_it, gpus, factories.results()])
+    figures = {f.key: f for f in c.figures}
+    assert figures["busbw"].spec and figures["scaling_steps"].spec
+    steps = {row[0]: row[1:] for row in figures["scaling_steps"].table.rows}
+    assert steps["Large MLP (512x3), strong scaling, world size 2"] == ["6.8 ms", "1 ms (6.8×)", "not timed"]
+    assert figures["busbw"].table.rows[-1][1:] == ["16 MiB", "1.19 GB/s", "1.19 GB/s", "none"]
+    assert "busbw" not in {f.key for f in compare([factories.results(), factories.results()]).figures}

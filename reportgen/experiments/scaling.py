@@ -117,7 +117,8 @@ def worker(rank: int, port: int, plan: Plan) -> None:
     else:
         prepare_cpu(plan.threads // plan.sizes[-1])
     dist.init_process_group(plan.backend, store=dist.PrefixStore("group", store), rank=rank,
-                            world_size=plan.sizes[-1], timeout=timedelta(seconds=s.timeout_seconds))
+                            world_size=plan.sizes[-1], timeout=timedelta(seconds=s.timeout_seconds),
+                            device_id=torch.device(f"cuda:{rank}") if plan.cuda else None)
     try:
         groups = {n: dist.new_group(list(range(n))) for n in plan.sizes}  # every rank makes every group
         ranks = Ranks(rank, plan, groups, store)
