@@ -201,17 +201,17 @@ def gflops_vs_size(r: ComputeResult) -> dict | None:
 def busbw_vs_size(r: ScalingResult) -> dict | None:
     """All-reduce bus bandwidth against message size, one line per world size above 1 (at 1 nothing crosses a link,
     and busbw is 0)."""
-    rows = drawable([{"world size": f"{a.world_size} workers", "bytes": a.bytes, "busbw": a.busbw / 1e9,
+    rows = drawable([{"world size": f"{a.world_size} workers", "KiB": a.bytes / 1024, "busbw": a.busbw / 1e9,
                       "algbw": a.algbw / 1e9, "ms": a.median_s * 1e3}
-                     for a in r.allreduce if a.world_size > 1], log=("bytes", "busbw"))
+                     for a in r.allreduce if a.world_size > 1], log=("KiB", "busbw"))
     if not rows:
         return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=alt.X("bytes:Q", scale=alt.Scale(type="log", base=2), title="Message size, bytes (log scale)",
-                axis=alt.Axis(format="~s")),
+        x=alt.X("KiB:Q", scale=alt.Scale(type="log", base=2), title="Message size, KiB (log scale)",
+                axis=alt.Axis(values=sorted({row["KiB"] for row in rows}), format=",")),
         y=y_axis("busbw:Q", "busbw, GB/s (algbw × 2(n−1)/n)", [x["busbw"] for x in rows]),
         color=alt.Color("world size:N", title="World size"),
-        tooltip=["world size:N", "bytes:Q", alt.Tooltip("busbw:Q", format=".3g"),
+        tooltip=["world size:N", "KiB:Q", alt.Tooltip("busbw:Q", format=".3g"),
                  alt.Tooltip("algbw:Q", format=".3g"), alt.Tooltip("ms:Q", format=".3g")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))
 

@@ -78,18 +78,18 @@ def accuracy(runs: list[Results], labels: list[str]) -> dict | None:
 
 
 def busbw(runs: list[Results], labels: list[str]) -> dict | None:
-    rows = drawable([{"machine": label, "world size": f"{a.world_size} workers", "bytes": a.bytes,
+    rows = drawable([{"machine": label, "world size": f"{a.world_size} workers", "KiB": a.bytes / 1024,
                       "busbw": a.busbw / 1e9}
                      for r, label in zip(runs, labels) if r.scaling for a in r.scaling.allreduce if a.world_size > 1],
-                    log=("bytes", "busbw"))
+                    log=("KiB", "busbw"))
     if not rows:
         return None
     chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=alt.X("bytes:Q", scale=alt.Scale(type="log", base=2), title="Message size, bytes (log scale)",
-                axis=alt.Axis(format="~s")),
+        x=alt.X("KiB:Q", scale=alt.Scale(type="log", base=2), title="Message size, KiB (log scale)",
+                axis=alt.Axis(values=sorted({row["KiB"] for row in rows}), format=",")),
         y=alt.Y("busbw:Q", scale=alt.Scale(type="log"), title="busbw, GB/s (log scale)"),
         color=_machine(labels), strokeDash=alt.StrokeDash("world size:N", title="World size"),
-        tooltip=["machine:N", "world size:N", "bytes:Q", alt.Tooltip("busbw:Q", format=".3g")])
+        tooltip=["machine:N", "world size:N", "KiB:Q", alt.Tooltip("busbw:Q", format=".3g")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT))
 
 
