@@ -83,7 +83,7 @@ def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
 def test_the_html_is_self_contained_and_embeds_the_vega_bundle_once(built):
     _, html, *_ = built
     assert html.count("window.vegaEmbed=") == 1
-    assert html.count('type="application/json" id="spec-') == 7  # 2 data, 2 algorithms, 3 computation
+    assert html.count('type="application/json" id="spec-') == 9  # 2 data, 2 algorithms, 3 computation, 2 scaling
     assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing fetched from the network
 
 
