@@ -111,7 +111,8 @@ class Report:
 def build_report(results: Results) -> Report:
     analysis = analyse(results)
     found = analysis.findings
-    from reportgen.scaling_section import scaling_section  # here: it builds on this module's Section and Table
+    # Imported here, not at the top: scaling_section builds on this module's Section, Table and Figure.
+    from reportgen.scaling_section import scaling_section
 
     sections = [s for s in (_data_section(results, analysis), _algorithms_section(results, found),
                             _compute_section(results, found), _loop_section(results, analysis),

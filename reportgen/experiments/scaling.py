@@ -126,7 +126,7 @@ def worker(rank: int, port: int, plan: Plan) -> None:
         configs = {(model, n, mode): ranks.configuration(model, n, mode)
                    for model in s.models for n, mode in configurations(plan.sizes)}
         for round_ in range(s.rounds):
-            for (model, n, mode), config in configs.items():
+            for config in configs.values():  # one step re-warms a configuration after the others ran
                 ranks.visit(config, s.warmup_steps if round_ == 0 else 1)
         steps = [ranks.record(config) for config in configs.values()]
         if rank == 0:
