@@ -19,8 +19,10 @@ It runs, in order (under 10 minutes on one GPU, most of it the quick build):
   4. oom      one workload sized to run out of GPU memory mid-step, through the sweep's own failure path: it
               must be recorded as "out of memory", give every byte back, and leave the GPU working;
   5. build    a real `reportgen build --profile quick --device cuda:N`, whose results.json is checked (device,
-              GPU records, precisions, cuDNN version, thread limit) and copied to OUT/quick-results.json, to be
-              kept as tests/fixtures/cuda-quick-results.json.
+              GPU records, precisions, cuDNN version, thread limit, and the scaling experiment on NCCL: one
+              worker per GPU, every DDP replica's parameters equal, and with one GPU the data-parallel finding
+              not tested for want of more GPUs) and copied to OUT/quick-results.json, to be kept as
+              tests/fixtures/cuda-quick-results.json.
 
 It prints one line per check and writes OUT/summary.json. Exit status: 0 when every check passed, 1 when one
 failed, 2 (with a one-line reason) when there is no usable CUDA device.
@@ -36,6 +38,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from reportgen.findings import findings
 
 SWEEP_MODELS = ["mlp_small", "mlp_medium", "mlp_large", "cnn"]
 SWEEP_BATCHES = [100, 4096]  # the battery's training batch, and one large enough for the GPU to pull ahead
@@ -123,10 +127,28 @@ def check_build(results, device: str) -> list[Check]:
         "precision of data-scale": bool(results.data_scale and results.data_scale.precision),
         "precision of activations": bool(results.activations and results.activations.precision),
         "thread limit": bool(results.settings.threads_reason),
+        "scaling on NCCL": _scaling_ok(results),
     }
     missing = [name for name, ok in recorded.items() if not ok]
     return [Check("build: results.json", not missing,
                   "complete" if not missing else "wrong or missing: " + ", ".join(missing))]
+
+
+def _scaling_ok(results) -> bool:
+    """The scaling experiment ran on NCCL, one worker per GPU, with every replica equal after its steps; with one
+    GPU at world size 1 only, and its finding says more GPUs are needed. A profile without it (an older build)
+    has nothing to check."""
+    s = results.scaling
+    if s is None:
+        return "scaling" not in results.settings.profile_table
+    gpus = len(results.system.gpus)
+    table = results.settings.profile_table.get("scaling")
+    wanted = min(gpus, table.get("max_world_size", gpus) if isinstance(table, dict) else gpus)
+    finding = next((f for f in findings(results) if f.key == "data_parallel"), None)
+    one_gpu = gpus > 1 or (s.world_sizes == [1] and finding is not None
+                           and "more GPUs are needed" in finding.why)
+    return (s.backend == "nccl" and s.device == "cuda" and s.largest == wanted and one_gpu
+            and all(step.parameters_equal is not False for step in s.steps) and bool(s.steps))
 
 
 def summary(checks: list[Check]) -> tuple[str, int]:

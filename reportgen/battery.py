@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from reportgen import __version__
 from reportgen.data import Dataset, mnist1d
 from reportgen.devices import DeviceChoice, failure_reason
-from reportgen.experiments import activations, compute, data_scale
+from reportgen.experiments import activations, compute, data_scale, scaling
 from reportgen.listener import Listener
 from reportgen.profile import EXPERIMENTS, Profile
 from reportgen.records.system import SystemInfo
@@ -97,6 +97,9 @@ def _plan(name: str, settings, curves_on: Dataset | None, mnist: Dataset | None,
     if name == "activations":
         return (activations.units(settings),
                 lambda: activations.run(settings, mnist, run.device, run.seed, run.threads, advance))
+    if name == "scaling":
+        return (scaling.units(settings, run.device, run.threads),
+                lambda: scaling.run(settings, run.device, run.threads, advance))
     return (compute.units(settings, run.device, run.threads, system.bf16_unit),
             lambda: compute.run(settings, run.device, run.threads, advance, system.bf16_unit,
                                 system.cpu_features))

@@ -11,6 +11,7 @@ from reportgen.learners import LABELS
 from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data_scale import DataScaleResult
+from reportgen.records.scaling import ScalingResult
 from reportgen.text import printable_tree
 
 WIDTH = 520
@@ -199,3 +200,49 @@ def gflops_vs_size(r: ComputeResult) -> dict | None:
         strokeDash=alt.StrokeDash("precision:N", title="Precision"),  # bf16 against fp32: the matrix units' gain
         tooltip=["configuration:N", "precision:N", "n:Q", alt.Tooltip("gflops:Q", format=".1f")])
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))
+
+
+def busbw_vs_size(r: ScalingResult) -> dict | None:
+    """All-reduce bus bandwidth against message size, one line per world size above 1 (at 1 nothing crosses a link,
+    and busbw is 0)."""
+    rows = drawable([{"world size": f"{a.world_size} workers", "KiB": a.bytes / 1024, "busbw": a.busbw / 1e9,
+                      "algbw": a.algbw / 1e9, "ms": a.median_s * 1e3}
+                     for a in r.allreduce if a.world_size > 1], log=("KiB", "busbw"))
+    if not rows:
+        return None
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("KiB:Q", scale=alt.Scale(type="log", base=2), title="Message size, KiB (log scale)",
+                axis=alt.Axis(values=sorted({row["KiB"] for row in rows}), format=",")),
+        y=y_axis("busbw:Q", "busbw, GB/s (algbw × 2(n−1)/n)", [x["busbw"] for x in rows]),
+        color=alt.Color("world size:N", title="World size"),
+        tooltip=["world size:N", "KiB:Q", alt.Tooltip("busbw:Q", format=".3g"),
+                 alt.Tooltip("algbw:Q", format=".3g"), alt.Tooltip("ms:Q", format=".3g")])
+    return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))
+
+
+def step_time_vs_world_size(r: ScalingResult) -> dict | None:
+    """The strong-scaling step time against world size, per model, with the ideal line: one process without DDP
+    divided by n. Weak scaling is in the table: its step does more work as n grows."""
+    rows, ideal = [], []
+    for model in r.models:
+        single = r.step(model, 1, "single")
+        label = LABELS.get(model, model)
+        rows += [{"model": label, "world size": s.world_size, "ms": s.timing.median_s * 1e3, "series": "measured"}
+                 for s in r.series(model, "strong")]
+        if single:
+            ideal += [{"model": label, "world size": n, "ms": single.timing.median_s * 1e3 / n, "series": "ideal"}
+                      for n in r.world_sizes]
+    rows, ideal = drawable(rows, log=("ms",)), drawable(ideal, log=("ms",))
+    if not rows:
+        return None
+    x = alt.X("world size:Q", title="World size (workers)", scale=alt.Scale(type="log", base=2),
+              axis=alt.Axis(values=r.world_sizes, format="d"))
+    y = y_axis("ms:Q", "Strong-scaling step time, ms", [v["ms"] for v in rows + ideal])
+    color = alt.Color("model:N", title="Model")
+    measured = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=x, y=y, color=color, tooltip=["model:N", "world size:Q", alt.Tooltip("ms:Q", format=".3g")])
+    layers = measured
+    if ideal:
+        layers = alt.Chart(alt.Data(values=ideal)).mark_line(strokeDash=[4, 4], opacity=0.7).encode(
+            x=x, y=y, color=color) + measured
+    return finish(layers.properties(width=WIDTH, height=HEIGHT * 0.7))

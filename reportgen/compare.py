@@ -13,11 +13,12 @@ from reportgen import compare_charts, methods
 from reportgen.errors import UserError
 from reportgen.files import write_atomically
 from reportgen.findings import Finding, findings
-from reportgen.fmt import duration, pct, times
+from reportgen.fmt import bandwidth, duration, message_size, pct, times
 from reportgen.folders import missing, new_run_folder, remove_empty
 from reportgen.learners import LABELS
 from reportgen.overview import hardware
 from reportgen.records.compute import ComputeResult
+from reportgen.records.scaling import ScalingResult
 from reportgen.render import render_page
 from reportgen.results import Results
 from reportgen.tables import Figure, Table
@@ -112,6 +113,15 @@ def compare(runs: list[Results], baseline: int = 0) -> Comparison:
                    "(dash).", compare_charts.gflops(runs, labels),
                    _workload_table("Matrix product time; in brackets the speed-up over the baseline run.",
                                    matmuls, labelled, baseline))]
+    if any(r.scaling for r in runs):
+        figures += [
+            Figure("busbw", "All-reduce bus bandwidth (nccl-tests' busbw) against message size, by machine (colour) "
+                   "and world size (dash).", compare_charts.busbw(runs, labels), _busbw_table(runs, labelled)),
+            Figure("scaling_steps", "Strong-scaling training step time against world size, by machine (colour) and "
+                   "model (dash).", compare_charts.scaling_steps(runs, labels),
+                   _workload_table("Data-parallel training step time (the slowest rank's); in brackets the speed-up "
+                                   "over the baseline run.",
+                                   _workloads([_ddp_times(r.scaling) for r in runs], baseline), labelled, baseline))]
     if any(r.data_scale for r in runs):
         figures.append(Figure("accuracy_vs_m", "Test accuracy against the number of labelled examples m, one "
                               "panel per learner, by machine (colour).", compare_charts.accuracy(runs, labels),
@@ -175,6 +185,24 @@ def _matmul_times(r: ComputeResult | None) -> dict[str, float]:
         return {}
     return {f"{m.n} × {m.n}, {config}": m.timing.median_s
             for m in r.matmuls if m.timing for config in _config(m.device, m.precision, m.threads, r.threads)}
+
+
+def _ddp_times(r: ScalingResult | None) -> dict[str, float]:
+    if not r:
+        return {}
+    return {f"{LABELS.get(s.model, s.model)}, " + ("no DDP" if s.scaling == "single" else f"{s.scaling} scaling")
+            + f", world size {s.world_size}": s.timing.median_s for s in r.steps}
+
+
+def _busbw_table(runs: list[Results], labelled: list[Run]) -> Table:
+    rows = {}
+    for i, r in enumerate(runs):
+        for a in r.scaling.allreduce if r.scaling else []:
+            if a.world_size > 1:
+                rows.setdefault((a.world_size, a.bytes), [ABSENT] * len(runs))[i] = bandwidth(a.busbw)
+    return Table("All-reduce busbw by world size and message size.", ["World size", "Message",
+                 *(r.label for r in labelled)],
+                 [[str(n), message_size(b), *cells] for (n, b), cells in sorted(rows.items())])
 
 
 def _workloads(times_by_run: list[dict[str, float]], baseline: int) -> list[Workload]:

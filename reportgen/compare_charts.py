@@ -6,6 +6,7 @@ import altair as alt
 
 from reportgen.charts import HEIGHT, WIDTH, decades, drawable, finish
 from reportgen.fmt import config_label
+from reportgen.learners import LABELS
 from reportgen.results import Results
 
 MACHINE = "Machine (run)"
@@ -74,3 +75,35 @@ def accuracy(runs: list[Results], labels: list[str]) -> dict | None:
     columns = 3
     return finish(chart.properties(width=(WIDTH - 40 * columns) / columns, height=150).facet(
         facet=alt.Facet("learner:N", title=None, sort=list(learners)), columns=columns))
+
+
+def busbw(runs: list[Results], labels: list[str]) -> dict | None:
+    rows = drawable([{"machine": label, "world size": f"{a.world_size} workers", "KiB": a.bytes / 1024,
+                      "busbw": a.busbw / 1e9}
+                     for r, label in zip(runs, labels) if r.scaling for a in r.scaling.allreduce if a.world_size > 1],
+                    log=("KiB", "busbw"))
+    if not rows:
+        return None
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("KiB:Q", scale=alt.Scale(type="log", base=2), title="Message size, KiB (log scale)",
+                axis=alt.Axis(values=sorted({row["KiB"] for row in rows}), format=",")),
+        y=alt.Y("busbw:Q", scale=alt.Scale(type="log"), title="busbw, GB/s (log scale)"),
+        color=_machine(labels), strokeDash=alt.StrokeDash("world size:N", title="World size"),
+        tooltip=["machine:N", "world size:N", "KiB:Q", alt.Tooltip("busbw:Q", format=".3g")])
+    return finish(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+def scaling_steps(runs: list[Results], labels: list[str]) -> dict | None:
+    rows = drawable([{"machine": label, "model": LABELS.get(s.model, s.model), "world size": s.world_size,
+                      "ms": s.timing.median_s * 1e3}
+                     for r, label in zip(runs, labels) if r.scaling for m in r.scaling.models
+                     for s in r.scaling.series(m, "strong")], log=("ms",))
+    if not rows:
+        return None
+    chart = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
+        x=alt.X("world size:Q", scale=alt.Scale(type="log", base=2), title="World size (workers)",
+                axis=alt.Axis(format="d")),
+        y=alt.Y("ms:Q", scale=alt.Scale(type="log"), title="Strong-scaling step time, ms (log scale)"),
+        color=_machine(labels), strokeDash=alt.StrokeDash("model:N", title="Model"),
+        tooltip=["machine:N", "model:N", "world size:Q", alt.Tooltip("ms:Q", format=".3g")])
+    return finish(chart.properties(width=WIDTH, height=HEIGHT))

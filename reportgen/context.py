@@ -23,20 +23,10 @@ from reportgen.overview import Closing, Driver, Hardware, answer, closing, count
 from reportgen.profile import EXPERIMENTS
 from reportgen.references import REFERENCES
 from reportgen.results import Results
+from reportgen.scaling_section import KEYS as SCALING_KEYS
+from reportgen.scaling_section import scaling_method, scaling_section
+from reportgen.section import Section
 from reportgen.tables import Figure, Table
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    figures: list[Figure]  # the charts it opens with
-    sentences: list[str]  # two to four plain sentences on what they show on this machine
-    claims: list[Finding]
-    check_figures: list[Figure] = field(default_factory=list)  # charts the checks discuss, just before them
-    checks: list[Finding] = field(default_factory=list)  # mechanisms, controls and published results
-    notes: list[str] = field(default_factory=list)  # what to keep in mind: a projection, a failed fit
-    tables: list[Table] = field(default_factory=list)  # for the appendix, after the data behind its figures
 
 
 @dataclass
@@ -92,7 +82,7 @@ def build_report(results: Results) -> Report:
                          charts.accuracy_vs_m(results.data_scale), tables.accuracy_table(results.data_scale))
                   if results.data_scale else None)
     sections = [s for s in (_data_section(results, analysis), _algorithms_section(results, analysis),
-                            _compute_section(results, analysis)) if s]
+                            _compute_section(results, analysis), scaling_section(results, found)) if s]
     data = [Part(f"data-{s.key}", s.title, tables=[*([figure_one.table] if s.key == "data" and figure_one else []),
                                                   *(f.table for f in (*s.figures, *s.check_figures)), *s.tables])
             for s in sections]
@@ -140,7 +130,8 @@ def _number(figure_one: Figure | None, sections: list[Section], data: list[Part]
 
 
 def _of(analysis: Analysis, driver: str, claims: bool) -> list[Finding]:
-    return [f for f in analysis.findings if f.driver == driver and f.is_claim == claims]
+    """A driver's claims (or checks), less those a section of their own shows."""
+    return [f for f in analysis.findings if f.driver == driver and f.is_claim == claims and f.key not in SCALING_KEYS]
 
 
 # --- the sections ----------------------------------------------------------------------------------------------
@@ -263,4 +254,6 @@ def _method_parts(results: Results) -> list[Part]:
         parts.append(Part("method-algorithms", "Algorithms", [methods.activations_method(results)]))
     if results.compute:
         parts.append(Part("method-computation", "Computation", [methods.compute_method(results)]))
+    if results.scaling:
+        parts.append(Part("method-scaling", "Data-parallel training", [scaling_method(results.scaling)]))
     return parts

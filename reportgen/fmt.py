@@ -92,6 +92,21 @@ def times_beside(x: float, bars: tuple[float, ...], digits: int = 1) -> str:
     return (f"{math.floor(x * 10**digits) / 10**digits:.{digits}f}" if crosses(text) else text) + "×"
 
 
+def message_size(n_bytes: int) -> str:
+    """A message size in binary units, as all-reduce sweeps give them: 4096 is '4 KiB', 2**26 '64 MiB'."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n_bytes >= scale:
+            return f"{n_bytes / scale:g} {unit}"
+    return f"{n_bytes} B"
+
+
+def bandwidth(bytes_per_second: float) -> str:
+    """Bytes per second in GB/s (10⁹ bytes, as nccl-tests quotes algbw and busbw), or MB/s under 1 GB/s."""
+    if bytes_per_second >= 1e9:
+        return f"{bytes_per_second / 1e9:,.2f} GB/s"
+    return f"{bytes_per_second / 1e6:.3g} MB/s"
+
+
 def multiple(x: float) -> str:
     """A ratio as a multiple in a sentence: '30.0 times', '1.2×10⁵ times'."""
     return times(x).removesuffix("×") + " times"

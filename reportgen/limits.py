@@ -28,6 +28,13 @@ PROFILE_LIMITS = {
     "compute.batch_sizes": 1_000_000,  # 10,000
     "compute.matmul_sizes": 32_768,  # 8,192: three 32,768² float32 matrices take 12 GiB
     "compute.max_seconds": 600.0,  # 2 per workload
+    "scaling.max_world_size": 1024,  # 8: one worker process each
+    "scaling.allreduce_bytes": 1 << 32,  # 64 MiB: a few such buffers per worker
+    "scaling.allreduce_repeats": 100_000,  # 20
+    "scaling.batch_size": 1_000_000,  # 100
+    "scaling.steps": 100_000,  # 20
+    "scaling.rounds": 100,  # 3
+    "scaling.timeout_seconds": 3600.0,  # 60
     "compute.loop_steps": 10**9,  # 6,000: only multiplies a measured time, but a huge one reads as nonsense
 }
 MAX_GRID = 100  # entries in a list (m values, depths, learning rates, sizes): the full profile has at most 10

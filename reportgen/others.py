@@ -28,14 +28,22 @@ def _busy_seconds(cpus: set[int] | None) -> tuple[float, int] | None:
 
 
 class OthersMeter:
-    """The share of our CPUs' capacity used by processes other than this one between start and `share()`."""
+    """The share of our CPUs' capacity used by processes other than this one between start and `share()`.
 
-    def __init__(self) -> None:
+    children: count this process's children as its own too (those it has waited for by `share()`): the
+    workers of the scaling experiment are ours, not others'."""
+
+    def __init__(self, children: bool = False) -> None:
         self._cpus = allowed_cpus()  # None where the system does not say: then every CPU counts
-        self._start = (_busy_seconds(self._cpus), time.process_time(), time.perf_counter())
+        self._children = children
+        self._start = (_busy_seconds(self._cpus), self._own(), time.perf_counter())
+
+    def _own(self) -> float:
+        spent = os.times()
+        return time.process_time() + (spent.children_user + spent.children_system if self._children else 0.0)
 
     def share(self) -> float | None:
-        busy, own, wall = _busy_seconds(self._cpus), time.process_time(), time.perf_counter()
+        busy, own, wall = _busy_seconds(self._cpus), self._own(), time.perf_counter()
         if busy is None or self._start[0] is None or wall <= self._start[2]:
             return None
         others = (busy[0] - self._start[0][0]) - (own - self._start[1])

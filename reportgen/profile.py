@@ -18,7 +18,8 @@ from reportgen.text import printable
 BUILT_IN = ("quick", "standard", "full")
 MAX_PROFILE_BYTES = 1 << 20  # a profile is a page of settings
 # A profile's tables besides [data], in run order, each with the title the report and the terminal give it.
-EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation"}
+EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation",
+               "scaling": "Data-parallel training"}
 
 
 class ProfileError(UserError):
@@ -74,6 +75,20 @@ class ComputeSettings:
 
 
 @dataclass(frozen=True)
+class ScalingSettings:
+    max_world_size: int  # workers at most: one per GPU on CUDA; on a CPU each of n workers gets threads // n
+    allreduce_bytes: list[int]  # message sizes, float32 (a multiple of 4)
+    allreduce_warmup: int  # untimed all-reduces per size first
+    allreduce_repeats: int  # timed all-reduces per size: the median and its spread
+    models: list[str]  # trained under DistributedDataParallel
+    batch_size: int  # per worker in weak scaling; the global batch in strong scaling
+    warmup_steps: int  # untimed steps per configuration, in its first round
+    steps: int  # timed steps per configuration and round, synchronised and under no_sync() each
+    rounds: int  # interleaved visits of every configuration: same-round pairs decide the verdict
+    timeout_seconds: float = 60.0  # a worker that makes no progress this long is taken as hung
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -81,6 +96,7 @@ class Profile:
     data_scale: DataScaleSettings | None = None
     activations: ActivationsSettings | None = None
     compute: ComputeSettings | None = None
+    scaling: ScalingSettings | None = None
 
 
 def profile_path(name_or_path: str) -> Path:
@@ -204,9 +220,24 @@ def _check(p: Profile) -> None:
         need(c.max_seconds > 0, "compute.max_seconds must be positive")
         need(0 <= c.min_seconds <= c.max_seconds, "compute.min_seconds must lie between 0 and max_seconds")
         need(c.loop_steps >= 1, "compute.loop_steps must be at least 1")
+    if p.scaling:
+        _check_scaling(p.scaling, need, once)
     problems += _past_limits(p)
     if problems:
         raise ProfileError("; ".join(problems))
+
+
+def _check_scaling(s: ScalingSettings, need, once) -> None:
+    need(s.max_world_size >= 1, "scaling.max_world_size must be at least 1")
+    need(bool(s.allreduce_bytes) and all(b >= 4 and b % 4 == 0 for b in s.allreduce_bytes),
+         "scaling.allreduce_bytes must be multiples of 4 (float32), at least 4")
+    once(s.allreduce_bytes, "scaling.allreduce_bytes")
+    need(s.allreduce_warmup >= 0 and s.warmup_steps >= 0, "scaling warm-ups must not be negative")
+    need(s.allreduce_repeats >= 1 and s.steps >= 1 and s.batch_size >= 1, "scaling counts must be positive")
+    need(s.rounds >= 1, "scaling.rounds must be at least 1")
+    need(all(x in MODELS for x in s.models), f"scaling.models: known are {', '.join(MODELS)}")
+    once(s.models, "scaling.models")
+    need(s.timeout_seconds > 0, "scaling.timeout_seconds must be positive")
 
 
 def _past_limits(p: Profile) -> list[str]:

@@ -40,6 +40,13 @@ REFERENCES = [
     Reference("grinsztajn2022", "Grinsztajn et al. (2022), Why do tree-based models still outperform deep learning "
               "on tabular data?", "On 45 tabular data sets of about 10,000 samples, tree-based models stayed "
               "ahead of deep models: the data-scale argument is about large perceptual data."),
+    Reference("nccltests", "NVIDIA, nccl-tests, doc/PERFORMANCE.md.", "How all-reduce bandwidth is quoted: algbw = "
+              "bytes / time, and busbw = algbw × 2(n−1)/n, so that the figure compares with a link's peak whatever "
+              "the number of ranks. The scaling section's bandwidths follow it."),
+    Reference("pytorchddp", "PyTorch, benchmarks/distributed/ddp (the DistributedDataParallel benchmark).",
+              "A fixed batch per rank (weak scaling) beside a no-DDP baseline and DDP at world size 1: ResNet-50 "
+              "at 329 examples/s without DDP, 319 with DDP on one GPU and 306 per GPU on 16 GPUs (93% of one GPU's "
+              "rate), measured on GPUs, not on one machine's CPU cores."),
 ]
 
 # Published MNIST-1D test accuracy on the default split (m = 4000), for the table beside ours.

@@ -20,11 +20,12 @@ from reportgen.records.activations import ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
+from reportgen.records.scaling import ScalingResult
 from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 from reportgen.text import printable_tree
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _v3_to_v4(raw: dict) -> dict:
@@ -40,6 +41,12 @@ def _v4_to_v5(raw: dict) -> dict:
     timings with why they were not taken (compute.bf16_unit, .bf16_not_timed) and the bf16 accuracy check
     (data_scale.bf16_fits, .bf16_not_run). A version-4 file recorded none of them and timed the CPU in fp32 only: the
     defaults (features not read, no bf16 timings, no check) describe it as it is."""
+    return raw
+
+
+def _v5_to_v6(raw: dict) -> dict:
+    """Version 6 added the scaling experiment (all-reduce bandwidth and data-parallel training steps) as an
+    optional record, `scaling`. A version-5 file has none, and takes None: not run."""
     return raw
 
 
@@ -59,6 +66,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     2: lambda raw: raw,
     3: _v3_to_v4,
     4: _v4_to_v5,
+    5: _v5_to_v6,
 }
 
 
@@ -104,6 +112,7 @@ class Results:
     data_scale: DataScaleResult | None = None
     activations: ActivationsResult | None = None
     compute: ComputeResult | None = None
+    scaling: ScalingResult | None = None
     baseline: Baseline | None = None
     failures: dict[str, str] = field(default_factory=dict)  # experiment -> why it failed and has no record
 

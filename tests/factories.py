@@ -7,6 +7,7 @@ from reportgen.records.activations import ActivationsResult, ConvergenceRun, Cur
 from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult, Fit, Learner
+from reportgen.records.scaling import AllReduceTime, DdpStep, ScalingResult
 from reportgen.records.system import GpuInfo, SystemInfo
 from reportgen.results import SCHEMA_VERSION, Results, RunSettings
 from reportgen.timing import Timing
@@ -122,6 +123,33 @@ def compute(step_ms=None, gpu_ms=None, rounds=None) -> ComputeResult:
     return ComputeResult(devices=devices, threads=2, max_seconds=0.3, steps=steps, matmuls=matmuls, loop_steps=2000)
 
 
+def scaling(step_ms=None, rounds=None, device="cpu", world_sizes=(1, 2), others_busy=0.0,
+            allreduce_ms=None) -> ScalingResult:
+    """step_ms: {(model, world size, scaling): ms}, default a 2-core CPU where two workers are slower than one
+    process; rounds: {(model, world size, scaling): factors} where a configuration's rounds are not ROUNDS;
+    allreduce_ms: {(world size, bytes): ms}. Every DDP step spends 30% of its time communicating."""
+    step_ms = step_ms or {("mlp_large", 1, "single"): 3.7, ("mlp_large", 1, "weak"): 3.9,
+                          ("mlp_large", 2, "weak"): 11.0, ("mlp_large", 2, "strong"): 6.8}
+    allreduce_ms = allreduce_ms or {(n, b): (0.01 if n == 1 else 0.1 + b / 1.2e6) for n in world_sizes
+                                    for b in (4096, 1 << 20, 16 << 20)}
+    rounds = rounds or {}
+    cuda = device == "cuda"
+    steps = [DdpStep(model=m, parameters=PARAMETERS[m], world_size=n, scaling=mode,
+                     batch_per_worker=100 if mode != "strong" else 100 // n,
+                     threads_per_worker=None if cuda else 2 // n,
+                     timing=_timing(ms / 1e3, rounds.get((m, n, mode), ROUNDS)),
+                     local=None if mode == "single" else _timing(0.7 * ms / 1e3),
+                     parameters_equal=True if n > 1 else None)
+             for (m, n, mode), ms in step_ms.items()]
+    allreduce = [AllReduceTime(world_size=n, bytes=b, median_s=ms / 1e3, iqr_s=ms / 1e5, repeats=10)
+                 for (n, b), ms in allreduce_ms.items()]
+    return ScalingResult(backend="nccl" if cuda else "gloo", device=device, launcher="test", world_sizes=list(world_sizes),
+                         available=max(world_sizes), threads=2, batch_size=100, rounds=3, allreduce=allreduce,
+                         steps=steps, seconds=9.5, others_busy=others_busy,
+                         interconnect="peer-to-peer access between every pair of GPUs" if cuda and max(world_sizes) > 1
+                         else None)
+
+
 def system(**changes) -> SystemInfo:
     base = {"hostname": "testhost", "cpu_model": "Test CPU", "physical_cores": 2, "logical_cores": 2,
             "memory_gib": 8.0, "os": "Linux Test", "kernel": "6.0", "python": "3.11.7", "torch": "2.13.0",
@@ -134,7 +162,7 @@ def gpu(**changes) -> GpuInfo:
     return GpuInfo(**{"name": "Test GPU", "memory_gib": 80.0, "compute_capability": "9.0", "driver": "550.1", **changes})
 
 
-def results(data=None, acts=None, comp=None, **system_changes) -> Results:
+def results(data=None, acts=None, comp=None, scal=None, **system_changes) -> Results:
     settings = RunSettings(profile="quick", profile_table={"name": "quick"}, device="cpu", device_reason="test",
                            seed=0, threads=2, command="reportgen build --profile quick")
     info = DataInfo(name="MNIST-1D", generator="mnist1d.data.make_dataset", generator_args={"seed": 42},
@@ -142,4 +170,4 @@ def results(data=None, acts=None, comp=None, **system_changes) -> Results:
     return Results(schema_version=SCHEMA_VERSION, tool="reportgen", tool_version="0.1.0",
                    created_utc="2026-01-01T00:00:00Z", system=system(**system_changes), settings=settings,
                    phases={"data": 0.1}, data=info, data_scale=data or data_scale(), activations=acts or activations(),
-                   compute=comp or compute())
+                   compute=comp or compute(), scaling=scal)

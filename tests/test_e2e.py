@@ -50,8 +50,20 @@ def test_results_json_has_the_envelope(built):
         assert raw["settings"]["allocator"] in unescape(page)
     assert raw["compute"]["rounds"] == 3 and "in 3 rounds interleaved with the other workloads" in page
     assert all(len(step["timing"]["round_medians_s"]) == 3 for step in raw["compute"]["steps"])
-    assert set(raw["phases"]) == {"data", "data_scale", "activations", "compute"}
+    assert set(raw["phases"]) == {"data", "data_scale", "activations", "compute", "scaling"}
     assert raw["system"]["cpu_model"] and raw["system"]["torch"]
+
+
+def test_the_scaling_record_has_gloo_all_reduce_and_ddp_steps_at_world_sizes_1_and_2_with_a_verdict(built):
+    _, page, _, text, raw = built
+    scaling = raw["scaling"]
+    threads = raw["settings"]["threads"]
+    sizes = [1, 2] if threads >= 2 else [1]
+    assert scaling["backend"] == "gloo" and scaling["world_sizes"] == sizes
+    assert {a["world_size"] for a in scaling["allreduce"]} == set(sizes)
+    assert {(s["world_size"], s["scaling"]) for s in scaling["steps"]} >= {(1, "single"), (1, "weak")}
+    assert all(s["parameters_equal"] is not False for s in scaling["steps"])
+    assert "Data-parallel training" in text and "Spreading training over more devices makes it faster" in page
 
 
 def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
@@ -71,7 +83,7 @@ def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):
 def test_the_html_is_self_contained_and_embeds_the_vega_bundle_once(built):
     _, html, *_ = built
     assert html.count("window.vegaEmbed=") == 1
-    assert html.count('type="application/json" id="spec-') == 7  # 2 data, 2 algorithms, 3 computation
+    assert html.count('type="application/json" id="spec-') == 9  # 2 data, 2 algorithms, 3 computation, 2 scaling
     assert not re.search(r"""(src|href)=["']https?://""", html)  # nothing fetched from the network
 
 

@@ -100,3 +100,19 @@ def test_the_loop_check_runs_its_course_with_cuda_faked(monkeypatch):
     monkeypatch.setattr(gpu_check, "SYNC_STEPS", 5)
     (check,) = gpu_check.run_loop("cpu", "mlp_small", None)
     assert check.ok and modes == ["error", "default"]
+
+
+def test_the_quick_builds_scaling_must_run_on_nccl_and_say_one_gpu_cannot_scale():
+    r = factories.results(comp=_sweep(GOOD), gpus=[factories.gpu()], cudnn="9.1.0")
+    one_gpu = factories.scaling({("mlp_large", 1, "single"): 2.0, ("mlp_large", 1, "weak"): 2.1}, device="cuda",
+                                world_sizes=(1,))
+    r = replace(r, settings=replace(r.settings, device="cuda:0", threads_reason="by default, all 2 logical cores",
+                                    profile_table={"name": "quick", "scaling": {"max_world_size": 2}}),
+                data_scale=replace(r.data_scale, precision="fp32"), activations=replace(r.activations, precision="fp32"))
+    assert [c.ok for c in gpu_check.check_build(replace(r, scaling=one_gpu), "cuda:0")] == [True]
+    (missing,) = gpu_check.check_build(r, "cuda:0")  # the profile asked for it and the build has none
+    assert missing.detail == "wrong or missing: scaling on NCCL"
+    gloo = replace(one_gpu, backend="gloo")
+    assert not gpu_check.check_build(replace(r, scaling=gloo), "cuda:0")[0].ok
+    unequal = replace(one_gpu, steps=[replace(s, parameters_equal=False) for s in one_gpu.steps])
+    assert not gpu_check.check_build(replace(r, scaling=unequal), "cuda:0")[0].ok

@@ -7,6 +7,7 @@ import pytest
 
 from reportgen import results as R
 from reportgen.files import write_atomically
+from reportgen.render import render_html
 
 
 def test_round_trip_is_exact(tmp_path):
@@ -92,7 +93,18 @@ def test_a_version_4_file_loads_as_a_cpu_timed_in_fp32_only_with_its_features_un
     for key in ("bf16_fits", "bf16_not_run"):
         del raw["data_scale"][key]
     old = R.loads(json.dumps(raw), "old.json")
-    assert old.schema_version == R.SCHEMA_VERSION == 5
+    assert old.schema_version == R.SCHEMA_VERSION
     assert (old.system.cpu_features, old.system.bf16_unit, old.compute.bf16_unit) == (None, None, None)
     assert old.data_scale.bf16_fits == [] and old.data_scale.bf16_not_run == old.compute.bf16_not_timed == ""
     assert R.MIGRATIONS[4].__name__ == "_v4_to_v5" and R.MIGRATIONS[4].__doc__
+
+
+def test_a_version_5_file_loads_without_a_scaling_record_and_renders():
+    raw = json.loads(R.dumps(factories.results(scal=factories.scaling())))
+    raw["schema_version"] = 5
+    del raw["scaling"]
+    old = R.loads(json.dumps(raw), "old.json")
+    assert old.schema_version == R.SCHEMA_VERSION and old.scaling is None
+    assert R.MIGRATIONS[5].__name__ == "_v5_to_v6" and R.MIGRATIONS[5].__doc__
+    assert "Data-parallel" not in render_html(old)
+    assert "Data-parallel" in render_html(R.loads(R.dumps(factories.results(scal=factories.scaling())), "new.json"))

@@ -52,7 +52,8 @@ def test_a_build_compared_with_itself_has_speedups_of_one_and_no_differences(qui
     speedups = re.findall(r"\(([\d.]+)×\)</td>", html)
     assert set(speedups) == {"1.0"}
     c = compare([load(results)] * 2)
-    assert len(speedups) == len(c.steps) + len(c.matmuls) > 0  # every workload, each at 1.0×
+    ddp = next(f.table.rows for f in c.figures if f.key == "scaling_steps")
+    assert len(speedups) == len(c.steps) + len(c.matmuls) + len(ddp) > len(ddp) > 0  # every workload, each at 1.0×
 
 
 def _copy(quick_build, folder, created, hostname):
@@ -171,9 +172,9 @@ def test_the_index_and_pages_render_in_headless_chromium(served, site, tmp_path)
     assert len(re.findall(r'<a href="runs/[^"]+/report.html">', index)) == 3
     compare = _chromium(urljoin(served, "compare.html"), tmp_path)
     drawn = re.findall(r'<div class="chart[^"]*" id="chart-\d+"[^>]*><svg', compare)
-    assert len(drawn) == compare.count('type="application/json" id="spec-') == 3
+    assert len(drawn) == compare.count('type="application/json" id="spec-') == 5  # 2 computation, 2 scaling, 1 data
     root, *_ = site
     run = max((root / "runs").iterdir()).name
     report = _chromium(urljoin(served, f"runs/{run}/report.html"), tmp_path)
     assert len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"[^>]*><svg', report)) == report.count(
-        'type="application/json" id="spec-') == 7  # every figure of the quick report drawn
+        'type="application/json" id="spec-') == 9  # every figure of the quick report drawn (2 of them scaling's)

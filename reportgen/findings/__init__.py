@@ -14,6 +14,7 @@ from reportgen.findings.compute import ComputeFindings, compute_findings
 from reportgen.findings.curves import largest_net
 from reportgen.findings.data_scale import DataScaleFindings, data_scale_findings
 from reportgen.findings.precision import bf16_accuracy_finding
+from reportgen.findings.scaling import scaling_findings
 from reportgen.findings.verdicts import DRIVERS, ROLES, Finding, Verdict, decide
 from reportgen.results import Results
 
@@ -28,11 +29,12 @@ class Analysis:
     activations: list[Finding]
     compute: ComputeFindings | None
     precision: list[Finding] = field(default_factory=list)  # what bf16 training cost the data-scale nets
+    scaling: list[Finding] = field(default_factory=list)  # data-parallel training across worker processes
 
     @property
     def findings(self) -> list[Finding]:
         return [*(self.data_scale.findings if self.data_scale else []), *self.activations,
-                *(self.compute.findings if self.compute else []), *self.precision]
+                *(self.compute.findings if self.compute else []), *self.precision, *self.scaling]
 
 
 def analyse(results: Results) -> Analysis:
@@ -49,7 +51,8 @@ def analyse(results: Results) -> Analysis:
         compute = compute_findings(c, sweep, table.get("batch_size"))
     return Analysis(data_scale_findings(ds, table.get("steps")) if ds else None,
                     activation_findings(results.activations) if results.activations else [], compute,
-                    [f for f in [bf16_accuracy_finding(ds) if ds else None] if f])
+                    [f for f in [bf16_accuracy_finding(ds) if ds else None] if f],
+                    scaling_findings(results.scaling) if results.scaling else [])
 
 
 def findings(results: Results) -> list[Finding]:

@@ -51,7 +51,7 @@ class ComputeResult:
     rounds: int = 1  # interleaved visits per workload (1 in files from before there were rounds)
     others_busy: float | None = None  # share of the run's CPUs other processes used while timing (None: unknown)
     bf16_unit: str | None = None  # the CPU's bf16 unit (AMX, AVX-512 BF16, Arm BF16) its bf16 timings ran on
-    bf16_not_timed: str = ""  # why the CPU was not timed in bf16 ("": it was, or a file before version 4)
+    bf16_not_timed: str = ""  # why the CPU was not timed in bf16 ("": it was, or a file before version 5)
 
     @property
     def largest_model(self) -> str | None:

@@ -1,0 +1,196 @@
+"""The finding of the scaling experiment: spreading training over more devices makes it faster.
+
+Judged as the computation experiment's timing findings are: same-round pairs of the strong-scaling step (the same
+global batch, so the same training) at the largest world size against one process without DDP, a verdict on the
+median pair for every model, no verdict from a machine other processes kept busy. The all-reduce bandwidth is set
+beside it. Each step: the check, then the verdict, then the words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from reportgen.findings.compute import BUSY_SHARE, GAIN_BARS, NO_GAIN, THREAD_GAIN
+from reportgen.findings.gains import Gain, speedup
+from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.fmt import bandwidth, duration, message_size, pct, times_beside
+from reportgen.learners import LABELS
+from reportgen.records.scaling import AllReduceTime, ScalingResult
+
+CLAIM = "Spreading training over more devices makes it faster."
+SPLIT_CLAIM = "Splitting one CPU's cores over data-parallel worker processes makes training faster."
+RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for every model supports it, under {NO_GAIN:g}× for "
+        "every model contradicts it; otherwise it depends on the model.")
+HOW_TO_TEST = ("Run reportgen build --device cuda on a machine with 2 or more GPUs: the scaling experiment starts "
+               "one worker per GPU. A strong-scaling step at every GPU at least {gain:g}× faster than one GPU "
+               "without DDP, for every model, would support it; PyTorch's DDP benchmark published ResNet-50 at 306 "
+               "examples/s per GPU on 16 GPUs against 329 on one without DDP (93% weak-scaling efficiency).")
+
+
+@dataclass(frozen=True)
+class ScalingCheck:
+    """What the verdict rests on: each model's strong-scaling gain at the largest world size (same-round pairs
+    against one process without DDP), and the all-reduce that shows the link."""
+
+    world_size: int
+    gains: dict[str, Gain]
+    link: AllReduceTime | None  # the largest message at the largest world size
+
+
+def check(r: ScalingResult) -> ScalingCheck:
+    n, gains = r.largest, {}
+    for model in r.models:
+        single, spread = r.step(model, 1, "single"), r.step(model, n, "strong")
+        if n > 1 and single and spread:
+            gains[model] = speedup(single.timing, spread.timing)
+    sizes = r.sizes(n)
+    return ScalingCheck(n, gains, sizes[-1] if sizes and n > 1 else None)
+
+
+def verdict(r: ScalingResult, c: ScalingCheck) -> Verdict:
+    """Not tested with one worker; no verdict where other processes kept the CPUs busy; otherwise the rule of the
+    thread finding: every model's median pair at least THREAD_GAIN, or every one under NO_GAIN, on two pairs or
+    more."""
+    if not c.gains:
+        return Verdict.NOT_TESTED
+    if r.others_busy is not None and r.others_busy > BUSY_SHARE:
+        return Verdict.INCONCLUSIVE
+    gains = list(c.gains.values())
+    return decide(all(g.median >= THREAD_GAIN for g in gains), all(g.median < NO_GAIN for g in gains),
+                  min(g.pairs for g in gains))
+
+
+def scaling_findings(r: ScalingResult) -> list[Finding]:
+    """On GPUs, the claim. On a CPU the workers split the same cores, so no device was added: the lecture's claim
+    is not tested, and what the split measured (DDP's cost on one machine) is a check behind it, verdict and all,
+    which cannot count against a claim about added hardware."""
+    if not r.steps:
+        return []  # nothing was timed: the claim cannot be tested
+    c = check(r)
+    v = verdict(r, c)
+    if v is Verdict.NOT_TESTED:
+        return [_untested(r)]
+    found = _words(r, c, v)
+    if r.device == "cuda":
+        return [found]
+    return [_untested(r), replace(found, key="data_parallel_split", role="mechanism", claim=SPLIT_CLAIM, because="")]
+
+
+def _devices(r: ScalingResult, n: int) -> str:
+    return f"{n} GPUs" if r.device == "cuda" else f"{n} worker processes"
+
+
+def _one(r: ScalingResult) -> str:
+    return "one GPU" if r.device == "cuda" else f"one process on all {r.threads} threads"
+
+
+def _untested(r: ScalingResult) -> Finding:
+    split = r.device != "cuda" and r.largest > 1
+    if r.device == "cuda":
+        why = ("This machine has one GPU: more GPUs are needed to scale, so only world size 1 (NCCL) was timed, "
+               "which shows DDP's own cost.")
+    elif r.largest > 1:
+        why = (f"On a CPU the {r.largest} workers split the same {r.threads} threads: no device was added, so the "
+               "claim is not tested here. What the split measured is the check below it: what data parallelism "
+               "itself costs on one machine.")
+    else:
+        why = f"The run has {r.threads} CPU thread(s): one worker at most, so nothing was spread."
+    return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=Verdict.NOT_TESTED,
+                   headline=("No device was added here (the workers split one CPU), so whether spreading "
+                             "training over more devices makes it faster was not tested." if split else
+                             "Only one worker could run here, so whether spreading training over more devices "
+                             "makes it faster was not tested."),
+                   evidence=_ddp_cost(r) or "Only world size 1 was timed.", why=why,
+                   how_to_test=HOW_TO_TEST.format(gain=THREAD_GAIN))
+
+
+def _ddp_cost(r: ScalingResult) -> str:
+    """DDP at world size 1 against no DDP, per model: what DDP itself costs."""
+    words = []
+    for model in r.models:
+        single, ddp = r.step(model, 1, "single"), r.step(model, 1, "weak")
+        if single and ddp and ddp.timing.median_s > 0:
+            words.append(f"{LABELS.get(model, model)} {duration(single.timing.median_s)} without DDP, "
+                         f"{duration(ddp.timing.median_s)} under DDP at world size 1")
+    return f"One step on {_one(r)}: {'; '.join(words)}." if words else ""
+
+
+def _series(r: ScalingResult, model: str) -> str:
+    """Every world size of one model: step time, efficiency and the share spent communicating, each scaling mode
+    named."""
+    parts = []
+    for n in r.world_sizes[1:]:
+        for mode in ("strong", "weak"):
+            s = r.step(model, n, mode)
+            if not s:
+                continue
+            share = s.communication_share
+            parts.append(f"{mode} scaling at world size {n} ({s.batch_per_worker} per worker"
+                         + (f", {s.threads_per_worker} thread(s) each" if s.threads_per_worker else "")
+                         + f"): {duration(s.timing.median_s)}, efficiency {pct(r.efficiency(s) or 0)}"
+                         + (f", {pct(share)} of it communicating" if share is not None else ""))
+    return f"{LABELS.get(model, model)}: " + "; ".join(parts)
+
+
+def _pairs(g: Gain) -> str:
+    if not g.paired:
+        return " (ratio of medians; rounds unpaired)"
+    low, high = times_beside(g.low, GAIN_BARS, 2), times_beside(g.high, GAIN_BARS, 2)
+    return "" if low == high else f" ({low} to {high} across same-round pairs)"
+
+
+def _link(r: ScalingResult, c: ScalingCheck) -> str:
+    if c.link is None:
+        return ""
+    a = c.link
+    return (f" An all-reduce of {message_size(a.bytes)} at world size {a.world_size} took {duration(a.median_s)} "
+            f"(the slowest rank's; IQR {duration(a.iqr_s)}): algbw {bandwidth(a.algbw)}, busbw {bandwidth(a.busbw)}"
+            + (f"; the GPUs have {r.interconnect}." if r.interconnect else "."))
+
+
+def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
+    n, gains = c.world_size, c.gains
+    lo, hi = min(gains.values(), key=lambda g: g.median), max(gains.values(), key=lambda g: g.median)
+    span = (times_beside(lo.median, GAIN_BARS) if lo is hi else
+            f"{times_beside(lo.median, GAIN_BARS)} to {times_beside(hi.median, GAIN_BARS)}")
+    bus = f"; all-reduce busbw {bandwidth(c.link.busbw)}" if c.link else ""
+    split = r.device != "cuda"
+    busy = r.others_busy is not None and r.others_busy > BUSY_SHARE
+    headline = {
+        Verdict.SUPPORTED: f"Spreading a training step over {_devices(r, n)} made it {span} faster than "
+                           f"{_one(r)}{bus}.",
+        Verdict.CONTRADICTED: f"Spreading a training step over {_devices(r, n)} made it "
+                              + (f"slower than {_one(r)} ({span} its speed)" if hi.median < 1 else
+                                 f"no faster ({span}) than {_one(r)}")
+                              + (": they split the same CPU" if split else "") + f"{bus}.",
+        Verdict.INCONCLUSIVE: (f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while the "
+                               f"workers were timed{bus}." if busy else
+                               f"Not settled whether {_devices(r, n)} train faster than {_one(r)}: {span}, and "
+                               + ("a single round cannot decide it" if min(g.pairs for g in gains.values()) < 2
+                                  else "the gain depends on the model") + "."),
+    }[v]
+    listing = ", ".join(f"{LABELS.get(m, m)} {times_beside(g.median, GAIN_BARS)}{_pairs(g)}" for m, g in gains.items())
+    evidence = (f"Strong scaling (a global batch of {r.batch_size}) at world size {n} against {_one(r)}: "
+                f"{listing}. {_ddp_cost(r)} " + " ".join(_series(r, m) + "." for m in r.models) + _link(r, c))
+    why = (f"The verdict is made on the strong-scaling step at world size {n}, the same training spread over more "
+           f"workers, against {_one(r)}, over every model: {RULE} Efficiency is T(1) / (n × T(n)) for strong "
+           "scaling and T(1) / T(n) for weak scaling (a fixed batch per worker, so more examples per step), "
+           "against one process without DDP; 100% is ideal. The communication share compares each synchronised "
+           "step with the same step under no_sync().")
+    if split:
+        why += (f" On a CPU this is a split of one machine, not added hardware: world size n gives each of n "
+                f"processes {r.threads} / n threads of the same {r.threads}, so the ideal is no faster than one "
+                "process, and what data parallelism costs here (the exchange, the smaller work per process) is all "
+                "that changes. On a machine with several GPUs each worker gets a device of its own: reportgen build "
+                "--device cuda there tests the claim on added hardware.")
+    if busy:
+        why = (f"While the workers were timed, other processes used {r.others_busy:.0%} of this run's CPUs (more "
+               f"than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so no "
+               "verdict is made. Rerun on an idle machine. ") + why
+    numbers = {f"speedup_{m}": g.median for m, g in gains.items()}
+    if c.link:
+        numbers["busbw_bytes_per_second"] = c.link.busbw
+    return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=v,
+                   headline=headline, evidence=evidence.replace("  ", " "), why=why, numbers=numbers,
+                   because=(f"spreading a training step over {_devices(r, n)} made it {span} faster"
+                            if v is Verdict.SUPPORTED else ""))
