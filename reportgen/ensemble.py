@@ -16,7 +16,7 @@ import torch
 from torch import nn
 from torch.func import functional_call, stack_module_state, vmap
 
-from reportgen.training import StopRule, index_blocks, index_generator, perfect, seed_everything
+from reportgen.training import StopRule, adam, index_blocks, index_generator, perfect, seed_everything
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class _State:
 
     def __init__(self, params: dict[str, torch.Tensor], buffers: dict[str, torch.Tensor], lr: float):
         self.params, self.buffers, self.lr = params, buffers, lr
-        self.optimizer = torch.optim.Adam(params.values(), lr=lr)
+        self.optimizer = adam(params.values(), lr)
 
     def keep(self, positions: list[int]) -> _State:
         """The same state for the members at `positions` only, Adam's moments and step count included."""

@@ -27,7 +27,7 @@ from reportgen.records.activations import (
     best_learning_rate,
 )
 from reportgen.records.precision import TRAINING_PRECISION
-from reportgen.training import accuracy, index_generator, seed_everything, train_steps
+from reportgen.training import accuracy, index_generator, seed_everything, sgd, train_steps
 from reportgen.workers import run_tasks, schedule
 
 INIT = "; ".join(f"{name}: {INITS[name]}" for name in dict.fromkeys(["default", *DESIGNED.values()]))  # those run
@@ -131,7 +131,7 @@ def gradient_profiles(activation: str, init: str, depth: int, rate: float, seeds
         out = [_pooled([_gradient_profile(m, activation, depth, "init", x[p], y[p], init)
                         for m in models for p in probes])]
         model = models[0]
-        optimizer = torch.optim.SGD(model.parameters(), lr=rate, momentum=MOMENTUM)
+        optimizer = sgd(model.parameters(), rate, MOMENTUM)
         train_steps(model, optimizer, x, y, settings.trained_steps, BATCH, index_generator(x.device, seeds[0]))
         if all(bool(torch.isfinite(p).all()) for p in model.parameters()):
             out.append(_gradient_profile(model, activation, depth, "trained", x[probes[0]], y[probes[0]], init))
@@ -185,7 +185,7 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
 
 
 def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings, init: str) -> ConvergenceRun:
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=MOMENTUM)
+    optimizer = sgd(model.parameters(), lr, MOMENTUM)
     draws = index_generator(x.device, seed)
     sync = synchronizer(device=str(x.device))
     curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=accuracy(model, x, y))]

@@ -18,6 +18,7 @@ from reportgen.precision import autocast, tf32_capable, tf32_mode
 from reportgen.profile import ComputeSettings
 from reportgen.records.compute import ComputeResult, MatmulTime, StepTime
 from reportgen.timing import Sampler, Timing
+from reportgen.training import adam
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
 ROUNDS = 3  # visits per workload, interleaved with the other workloads' visits
@@ -136,7 +137,7 @@ def training_step(model_name: str, batch: int, device: str, precision: str = "fp
     """One full training step of the model on a fixed random batch, as a function to time."""
     torch.manual_seed(0)
     model = build_model(model_name).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    optimizer = adam(model.parameters(), LEARNING_RATE)
     x = torch.randn(batch, INPUT_LENGTH, device=device)
     y = torch.randint(0, 10, (batch,), device=device)
 

@@ -20,7 +20,7 @@ from reportgen.profile import DataScaleSettings
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult, FailedFit, Fit, Learner
 from reportgen.records.precision import TRAINING_PRECISION
-from reportgen.training import StopRule, accuracy, index_generator, seed_everything, train_steps
+from reportgen.training import StopRule, accuracy, adam, index_generator, seed_everything, train_steps
 from reportgen.workers import run_tasks, schedule
 
 # The nets a CPU trains as one batched ensemble per seed rather than one by one. benchmarks/fit_speed.py, one
@@ -303,7 +303,7 @@ def _train_one(build, seed: int, x: torch.Tensor, y: torch.Tensor, steps: int, b
     """The plain loop: one net, alone."""
     seed_everything(seed)
     net = build().to(x.device)
-    optimizer = torch.optim.Adam(net.parameters(), lr=lr)
+    optimizer = adam(net.parameters(), lr)
     return [(net, train_steps(net, optimizer, x, y, steps, batch_size, index_generator(x.device, seed), rule,
                               precision))]
 

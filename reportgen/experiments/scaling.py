@@ -30,7 +30,7 @@ from reportgen.others import OthersMeter
 from reportgen.profile import ScalingSettings
 from reportgen.records.scaling import AllReduceTime, DdpStep, ScalingResult
 from reportgen.timing import Timing, median_iqr
-from reportgen.training import prepare_cpu
+from reportgen.training import adam, prepare_cpu
 
 LEARNING_RATE = 1e-3  # any rate will do: the step's cost does not depend on it
 LAUNCHER = "torch.multiprocessing.start_processes (spawn), no restarts, TCPStore rendezvous on 127.0.0.1, port 0"
@@ -226,7 +226,7 @@ class Ranks:
         if n is not None:
             net = DistributedDataParallel(net, device_ids=[self.rank] if self.plan.cuda else None,
                                           process_group=self.groups[n])
-        optimizer = torch.optim.Adam(net.parameters(), lr=LEARNING_RATE)
+        optimizer = adam(net.parameters(), LEARNING_RATE)
         x = torch.randn(batch, INPUT_LENGTH, generator=generator).to(self.device)
         y = torch.randint(0, CLASSES, (batch,), generator=generator).to(self.device)
 
