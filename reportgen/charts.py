@@ -220,27 +220,28 @@ def busbw_vs_size(r: ScalingResult) -> dict | None:
     return finish(chart.properties(width=WIDTH, height=HEIGHT * 0.7))
 
 
-def step_time_vs_world_size(r: ScalingResult) -> dict | None:
-    """The strong-scaling step time against world size, per model, with the ideal line: one process without DDP
-    divided by n. Weak scaling is in the table: its step does more work as n grows."""
+def throughput_vs_world_size(r: ScalingResult) -> dict | None:
+    """Examples per second against world size, per model and scaling mode, with the ideal line: one process
+    without DDP times n. The finding judges weak scaling (a batch per worker); strong scaling splits one batch."""
     rows, ideal = [], []
     for model in r.models:
         single = r.step(model, 1, "single")
         label = LABELS.get(model, model)
-        rows += [{"model": label, "world size": s.world_size, "ms": s.timing.median_s * 1e3, "series": "measured"}
-                 for s in r.series(model, "strong")]
-        if single:
-            ideal += [{"model": label, "world size": n, "ms": single.timing.median_s * 1e3 / n, "series": "ideal"}
-                      for n in r.world_sizes]
-    rows, ideal = drawable(rows, log=("ms",)), drawable(ideal, log=("ms",))
+        rows += [{"series": f"{label}, {mode}", "world size": s.world_size,
+                  "examples/s": s.global_batch / s.timing.median_s}
+                 for mode in ("weak", "strong") for s in r.series(model, mode) if s.timing.median_s > 0]
+        if single and single.timing.median_s > 0:
+            ideal += [{"series": f"{label}, ideal", "world size": n,
+                       "examples/s": n * single.global_batch / single.timing.median_s} for n in r.world_sizes]
+    rows, ideal = drawable(rows, log=("examples/s",)), drawable(ideal, log=("examples/s",))
     if not rows:
         return None
     x = alt.X("world size:Q", title="World size (workers)", scale=alt.Scale(type="log", base=2),
               axis=alt.Axis(values=r.world_sizes, format="d"))
-    y = y_axis("ms:Q", "Strong-scaling step time, ms", [v["ms"] for v in rows + ideal])
-    color = alt.Color("model:N", title="Model")
+    y = y_axis("examples/s:Q", "Training examples per second", [v["examples/s"] for v in rows + ideal])
+    color = alt.Color("series:N", title="Model, scaling")
     measured = alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=x, y=y, color=color, tooltip=["model:N", "world size:Q", alt.Tooltip("ms:Q", format=".3g")])
+        x=x, y=y, color=color, tooltip=["series:N", "world size:Q", alt.Tooltip("examples/s:Q", format=",.0f")])
     layers = measured
     if ideal:
         layers = alt.Chart(alt.Data(values=ideal)).mark_line(strokeDash=[4, 4], opacity=0.7).encode(

@@ -28,7 +28,7 @@ def data_method(results: Results) -> str:
             "pool, " + (f"for m from {min(r.m_values):,} to {max(r.m_values):,} on a log grid" if r.m_values else
                         "for no value of m (the run recorded none)")
             + f", and scored on {r.test_size:,} held-out test examples that no "
-            f"training touches; {len(r.seeds)} seed(s) per point. Budget: {r.budget}. {_scheduling(r)}"
+            f"training touches; {len(r.seeds)} seed(s) per point{_pool_words(r)}. Budget: {r.budget}. {_scheduling(r)}"
             + (f" The nets' learning rates: {r.learning_rate_selection}." if r.learning_rate_selection else ""))
 
 
@@ -36,6 +36,17 @@ def data_notes(results: Results) -> list[str]:
     r = results.data_scale
     return [*r.notes, *[f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
                         f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]]
+
+
+def _pool_words(r) -> str:
+    """Where the largest m is the whole pool, the seeds there share their examples: say so, since 'in every seed'
+    then repeats the initialisation and the minibatch order, not the draw of the data."""
+    pool = r.data.pool_size if r.data else None
+    if not pool or not r.m_values or max(r.m_values) < pool:
+        return ""
+    return (f"; at m = {max(r.m_values):,} every seed trains on the whole pool of {pool:,}, so there the seeds differ "
+            "in initialisation and minibatch order only, not in the examples drawn (at half that m, two seeds share "
+            "about half their examples)")
 
 
 def _scheduling(r) -> str:

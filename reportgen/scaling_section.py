@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportgen import charts
 from reportgen.findings import Finding
 from reportgen.findings.compute import BUSY_SHARE
-from reportgen.fmt import and_list, bandwidth, duration, message_size, pct
+from reportgen.fmt import bandwidth, duration, message_size, pct
 from reportgen.learners import LABELS
 from reportgen.records.scaling import SCALINGS, ScalingResult
 from reportgen.results import Results
@@ -30,15 +30,17 @@ def scaling_section(results: Results, found: list[Finding]) -> Section | None:
         [Figure("busbw", "All-reduce bus bandwidth against message size (nccl-tests' busbw: algbw × 2(n−1)/n, "
                 "comparable with a link's peak); each operation the slowest rank's time.",
                 charts.busbw_vs_size(r), _allreduce_table(r)),
-         Figure("scaling_steps", "Strong-scaling training step time against world size (the same global batch "
-                "spread over more workers); the dashed line is the ideal, one process without DDP divided by n.",
-                charts.step_time_vs_world_size(r), _steps_table(r))],
+         Figure("scaling_steps", "Training examples per second against world size: weak scaling (a batch of "
+                f"{r.batch_size} on each worker) and strong scaling (one batch of {r.batch_size} split among them); "
+                "the dashed line is the ideal, one process without DDP times n.",
+                charts.throughput_vs_world_size(r), _steps_table(r))],
         _sentences(r), [f for f in mine if f.is_claim], checks=[f for f in mine if not f.is_claim], notes=_notes(r))
 
 
 def _sentences(r: ScalingResult) -> list[str]:
     """What the two figures show here: the link's bandwidth at the largest message, and the large model's step
-    without DDP, under DDP alone, and spread over the most workers."""
+    without DDP and under DDP alone, then its throughput with a batch on each of the most workers (the finding's
+    comparison)."""
     said = [("Each of this machine's GPUs ran one worker process, NCCL between them." if r.device == "cuda" else
              f"The workers are processes on this one CPU, gloo between them: world size n gives each {r.threads} / n "
              f"of the run's {r.threads} threads, a split of one machine rather than added hardware.")]
@@ -49,15 +51,15 @@ def _sentences(r: ScalingResult) -> list[str]:
                     f"busbw {bandwidth(link.busbw)}.")
     model = r.models[-1] if r.models else None
     single = r.step(model, 1, "single") if model else None
-    ddp, spread = (r.step(model, 1, "weak"), r.step(model, n, "strong")) if model else (None, None)
+    ddp, weak = (r.step(model, 1, "weak"), r.step(model, n, "weak")) if model else (None, None)
     if single:
-        parts = [f"{duration(single.timing.median_s)} in one process without DDP"]
-        if ddp:
-            parts.append(f"{duration(ddp.timing.median_s)} under DDP at world size 1")
-        if spread and n > 1:
-            parts.append(f"{duration(spread.timing.median_s)} with its batch of {spread.global_batch} spread over "
-                         f"{n} workers")
-        said.append(f"One training step of the {LABELS.get(model, model)} took " + and_list(parts) + ".")
+        said.append(f"One training step of the {LABELS.get(model, model)} took {duration(single.timing.median_s)} in "
+                    "one process without DDP"
+                    + (f" and {duration(ddp.timing.median_s)} under DDP at world size 1" if ddp else "") + ".")
+        if weak and n > 1 and weak.timing.median_s > 0 and single.timing.median_s > 0:
+            said.append(f"With a batch of {weak.batch_per_worker} on each of {n} workers a step took "
+                        f"{duration(weak.timing.median_s)}: {weak.global_batch / weak.timing.median_s:,.0f} examples "
+                        f"per second, against {single.global_batch / single.timing.median_s:,.0f} in one process.")
     return said
 
 

@@ -62,6 +62,15 @@ def test_the_matrix_verdict_is_the_large_mlp_s_median_pair_at_every_batch(gains,
     assert len(f.headline.split()) <= 30
 
 
+def test_a_clean_split_between_batches_says_where_bf16_doubled_the_step_and_where_not():
+    f = by_key(machine({100: 1.05, 1000: 2.4}))["matrix_hardware"]
+    assert f.verdict is I
+    assert f.headline == ("bf16 on the CPU doubled the Large MLP (512x3)'s training speed at batch 1000 but not at "
+                          "batch 100: 1.1× at batch 100 and 2.4× at batch 1000.")
+    undecided = by_key(machine({100: 2.4, 1000: 1.95}, {1000: (0.9, 1.0, 1.1)}))["matrix_hardware"]
+    assert "the rounds do not decide it" in undecided.headline and "doubled" not in undecided.headline
+
+
 def test_a_single_round_decides_nothing():
     f = by_key(machine({100: 3.0, 1000: 3.0}, {100: (1.0,), 1000: (1.0,)}))["matrix_hardware"]
     assert f.verdict is I  # bf16 has one round, fp32 three: unpaired, a ratio of medians

@@ -1,6 +1,8 @@
 """The scaling experiment's records and finding, on small synthetic records: nccl-tests' bandwidths, the scaling
 efficiencies, and the verdict on same-round pairs with the rules of the other timing findings."""
 
+from dataclasses import replace
+
 import factories
 import pytest
 
@@ -55,7 +57,7 @@ def _finding(r):
 def test_two_workers_splitting_a_cpu_slower_than_one_process_contradict_the_claim_and_say_why():
     f = _finding(factories.scaling())  # 3.7 ms in one process, 6.8 ms spread over two: 0.54x
     assert f.verdict is Verdict.CONTRADICTED
-    assert "slower than one process on all 2 threads (0.5× its speed)" in f.headline and "split the same CPU" in f.headline and "busbw" in f.headline
+    assert "fewer examples per second than one process on all 2 threads (0.7×)" in f.headline and "split the same CPU" in f.headline and "busbw" in f.headline
     assert "split of one machine, not added hardware" in f.why
     assert "weak scaling at world size 2" in f.evidence and "strong scaling at world size 2" in f.evidence
     assert "30.0% of it communicating" in f.evidence and "busbw" in f.evidence and not f.because
@@ -66,21 +68,38 @@ def test_gpus_that_spread_the_step_faster_support_it_with_a_reason_and_the_link(
                            ("mlp_large", 2, "weak"): 4.4, ("mlp_large", 2, "strong"): 2.2}, device="cuda")
     f = _finding(r)
     assert f.verdict is Verdict.SUPPORTED and "2 GPUs" in f.headline and "1.8×" in f.headline
-    assert f.because.startswith("spreading a training step over 2 GPUs") and "peer-to-peer" in f.evidence
+    assert f.because.startswith("spread over 2 GPUs, training processed 1.8× as many examples per second") and "peer-to-peer" in f.evidence
     assert "split of one machine" not in f.why
 
 
 def test_one_disturbed_round_does_not_decide_but_a_single_round_decides_nothing():
-    disturbed = {("mlp_large", 2, "strong"): (1.0, 0.3, 1.0)}  # one round of the pair ran fast
+    disturbed = {("mlp_large", 2, "weak"): (1.0, 0.3, 1.0)}  # one round of the pair ran fast
     assert _finding(factories.scaling(rounds=disturbed)).verdict is Verdict.CONTRADICTED
-    once = {key: (1.0,) for key in [("mlp_large", 1, "single"), ("mlp_large", 2, "strong")]}
+    once = {key: (1.0,) for key in [("mlp_large", 1, "single"), ("mlp_large", 2, "weak")]}
     f = _finding(factories.scaling(rounds=once))
     assert f.verdict is Verdict.INCONCLUSIVE and "single round" in f.headline
 
 
 def test_a_gain_between_the_bars_is_inconclusive():
-    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "strong"): 3.6})  # 1.11x
+    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "weak"): 7.2})  # 2 x 4 / 7.2: 1.11x
     assert _finding(r).verdict is Verdict.INCONCLUSIVE
+
+
+def test_the_verdict_is_weak_scaling_throughput_so_a_split_small_batch_cannot_decide_it_alone():
+    # 8 GPUs: the batch of 100 split 8 ways barely speeds a launch-bound step, but 8 batches run in 1.2x the time
+    times = {("mlp_large", 1, "single"): 4.0, ("mlp_large", 1, "weak"): 4.2, ("mlp_large", 8, "weak"): 4.8,
+             ("mlp_large", 8, "strong"): 3.9}
+    f = _finding(factories.scaling(times, device="cuda", world_sizes=(1, 8)))
+    assert f.verdict is Verdict.SUPPORTED and "6.7× as many examples per second" in f.headline
+    assert "strong scaling at world size 8" in f.evidence
+
+
+def test_replicas_that_drift_apart_decide_nothing():
+    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "weak"): 4.4}, device="cuda")
+    drifted = replace(r, steps=[replace(s, parameters_equal=False) if s.world_size == 2 else s for s in r.steps])
+    assert _finding(r).verdict is Verdict.SUPPORTED
+    f = _finding(drifted)
+    assert f.verdict is Verdict.INCONCLUSIVE and "different parameters" in f.headline
 
 
 def test_a_busy_machine_decides_nothing():

@@ -128,19 +128,27 @@ def _pairs_words(growth: list[float]) -> str:
     return f"{lo} to {hi} sample by sample (median {times(statistics.median(growth))})"
 
 
+def within_order(samples: list[float]) -> bool:
+    """Every sample within one order of magnitude of 1 either way: a gradient that grows tenfold on its way back
+    to the input has not been kept any more than one that shrank tenfold."""
+    return all(1 / KEEP_RATIO < x < KEEP_RATIO for x in samples)
+
+
 def vanishing(r: ActivationsResult, check: DepthCheck) -> Verdict:
     """Sigmoid's rule under one initialisation: vanished (every sample at VANISH_RATIO or more) and growing with
-    depth; contradicted where every sample stays under KEEP_RATIO or the ratio does not grow."""
+    depth; contradicted where every sample stays under KEEP_RATIO, or where the ratio does not grow and has not
+    vanished either (a ratio already past VANISH_RATIO at the shallowest depth need not grow to have vanished)."""
     g = check.deepest
-    return decide(min(g.samples) >= VANISH_RATIO and check.grows, max(g.samples) < KEEP_RATIO or check.shrinks,
-                  len(r.seeds))
+    return decide(min(g.samples) >= VANISH_RATIO and check.grows,
+                  max(g.samples) < KEEP_RATIO or check.shrinks and min(g.samples) < VANISH_RATIO, len(r.seeds))
 
 
 def keeping(r: ActivationsResult, check: DepthCheck) -> Verdict:
-    """ReLU's rule under one initialisation: every sample under KEEP_RATIO and no growth with depth; contradicted
-    where every sample is at KEPT_NOT or more."""
+    """ReLU's rule under one initialisation: every sample within one order of magnitude (within_order) and no
+    growth with depth; contradicted where every sample is KEPT_NOT times off or more, either way."""
     g = check.deepest
-    return decide(max(g.samples) < KEEP_RATIO and check.steady, min(g.samples) >= KEPT_NOT, len(r.seeds))
+    return decide(within_order(g.samples) and check.steady,
+                  min(g.samples) >= KEPT_NOT or max(g.samples) <= 1 / KEPT_NOT, len(r.seeds))
 
 
 def both(verdicts: dict[str, Verdict]) -> Verdict:
@@ -218,13 +226,15 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
                               + ("in one seed only." if len(r.seeds) < 2 else
                                  "but the two initialisations disagree." if split else
-                                 "but the gap barely grew with depth." if vanished else
+                                 ("but the gap did not grow with depth." if check.shrinks else
+                                  "but the gap barely grew with depth.") if vanished else
                                  f"but not every sample reached {VANISH_RATIO}×."),
     }[verdict]
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
             f"least {DEPTH_GROWTH:g} times what it is at {min(r.depths)} in the median pair of samples from the same "
             "seed and batch (the nets at two depths are different draws, so single pairs are noisy); no growth in the "
-            "median pair contradicts it.")
+            f"median pair contradicts it, unless the ratio is past {VANISH_RATIO}× already (vanished, but not by "
+            "depth: left open).")
     if not check.growth and not check.gone:
         rule += " This run has one depth (or no signal at the shallowest), so growth with depth is not measured."
     rule += (" The rule is judged under PyTorch's default initialisation and under sigmoid's own; the verdict is "
@@ -293,7 +303,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
         return None
     check = judged[init][1]
     g, deepest = check.deepest, max(r.depths)
-    kept = max(g.samples) < KEEP_RATIO
+    kept = within_order(g.samples)
     verdict = both({i: v for i, (v, _) in judged.items()})
     split = len({v for v, _ in judged.values()}) > 1
     default = r.gradient("relu", deepest)
@@ -319,10 +329,11 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
                                  "but the ratio grew with depth." if kept else
                                  f"but its samples straddle {KEEP_RATIO}×."),
     }[verdict]
-    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio under {KEEP_RATIO} in every sample, "
+    rule = (f"Within {math.log10(KEEP_RATIO):g} order of magnitude is a ratio between 1/{KEEP_RATIO} and {KEEP_RATIO} "
+            "in every sample, "
             f"and one that does not grow with depth: under {DEPTH_GROWTH:g} times the shallowest net's in the median "
             "pair of samples, since a ratio that compounds layer by layer leaves the order of magnitude in a deeper "
-            f"net; {KEPT_NOT} or more in every sample plainly is not within it.")
+            f"net; {KEPT_NOT} or more (or 1/{KEPT_NOT} or less) in every sample plainly is not within it.")
     if not check.steady and kept:
         rule += (f" Here the ratio is under {KEEP_RATIO}× at {deepest} hidden layers but grew with depth by "
                  f"{DEPTH_GROWTH:g}× or more in the median pair.")
@@ -348,7 +359,7 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
     if not (sig and relu and sig0 and relu0) or sig_init == "default" or relu_init == "default" or any(
             not math.isfinite(g.ratio) or g.ratio == 0 for g in (sig, relu, sig0, relu0)):
         return None
-    verdict = decide(min(sig.samples) >= VANISH_RATIO and max(relu.samples) < KEEP_RATIO,
+    verdict = decide(min(sig.samples) >= VANISH_RATIO and within_order(relu.samples),
                      max(sig.samples) < KEEP_RATIO, len(r.seeds))
     moved = [f"from {times(sig0.ratio)} to {times(sig.ratio)} for sigmoid",
              f"from {times(relu0.ratio)} to {times(relu.ratio)} for ReLU"]

@@ -218,7 +218,7 @@ class CurveCheck:
 
     @property
     def negative(self) -> bool:
-        """The exponent is negative in every resample of the seeds: error falls with m whatever the draw."""
+        """The exponent is negative in the central 90% of resamples of the seeds: error falls with m whatever the draw."""
         return self.exponent is not None and self.exponent[1] < 0
 
     @property
@@ -272,8 +272,8 @@ class CurveCheck:
     def verdict(self) -> Verdict:
         """SUPPORTED: the held-out point predicted within the noise by a law with a floor above its bound 0 that
         falls by more than the noise, which no gain after the last fitted point could not have predicted as well,
-        that forecasts better than every rival by more than the noise, with an exponent negative in every resample
-        of the seeds; CONTRADICTED: the held-out point missed by more than the noise, or a rival forecast better by
+        that forecasts better than every rival by more than the noise, with an exponent negative in the central
+        90% of resamples of the seeds; CONTRADICTED: the held-out point missed by more than the noise, or a rival forecast better by
         more than it. One margin, the noise, both ways."""
         return decide(self.shortfall is None, self.shortfall in ("missed", "beaten"), self.seeds)
 

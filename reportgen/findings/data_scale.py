@@ -276,7 +276,7 @@ LAW_RULE = ("Following the law means predicting the held-out point within the no
             "better than no gain after the last fitted point (its accuracy carried forward) could, forecasting the "
             "later points from rolling origins better than a straight line in log m and a saturating exponential by "
             "more than the noise (mean miss in log error), with a floor above its bound 0 and an exponent negative in "
-            "every resample of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
+            "the central 90% of resamples of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
             "better by more than it, contradicts the law.")
 
 # Why the law's check decided nothing, by CurveCheck.shortfall: for the headline, then for the reasoning.
@@ -294,8 +294,8 @@ OPEN_LAW = {
     "carried": ("a curve that stopped rising predicts the held-out point as well",
                 ("Here the curve gains too little after its last fitted point: carried forward, that point "
                  "predicts the held-out one within the noise too.")),
-    "exponent": ("the exponent is not negative in every resample of the seeds",
-                 "Here the exponent is not negative in every resample of the seeds."),
+    "exponent": ("the exponent is not negative in the central 90% of resamples of the seeds",
+                 "Here the exponent is not negative in the central 90% of resamples of the seeds."),
 }
 
 
@@ -404,7 +404,7 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
                            "point could not have, its rolling-origin forecasts beat every rival's by more than the "
-                           "noise, and its exponent is negative in every resample of the seeds.",
+                           "noise, and its exponent is negative in the central 90% of resamples of the seeds.",
         Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
                                "region this curve does not follow one power law on this grid." if c.shortfall ==
                                "missed" else

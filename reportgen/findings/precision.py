@@ -79,6 +79,9 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
     by_batch = {b: twice_verdict(g) for b, g in big.items()}
     verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    # A clean split: decided both ways at different batches, every batch decided. Matrix units gain with bigger
+    # matrices, so this is the common outcome on a CPU, and the words say where each way came out.
+    split = set(by_batch.values()) == {Verdict.SUPPORTED, Verdict.CONTRADICTED}
     where = "the CPU" if check.device == "cpu" else check.device
     said = and_list([f"{times_beside(g.median, BARS)} at batch {b}" for b, g in big.items() if g])
     headline = {
@@ -86,8 +89,11 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
                            f"twice as fast as fp32: {said}.",
         Verdict.CONTRADICTED: f"bf16 on {where} did not make the {LABELS[biggest]}'s training step twice as fast as "
                               f"fp32: {said}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether bf16 on {where} doubles the {LABELS[biggest]}'s training speed: "
-                              + (f"{said}, " if said else "") + "and the batches or the rounds disagree.",
+        Verdict.INCONCLUSIVE: (f"bf16 on {where} doubled the {LABELS[biggest]}'s training speed at "
+                               f"{_batches(by_batch, Verdict.SUPPORTED)} but not at "
+                               f"{_batches(by_batch, Verdict.CONTRADICTED)}: {said}." if split else
+                               f"Not settled whether bf16 on {where} doubles the {LABELS[biggest]}'s training speed: "
+                               + (f"{said}, " if said else "") + "and the rounds do not decide it."),
     }[verdict]
     listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {pairs_words(g, BARS)}" for m, g in by.items())
                         for b, by in check.gains.items())
@@ -168,6 +174,11 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                    numbers={"bf16_minus_fp32": diff.mean, "low": diff.low, "high": diff.high},
                    because=(f"bf16 training kept the {label}'s accuracy ({change})"
                             if verdict is Verdict.SUPPORTED else ""))
+
+
+def _batches(by_batch: dict[int, Verdict], verdict: Verdict) -> str:
+    found = [b for b, v in by_batch.items() if v is verdict]
+    return ("batch " if len(found) == 1 else "batches ") + and_list([str(b) for b in found])
 
 
 def matrix_lesson(r: ComputeResult, check: MatrixCheck | None) -> str:

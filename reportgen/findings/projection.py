@@ -117,7 +117,7 @@ def _withheld_words(r: DataScaleResult, p: Projection, measured: list[Trend]) ->
                     "from a curve that stopped rising there") if c else "",
         "floor": (f"the {label}'s fitted floor sits at its bound 0: the fit is the law without a floor, which "
                   "would let the error fall without end"),
-        "exponent": f"the {label}'s power-law exponent is not negative in every resample of the seeds",
+        "exponent": f"the {label}'s power-law exponent is not negative in the central 90% of resamples of the seeds",
         "law unsupported": "the power-law finding is not supported on this run",
         "pinned": (f"the {label}'s fitted floor sits at its bound 0"
                    + (" in some resamples of the seeds" if c and not c.pinned_everywhere else "")

@@ -20,31 +20,40 @@ from reportgen.records.scaling import AllReduceTime, ScalingResult
 CLAIM = "Spreading training over more devices makes it faster."
 SPLIT_CLAIM = "Splitting one CPU's cores over data-parallel worker processes makes training faster."
 RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for every model supports it, under {NO_GAIN:g}× for "
-        "every model contradicts it; otherwise it depends on the model.")
+        "every model contradicts it; otherwise it depends on the model. Replicas that end a step with different "
+        "parameters decide nothing: the exchange did not do its job.")
 HOW_TO_TEST = ("Run reportgen build --device cuda on a machine with 2 or more GPUs: the scaling experiment starts "
-               "one worker per GPU. A strong-scaling step at every GPU at least {gain:g}× faster than one GPU "
-               "without DDP, for every model, would support it; PyTorch's DDP benchmark published ResNet-50 at 306 "
-               "examples/s per GPU on 16 GPUs against 329 on one without DDP (93% weak-scaling efficiency).")
+               "one worker per GPU. A weak-scaling throughput (examples per second, the same batch on every GPU) "
+               "at least {gain:g}× one GPU's without DDP, for every model, would support it; PyTorch's DDP "
+               "benchmark published ResNet-50 at 306 examples/s per GPU on 16 GPUs against 329 on one without DDP "
+               "(93% weak-scaling efficiency).")
 
 
 @dataclass(frozen=True)
 class ScalingCheck:
-    """What the verdict rests on: each model's strong-scaling gain at the largest world size (same-round pairs
-    against one process without DDP), and the all-reduce that shows the link."""
+    """What the verdict rests on: each model's weak-scaling throughput gain at the largest world size (n workers
+    with a batch each, against one process without DDP on one such batch: n x T(1) / T(n) over same-round pairs),
+    whether every replica ended its steps with the same parameters, and the all-reduce that shows the link."""
 
     world_size: int
     gains: dict[str, Gain]
     link: AllReduceTime | None  # the largest message at the largest world size
+    replicas_equal: bool = True  # False: some configuration's ranks ended with different parameters
 
 
 def check(r: ScalingResult) -> ScalingCheck:
+    """Weak scaling, the way PyTorch's DDP benchmark and MLPerf's throughput figures are read: each added device
+    brings its own batch. Strong scaling at the battery's batch of 100 would leave a handful of examples per GPU at
+    8 GPUs, a step bound by kernel launches, and so could only come out one way; it is shown beside it."""
     n, gains = r.largest, {}
     for model in r.models:
-        single, spread = r.step(model, 1, "single"), r.step(model, n, "strong")
+        single, spread = r.step(model, 1, "single"), r.step(model, n, "weak")
         if n > 1 and single and spread:
-            gains[model] = speedup(single.timing, spread.timing)
+            g = speedup(single.timing, spread.timing)
+            gains[model] = Gain(n * g.median, n * g.low, n * g.high, g.pairs)
     sizes = r.sizes(n)
-    return ScalingCheck(n, gains, sizes[-1] if sizes and n > 1 else None)
+    return ScalingCheck(n, gains, sizes[-1] if sizes and n > 1 else None,
+                        all(s.parameters_equal is not False for s in r.steps))
 
 
 def verdict(r: ScalingResult, c: ScalingCheck) -> Verdict:
@@ -53,7 +62,7 @@ def verdict(r: ScalingResult, c: ScalingCheck) -> Verdict:
     more."""
     if not c.gains:
         return Verdict.NOT_TESTED
-    if r.others_busy is not None and r.others_busy > BUSY_SHARE:
+    if r.others_busy is not None and r.others_busy > BUSY_SHARE or not c.replicas_equal:
         return Verdict.INCONCLUSIVE
     gains = list(c.gains.values())
     return decide(all(g.median >= THREAD_GAIN for g in gains), all(g.median < NO_GAIN for g in gains),
@@ -86,9 +95,12 @@ def _one(r: ScalingResult) -> str:
 
 def _untested(r: ScalingResult) -> Finding:
     split = r.device != "cuda" and r.largest > 1
-    if r.device == "cuda":
+    if r.device == "cuda" and r.largest == 1:
         why = ("This machine has one GPU: more GPUs are needed to scale, so only world size 1 (NCCL) was timed, "
                "which shows DDP's own cost.")
+    elif r.device == "cuda":
+        why = (f"The step without DDP or the weak-scaling step at {r.largest} GPUs was not timed, so there is no "
+               "pair to judge.")
     elif r.largest > 1:
         why = (f"On a CPU the {r.largest} workers split the same {r.threads} threads: no device was added, so the "
                "claim is not tested here. What the split measured is the check below it: what data parallelism "
@@ -127,7 +139,8 @@ def _series(r: ScalingResult, model: str) -> str:
             share = s.communication_share
             parts.append(f"{mode} scaling at world size {n} ({s.batch_per_worker} per worker"
                          + (f", {s.threads_per_worker} thread(s) each" if s.threads_per_worker else "")
-                         + f"): {duration(s.timing.median_s)}, efficiency {pct(r.efficiency(s) or 0)}"
+                         + f"): {duration(s.timing.median_s)}"
+                         + (f", efficiency {pct(e)}" if (e := r.efficiency(s)) is not None else "")
                          + (f", {pct(share)} of it communicating" if share is not None else ""))
     return f"{LABELS.get(model, model)}: " + "; ".join(parts)
 
@@ -156,27 +169,34 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
     bus = f"; all-reduce busbw {bandwidth(c.link.busbw)}" if c.link else ""
     split = r.device != "cuda"
     busy = r.others_busy is not None and r.others_busy > BUSY_SHARE
+    unequal = not c.replicas_equal
     headline = {
-        Verdict.SUPPORTED: f"Spreading a training step over {_devices(r, n)} made it {span} faster than "
-                           f"{_one(r)}{bus}.",
-        Verdict.CONTRADICTED: f"Spreading a training step over {_devices(r, n)} made it "
-                              + (f"slower than {_one(r)} ({span} its speed)" if hi.median < 1 else
-                                 f"no faster ({span}) than {_one(r)}")
+        Verdict.SUPPORTED: f"Spread over {_devices(r, n)}, training processed {span} as many examples per second "
+                           f"as {_one(r)}{bus}.",
+        Verdict.CONTRADICTED: f"Spread over {_devices(r, n)}, training processed "
+                              + (f"fewer examples per second than {_one(r)} ({span})" if hi.median < 1 else
+                                 f"no more examples per second ({span}) than {_one(r)}")
                               + (": they split the same CPU" if split else "") + f"{bus}.",
         Verdict.INCONCLUSIVE: (f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while the "
                                f"workers were timed{bus}." if busy else
+                               "Not decided: the workers' replicas ended with different parameters, so the "
+                               f"exchange failed{bus}." if unequal else
                                f"Not settled whether {_devices(r, n)} train faster than {_one(r)}: {span}, and "
                                + ("a single round cannot decide it" if min(g.pairs for g in gains.values()) < 2
                                   else "the gain depends on the model") + "."),
     }[v]
     listing = ", ".join(f"{LABELS.get(m, m)} {times_beside(g.median, GAIN_BARS)}{_pairs(g)}" for m, g in gains.items())
-    evidence = (f"Strong scaling (a global batch of {r.batch_size}) at world size {n} against {_one(r)}: "
-                f"{listing}. {_ddp_cost(r)} " + " ".join(_series(r, m) + "." for m in r.models) + _link(r, c))
-    why = (f"The verdict is made on the strong-scaling step at world size {n}, the same training spread over more "
-           f"workers, against {_one(r)}, over every model: {RULE} Efficiency is T(1) / (n × T(n)) for strong "
-           "scaling and T(1) / T(n) for weak scaling (a fixed batch per worker, so more examples per step), "
-           "against one process without DDP; 100% is ideal. The communication share compares each synchronised "
-           "step with the same step under no_sync().")
+    evidence = (f"Weak-scaling throughput (a batch of {r.batch_size} on each worker) at world size {n} against "
+                f"{_one(r)} on one such batch: {listing}. {_ddp_cost(r)} "
+                + " ".join(_series(r, m) + "." for m in r.models) + _link(r, c))
+    why = (f"The verdict is made on weak scaling at world size {n}, the throughput gain n × T(1) / T(n) of {n} "
+           f"workers with a batch each against {_one(r)} without DDP, over every model: {RULE} Strong scaling (the "
+           "same global batch split among the workers) is shown beside it; it gains less where each worker's share "
+           "is small. More examples per second is not yet time to a target accuracy: a larger global batch may "
+           "need more steps (MLPerf Training measures time to train for this reason). Efficiency is "
+           "T(1) / (n × T(n)) for strong scaling and T(1) / T(n) for weak scaling, against one process without "
+           "DDP; 100% is ideal. The communication share compares each synchronised step with the same step under "
+           "no_sync().")
     if split:
         why += (f" On a CPU this is a split of one machine, not added hardware: world size n gives each of n "
                 f"processes {r.threads} / n threads of the same {r.threads}, so the ideal is no faster than one "
@@ -187,10 +207,10 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
         why = (f"While the workers were timed, other processes used {r.others_busy:.0%} of this run's CPUs (more "
                f"than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so no "
                "verdict is made. Rerun on an idle machine. ") + why
-    numbers = {f"speedup_{m}": g.median for m, g in gains.items()}
+    numbers = {f"throughput_gain_{m}": g.median for m, g in gains.items()}
     if c.link:
         numbers["busbw_bytes_per_second"] = c.link.busbw
     return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=v,
                    headline=headline, evidence=evidence.replace("  ", " "), why=why, numbers=numbers,
-                   because=(f"spreading a training step over {_devices(r, n)} made it {span} faster"
+                   because=(f"spread over {_devices(r, n)}, training processed {span} as many examples per second"
                             if v is Verdict.SUPPORTED else ""))
