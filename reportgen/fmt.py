@@ -70,6 +70,11 @@ def count(n: int) -> str:
     return f"{n:,}"
 
 
+def counted(n: int, noun: str) -> str:
+    """'1 thread', '3 rounds'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def config_label(device: str, precision: str, threads: int | None) -> str:
     """A timed configuration: 'CPU, 2 threads' (fp32), 'CPU bf16, 2 threads' or 'cuda:0 bf16'."""
     if device != "cpu":

@@ -31,12 +31,19 @@ PROFILE_LIMITS = {
     "scaling.max_world_size": 1024,  # 8: one worker process each
     "scaling.allreduce_bytes": 1 << 32,  # 64 MiB: a few such buffers per worker
     "scaling.allreduce_repeats": 100_000,  # 20
+    "scaling.allreduce_warmup": 10_000,  # 5: warm-ups are all-reduces too, unreported until the sweep is done
+    "scaling.warmup_steps": 10_000,  # 5
     "scaling.batch_size": 1_000_000,  # 100
     "scaling.steps": 100_000,  # 20
     "scaling.rounds": 100,  # 3
     "scaling.timeout_seconds": 3600.0,  # 60
     "compute.loop_steps": 10**9,  # 6,000: only multiplies a measured time, but a huge one reads as nonsense
 }
+# The scaling experiment's memory grows with its workers: each holds its messages and its batch's activations.
+# The full profile's totals are 64 MiB x 8 workers and 100 x 8 examples; 4 GiB at 2 workers peaked at 10 GB.
+MAX_ALLREDUCE_TOTAL = 1 << 33  # the largest message times the most workers, bytes
+MAX_SCALING_EXAMPLES = 100_000  # the batch times the most workers: the examples of one weak-scaling step
+MIN_TIMEOUT = 5.0  # scaling.timeout_seconds: the workers' start-up and rendezvous alone take about a second
 MAX_GRID = 100  # entries in a list (m values, depths, learning rates, sizes): the full profile has at most 10
 MAX_WEIGHTS = 2**28  # width² × depth of the deepest activations net (about 1 GiB in float32): full, 655,360
 

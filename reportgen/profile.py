@@ -11,7 +11,14 @@ from pathlib import Path
 from reportgen.errors import UserError
 from reportgen.files import read_regular
 from reportgen.learners import ACTIVATIONS, LEARNERS, MODELS
-from reportgen.limits import MAX_GRID, MAX_WEIGHTS, PROFILE_LIMITS
+from reportgen.limits import (
+    MAX_ALLREDUCE_TOTAL,
+    MAX_GRID,
+    MAX_SCALING_EXAMPLES,
+    MAX_WEIGHTS,
+    MIN_TIMEOUT,
+    PROFILE_LIMITS,
+)
 from reportgen.serde import RecordError, from_jsonable
 from reportgen.text import printable
 
@@ -235,9 +242,11 @@ def _check_scaling(s: ScalingSettings, need, once) -> None:
     need(s.allreduce_warmup >= 0 and s.warmup_steps >= 0, "scaling warm-ups must not be negative")
     need(s.allreduce_repeats >= 1 and s.steps >= 1 and s.batch_size >= 1, "scaling counts must be positive")
     need(s.rounds >= 1, "scaling.rounds must be at least 1")
-    need(all(x in MODELS for x in s.models), f"scaling.models: known are {', '.join(MODELS)}")
+    need(bool(s.models) and all(x in MODELS for x in s.models),
+         f"scaling.models must name one model or more, out of {', '.join(MODELS)}")
     once(s.models, "scaling.models")
-    need(s.timeout_seconds > 0, "scaling.timeout_seconds must be positive")
+    need(s.timeout_seconds >= MIN_TIMEOUT, f"scaling.timeout_seconds must be at least {MIN_TIMEOUT:g} (the workers' "
+         "start-up and rendezvous take about a second)")
 
 
 def _past_limits(p: Profile) -> list[str]:
@@ -253,6 +262,13 @@ def _past_limits(p: Profile) -> list[str]:
              for f in fields(getattr(p, table)) if isinstance(getattr(getattr(p, table), f.name), list | dict)}
     past += [f"{key} lists {len(values):,} values, past the limit of {MAX_GRID}" for key, values in lists.items()
              if len(values) > MAX_GRID]
+    sc = p.scaling
+    if sc and sc.allreduce_bytes and max(sc.allreduce_bytes) * sc.max_world_size > MAX_ALLREDUCE_TOTAL:
+        past.append(f"scaling: a message of {max(sc.allreduce_bytes):,} bytes on each of {sc.max_world_size:,} workers "
+                    f"is past the limit of {MAX_ALLREDUCE_TOTAL:,} bytes in all")
+    if sc and sc.batch_size * sc.max_world_size > MAX_SCALING_EXAMPLES:
+        past.append(f"scaling: a batch of {sc.batch_size:,} on each of {sc.max_world_size:,} workers is past the "
+                    f"limit of {MAX_SCALING_EXAMPLES:,} examples per step in all")
     a = p.activations
     if a and a.depths and a.width**2 * max(*a.depths, a.train_depth) > MAX_WEIGHTS:
         past.append(f"activations.width = {a.width:,} at depth {max(*a.depths, a.train_depth):,} makes a net of about "

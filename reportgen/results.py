@@ -160,7 +160,7 @@ def implausible(raw, path: str = "$", bound: str | None = None) -> str | None:
 
     Every number a results file records is a count, a size, a seed, a time, a rate or a share, so none can be
     negative; accuracies and shares of saturated units lie in [0, 1]; a training-set size m (a field "m", or one
-    of "m_values") is at least 1. The schema says only "a number": a file that breaks these would render nonsense
+    of "m_values"), a world size, a count of repeats or rounds and a batch are at least 1 (AT_LEAST_ONE). The schema says only "a number": a file that breaks these would render nonsense
     (a size of 0 has no logarithm), so it is refused at load.
     """
     if isinstance(raw, dict):
@@ -172,18 +172,26 @@ def implausible(raw, path: str = "$", bound: str | None = None) -> str | None:
             return None
         if raw < 0:
             return f"{path}: {raw} is negative, and no count, time or share can be"
-        if bound == "size" and raw < 1:
-            return f"{path}: {raw} is below 1, and a training-set size m cannot be"
+        if bound in AT_LEAST_ONE and raw < 1:
+            return f"{path}: {raw} is below 1, and {AT_LEAST_ONE[bound]} cannot be"
         return f"{path}: {raw} is above 1, and an accuracy or share cannot be" if bound == "share" and raw > 1 else None
     return next((found for where, value, limit in children if (found := implausible(value, where, limit))),
                 None)
 
 
+# Fields whose numbers are at least 1, and what each is: a training-set size, a number of workers, a count of
+# timed repeats or rounds, a batch. A 0 there renders a logarithm of 0 or a division by it, or reads as nonsense
+# ("each 0 / n of the run's 0 threads").
+AT_LEAST_ONE = {"m": "a training-set size m", "m_values": "a training-set size m", "world_size": "a world size",
+                "world_sizes": "a world size", "repeats": "a count of timed repeats", "rounds": "a count of rounds",
+                "batch_size": "a batch", "batch_per_worker": "a batch", "threads_per_worker": "a thread count"}
+
+
 def _bound(key: str) -> str | None:
-    """What bounds a field's numbers besides 0: "share" (at most 1), "size" (at least 1) or nothing."""
+    """What bounds a field's numbers besides 0: "share" (at most 1), a key of AT_LEAST_ONE, or nothing."""
     if key.endswith("accuracy") or key == "saturated":
         return "share"
-    return "size" if key in ("m", "m_values") else None
+    return key if key in AT_LEAST_ONE else None
 def unknown_learner(raw: dict) -> str | None:
     """The first fit of a learner the file does not describe: the report names and counts each fit's learner."""
     r = raw.get("data_scale")

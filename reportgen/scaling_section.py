@@ -6,7 +6,7 @@ from __future__ import annotations
 from reportgen import charts
 from reportgen.findings import Finding
 from reportgen.findings.compute import BUSY_SHARE
-from reportgen.fmt import bandwidth, duration, message_size, pct
+from reportgen.fmt import bandwidth, counted, duration, message_size, pct
 from reportgen.learners import LABELS
 from reportgen.records.scaling import SCALINGS, ScalingResult
 from reportgen.results import Results
@@ -41,10 +41,12 @@ def _sentences(r: ScalingResult) -> list[str]:
     """What the two figures show here: the link's bandwidth at the largest message, and the large model's step
     without DDP and under DDP alone, then its throughput with a batch on each of the most workers (the finding's
     comparison)."""
-    said = [("Each of this machine's GPUs ran one worker process, NCCL between them." if r.device == "cuda" else
-             f"The workers are processes on this one CPU, gloo between them: world size n gives each {r.threads} / n "
-             f"of the run's {r.threads} threads, a split of one machine rather than added hardware.")]
     n = r.largest
+    per = next((s.threads_per_worker for s in r.steps if s.world_size == n and s.threads_per_worker), None)
+    said = [("Each of this machine's GPUs ran one worker process, NCCL between them." if r.device == "cuda" else
+             "The workers are processes on this one CPU, gloo between them"
+             + (f": at world size {n} each of them had {counted(per, 'thread')} of the run's {r.threads}"
+                if per and n > 1 else "") + ", a split of one machine rather than added hardware.")]
     link = r.sizes(n)[-1] if n > 1 and r.sizes(n) else None
     if link:
         said.append(f"At world size {n} an all-reduce of {message_size(link.bytes)} took {duration(link.median_s)}: "
@@ -70,7 +72,7 @@ def scaling_method(r: ScalingResult) -> str:
             "waiting at a barrier. All-reduce of float32 messages: warm-up, then timed repeats, each operation "
             "started after a barrier and timed as its slowest rank; the median with its interquartile range, "
             "algbw = size / time and busbw = algbw × 2(n−1)/n. A training step (forward, backward, Adam) of "
-            f"{', '.join(LABELS.get(m, m) for m in r.models)} under DistributedDataParallel, in {r.rounds} rounds "
+            f"{', '.join(LABELS.get(m, m) for m in r.models)} under DistributedDataParallel, in {counted(r.rounds, 'round')} "
             f"interleaved across the configurations: {SCALINGS['single']}; DDP at world size 1 (its own cost); "
             f"{SCALINGS['weak']}; {SCALINGS['strong']}. Each configuration also runs its steps under no_sync(), "
             "without the gradient exchange, to give the share of a step spent communicating.")

@@ -124,9 +124,14 @@ def test_an_odd_results_file_renders_a_pdf_too():
     (lambda raw: raw["data_scale"].update(m_values=[0, *raw["data_scale"]["m_values"][1:]]),
      "$.data_scale.m_values[0]: 0 is below 1, and a training-set size m cannot be"),
     (lambda raw: raw["data_scale"]["fits"][0].update(m=0), "$.data_scale.fits[0].m: 0 is below 1"),
+    (lambda raw: raw["scaling"]["steps"][0].update(world_size=0),
+     "$.scaling.steps[0].world_size: 0 is below 1, and a world size cannot be"),
+    (lambda raw: raw["scaling"].update(world_sizes=[0]), "$.scaling.world_sizes[0]: 0 is below 1"),
+    (lambda raw: raw["scaling"]["allreduce"][0].update(repeats=0), "a count of timed repeats cannot be"),
+    (lambda raw: raw["scaling"].update(rounds=0), "$.scaling.rounds: 0 is below 1"),
 ])
 def test_a_value_no_measurement_can_take_is_refused_at_load_in_one_line(edit, message):
-    raw = json.loads(R.dumps(factories.results()))
+    raw = json.loads(R.dumps(factories.results(scal=factories.scaling())))
     edit(raw)
     with pytest.raises(R.ResultsError) as refused:
         R.loads(json.dumps(raw), "results.json")

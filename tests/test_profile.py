@@ -74,6 +74,13 @@ def test_a_profile_that_lists_a_learner_or_activation_twice_is_refused(table, ke
     ("compute", "matmul_sizes", [10**6], r"compute.matmul_sizes = 1,000,000 is past the limit of 32,768"),
     ("data", "test_size", 10**10, r"data.test_size = 10,000,000,000 is past the limit of 1,000,000"),
     ("data_scale", "m", list(range(20, 1020)), r"data_scale.m lists 1,000 values, past the limit of 100"),
+    ("scaling", "allreduce_bytes", [1 << 32], (r"scaling: a message of 4,294,967,296 bytes on each of 8 workers is "
+                                               r"past the limit of 8,589,934,592 bytes in all")),
+    ("scaling", "batch_size", 200_000, r"scaling: a batch of 200,000 on each of 8 workers is past the limit"),
+    ("scaling", "warmup_steps", 10**9, r"scaling.warmup_steps = 1,000,000,000 is past the limit of 10,000"),
+    ("scaling", "allreduce_warmup", 10**9, r"scaling.allreduce_warmup = 1,000,000,000 is past the limit"),
+    ("scaling", "models", [], r"scaling.models must name one model or more"),
+    ("scaling", "timeout_seconds", 0.001, r"scaling.timeout_seconds must be at least 5"),
 ])
 def test_a_value_that_would_run_for_days_or_exhaust_the_memory_is_refused_naming_key_and_limit(table, key, value,
                                                                                                 message):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from reportgen.findings.compute import BUSY_SHARE, GAIN_BARS, NO_GAIN, THREAD_GAIN
 from reportgen.findings.gains import Gain, speedup
 from reportgen.findings.verdicts import Finding, Verdict, decide
-from reportgen.fmt import bandwidth, duration, message_size, pct, times_beside
+from reportgen.fmt import bandwidth, counted, duration, message_size, pct, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.scaling import AllReduceTime, ScalingResult
 
@@ -138,7 +138,7 @@ def _series(r: ScalingResult, model: str) -> str:
                 continue
             share = s.communication_share
             parts.append(f"{mode} scaling at world size {n} ({s.batch_per_worker} per worker"
-                         + (f", {s.threads_per_worker} thread(s) each" if s.threads_per_worker else "")
+                         + (f", {counted(s.threads_per_worker, 'thread')} each" if s.threads_per_worker else "")
                          + f"): {duration(s.timing.median_s)}"
                          + (f", efficiency {pct(e)}" if (e := r.efficiency(s)) is not None else "")
                          + (f", {pct(share)} of it communicating" if share is not None else ""))
