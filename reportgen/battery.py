@@ -71,6 +71,8 @@ def run_battery(profile: Profile, so_far: Results, progress: Listener | None = N
                 if getattr(profile, name):
                     progress.kept(name)
                 continue
+            if name == "scaling":
+                release()  # its own workers take the cores: the idle pool's memory would only add to theirs
             units, work = _plan(name, getattr(profile, name), user_data or data, data, run, progress.advance,
                                 results.system)
             progress.phase(name, units)

@@ -75,7 +75,10 @@ def scaling_method(r: ScalingResult) -> str:
             f"{', '.join(LABELS.get(m, m) for m in r.models)} under DistributedDataParallel, in {counted(r.rounds, 'round')} "
             f"interleaved across the configurations: {SCALINGS['single']}; DDP at world size 1 (its own cost); "
             f"{SCALINGS['weak']}; {SCALINGS['strong']}. Each configuration also runs its steps under no_sync(), "
-            "without the gradient exchange, to give the share of a step spent communicating.")
+            "without the gradient exchange, to give the share of a step spent communicating. The launch took "
+            f"{duration(r.seconds)}, the workers' start-up included"
+            + (f"; other processes used {r.others_busy:.0%} of the run's CPUs meanwhile (a verdict needs "
+               f"{BUSY_SHARE:.0%} or less)." if r.others_busy is not None else "."))
 
 
 def _allreduce_table(r: ScalingResult) -> Table:
@@ -118,13 +121,11 @@ def _notes(r: ScalingResult) -> list[str]:
                      "itself costs.")
     if r.interconnect:
         notes.append(f"Links between the GPUs: {r.interconnect}.")
-    if r.others_busy is not None:
-        notes.append(f"Other processes used {r.others_busy:.0%} of this run's CPUs while the workers ran"
-                     + (": no verdict is made from these timings." if r.others_busy > BUSY_SHARE else
-                        f" (a verdict needs {BUSY_SHARE:.0%} or less)."))
+    if r.others_busy is not None and r.others_busy > BUSY_SHARE:
+        notes.append(f"Other processes used {r.others_busy:.0%} of this run's CPUs while the workers ran: no "
+                     "verdict is made from these timings.")
     unequal = [s for s in r.steps if s.parameters_equal is False]
     if unequal:
         notes.append(f"{len(unequal)} configuration(s) ended with parameters that differ between ranks: the "
                      "gradient exchange did not keep the replicas equal, so treat their timings with care.")
-    notes.append(f"The launch took {duration(r.seconds)}, start-up of the workers included.")
     return notes
