@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportgen.findings.compute import BUSY_SHARE, GAIN_BARS, NO_GAIN, THREAD_GAIN
-from reportgen.findings.gains import Gain, speedup
+from reportgen.findings.gains import Gain, pairs_words, speedup
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import bandwidth, counted, duration, message_size, pct, times_beside
 from reportgen.learners import LABELS
@@ -145,13 +145,6 @@ def _series(r: ScalingResult, model: str) -> str:
     return f"{LABELS.get(model, model)}: " + "; ".join(parts)
 
 
-def _pairs(g: Gain) -> str:
-    if not g.paired:
-        return " (ratio of medians; rounds unpaired)"
-    low, high = times_beside(g.low, GAIN_BARS, 2), times_beside(g.high, GAIN_BARS, 2)
-    return "" if low == high else f" ({low} to {high} across same-round pairs)"
-
-
 def _link(r: ScalingResult, c: ScalingCheck) -> str:
     if c.link is None:
         return ""
@@ -185,7 +178,7 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
                                + ("a single round cannot decide it" if min(g.pairs for g in gains.values()) < 2
                                   else "the gain depends on the model") + "."),
     }[v]
-    listing = ", ".join(f"{LABELS.get(m, m)} {times_beside(g.median, GAIN_BARS)}{_pairs(g)}" for m, g in gains.items())
+    listing = ", ".join(f"{LABELS.get(m, m)} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items())
     evidence = (f"Weak-scaling throughput (a batch of {r.batch_size} on each worker) at world size {n} against "
                 f"{_one(r)} on one such batch: {listing}. {_ddp_cost(r)} "
                 + " ".join(_series(r, m) + "." for m in r.models) + _link(r, c))
