@@ -22,8 +22,8 @@ def _text(s: str) -> str:
 def _body(page: str) -> str:
     """A PDF page's text without its running header and footer, so that a paragraph that a page break splits still
     reads as one (which paragraph falls on a break depends on the lengths of the measured numbers), and with a line
-    that ends in a word's own hyphen ("same-" then "round") joined again."""
-    page = re.sub(r"-\n", "-", page)
+    that ends in a word's own hyphen ("same-" then "round") or slash ("GFLOP/" then "s") joined again."""
+    page = re.sub(r"([-/])\n", r"\1", page)
     return re.sub(r"reportgen: why deep learning is taking off|Page \d+ of \d+", " ", page)
 
 
