@@ -227,12 +227,11 @@ def throughput_vs_world_size(r: ScalingResult) -> dict | None:
     for model in r.models:
         single = r.step(model, 1, "single")
         label = LABELS.get(model, model)
-        rows += [{"series": f"{label}, {mode}", "world size": s.world_size,
-                  "examples/s": s.global_batch / s.timing.median_s}
-                 for mode in ("weak", "strong") for s in r.series(model, mode) if s.timing.median_s > 0]
-        if single and single.timing.median_s > 0:
-            ideal += [{"series": f"{label}, ideal", "world size": n,
-                       "examples/s": n * single.global_batch / single.timing.median_s} for n in r.world_sizes]
+        rows += [{"series": f"{label}, {mode}", "world size": s.world_size, "examples/s": s.examples_per_second}
+                 for mode in ("weak", "strong") for s in r.series(model, mode) if s.examples_per_second]
+        if single and single.examples_per_second:
+            ideal += [{"series": f"{label}, ideal", "world size": n, "examples/s": n * single.examples_per_second}
+                      for n in r.world_sizes]
     rows, ideal = drawable(rows, log=("examples/s",)), drawable(ideal, log=("examples/s",))
     if not rows:
         return None

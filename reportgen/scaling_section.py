@@ -58,10 +58,10 @@ def _sentences(r: ScalingResult) -> list[str]:
         said.append(f"One training step of the {LABELS.get(model, model)} took {duration(single.timing.median_s)} in "
                     "one process without DDP"
                     + (f" and {duration(ddp.timing.median_s)} under DDP at world size 1" if ddp else "") + ".")
-        if weak and n > 1 and weak.timing.median_s > 0 and single.timing.median_s > 0:
+        if weak and n > 1 and weak.examples_per_second and single.examples_per_second:
             said.append(f"With a batch of {weak.batch_per_worker} on each of {n} workers a step took "
-                        f"{duration(weak.timing.median_s)}: {weak.global_batch / weak.timing.median_s:,.0f} examples "
-                        f"per second, against {single.global_batch / single.timing.median_s:,.0f} in one process.")
+                        f"{duration(weak.timing.median_s)}: {weak.examples_per_second:,.0f} examples per second, "
+                        f"against {single.examples_per_second:,.0f} in one process.")
     return said
 
 

@@ -137,14 +137,19 @@ def test_the_experiment_records_every_world_size_with_ddp_and_its_baseline():
     assert r.steps[0].local is None and all(s.local for s in r.steps[1:])
 
 
-def test_a_failed_worker_fails_the_experiment_and_the_battery_goes_on(monkeypatch):
-    import factories
-
+def _computation_and_scaling():
+    """A battery of a tiny computation experiment and the TINY scaling one: the profile and its table."""
     table = {"name": "t", "description": "t", "data": {"test_size": 100},
              "compute": {"models": ["mlp_small"], "batch_sizes": [10], "matmul_sizes": [8], "max_seconds": 0.1,
                          "loop_steps": 10},
              "scaling": {**TINY.__dict__, "timeout_seconds": 30}}
-    profile = parse_profile(table, "test")
+    return parse_profile(table, "test"), table
+
+
+def test_a_failed_worker_fails_the_experiment_and_the_battery_goes_on(monkeypatch):
+    import factories
+
+    profile, table = _computation_and_scaling()
     monkeypatch.setattr(scaling, "worker", failing_worker)
     monkeypatch.setattr(compute, "run", lambda *args: factories.compute())
     start = battery.start(profile, table, DeviceChoice("cpu", "test"), 0, 2, "test")
@@ -158,11 +163,7 @@ def test_the_battery_lets_the_idle_fit_workers_go_before_the_scaling_workers_sta
     """Their memory would add to the scaling workers' (the standard build's peak went from 1.9 to 2.65 GiB)."""
     import factories
 
-    table = {"name": "t", "description": "t", "data": {"test_size": 100},
-             "compute": {"models": ["mlp_small"], "batch_sizes": [10], "matmul_sizes": [8], "max_seconds": 0.1,
-                         "loop_steps": 10},
-             "scaling": {**TINY.__dict__, "timeout_seconds": 30}}
-    profile = parse_profile(table, "test")
+    profile, table = _computation_and_scaling()
     calls = []
     monkeypatch.setattr(battery, "release", lambda: calls.append("release"))
     monkeypatch.setattr(compute, "run", lambda *args: calls.append("compute") or factories.compute())

@@ -62,6 +62,11 @@ class DdpStep:
         return self.batch_per_worker * self.world_size
 
     @property
+    def examples_per_second(self) -> float | None:
+        """Training examples of the whole world per second (None where the step was not timed), as StepTime's."""
+        return self.global_batch / self.timing.median_s if self.timing.median_s > 0 else None
+
+    @property
     def communication_share(self) -> float | None:
         """The share of a synchronised step not spent in the same step without gradient exchange."""
         if self.local is None or self.timing.median_s <= 0:
