@@ -9,7 +9,7 @@ from torch import nn
 from reportgen.data import Dataset
 from reportgen.experiments import activations, data_scale
 from reportgen.models import mlp
-from reportgen.profile import ActivationsSettings
+from reportgen.profile import ActivationsSettings, DataScaleSettings
 from reportgen.records.data import DataInfo
 
 
@@ -30,7 +30,7 @@ def _dataset(n=200):
 
 def _fit(name, data, seed=0, rows=slice(None)):
     x, y = data.x_pool[rows], data.y_pool[rows]
-    return data_scale.fit_traditional(name, seed, x, y, data.x_test, data.y_test,
+    return data_scale.fit_traditional(name, [seed], x, y, data.x_test, data.y_test,
                                       data_scale.search(name, seed, x[:data_scale.SEARCH_MAX_M],
                                                         y[:data_scale.SEARCH_MAX_M]))[0]
 
@@ -56,7 +56,7 @@ def test_the_search_finds_the_setting_that_scores_best_on_the_folds(monkeypatch)
 
 def test_a_failed_search_fails_its_fits_with_the_reason():
     data = _dataset()
-    (fit,) = data_scale.fit_traditional("svm_rbf", 0, data.x_pool, data.y_pool, data.x_test, data.y_test,
+    (fit,) = data_scale.fit_traditional("svm_rbf", [0], data.x_pool, data.y_pool, data.x_test, data.y_test,
                                         ValueError("only one class"))
     assert fit.reason == "failed: ValueError: only one class" and not hasattr(fit, "test_accuracy")
 
@@ -73,6 +73,30 @@ def test_each_subset_is_searched_once_and_above_the_cap_on_its_first_examples(mo
     found = data_scale._search_all(["svm_rbf"], plan, [0, 1], orders, data, threads=1, workers=1)
     assert sorted(searched) == [("svm_rbf", s, k) for s in (0, 1) for k in (50, 80)]  # not again at 120 and 200
     assert set(found) == {("svm_rbf", s, k) for s in (0, 1) for k in (50, 80)}
+
+
+def test_seeds_share_a_traditional_fit_only_where_each_trains_on_the_whole_pool_with_the_same_settings():
+    c, other = {"C": 1.0}, {"C": 10.0}
+    assert data_scale._fit_groups([0, 1, 2], [c, c, c], whole_pool=False) == [[0], [1], [2]]
+    assert data_scale._fit_groups([0, 1, 2], [c, other, c], whole_pool=True) == [[0, 2], [1]]
+    assert data_scale._fit_groups([0, 1], [ValueError("x"), ValueError("x")], whole_pool=True) == [[0], [1]]
+
+
+def test_a_shared_fit_is_each_seeds_fit_at_the_whole_pool_and_said_so(monkeypatch):
+    """Two seeds, the whole pool at the largest m: the SVM is fitted once there and both seeds carry that fit (the
+    same settings, accuracies and time); below it each seed fits its own subset. The notes say which were shared."""
+    monkeypatch.setattr(data_scale, "GRIDS", {"svm_rbf": {"C": [1.0], "gamma_scale": [1.0]}})
+    data = _dataset()
+    settings = DataScaleSettings(m=[50, 200], seeds=2, learners=["svm_rbf"], steps=1, batch_size=10, svm_max_m=200,
+                                 learning_rates={})
+    r = data_scale.run(settings, data, "cpu", 0, 1, lambda _: None, workers=1)
+    at = {m: [f for f in r.fits if f.m == m] for m in (50, 200)}
+    assert [f.seed for f in at[200]] == [0, 1] and len(r.fits) == 4
+    first, second = at[200]
+    assert (first.chosen, first.test_accuracy, first.fit_seconds) == (
+        second.chosen, second.test_accuracy, second.fit_seconds)
+    assert any("share one fit: SVM (RBF kernel) for seeds 0, 1." in n for n in r.notes), r.notes
+    assert at[50][0].fit_seconds != at[50][1].fit_seconds
 
 
 @pytest.mark.parametrize("init, variance", [("he", lambda i, o: 2 / i), ("glorot", lambda i, o: 2 / (i + o)),

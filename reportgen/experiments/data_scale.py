@@ -112,11 +112,18 @@ def run(settings: DataScaleSettings, data: Dataset, device: str, seed: int, thre
     settings_of = _search_all(traditional, p, seeds, orders, data, threads, workers if on_cpu else None)
     for name in traditional:
         for m in reversed(p.runs_for(name)):
-            for s in seeds:
-                rows = orders[s][:m]
-                fits.append(((fit_traditional, (name, s, data.x_pool[rows], data.y_pool[rows], data.x_test,
-                                                data.y_test, settings_of[name, s, min(m, SEARCH_MAX_M)])),
-                             [(name, m, s)]))
+            for group in _fit_groups(seeds, [settings_of[name, s, min(m, SEARCH_MAX_M)] for s in seeds],
+                                     m == len(data.y_pool)):
+                rows = orders[group[0]][:m]
+                fits.append(((fit_traditional, (name, group, data.x_pool[rows], data.y_pool[rows], data.x_test,
+                                                data.y_test, settings_of[name, group[0], min(m, SEARCH_MAX_M)])),
+                             [(name, m, s) for s in group]))
+    shared = [f"{LABELS[name]} for seeds {', '.join(str(s) for _, _, s in of)}"
+              for _, of in fits if len(of) > 1 for name, _, _ in of[:1]]
+    if shared:
+        p.notes.append(f"At m = {len(data.y_pool):,} every seed trains on the whole pool, so a traditional "
+                       "learner's fit there depends only on its settings; seeds that chose the same settings share "
+                       "one fit: " + "; ".join(shared) + ".")
     # On the CPU the SVM's fits start first: at the largest m they are the experiment's dearest tasks (about 50 s
     # each at m = 32,000 on one core: fit, then scoring), so none should start last; its small fits cost little
     # wherever they fall.
@@ -176,6 +183,20 @@ def _search_all(learners: list[str], p: Plan, seeds: list[int], orders: dict, da
     return dict(zip(keys, found))
 
 
+def _fit_groups(seeds: list[int], chosen: list, whole_pool: bool) -> list[list[int]]:
+    """The seeds whose traditional fits at one m are one computation, fitted once and shared: where every seed's
+    subset is the whole pool (`whole_pool`), a traditional learner's fit depends only on its settings, so seeds
+    that chose the same settings get the same model (up to the solver's tolerance in the examples' order). At
+    m = 32,000 this saved the SVM two fits of about a minute each, whose test accuracies had agreed to the last
+    example. Elsewhere each seed's subset differs, and each seed is its own fit."""
+    if not whole_pool:
+        return [[s] for s in seeds]
+    groups: dict[str, list[int]] = {}
+    for s, c in zip(seeds, chosen):
+        groups.setdefault(repr(c) if isinstance(c, dict) else f"error {s}", []).append(s)
+    return list(groups.values())
+
+
 def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A random order of the pool that starts with one example of each class, so every subset has them all.
 
@@ -205,24 +226,25 @@ SELECTION = (f"logistic regression's C (out of {', '.join(f'{c:g}' for c in GRID
              f"{TRAIN_SCORE_MAX_M:,} examples of the subset")
 
 
-def fit_traditional(name: str, seed: int, x: np.ndarray, y: np.ndarray, x_test: np.ndarray, y_test: np.ndarray,
-                    chosen: dict[str, float] | BaseException) -> list[Fit | FailedFit]:
+def fit_traditional(name: str, seeds: list[int], x: np.ndarray, y: np.ndarray, x_test: np.ndarray,
+                    y_test: np.ndarray, chosen: dict[str, float] | BaseException) -> list[Fit | FailedFit]:
     """One traditional learner fitted on (x, y) with the settings `search` chose (or the error it raised): its
     accuracies, wall time and CPU time (this process runs nothing else meanwhile, so its CPU time is the fit's,
-    BLAS threads included). The search is model selection, not the fit's cost, and is not timed."""
+    BLAS threads included), as the fit of each of `seeds` (several where they share it: see _fit_groups). The
+    search is model selection, not the fit's cost, and is not timed."""
     try:
         if isinstance(chosen, BaseException):
             raise chosen
-        model = _model(name, seed, chosen, x)
+        model = _model(name, seeds[0], chosen, x)
         wall, cpu = time.perf_counter(), time.process_time()
         model.fit(x, y)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         scored = slice(TRAIN_SCORE_MAX_M)
-        return [Fit(learner=name, m=len(y), seed=seed, test_accuracy=model.score(x_test, y_test),
-                    train_accuracy=model.score(x[scored], y[scored]), fit_seconds=wall, cpu_seconds=cpu,
-                    chosen=chosen)]
+        test, train = model.score(x_test, y_test), model.score(x[scored], y[scored])
+        return [Fit(learner=name, m=len(y), seed=s, test_accuracy=test, train_accuracy=train, fit_seconds=wall,
+                    cpu_seconds=cpu, chosen=chosen) for s in seeds]
     except Exception as error:  # noqa: BLE001 - one failed fit is recorded; the experiment goes on
-        return [FailedFit(learner=name, m=len(y), seed=seed, reason=failure_reason(error))]
+        return [FailedFit(learner=name, m=len(y), seed=s, reason=failure_reason(error)) for s in seeds]
 
 
 def _model(name: str, seed: int, chosen: dict[str, float], x: np.ndarray):
