@@ -15,6 +15,7 @@ matrix-product rate on all threads (the computation experiment's largest CPU pro
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -127,7 +128,9 @@ def main(profiles: list[str], keep: str | None = None, threads: int = 2) -> None
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    kept = args[args.index("--keep") + 1] if "--keep" in args else None
-    names = [a for a in args if a not in ("--keep", kept)]
-    main(names or ["quick"], kept)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("profiles", nargs="*", default=["quick"], metavar="PROFILE", help="default: quick")
+    parser.add_argument("--keep", metavar="DIR", help="keep the builds under DIR")
+    args = parser.parse_intermixed_args()
+    main(args.profiles, args.keep)

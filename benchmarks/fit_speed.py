@@ -10,8 +10,8 @@ Quote ratios, not absolute times: other work on the machine inflates both sides 
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 import time
 from functools import partial
 
@@ -92,12 +92,23 @@ def parallel(rounds: int) -> None:
     print(f"data-scale wall, median of {rounds}: serial {a:.1f} s, parallel {b:.1f} s, ratio {a / b:.2f}")
 
 
+def sizes(text: str) -> list[int]:
+    return [int(s) for s in text.split(",")]
+
+
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    option = {k: args[args.index(k) + 1] for k in ("--members", "--steps", "--rounds") if k in args}
-    which = [a for a in args if a in ("ensemble", "parallel")] or ["ensemble", "parallel"]
-    rounds = int(option.get("--rounds", 3))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("which", nargs="*", metavar="{ensemble,parallel}", help="default: both")
+    parser.add_argument("--members", type=sizes, default="3,9", help="ensemble sizes, comma-separated")
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_intermixed_args()
+    # checked here, not with choices=: before Python 3.12, choices on nargs="*" refuse an empty list
+    if bad := [w for w in args.which if w not in ("ensemble", "parallel")]:
+        parser.error(f"invalid choice: {bad[0]!r} (choose from 'ensemble', 'parallel')")
+    which = args.which or ["ensemble", "parallel"]
     if "ensemble" in which:
-        ensemble([int(s) for s in option.get("--members", "3,9").split(",")], int(option.get("--steps", 200)), rounds)
+        ensemble(args.members, args.steps, args.rounds)
     if "parallel" in which:
-        parallel(rounds)
+        parallel(args.rounds)

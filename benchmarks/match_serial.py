@@ -14,6 +14,7 @@ Exit status 1 when a point falls outside the range or a verdict changed.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from dataclasses import replace
 
@@ -107,15 +108,26 @@ def reduced(ms: list[int] | None, seeds: int, keep: str | None = None) -> bool:
     return compare(serial, fast) & verdicts_match(serial, fast)
 
 
+def grid(text: str) -> list[int] | str:
+    """--m: comma-separated sizes, or "standard" (the profile's whole grid)."""
+    return text if text == "standard" else [int(m) for m in text.split(",")]
+
+
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args and args[0] == "--reduced":
-        option = {k: args[args.index(k) + 1] for k in ("--m", "--seeds", "--keep") if k in args}
-        grid = option.get("--m", "100,1000,8000")
-        ok = reduced(None if grid == "standard" else [int(m) for m in grid.split(",")], int(option.get("--seeds", 3)),
-                     option.get("--keep"))
-    elif len(args) == 2:
-        ok = files(*args)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", metavar="FILE", help="REFERENCE.json CANDIDATE.json")
+    parser.add_argument("--reduced", action="store_true", help="run the data-scale experiment twice, compare")
+    parser.add_argument("--m", type=grid, help="with --reduced: comma-separated m, or standard "
+                        "(default: 100,1000,8000)")
+    parser.add_argument("--seeds", type=int, help="with --reduced (default: 3)")
+    parser.add_argument("--keep", metavar="DIR", help="with --reduced: write serial.json and new.json to DIR")
+    args = parser.parse_args()
+    if args.reduced and not args.files:
+        ms = args.m or [100, 1000, 8000]
+        ok = reduced(None if ms == "standard" else ms, 3 if args.seeds is None else args.seeds, args.keep)
+    elif not args.reduced and len(args.files) == 2 and (args.m, args.seeds, args.keep) == (None, None, None):
+        ok = files(*args.files)
     else:
-        raise SystemExit(__doc__)
+        parser.error("give REFERENCE.json CANDIDATE.json, or --reduced [--m ...] [--seeds N] [--keep DIR]")
     sys.exit(0 if ok else 1)

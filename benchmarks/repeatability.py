@@ -7,6 +7,7 @@ slowest build's median within 15% of the fastest's, so that every pair of builds
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -50,4 +51,9 @@ def main(profile: str = "quick", builds: str = "3") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("profile", nargs="?", default="quick")
+    parser.add_argument("builds", nargs="?", type=int, default=3)
+    args = parser.parse_args()
+    sys.exit(main(args.profile, args.builds))

@@ -12,8 +12,8 @@ Run:  python benchmarks/select_learning_rates.py [PROFILE]   (default: standard;
 
 from __future__ import annotations
 
+import argparse
 import statistics
-import sys
 
 import numpy as np
 import torch
@@ -64,4 +64,7 @@ def main(name: str = "standard") -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("profile", nargs="?", default="standard")
+    main(parser.parse_args().profile)

@@ -8,6 +8,7 @@ a unit test, and failed one run in four on a shared 2-core machine: agreement of
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import sys
 
@@ -41,4 +42,7 @@ def main(repeats: str = "3") -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:]))
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("repeats", nargs="?", type=int, default=3)
+    sys.exit(main(parser.parse_args().repeats))

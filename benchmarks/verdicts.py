@@ -6,7 +6,7 @@ Run:  python benchmarks/verdicts.py RESULTS.json [--short]     (--short: key and
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from reportgen.findings import findings
@@ -21,6 +21,9 @@ def main(path: str, short: bool = False) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    main(sys.argv[1], "--short" in sys.argv[2:])
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("results", metavar="RESULTS.json")
+    parser.add_argument("--short", action="store_true", help="key and verdict only, one line each")
+    args = parser.parse_args()
+    main(args.results, args.short)
