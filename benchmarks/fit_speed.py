@@ -18,7 +18,8 @@ from functools import partial
 import torch
 
 from reportgen.ensemble import Member, train_ensemble
-from reportgen.models import MODELS, build_model
+from reportgen.learners import MODELS
+from reportgen.models import build_model
 from reportgen.training import index_generator, seed_everything, train_steps
 
 

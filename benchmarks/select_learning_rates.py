@@ -20,7 +20,8 @@ import torch
 
 from reportgen.data import mnist1d
 from reportgen.experiments.data_scale import _order
-from reportgen.models import MODELS, build_model
+from reportgen.learners import MODELS
+from reportgen.models import build_model
 from reportgen.profile import load_profile
 from reportgen.training import accuracy, seed_everything, train_steps
 
