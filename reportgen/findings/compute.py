@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, spread_words, twice_verdict
+from reportgen.findings.gains import (
+    GPU_GAIN,
+    TWICE_RULE,
+    Gain,
+    pairs_words,
+    speedup,
+    spread_words,
+    twice_verdict,
+)
 from reportgen.findings.precision import matrix_check, matrix_finding, matrix_lesson
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, config_label, duration, times, times_beside
@@ -147,8 +155,8 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
                        headline="No GPU was timed in this run, so whether a GPU trains large models much faster "
                                 "was not tested here.",
                        evidence="No GPU was timed in this run, so the claim could not be tested here.",
-                       why=f"The claim is judged on the {LABELS[biggest]}: a median same-round pair of at least "
-                           f"{GPU_GAIN:g}× over all the CPU's threads counts as much faster.",
+                       why=f"The claim is judged on the {LABELS[biggest]}, the GPU against all the CPU's threads: "
+                           f"{TWICE_RULE}.",
                        how_to_test=(f"Run reportgen build --device cuda on a machine with an NVIDIA GPU (or compare "
                                     "this report with one from such a machine: reportgen compare). A training step of "
                                     f"the {LABELS[biggest]} at least {GPU_GAIN:g}× faster than all the CPU's threads, "
@@ -176,9 +184,8 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
                                                         for m, gain in timed.items())
                             for b, timed in gains.items()) + ".")
     why = " ".join(f"At {at[b]}: {_crossover(models, timed)}" for b, timed in gains.items())
-    why += (f" A median same-round pair of at least {GPU_GAIN:g}× counts as much faster, and no pair reaching "
-            f"{GPU_GAIN:g}× as not much faster; the verdict is the {LABELS[biggest]}'s"
-            + (" and must be the same at both batches." if len(gains) > 1 else "."))
+    why += (f" The verdict is the {LABELS[biggest]}'s: {TWICE_RULE}"
+            + ("; it must be the same at both batches." if len(gains) > 1 else "."))
     why += _gpu_undecided(by_batch, {b: timed.get(biggest) for b, timed in gains.items()}, at, LABELS[biggest])
     big = {b: timed[biggest] for b, timed in gains.items() if biggest in timed}
     said = and_list([f"{times_beside(g.median, bars)} at batch {b}" for b, g in big.items()])
@@ -197,15 +204,15 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
 
 def _gpu_undecided(by_batch: dict[int, Verdict], gains: dict[int, Gain | None], at: dict[int, str],
                    model: str) -> str:
-    """Why the GPU verdict is inconclusive, where it is: the model untimed, pairs on both sides of the bar, or the
-    batches disagreeing."""
+    """Why the GPU verdict is inconclusive, where it is: the model untimed, a single round or unpaired rounds, or
+    the batches disagreeing."""
     words = []
     for b, v in by_batch.items():
         if gains[b] is None:
             words.append(f"At {at[b]} the {model} was not timed on both devices.")
         elif v is Verdict.INCONCLUSIVE:
-            words.append(f"At {at[b]} the {model}'s same-round pairs fall on both sides of {GPU_GAIN:g}×, "
-                         f"their median under it.")
+            words.append(f"At {at[b]} the {model}'s timings are a single round or rounds that could not be "
+                         "paired, which decide nothing.")
     decided = {b: v for b, v in by_batch.items() if v is not Verdict.INCONCLUSIVE}
     if len(set(decided.values())) > 1:
         words.append("The batches disagree: " + ", ".join(f"{v.value} at {at[b]}" for b, v in decided.items()) + ".")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportgen.findings.curves import noise
 from reportgen.findings.data_scale import across, noise_words
-from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, twice_verdict
+from reportgen.findings.gains import GPU_GAIN, TWICE_RULE, Gain, pairs_words, speedup, twice_verdict
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, points, times, times_beside
 from reportgen.learners import LABELS
@@ -67,8 +67,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
             headline="Not tested: nothing here was timed in bf16 on a native matrix unit, so bf16 against fp32 "
                      "could not be compared.",
             evidence=f"{reason}.",  # reasons begin with "bf16", written in lower case as its name is
-            why=f"The claim is judged on the {LABELS[biggest]} at each batch size: a median same-round pair of bf16 "
-                f"against fp32 of at least {GPU_GAIN:g}× supports it, no pair reaching {GPU_GAIN:g}× contradicts it.",
+            why=f"The claim is judged on the {LABELS[biggest]} at each batch size, bf16 against fp32: {TWICE_RULE}.",
             how_to_test=("Run reportgen build on a CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16 in "
                          "/proc/cpuinfo: Intel Xeon from Sapphire Rapids on, AMD Zen 4; bf16 on Arm), or "
                          "reportgen build --device cuda on an NVIDIA GPU with tensor cores. A bf16 step of the "
@@ -99,14 +98,13 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
                         for b, by in check.gains.items())
     evidence = (f"Speed-up of one training step in bf16 (autocast) over fp32 on {where}"
                 + (f" with {r.threads} threads" if check.device == "cpu" else "") + f", {listing}." + _peaks(check))
-    why = (f"The verdict is the {LABELS[biggest]}'s at each batch size and must be the same at all of them: a median "
-           f"same-round pair of at least {GPU_GAIN:g}× supports it, no pair reaching {GPU_GAIN:g}× contradicts it "
-           f"(the bars of the GPU claim). Both precisions ran on {where}, side by side in each round; bf16 means the "
-           "forward pass under autocast, with weights, gradients and Adam in fp32.")
+    why = (f"The verdict is the {LABELS[biggest]}'s at each batch size and must be the same at all of them: "
+           f"{TWICE_RULE} (the rule of the GPU claim). Both precisions ran on {where}, side by side in each round; "
+           "bf16 means the forward pass under autocast, with weights, gradients and Adam in fp32.")
     undecided = [b for b, v in by_batch.items() if v is Verdict.INCONCLUSIVE]
     if undecided and verdict is Verdict.INCONCLUSIVE:
         why += (" Undecided at " + and_list([f"batch {b}" for b in undecided])
-                + ": pairs on both sides of the bar, a single round, or the model untimed.")
+                + ": a single round, rounds that could not be paired, or the model untimed.")
     numbers = {f"bf16_speedup_{m}_batch_{b}": g.median for b, by in check.gains.items() for m, g in by.items()}
     numbers.update({f"{p}_peak_gflops": v for p, v in check.peaks.items()})
     return Finding(key="matrix_hardware", driver="computation", role="claim", claim=MATRIX_CLAIM, verdict=verdict,
