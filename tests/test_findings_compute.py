@@ -198,5 +198,22 @@ def test_gpu_batches_that_disagree_are_said_to():
         s.timing.median_s * (10 if s.device == "cpu" else 1))) for s in c.steps]  # 13x at batch 1,000
     f = by_key(factories.results(comp=dataclasses.replace(c, steps=c.steps + big)))["gpu_speedup"]
     assert f.verdict is I and "must be the same at both batches" in f.why
-    assert ("The batches disagree: contradicted at batch 100 (the training batch), supported at batch 1000 "
-            "(the largest batch).") in f.why
+    assert ("The batches disagree: contradicted at batch 100 (the smallest timed), supported at batch 1000 "
+            "(the largest timed).") in f.why
+
+
+def test_the_gpu_is_judged_at_the_battery_s_training_batch_not_the_smallest_timed():
+    c = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.0})  # 1.3x at batch 100
+
+    def at(batch):  # the CPU's steps as at batch 100, the GPU's ten times as fast: 13x
+        return [dataclasses.replace(s, batch_size=batch, timing=factories._timing(
+            s.timing.median_s * (1 if s.device == "cpu" else 0.1))) for s in c.steps]
+
+    r = factories.results(comp=dataclasses.replace(c, steps=c.steps + at(50) + at(1000)))
+    f = by_key(r)["gpu_speedup"]  # no training batch recorded: the smallest timed, said as such
+    assert f.verdict is S and "batch 50 (the smallest timed)" in f.evidence and "training batch" not in f.evidence
+    r = dataclasses.replace(r, settings=dataclasses.replace(
+        r.settings, profile_table={"name": "quick", "data_scale": {"batch_size": 100}}))
+    f = by_key(r)["gpu_speedup"]
+    assert f.verdict is I and "contradicted at batch 100 (the battery's training batch)" in f.why
+    assert "at batch 50" not in f.evidence

@@ -53,7 +53,7 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
         return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     matrix = matrix_check(r)
-    out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, r.largest_model),
+    out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, train_batch),
                        matrix_finding(r, matrix), _loop_finding(r, models, sweep or [], train_batch)) if f]
     if r.others_busy is not None and r.others_busy > BUSY_SHARE:
         busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
@@ -144,10 +144,11 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
         because=f"{r.threads} CPU threads made a training step {span} faster" if verdict is Verdict.SUPPORTED else "")
 
 
-def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding | None:
-    """The GPU against all CPU threads for every model, at the training batch (the smallest timed, as the
-    battery trains) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
+def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding | None:
+    """The GPU against all CPU threads for every model, at the battery's training batch (where it was timed, else
+    the smallest timed) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
     lecture's point. The verdict is the largest model's, and it must hold at both batches."""
+    biggest = r.largest_model
     gpu = next((d for d in r.devices if d != "cpu"), None)
     if gpu is None:
         return Finding(key="gpu_speedup", driver="computation", role="claim", claim=GPU_CLAIM,
@@ -163,9 +164,10 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
                                     "at the training batch and at the largest, would support it; Raina et al. (2009) "
                                     "published up to 70× for deep belief nets on a GPU against a dual-core CPU, and "
                                     "small nets often gain nothing."))
-    batches = sorted({s.batch_size for s in r.steps})
+    train = _the_batch(r, train_batch)[0]
+    largest = max(s.batch_size for s in r.steps)
     gains: dict[int, dict[str, Gain]] = {}
-    for batch in dict.fromkeys([batches[0], batches[-1]]):
+    for batch in dict.fromkeys([train, largest]):
         pairs = [(m, r.step(m, batch, "cpu", threads=r.threads), r.step(m, batch, gpu)) for m in models]
         timed = {m: speedup(cpu.timing, acc.timing) for m, cpu, acc in pairs
                  if cpu and acc and cpu.timing and acc.timing}
@@ -176,8 +178,9 @@ def _gpu_finding(r: ComputeResult, models: list[str], biggest: str) -> Finding |
     by_batch = {b: twice_verdict(timed.get(biggest)) for b, timed in gains.items()}
     verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
-    name = {batches[0]: "training batch", batches[-1]: "largest batch"} if len(gains) > 1 else {}
-    at = {b: f"batch {b}" + (f" (the {name[b]})" if b in name else "") for b in gains}
+    name = {train: "the battery's training batch" if train == train_batch else "the smallest timed",
+            largest: "the largest timed"} if len(gains) > 1 else {}
+    at = {b: f"batch {b}" + (f" ({name[b]})" if b in name else "") for b in gains}
     bars = (GPU_GAIN, 1.0)
     evidence = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
                 + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {pairs_words(gain, bars)}"
