@@ -124,23 +124,25 @@ def _sweep(fits_steps=None, gpu_ms=None):
 
 
 def test_the_loop_counts_the_learning_curves_fits_and_their_steps():
-    f = _sweep()["iteration_loop"]  # 5 m values x 3 seeds of the large MLP, 2,000 steps each at 5.2 ms or 8 ms
-    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 2 min against 78 s." in f.evidence
+    f = _sweep(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.26})["iteration_loop"]  # 15 fits at 5.2 s or 0.52 s each
+    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 78 s against 7.8 s." in f.evidence
     early = _sweep(lambda fit: 1000 if fit.m >= 3000 else None)["iteration_loop"]  # the stop rule ended 6 at 1,000
-    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early)" in early.evidence
+    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early) take 62.4 s." \
+        in early.evidence
     other = factories.results()  # no profile table: the computation experiment's budget is not the curve's
     assert "learning curve" not in by_key(other)["iteration_loop"].evidence
 
 
 def test_a_cpu_only_loop_is_not_counted_as_a_second_test_of_the_thread_pairs():
     cpu_only = _sweep()["iteration_loop"]
-    assert cpu_only.verdict is N
-    assert "the thread finding already judges" in cpu_only.why
+    assert cpu_only.verdict is N and "the thread finding already judges" in cpu_only.why
+    assert "CPU, 1 thread: 8 s, CPU, 2 threads: 5.2 s." in cpu_only.why  # the loop table, as a measurement
     with_gpu = _sweep(gpu_ms={"mlp_small": 0.15, "mlp_large": 0.26})["iteration_loop"]
-    assert with_gpu.verdict is S and with_gpu.verdict.tested and "already judges" not in with_gpu.why
-    assert "the median pair is at least 1.2× for Small MLP (32) and Large MLP (512x3)" in with_gpu.why
-    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # CPU threads still the ends
-    assert slow_gpu.verdict is N and "already judges" in slow_gpu.why
+    assert with_gpu.verdict is S and "already judges" not in with_gpu.why
+    assert "from 5.2 s on CPU, 2 threads to 520 ms on cuda:0 fp32" in with_gpu.headline
+    assert with_gpu.numbers["loop_gain"] == pytest.approx(10)  # against all threads, not 1 thread (15.4x)
+    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # slower than the threads
+    assert slow_gpu.verdict is C and "Faster hardware did not shorten the loop" in slow_gpu.headline
 
 
 # --- GPU: much faster is a median same-round pair of at least GPU_GAIN ----------------------------------------------
