@@ -126,8 +126,11 @@ def with_bf16(shifts, m=3000, not_run=""):
 
 
 @pytest.mark.parametrize("shifts, verdict", [
-    ((0.003, -0.004, 0.0), S),  # every seed within the 2-point margin
+    ((0.003, -0.004, 0.0), S),  # the interval of the mean, -0.90 to 0.84 points, within the 1-point margin
     ((-0.05, -0.04, -0.06), C),  # every seed lost more than the margin
+    ((-0.017, -0.019, -0.018), C),  # a steady loss inside the 2 points of one accuracy's noise is still a loss
+    ((0.014, 0.016, 0.015), I),  # a steady gain past the margin: not kept, and not lost
+    ((0.008, -0.009, 0.0), I),  # every seed within a point, but the interval (-2.1 to 2.0 points) is not
     ((-0.05, 0.0, -0.01), I),  # one seed lost, two kept
     ((0.0,), I),  # a single seed decides nothing
 ])
@@ -135,7 +138,15 @@ def test_the_accuracy_check_is_kept_lost_or_open(shifts, verdict):
     f = by_key(data=with_bf16(shifts))["bf16_accuracy"]
     assert f.verdict is verdict
     assert "at m = 3,000" in f.evidence and ("across 3 seeds" in f.evidence or len(shifts) == 1)
-    assert f.numbers["low"] <= f.numbers["bf16_minus_fp32"] <= f.numbers["high"]
+    assert f.numbers["interval_low"] <= f.numbers["bf16_minus_fp32"] <= f.numbers["interval_high"]
+    assert (f.because != "") == (verdict is S) and len(f.headline.split()) <= 30
+
+
+def test_the_accuracy_interval_is_student_s_t_over_the_seeds_paired_differences():
+    f = by_key(data=with_bf16((-0.017, -0.019, -0.018)))["bf16_accuracy"]  # mean -1.8, SD 0.1, t(2) 4.30
+    assert f.numbers["interval_low"] == pytest.approx(-0.018 - 4.30 * 0.001 / 3 ** 0.5)
+    assert "the 95% interval of its mean, from the seeds' spread, is -2.05 to -1.55 points" in f.evidence
+    assert f.headline.endswith("cost accuracy: -1.8 points against fp32 at m = 3,000, more than 1 point.")
 
 
 def test_an_accuracy_check_not_run_says_why_and_one_never_asked_for_is_absent():

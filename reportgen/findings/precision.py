@@ -3,10 +3,11 @@ step faster in bf16 than in fp32, and what that bf16 training costs in accuracy.
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 
-from reportgen.findings.curves import noise
-from reportgen.findings.data_scale import across, noise_words
+from reportgen.findings.data_scale import across
 from reportgen.findings.gains import GPU_GAIN, TWICE_RULE, Gain, pairs_words, speedup, twice_verdict
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, points, times, times_beside
@@ -16,8 +17,12 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread
 
 MATRIX_CLAIM = "Matrix hardware makes a training step much faster: bf16 at least twice as fast as fp32."
-ACCURACY_CLAIM = "Training under bf16 autocast keeps the test accuracy of fp32."
 BARS = (GPU_GAIN, 1.0)
+KEEP_MARGIN = 0.01  # bf16 keeps fp32's accuracy where it moves it by less than this, either way
+MARGIN_WORDS = "1 point"  # KEEP_MARGIN in words
+ACCURACY_CLAIM = f"Training under bf16 autocast keeps the test accuracy of fp32, within {MARGIN_WORDS}."
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}  # Student's t, 95%, by df
+T95_LARGE = 2.23  # 10 degrees of freedom or more: t at 10, a little wider than past it (the safe side)
 
 
 @dataclass(frozen=True)
@@ -126,9 +131,44 @@ def _peaks(check: MatrixCheck) -> str:
             f"({times_beside(bf16 / fp32, BARS) if fp32 > 0 else 'n/a'}).")
 
 
+@dataclass(frozen=True)
+class AccuracyCheck:
+    """bf16 test accuracy minus fp32's, paired by seed at one m (the same examples, initialisation and
+    minibatches), and the 95% interval of the mean difference from the seeds' spread of it (Student's t): the noise
+    of the paired difference, far smaller than that of one accuracy, which the pairing cancels."""
+
+    label: str
+    m: int
+    diff: Spread  # the per-seed differences
+    low: float  # the interval of their mean; the mean itself with one seed
+    high: float
+    fp32: Spread
+    bf16: Spread
+
+
+def accuracy_check(r: DataScaleResult) -> AccuracyCheck | None:
+    """None where no bf16 fit has an fp32 pair."""
+    m, learner = r.bf16_fits[0].m, r.bf16_fits[0].learner
+    fp32 = {f.seed: f for f in r.fits if f.learner == learner and f.m == m}
+    pairs = [(b, fp32[b.seed]) for b in r.bf16_fits if b.seed in fp32]
+    if not pairs:
+        return None
+    diffs = [b.test_accuracy - a.test_accuracy for b, a in pairs]
+    diff = Spread.of(diffs)
+    half = T95.get(len(diffs) - 1, T95_LARGE) * statistics.stdev(diffs) / math.sqrt(len(diffs)) if len(diffs) > 1 \
+        else 0.0
+    return AccuracyCheck(LABELS.get(learner, learner), m, diff, diff.mean - half, diff.mean + half,
+                         Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]))
+
+
+def accuracy_verdict(c: AccuracyCheck) -> Verdict:
+    """Kept where the interval lies within KEEP_MARGIN of no change, lost where it lies wholly below -KEEP_MARGIN:
+    one margin both ways, so a steady loss in every seed is lost, however small its spread. A single seed has no
+    spread and decides nothing."""
+    return decide(-KEEP_MARGIN < c.low and c.high < KEEP_MARGIN, c.high < -KEEP_MARGIN, c.diff.n)
+
+
 def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
-    """bf16 test accuracy minus fp32's, paired by seed at the check's m (same examples, initialisation and
-    minibatches): kept where every seed lies within the noise margin, lost where every seed falls below it."""
     if not r.bf16_fits and not r.bf16_not_run:
         return None
     if not r.bf16_fits:
@@ -137,40 +177,38 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                        headline="Not tested: the large MLP was not trained in bf16 here.",
                        evidence=f"The bf16 accuracy check was {r.bf16_not_run}.",
                        how_to_test=("Run reportgen build on a CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16, "
-                                    "or bf16 on Arm), with data_scale.bf16_m set in the profile. Every seed's bf16 "
-                                    "accuracy within the noise margin of its fp32 pair would support it; mixed "
-                                    "precision is widely reported to match fp32 accuracy."))
-    m = r.bf16_fits[0].m
-    fp32 = {f.seed: f for f in r.fits if f.learner == r.bf16_fits[0].learner and f.m == m}
-    pairs = [(f, fp32[f.seed]) for f in r.bf16_fits if f.seed in fp32]
-    if not pairs:
+                                    "or bf16 on Arm), with data_scale.bf16_m set in the profile. A 95% interval of "
+                                    "the mean paired difference (bf16 minus fp32, by seed) within "
+                                    f"±{MARGIN_WORDS} would support it; mixed precision is widely reported to match fp32 "
+                                    "accuracy."))
+    c = accuracy_check(r)
+    if c is None:
         return None
-    label = LABELS.get(r.bf16_fits[0].learner, r.bf16_fits[0].learner)
-    diff = Spread.of([b.test_accuracy - a.test_accuracy for b, a in pairs])
-    margin = noise(r)
-    kept = diff.above(-margin) and diff.below(margin)
-    lost = diff.below(-margin)
-    verdict = decide(kept, lost, len(pairs))
-    change = f"{'+' if diff.mean >= 0 else ''}{points(diff.mean)}"
+    verdict = accuracy_verdict(c)
+    change = f"{'+' if c.diff.mean >= 0 else ''}{points(c.diff.mean)}"
+    at = f"against fp32 at m = {c.m:,}"
     headline = {
-        Verdict.SUPPORTED: f"Training the {label} under bf16 autocast kept its test accuracy: {change} against fp32 "
-                           f"at m = {m:,}, within the noise.",
-        Verdict.CONTRADICTED: f"Training the {label} under bf16 autocast cost accuracy: {change} against fp32 at "
-                              f"m = {m:,}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether bf16 training costs the {label} accuracy: {change} against fp32 "
-                              f"at m = {m:,}.",
+        Verdict.SUPPORTED: f"Training the {c.label} under bf16 autocast kept its test accuracy: {change} {at}, "
+                           f"within ±{MARGIN_WORDS}.",
+        Verdict.CONTRADICTED: f"Training the {c.label} under bf16 autocast cost accuracy: {change} {at}, more than "
+                              f"{MARGIN_WORDS}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether bf16 training costs the {c.label} accuracy: {change} {at}.",
     }[verdict]
-    fp32_acc, bf16_acc = (Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]))
-    evidence = (f"Test accuracy of the {label} at m = {m:,}: fp32 {100 * fp32_acc.mean:.1f}%, bf16 autocast "
-                f"{100 * bf16_acc.mean:.1f}%; bf16 minus fp32 {change}{across(diff)}, paired by seed (the same "
-                "examples, initialisation and minibatches)."
+    interval = (f"; the 95% interval of its mean, from the seeds' spread, is {100 * c.low:.2f} to "
+                f"{100 * c.high:.2f} points" if c.diff.n > 1 else "")
+    evidence = (f"Test accuracy of the {c.label} at m = {c.m:,}: fp32 {100 * c.fp32.mean:.1f}%, bf16 autocast "
+                f"{100 * c.bf16.mean:.1f}%; bf16 minus fp32 {change}{across(c.diff)}, paired by seed (the same "
+                f"examples, initialisation and minibatches){interval}."
                 + (f" The check was {r.bf16_not_run}." if r.bf16_not_run else ""))
-    why = (f"Kept means every seed's difference lies within the noise margin of {noise_words(r)}; lost means every "
-           "seed's bf16 accuracy is below its fp32 pair by more than it. Both nets are evaluated in fp32.")
+    why = (f"Kept means the 95% interval of the mean paired difference (Student's t over the seeds' differences) lies "
+           f"within ±{MARGIN_WORDS}; lost means it lies wholly below -{MARGIN_WORDS}; a single seed decides "
+           "nothing. The pairing cancels what the two nets share, so this interval is far narrower than the noise of "
+           "one accuracy, and a loss steady in every seed counts as a loss. The seeds share one test set, so the "
+           "interval holds for these nets on it. Both nets are evaluated in fp32.")
     return Finding(key="bf16_accuracy", driver="computation", role="control", claim=ACCURACY_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"bf16_minus_fp32": diff.mean, "low": diff.low, "high": diff.high},
-                   because=(f"bf16 training kept the {label}'s accuracy ({change})"
+                   numbers={"bf16_minus_fp32": c.diff.mean, "interval_low": c.low, "interval_high": c.high},
+                   because=(f"bf16 training kept the {c.label}'s accuracy ({change})"
                             if verdict is Verdict.SUPPORTED else ""))
 
 
