@@ -191,6 +191,40 @@ def test_the_computation_section_teaches_with_this_run_s_numbers_and_the_system_
     assert system["torch CPU kernels"] == "AVX512 kernels; detects AMX tiles"
 
 
+def _lesson(comp):
+    from reportgen.findings.compute import compute_findings
+
+    return compute_findings(comp, [], 100).lesson
+
+
+def test_the_lesson_says_tiles_only_for_a_tile_unit_and_dot_products_for_a_vector_one():
+    assert "whole tiles of numbers in one instruction" in _lesson(machine({100: 2.4, 1000: 3.1}))  # AMX
+    for unit in ("AVX-512 BF16", "Arm BF16"):
+        lesson = _lesson(machine({100: 2.4, 1000: 3.1}, unit=unit))
+        assert f"This CPU multiplies bf16 with {unit} instructions" in lesson and "(dot products)" in lesson
+        assert "A matrix unit is circuitry" not in lesson
+    gpu = _lesson(machine({100: 1.2, 1000: 1.2}, gpu={"fp32": 1.0, "bf16": 0.25}))
+    assert "on cuda:0 they are its tensor cores" in gpu
+
+
+def test_the_lesson_s_sentences_follow_the_measured_ratios_and_the_verdict():
+    c = machine({100: 0.8, 1000: 0.8})
+    slow_peak = [dataclasses.replace(x, timing=factories._timing(x.timing.median_s * 10)) if x.precision == "bf16"
+                 else x for x in c.matmuls]  # the bf16 product at 200 and 90 GFLOP/s against 300 in fp32
+    lesson = _lesson(dataclasses.replace(c, matmuls=slow_peak))
+    assert "here, though, a matrix product was no faster in bf16: it peaked at 200 GFLOP/s" in lesson
+    assert "ran 0.8× as fast in bf16, short of the 2× the claim asks." in lesson and "less than" not in lesson
+    assert "ran 2.4× to 3.1× as fast in bf16, less than the matrix product alone gained" in _lesson(
+        machine({100: 2.4, 1000: 3.1}))
+
+
+def test_under_the_busy_rule_the_lesson_s_numbers_are_said_to_decide_nothing():
+    lesson = _lesson(dataclasses.replace(machine({100: 2.4, 1000: 3.1}), others_busy=0.6))
+    said, numbers = lesson.index("decide nothing"), lesson.index("peaked at")
+    assert "Other processes used 60% of the CPUs" in lesson and said < numbers
+    assert lesson.endswith("the matrix finding does not decide whether that is twice as fast at every batch.")
+
+
 def test_without_a_unit_the_section_says_why_bf16_was_not_timed_and_teaches_nothing_it_did_not_measure():
     from reportgen.context import build_report
 

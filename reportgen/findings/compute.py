@@ -56,7 +56,8 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
     matrix = matrix_check(r)
     out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, train_batch),
                        matrix_finding(r, matrix), _loop_finding(r, models, sweep or [], train_batch)) if f]
-    if r.others_busy is not None and r.others_busy > BUSY_SHARE:
+    busy = r.others_busy is not None and r.others_busy > BUSY_SHARE
+    if busy:
         busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
                 f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
                 "this run decides nothing about computation. Rerun on an idle machine. ")
@@ -66,7 +67,9 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
                                 "was timed, so the timings are of a shared machine.")
                for f in out]
     batch = _the_batch(r, train_batch)[0]
-    return ComputeFindings(out, loop_times(r, r.largest_model, batch), matrix_lesson(r, matrix))
+    decided = next((f.verdict for f in out if f.key == "matrix_hardware"), None)
+    return ComputeFindings(out, loop_times(r, r.largest_model, batch),
+                           matrix_lesson(r, matrix, decided, r.others_busy if busy else None))
 
 
 def _the_batch(r: ComputeResult, train_batch: int | None) -> tuple[int, str]:

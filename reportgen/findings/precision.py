@@ -1,5 +1,6 @@
-"""Findings on lower precision: a matrix unit (a CPU's AMX or AVX-512 BF16, a GPU's tensor cores) makes a training
-step faster in bf16 than in fp32, and what that bf16 training costs in accuracy. Each: check, verdict, words."""
+"""Findings on lower precision: bf16 hardware (a GPU's tensor cores, a CPU's AMX tiles, or the bf16 dot-product
+instructions of AVX-512 BF16 and Arm) makes a training step faster in bf16 than in fp32, and what that bf16 training
+costs in accuracy. Each: check, verdict, words."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ MARGIN_WORDS = "1 point"  # KEEP_MARGIN in words
 ACCURACY_CLAIM = f"Training under bf16 autocast keeps the test accuracy of fp32, within {MARGIN_WORDS}."
 T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}  # Student's t, 95%, by df
 T95_LARGE = 2.23  # 10 degrees of freedom or more: t at 10, a little wider than past it (the safe side)
+TILE_UNITS = ("AMX",)  # CPU units that multiply tiles of numbers per instruction; AVX-512 BF16 and Arm BF16 are
+# vector instructions (dot products along a vector), not tile units
 
 
 @dataclass(frozen=True)
@@ -30,9 +33,26 @@ class MatrixCheck:
     """bf16 against fp32 on one device: the step gains per batch and model, and the matrix-product peaks."""
 
     device: str  # "cpu" or the GPU
-    unit: str  # what multiplies in bf16 there, in words
+    unit_name: str | None  # the CPU's bf16 unit (AMX, AVX-512 BF16, Arm BF16); None on a GPU or where not recorded
     gains: dict[int, dict[str, Gain]]  # batch -> model -> fp32 time / bf16 time, same-round pairs
     peaks: dict[str, float]  # precision -> the highest GFLOP/s of its matrix-product sweep on that device
+
+    @property
+    def unit(self) -> str:
+        """What multiplies in bf16 there, in words: 'tensor cores', 'AMX unit'."""
+        return "tensor cores" if self.device != "cpu" else f"{self.unit_name or 'bf16'} unit"
+
+    @property
+    def tiles(self) -> bool:
+        """Whether the unit multiplies whole tiles of numbers per instruction (tensor cores, AMX), rather than dot
+        products along a vector."""
+        return self.device != "cpu" or self.unit_name in TILE_UNITS
+
+    @property
+    def peak_ratio(self) -> float | None:
+        """The matrix product's bf16 peak over its fp32 peak (None: not both timed)."""
+        fp32, bf16 = self.peaks.get("fp32"), self.peaks.get("bf16")
+        return bf16 / fp32 if fp32 and bf16 is not None else None
 
 
 def matrix_check(r: ComputeResult) -> MatrixCheck | None:
@@ -41,7 +61,6 @@ def matrix_check(r: ComputeResult) -> MatrixCheck | None:
     gpu = next((d for d in r.devices if d != "cpu"
                 and any(s.device == d and s.precision == "bf16" and s.timing for s in r.steps)), None)
     device, threads = (gpu, None) if gpu else ("cpu", r.threads)
-    unit = "tensor cores" if gpu else f"its {r.bf16_unit} unit" if r.bf16_unit else "the CPU"
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     gains: dict[int, dict[str, Gain]] = {}
     for b in sorted({s.batch_size for s in r.steps}):
@@ -57,7 +76,7 @@ def matrix_check(r: ComputeResult) -> MatrixCheck | None:
                  and x.threads == threads and x.gflops is not None]
         if found:
             peaks[p] = max(found)
-    return MatrixCheck(device, unit, gains, peaks)
+    return MatrixCheck(device, None if gpu else r.bf16_unit, gains, peaks)
 
 
 def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | None:
@@ -89,7 +108,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
     where = "the CPU" if check.device == "cpu" else check.device
     said = and_list([f"{times_beside(g.median, BARS)} at batch {b}" for b, g in big.items() if g])
     headline = {
-        Verdict.SUPPORTED: f"bf16 on {where}'s {_unit(check)} ran the {LABELS[biggest]}'s training step at least "
+        Verdict.SUPPORTED: f"bf16 on {where}'s {check.unit} ran the {LABELS[biggest]}'s training step at least "
                            f"twice as fast as fp32: {said}.",
         Verdict.CONTRADICTED: f"bf16 on {where} did not make the {LABELS[biggest]}'s training step twice as fast as "
                               f"fp32: {said}.",
@@ -114,13 +133,8 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
     numbers.update({f"{p}_peak_gflops": v for p, v in check.peaks.items()})
     return Finding(key="matrix_hardware", driver="computation", role="claim", claim=MATRIX_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why, numbers=numbers,
-                   because=(f"a matrix unit made the {LABELS[biggest]}'s training step in bf16 faster than in fp32 "
-                            f"by {said}"
-                            if verdict is Verdict.SUPPORTED else ""))
-
-
-def _unit(check: MatrixCheck) -> str:
-    return check.unit.removeprefix("its ")
+                   because=(f"bf16 on {where}'s {check.unit} made the {LABELS[biggest]}'s training step faster "
+                            f"than fp32 by {said}" if verdict is Verdict.SUPPORTED else ""))
 
 
 def _peaks(check: MatrixCheck) -> str:
@@ -217,27 +231,48 @@ def _batches(by_batch: dict[int, Verdict], verdict: Verdict) -> str:
     return ("batch " if len(found) == 1 else "batches ") + and_list([str(b) for b in found])
 
 
-def matrix_lesson(r: ComputeResult, check: MatrixCheck | None) -> str:
-    """Two or three plain sentences for the computation section: what a matrix unit is and why lower precision
-    is faster, told with this run's numbers ("" where nothing was timed in both precisions on one device)."""
+def matrix_lesson(r: ComputeResult, check: MatrixCheck | None, verdict: Verdict | None,
+                  busy: float | None = None) -> str:
+    """Two to four plain sentences for the computation section: what the bf16 unit is and why lower precision can
+    be faster, told with this run's numbers, each chosen by what they show. verdict: the matrix finding's, which
+    picks what the step's gain is said to show; busy: the share of the CPUs other processes used where the busy
+    rule left it undecided, said before the numbers ("" where nothing was timed in both precisions on one
+    device)."""
     if check is None or not r.steps:
         return ""
+    words = [_unit_words(check)]
+    if busy is not None:
+        words.append(f"Other processes used {busy:.0%} of the CPUs while this run's numbers were timed, so those that "
+                     "follow are of a shared machine and decide nothing.")
+    ratio = check.peak_ratio
+    why = ("bf16 keeps fp32's range but only 8 bits of precision, so a number takes half the memory and the unit can "
+           "fit more multiplications into each step of its clock")
+    peaks = (f"{check.peaks['bf16']:,.0f} GFLOP/s in bf16 against {check.peaks['fp32']:,.0f} in fp32 ({times(ratio)})"
+             if ratio is not None else "")
+    words.append(why + ("." if ratio is None else f": here a matrix product peaked at {peaks}." if ratio > 1 else
+                        f"; here, though, a matrix product was no faster in bf16: it peaked at {peaks}."))
     biggest = r.largest_model
-    unit = (f"this CPU's is its {_unit(check).removesuffix(' unit')} unit" if check.device == "cpu"
-            else f"on {check.device} they are its tensor cores")
-    words = [(f"A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
-              f"row of numbers at a time; {unit}.")]
-    ratio = check.peaks["bf16"] / check.peaks["fp32"] if len(check.peaks) == 2 and check.peaks["fp32"] > 0 else None
-    words.append("bf16 keeps fp32's range but only 8 bits of precision, so a number takes half the memory and the "
-                 "unit fits more multiplications into each step of its clock"
-                 + (f": here a matrix product peaked at {check.peaks['bf16']:,.0f} GFLOP/s in bf16 against "
-                    f"{check.peaks['fp32']:,.0f} in fp32 ({times(ratio)})" if ratio else "") + ".")
     gains = {b: by[biggest] for b, by in check.gains.items() if biggest in by}
     if gains:
         low, high = min(g.median for g in gains.values()), max(g.median for g in gains.values())
         span = times(low) if times(low) == times(high) else f"{times(low)} to {times(high)}"
-        less = ratio is not None and high < ratio
-        words.append(f"A whole training step of the {LABELS[biggest]} ran {span} as fast in bf16"
-                     + (", less than the matrix product alone gained: a step also applies activations, the loss and "
-                        "the Adam update, which stay in fp32" if less else "") + ".")
+        less = (", less than the matrix product alone gained: a step also applies activations, the loss and the Adam "
+                "update, which stay in fp32" if ratio is not None and 1 < ratio and high < ratio else "")
+        words.append(f"A whole training step of the {LABELS[biggest]} ran {span} as fast in bf16" + {
+            Verdict.SUPPORTED: f"{less}.",
+            Verdict.CONTRADICTED: f", short of the {GPU_GAIN:g}× the claim asks{less}.",
+        }.get(verdict, f"{less}; the matrix finding does not decide whether that is twice as fast at every batch."))
     return " ".join(words)
+
+
+def _unit_words(check: MatrixCheck) -> str:
+    """What the unit is: a tile unit (tensor cores, AMX) or vector dot-product instructions."""
+    if check.device != "cpu":
+        return ("A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
+                f"row of numbers at a time; on {check.device} they are its tensor cores.")
+    if check.tiles:
+        return ("A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
+                f"row of numbers at a time; this CPU's is its {check.unit}.")
+    return (f"This CPU multiplies bf16 with {check.unit_name or 'its bf16'} instructions: each multiplies pairs of "
+            "numbers along a vector and adds the products into fp32 (dot products), more multiplications per "
+            "instruction than in fp32, though not the whole tiles of a matrix unit.")
