@@ -192,9 +192,8 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                        evidence=f"The bf16 accuracy check was {r.bf16_not_run}.",
                        how_to_test=("Run reportgen build on a CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16, "
                                     "or bf16 on Arm), with data_scale.bf16_m set in the profile. A 95% interval of "
-                                    "the mean paired difference (bf16 minus fp32, by seed) within "
-                                    f"±{MARGIN_WORDS} would support it; mixed precision is widely reported to match fp32 "
-                                    "accuracy."))
+                                    f"the mean paired difference (bf16 minus fp32, by seed) within ±{MARGIN_WORDS} "
+                                    "would support it; mixed precision is widely reported to match fp32 accuracy."))
     c = accuracy_check(r)
     if c is None:
         return None
