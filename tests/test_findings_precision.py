@@ -102,6 +102,15 @@ def test_a_bf16_unit_no_faster_than_fp32_does_not_make_the_thread_gain_a_second_
     assert "not on 1, so that the gain from more threads" in loop.why
 
 
+@pytest.mark.parametrize("gains, rounds, verdict", [
+    ({100: 3.0, 1000: 3.0}, None, S), ({100: 1.01, 1000: 1.01}, None, C), ({100: 1.1, 1000: 1.1}, None, I),
+    ({100: 3.0, 1000: 3.0}, {100: (1.0,)}, I),  # a single round at the training batch
+])
+def test_every_loop_headline_keeps_to_its_word_limit(gains, rounds, verdict):
+    loop = by_key(machine(gains, rounds))["iteration_loop"]
+    assert loop.verdict is verdict and len(loop.headline.split()) <= 30, loop.headline
+
+
 def test_on_cuda_the_matrix_finding_compares_the_gpu_s_own_precisions():
     f = by_key(machine({100: 1.2, 1000: 1.2}, gpu={"fp32": 1.0, "bf16": 0.25}))["matrix_hardware"]
     assert f.verdict is S and "cuda:0" in f.headline and "tensor cores" in f.headline  # 4x on the GPU, not 1.2x

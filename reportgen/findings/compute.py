@@ -312,10 +312,10 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     headline = {
         Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
                            f"{duration(fast)} on {fast_label}.",
-        Verdict.CONTRADICTED: f"Faster hardware did not shorten the loop: {experiment} took {duration(slow)} on "
-                              f"{slow_label} and {duration(fast)} on {fast_label}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether faster hardware shortens the loop: {experiment} took "
-                              f"{duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}, and {open_why}.",
+        Verdict.CONTRADICTED: f"Faster hardware did not shorten {experiment}: {duration(slow)} on {slow_label}, "
+                              f"{duration(fast)} on {fast_label}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether {fast_label} shortens the loop: {times(gain.median)} against "
+                              f"{slow_label}, and {open_why}.",
     }[verdict]
     others = {LABELS[m]: speedup(e[0].timing, e[1].timing) for m in models if m != model
               and (e := _loop_ends(r, m, batch)) and e[1]}
