@@ -149,7 +149,7 @@ def _peaks(check: MatrixCheck) -> str:
 class AccuracyCheck:
     """bf16 test accuracy minus fp32's, paired by seed at one m (the same examples, initialisation and
     minibatches), and the 95% interval of the mean difference from the seeds' spread of it (Student's t): the noise
-    of the paired difference, far smaller than that of one accuracy, which the pairing cancels."""
+    of the paired difference, in which what the two nets share cancels, not that of one accuracy."""
 
     label: str
     m: int
@@ -169,8 +169,8 @@ def accuracy_check(r: DataScaleResult) -> AccuracyCheck | None:
         return None
     diffs = [b.test_accuracy - a.test_accuracy for b, a in pairs]
     diff = Spread.of(diffs)
-    half = T95.get(len(diffs) - 1, T95_LARGE) * statistics.stdev(diffs) / math.sqrt(len(diffs)) if len(diffs) > 1 \
-        else 0.0
+    n = len(diffs)
+    half = T95.get(n - 1, T95_LARGE) * statistics.stdev(diffs) / math.sqrt(n) if n > 1 else 0.0
     return AccuracyCheck(LABELS.get(learner, learner), m, diff, diff.mean - half, diff.mean + half,
                          Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]))
 
@@ -215,8 +215,8 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                 + (f" The check was {r.bf16_not_run}." if r.bf16_not_run else ""))
     why = (f"Kept means the 95% interval of the mean paired difference (Student's t over the seeds' differences) lies "
            f"within ±{MARGIN_WORDS}; lost means it lies wholly below -{MARGIN_WORDS}; a single seed decides "
-           "nothing. The pairing cancels what the two nets share, so this interval is far narrower than the noise of "
-           "one accuracy, and a loss steady in every seed counts as a loss. The seeds share one test set, so the "
+           "nothing. The pairing cancels what the two nets share, so the interval is the difference's own noise, not "
+           "that of one accuracy, and a loss steady in every seed counts as a loss. The seeds share one test set, so the "
            "interval holds for these nets on it. Both nets are evaluated in fp32.")
     return Finding(key="bf16_accuracy", driver="computation", role="control", claim=ACCURACY_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
