@@ -35,11 +35,11 @@ def main() -> None:
         print(f"  all-reduce n={a.world_size} {message_size(a.bytes):>8}: {duration(a.median_s):>8} "
               f"(IQR {duration(a.iqr_s)}), algbw {bandwidth(a.algbw)}, busbw {bandwidth(a.busbw)}")
     for s in r.steps:
-        share, efficiency = s.communication_share, r.efficiency(s)
+        share, efficiency = s.exposed_share, r.efficiency(s)
         print(f"  {s.model} {s.scaling:>6} n={s.world_size} batch/worker {s.batch_per_worker} threads/worker "
               f"{s.threads_per_worker}: {duration(s.timing.median_s)} (rounds "
               + ", ".join(duration(t) for t in s.timing.round_medians_s) + ")"
-              + (f", communicating {pct(share)}" if share is not None else "")
+              + (f", exposed communication {pct(share)}" if share is not None else "")
               + (f", efficiency {pct(efficiency)}" if efficiency is not None else "")
               + (f", parameters equal: {s.parameters_equal}" if s.parameters_equal is not None else ""))
     for f in scaling_findings(r):

@@ -222,7 +222,8 @@ def busbw_vs_size(r: ScalingResult) -> dict | None:
 
 def throughput_vs_world_size(r: ScalingResult) -> dict | None:
     """Examples per second against world size, per model and scaling mode, with the ideal line: one process
-    without DDP times n. The finding judges weak scaling (a batch per worker); strong scaling splits one batch."""
+    without DDP times n on GPUs, and on a CPU's split one process's own, the same cores at every world size. The
+    finding judges weak scaling (a batch per worker) on GPUs and strong scaling (one batch split) on a CPU."""
     rows, ideal = [], []
     for model in r.models:
         single = r.step(model, 1, "single")
@@ -230,8 +231,8 @@ def throughput_vs_world_size(r: ScalingResult) -> dict | None:
         rows += [{"series": f"{label}, {mode}", "world size": s.world_size, "examples/s": s.examples_per_second}
                  for mode in ("weak", "strong") for s in r.series(model, mode) if s.examples_per_second]
         if single and single.examples_per_second:
-            ideal += [{"series": f"{label}, ideal", "world size": n, "examples/s": n * single.examples_per_second}
-                      for n in r.world_sizes]
+            ideal += [{"series": f"{label}, ideal" + (", same cores" if r.split else ", n × one"), "world size": n,
+                       "examples/s": (1 if r.split else n) * single.examples_per_second} for n in r.world_sizes]
     rows, ideal = drawable(rows, log=("examples/s",)), drawable(ideal, log=("examples/s",))
     if not rows:
         return None

@@ -32,18 +32,20 @@ def scaling_section(results: Results, found: list[Finding]) -> Section | None:
                 charts.busbw_vs_size(r), _allreduce_table(r)),
          Figure("scaling_steps", "Training examples per second against world size: weak scaling (a batch of "
                 f"{r.batch_size} on each worker) and strong scaling (one batch of {r.batch_size} split among them); "
-                "the dashed line is the ideal, one process without DDP times n.",
+                + ("the dashed line is the ideal on a split of one CPU, one process's examples per second without "
+                   "DDP at every world size: the same cores." if r.split else
+                   "the dashed line is the ideal, one process's examples per second without DDP times n."),
                 charts.throughput_vs_world_size(r), _steps_table(r))],
         _sentences(r), [f for f in mine if f.is_claim], checks=[f for f in mine if not f.is_claim], notes=_notes(r))
 
 
 def _sentences(r: ScalingResult) -> list[str]:
     """What the two figures show here: the link's bandwidth at the largest message, and the large model's step
-    without DDP and under DDP alone, then its throughput with a batch on each of the most workers (the finding's
-    comparison)."""
+    without DDP and under DDP alone, then the finding's comparison at the most workers: on GPUs its throughput with
+    a batch on each, on a CPU's split the same batch split among them."""
     n = r.largest
     per = next((s.threads_per_worker for s in r.steps if s.world_size == n and s.threads_per_worker), None)
-    said = [("Each of this machine's GPUs ran one worker process, NCCL between them." if r.device == "cuda" else
+    said = [("Each of this machine's GPUs ran one worker process, NCCL between them." if not r.split else
              "The workers are processes on this one CPU, gloo between them"
              + (f": at world size {n} each of them had {counted(per, 'thread')} of the run's {r.threads}"
                 if per and n > 1 else "") + ", a split of one machine rather than added hardware.")]
@@ -53,15 +55,17 @@ def _sentences(r: ScalingResult) -> list[str]:
                     f"busbw {bandwidth(link.busbw)}.")
     model = r.models[-1] if r.models else None
     single = r.step(model, 1, "single") if model else None
-    ddp, weak = (r.step(model, 1, "weak"), r.step(model, n, "weak")) if model else (None, None)
+    judged = "strong" if r.split else "weak"
+    ddp, spread = (r.step(model, 1, "weak"), r.step(model, n, judged)) if model else (None, None)
     if single:
         said.append(f"One training step of the {LABELS.get(model, model)} took {duration(single.timing.median_s)} in "
                     "one process without DDP"
                     + (f" and {duration(ddp.timing.median_s)} under DDP at world size 1" if ddp else "") + ".")
-        if weak and n > 1 and weak.examples_per_second and single.examples_per_second:
-            said.append(f"With a batch of {weak.batch_per_worker} on each of {n} workers a step took "
-                        f"{duration(weak.timing.median_s)}: {weak.examples_per_second:,.0f} examples per second, "
-                        f"against {single.examples_per_second:,.0f} in one process.")
+        if spread and n > 1 and spread.examples_per_second and single.examples_per_second:
+            said.append((f"With the batch of {spread.global_batch} split among {n} workers" if r.split else
+                         f"With a batch of {spread.batch_per_worker} on each of {n} workers")
+                        + f" a step took {duration(spread.timing.median_s)}: {spread.examples_per_second:,.0f} "
+                        f"examples per second, against {single.examples_per_second:,.0f} in one process.")
     return said
 
 
@@ -75,7 +79,8 @@ def scaling_method(r: ScalingResult) -> str:
             f"{', '.join(LABELS.get(m, m) for m in r.models)} under DistributedDataParallel, in {counted(r.rounds, 'round')} "
             f"interleaved across the configurations: {SCALINGS['single']}; DDP at world size 1 (its own cost); "
             f"{SCALINGS['weak']}; {SCALINGS['strong']}. Each configuration also runs its steps under no_sync(), "
-            "without the gradient exchange, to give the share of a step spent communicating. The launch took "
+            "without the gradient exchange, to give the share of a step that exchange adds: exposed communication, "
+            "what computation does not hide, with DDP's hooks. The launch took "
             f"{duration(r.seconds)}, the workers' start-up included"
             + (f"; other processes used {r.others_busy:.0%} of the run's CPUs meanwhile (a verdict needs "
                f"{BUSY_SHARE:.0%} or less)." if r.others_busy is not None else "."))
@@ -98,7 +103,7 @@ def _steps_table(r: ScalingResult) -> Table:
                 s = r.step(model, n, mode)
                 if not s or (n == 1 and mode == "strong"):
                     continue
-                share, efficiency = s.communication_share, r.efficiency(s)
+                share, efficiency = s.exposed_share, r.efficiency(s)
                 rows.append([LABELS.get(model, model), MODE[s.scaling] if n > 1 or mode == "single" else "DDP",
                              str(n), str(s.batch_per_worker), str(s.global_batch),
                              str(s.threads_per_worker) if s.threads_per_worker else "one GPU",
@@ -106,12 +111,15 @@ def _steps_table(r: ScalingResult) -> Table:
                              pct(share) if share is not None else "",
                              pct(efficiency) if efficiency is not None else "",
                              {True: "yes", False: "NO", None: ""}[s.parameters_equal]])
+    ideal = ("the split's ideal, one process without DDP on the same cores (strong: T(1) / T(n); weak: "
+             "n × T(1) / T(n))" if r.split else
+             "the ideal, one process without DDP times n (strong: T(1) / (n × T(n)); weak: T(1) / T(n))")
     return Table("Training step by model, scaling mode and world size: median of the slowest rank's time per step "
-                 "(median of the rounds' medians) and its IQR; the share of a step spent communicating (against the "
-                 "same step under no_sync()); the scaling efficiency against one process without DDP (strong: "
-                 "T(1) / (n × T(n)); weak: T(1) / T(n)); whether every rank's parameters were equal after the steps.",
+                 "(median of the rounds' medians) and its IQR; exposed communication, 1 − the same step under "
+                 "no_sync() / the step (the exchange not hidden behind computation, with DDP's hooks); the "
+                 f"efficiency against {ideal}; whether every rank's parameters were equal after the steps.",
                  ["Model", "Scaling", "World size", "Batch per worker", "Global batch", "Threads per worker",
-                  "Median", "IQR", "Communicating", "Efficiency", "Parameters equal"], rows)
+                  "Median", "IQR", "Exposed communication", "Efficiency", "Parameters equal"], rows)
 
 
 def _notes(r: ScalingResult) -> list[str]:

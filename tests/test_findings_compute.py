@@ -124,23 +124,25 @@ def _sweep(fits_steps=None, gpu_ms=None):
 
 
 def test_the_loop_counts_the_learning_curves_fits_and_their_steps():
-    f = _sweep()["iteration_loop"]  # 5 m values x 3 seeds of the large MLP, 2,000 steps each at 5.2 ms or 8 ms
-    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 2 min against 78 s." in f.evidence
+    f = _sweep(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.26})["iteration_loop"]  # 15 fits at 5.2 s or 0.52 s each
+    assert "The learning curve's 15 fits of this net (30,000 steps in all) take 78 s against 7.8 s." in f.evidence
     early = _sweep(lambda fit: 1000 if fit.m >= 3000 else None)["iteration_loop"]  # the stop rule ended 6 at 1,000
-    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early)" in early.evidence
+    assert "15 fits of this net (24,000 steps in all, not 30,000: the stop rule ended some fits early) take 62.4 s." \
+        in early.evidence
     other = factories.results()  # no profile table: the computation experiment's budget is not the curve's
     assert "learning curve" not in by_key(other)["iteration_loop"].evidence
 
 
 def test_a_cpu_only_loop_is_not_counted_as_a_second_test_of_the_thread_pairs():
     cpu_only = _sweep()["iteration_loop"]
-    assert cpu_only.verdict is N
-    assert "the thread finding already judges" in cpu_only.why
+    assert cpu_only.verdict is N and "the thread finding already judges" in cpu_only.why
+    assert "CPU, 1 thread: 8 s, CPU, 2 threads: 5.2 s." in cpu_only.why  # the loop table, as a measurement
     with_gpu = _sweep(gpu_ms={"mlp_small": 0.15, "mlp_large": 0.26})["iteration_loop"]
-    assert with_gpu.verdict is S and with_gpu.verdict.tested and "already judges" not in with_gpu.why
-    assert "the median pair is at least 1.2× for Small MLP (32) and Large MLP (512x3)" in with_gpu.why
-    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # CPU threads still the ends
-    assert slow_gpu.verdict is N and "already judges" in slow_gpu.why
+    assert with_gpu.verdict is S and "already judges" not in with_gpu.why
+    assert "from 5.2 s on CPU, 2 threads to 520 ms on cuda:0 fp32" in with_gpu.headline
+    assert with_gpu.numbers["loop_gain"] == pytest.approx(10)  # against all threads, not 1 thread (15.4x)
+    slow_gpu = _sweep(gpu_ms={"mlp_small": 0.2, "mlp_large": 4.0})["iteration_loop"]  # slower than the threads
+    assert slow_gpu.verdict is C and slow_gpu.headline.startswith("Faster hardware did not shorten one experiment")
 
 
 # --- GPU: much faster is a median same-round pair of at least GPU_GAIN ----------------------------------------------
@@ -159,7 +161,7 @@ def test_gpu_slower_than_cpu_is_contradicted_and_faster_is_supported():
 
 def test_a_slightly_faster_gpu_is_not_much_faster():
     f = comp(gpu_ms={"mlp_small": 0.5, "mlp_large": 2.0})["gpu_speedup"]  # 1.3x over 2.6 ms on the CPU
-    assert f.verdict is C and "no pair reaching 2× as not much faster" in f.why
+    assert f.verdict is C and "a median under 2× contradicts it" in f.why
     steady = comp(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.6 / 1.6})["gpu_speedup"]  # 1.6x in every round
     assert steady.verdict is C and "Large MLP (512x3): 1.6×." in steady.evidence
 
@@ -175,10 +177,21 @@ def test_the_median_gpu_pair_decides_much_faster():
     f = _gpu_rounds([1.8, 2.1, 2.2])["gpu_speedup"]
     assert f.verdict is S and "(same-round pairs 1.80× to 2.20×)" in f.evidence
     f = _gpu_rounds([1.5, 1.9, 2.3])["gpu_speedup"]  # one pair reaches 2x, the median does not
-    assert f.verdict is I and "(same-round pairs 1.50× to 2.30×)" in f.evidence
-    assert "the Large MLP (512x3)'s same-round pairs fall on both sides of 2×, their median under it" in f.why
+    assert f.verdict is C and "(same-round pairs 1.50× to 2.30×)" in f.evidence
     f = _gpu_rounds([1.5, 1.9, 1.996])["gpu_speedup"]  # no pair reaches 2x, though one rounds to 2.00
     assert f.verdict is C and "(same-round pairs 1.50× to 1.996×)" in f.evidence
+
+
+@pytest.mark.parametrize("pairs, verdict", [([2.4, 2.5, 1.95], S), ([1.6, 1.5, 2.05], C)])
+def test_the_2x_bar_is_as_easy_to_contradict_as_to_support(pairs, verdict):
+    """Mirror images: two pairs of three on one side of 2x decide it that way, whichever side it is."""
+    f = _gpu_rounds(pairs)["gpu_speedup"]
+    assert f.verdict is verdict and "a median under 2× contradicts it" in f.why
+
+
+def test_a_single_gpu_round_decides_nothing():
+    f = comp(gpu_ms={"mlp_small": 0.1, "mlp_large": 0.26}, rounds={("mlp_large", None): (1.0,)})["gpu_speedup"]
+    assert f.verdict is I and "a single round or rounds that could not be paired" in f.why
 
 
 def test_gpu_batches_that_disagree_are_said_to():
@@ -187,5 +200,22 @@ def test_gpu_batches_that_disagree_are_said_to():
         s.timing.median_s * (10 if s.device == "cpu" else 1))) for s in c.steps]  # 13x at batch 1,000
     f = by_key(factories.results(comp=dataclasses.replace(c, steps=c.steps + big)))["gpu_speedup"]
     assert f.verdict is I and "must be the same at both batches" in f.why
-    assert ("The batches disagree: contradicted at batch 100 (the training batch), supported at batch 1000 "
-            "(the largest batch).") in f.why
+    assert ("The batches disagree: contradicted at batch 100 (the smallest timed), supported at batch 1000 "
+            "(the largest timed).") in f.why
+
+
+def test_the_gpu_is_judged_at_the_battery_s_training_batch_not_the_smallest_timed():
+    c = factories.compute(gpu_ms={"mlp_small": 0.1, "mlp_large": 2.0})  # 1.3x at batch 100
+
+    def at(batch):  # the CPU's steps as at batch 100, the GPU's ten times as fast: 13x
+        return [dataclasses.replace(s, batch_size=batch, timing=factories._timing(
+            s.timing.median_s * (1 if s.device == "cpu" else 0.1))) for s in c.steps]
+
+    r = factories.results(comp=dataclasses.replace(c, steps=c.steps + at(50) + at(1000)))
+    f = by_key(r)["gpu_speedup"]  # no training batch recorded: the smallest timed, said as such
+    assert f.verdict is S and "batch 50 (the smallest timed)" in f.evidence and "training batch" not in f.evidence
+    r = dataclasses.replace(r, settings=dataclasses.replace(
+        r.settings, profile_table={"name": "quick", "data_scale": {"batch_size": 100}}))
+    f = by_key(r)["gpu_speedup"]
+    assert f.verdict is I and "contradicted at batch 100 (the battery's training batch)" in f.why
+    assert "at batch 50" not in f.evidence

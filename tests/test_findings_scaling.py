@@ -26,15 +26,19 @@ def test_algbw_is_size_over_time_and_busbw_scales_it_by_the_bus_factor():
     assert AllReduceTime(world_size=2, bytes=4096, median_s=0.0, iqr_s=0.0, repeats=1).algbw == 0.0
 
 
-def test_efficiencies_are_against_one_process_without_ddp_and_labelled_by_mode():
-    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 1, "weak"): 5.0,
-                           ("mlp_large", 2, "weak"): 5.0, ("mlp_large", 2, "strong"): 2.5})
-    assert r.efficiency(r.step("mlp_large", 2, "strong")) == pytest.approx(4.0 / (2 * 2.5))  # T1 / (n Tn)
-    assert r.efficiency(r.step("mlp_large", 2, "weak")) == pytest.approx(4.0 / 5.0)  # T1 / Tn
-    assert r.efficiency(r.step("mlp_large", 1, "single")) is None
-    assert r.step("mlp_large", 1, "strong") is r.step("mlp_large", 1, "weak")  # one configuration at world size 1
-    assert r.step("mlp_large", 2, "weak").communication_share == pytest.approx(0.3)
-    assert r.step("mlp_large", 1, "single").communication_share is None
+def test_efficiencies_are_against_the_ideal_of_the_devices_the_workers_have():
+    times = {("mlp_large", 1, "single"): 4.0, ("mlp_large", 1, "weak"): 5.0, ("mlp_large", 2, "weak"): 5.0,
+             ("mlp_large", 2, "strong"): 2.5}
+    gpus = factories.scaling(times, device="cuda")  # n devices: the ideal is n times one's throughput
+    assert gpus.efficiency(gpus.step("mlp_large", 2, "strong")) == pytest.approx(4.0 / (2 * 2.5))  # T1 / (n Tn)
+    assert gpus.efficiency(gpus.step("mlp_large", 2, "weak")) == pytest.approx(4.0 / 5.0)  # T1 / Tn
+    split = factories.scaling(times)  # one CPU's cores: the ideal is one process's throughput at every n
+    assert split.efficiency(split.step("mlp_large", 2, "strong")) == pytest.approx(4.0 / 2.5)  # T1 / Tn
+    assert split.efficiency(split.step("mlp_large", 2, "weak")) == pytest.approx(2 * 4.0 / 5.0)  # n T1 / Tn
+    assert split.efficiency(split.step("mlp_large", 1, "single")) is None
+    assert split.step("mlp_large", 1, "strong") is split.step("mlp_large", 1, "weak")  # one configuration at n = 1
+    assert split.step("mlp_large", 2, "weak").exposed_share == pytest.approx(0.3)
+    assert split.step("mlp_large", 1, "single").exposed_share is None
 
 
 def _finding(r):
@@ -55,12 +59,27 @@ def _finding(r):
 
 
 def test_two_workers_splitting_a_cpu_slower_than_one_process_contradict_the_claim_and_say_why():
-    f = _finding(factories.scaling())  # 3.7 ms in one process, 6.8 ms spread over two: 0.54x
+    f = _finding(factories.scaling())  # the same batch: 3.7 ms in one process, 6.8 ms split over two, 0.54x
     assert f.verdict is Verdict.CONTRADICTED
-    assert "fewer examples per second than one process on all 2 threads (0.7×)" in f.headline and "split the same CPU" in f.headline and "busbw" in f.headline
-    assert "split of one machine, not added hardware" in f.why
+    assert f.headline == ("Split among 2 processes on one CPU, the same training (global batch 100) ran slower than "
+                          "one process on all 2 threads (0.5×); all-reduce busbw 1.19 GB/s.")
+    assert "split of one machine, not added hardware" in f.why and "The ideal is 1×" in f.why
     assert "weak scaling at world size 2" in f.evidence and "strong scaling at world size 2" in f.evidence
-    assert "30.0% of it communicating" in f.evidence and "busbw" in f.evidence and not f.because
+    assert "30.0% of it exposed communication" in f.evidence and "not hidden behind the backward pass" in f.why
+    assert "busbw" in f.evidence and not f.because
+
+
+@pytest.mark.parametrize("strong_ms, verdict", [(4.0, Verdict.CONTRADICTED), (3.0, Verdict.SUPPORTED)])
+def test_a_cpu_split_is_judged_on_the_same_batch_not_on_a_doubled_one(strong_ms, verdict):
+    """Two workers with a batch each ran 4.5 ms against 3.7 ms for one: 1.6x the examples per second, from a
+    doubled global batch on the same cores. The same training split in two decides, whichever way it went."""
+    r = factories.scaling({("mlp_large", 1, "single"): 3.7, ("mlp_large", 1, "weak"): 3.9,
+                           ("mlp_large", 2, "weak"): 4.5, ("mlp_large", 2, "strong"): strong_ms})
+    f = _finding(r)
+    assert f.verdict is verdict and f.numbers["speedup_mlp_large"] == pytest.approx(3.7 / strong_ms)
+    assert "Strong scaling (one global batch of 100 split among the workers) at world size 2" in f.evidence
+    assert f"efficiency {3.7 / strong_ms:.1%}" in f.evidence  # against the split's ideal, T(1) / T(n)
+    assert "efficiency 164.4%" in f.evidence  # weak scaling: 2 x 3.7 / 4.5
 
 
 def test_gpus_that_spread_the_step_faster_support_it_with_a_reason_and_the_link():
@@ -73,16 +92,18 @@ def test_gpus_that_spread_the_step_faster_support_it_with_a_reason_and_the_link(
 
 
 def test_one_disturbed_round_does_not_decide_but_a_single_round_decides_nothing():
-    disturbed = {("mlp_large", 2, "weak"): (1.0, 0.3, 1.0)}  # one round of the pair ran fast
+    disturbed = {("mlp_large", 2, "strong"): (1.0, 0.3, 1.0)}  # one round of the pair ran fast
     assert _finding(factories.scaling(rounds=disturbed)).verdict is Verdict.CONTRADICTED
-    once = {key: (1.0,) for key in [("mlp_large", 1, "single"), ("mlp_large", 2, "weak")]}
+    once = {key: (1.0,) for key in [("mlp_large", 1, "single"), ("mlp_large", 2, "strong")]}
     f = _finding(factories.scaling(rounds=once))
     assert f.verdict is Verdict.INCONCLUSIVE and "single round" in f.headline
 
 
 def test_a_gain_between_the_bars_is_inconclusive():
-    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "weak"): 7.2})  # 2 x 4 / 7.2: 1.11x
+    r = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "strong"): 3.6})  # 4 / 3.6: 1.11x
     assert _finding(r).verdict is Verdict.INCONCLUSIVE
+    gpus = factories.scaling({("mlp_large", 1, "single"): 4.0, ("mlp_large", 2, "weak"): 7.2}, device="cuda")
+    assert _finding(gpus).verdict is Verdict.INCONCLUSIVE  # 2 x 4 / 7.2: 1.11x
 
 
 def test_the_verdict_is_weak_scaling_throughput_so_a_split_small_batch_cannot_decide_it_alone():
@@ -127,9 +148,22 @@ def test_the_report_has_a_scaling_section_with_both_charts_and_its_finding_outsi
     steps = section.figures[1].table
     assert [row[1:6] for row in steps.rows] == [["no DDP", "1", "100", "100", "2"], ["DDP", "1", "100", "100", "2"],
                                                ["weak", "2", "100", "200", "1"], ["strong", "2", "50", "100", "1"]]
-    assert [row[-2:] for row in steps.rows[2:]] == [["33.6%", "yes"], ["27.2%", "yes"]]
+    assert [row[-2:] for row in steps.rows[2:]] == [["67.3%", "yes"], ["54.4%", "yes"]]  # against the split's ideal
+    assert "Exposed communication" in steps.columns and "the split's ideal" in steps.caption
+    assert "ideal on a split of one CPU" in section.figures[1].caption
     assert "Data-parallel training" in render_html(results)
     assert "data_parallel" in [f.key for f in findings(results)]
+
+
+@pytest.mark.parametrize("device, series, ideal", [("cpu", "ideal, same cores", [3.7, 3.7]),
+                                                   ("cuda", "ideal, n × one", [3.7, 3.7 / 2])])
+def test_the_chart_s_ideal_line_is_one_process_times_the_devices_added(device, series, ideal):
+    from reportgen import charts
+
+    spec = charts.throughput_vs_world_size(factories.scaling(device=device))
+    line = [v for layer in spec["layer"] for v in layer["data"]["values"] if "ideal" in v["series"]]
+    assert {v["series"] for v in line} == {f"Large MLP (512x3), {series}"}
+    assert [100 / v["examples/s"] * 1e3 for v in line] == pytest.approx(ideal)  # as step times of a batch of 100, ms
 
 
 def test_a_report_without_scaling_has_no_such_section():

@@ -270,9 +270,9 @@ def test_a_gpu_that_wins_only_at_the_largest_batch_is_not_yet_much_faster():
                          ("mlp_large", 10000): 2.0})
     (f,) = [x for x in findings(factories.results(comp=comp)) if x.key == "gpu_speedup"]
     assert f.verdict is Verdict.INCONCLUSIVE
-    assert "at batch 100 (the training batch): Small MLP (32): 0.5×, Large MLP (512x3): 1.3×" in f.evidence
-    assert "at batch 10000 (the largest batch): Small MLP (32): 10.0×, Large MLP (512x3): 100×" in f.evidence
-    assert "At batch 100 (the training batch): the GPU was faster from the Large MLP (512x3) on." in f.why
+    assert "at batch 100 (the smallest timed): Small MLP (32): 0.5×, Large MLP (512x3): 1.3×" in f.evidence
+    assert "at batch 10000 (the largest timed): Small MLP (32): 10.0×, Large MLP (512x3): 100×" in f.evidence
+    assert "At batch 100 (the smallest timed): the GPU was faster from the Large MLP (512x3) on." in f.why
     assert f.numbers["speedup_mlp_large"] == pytest.approx(100) and f.numbers["speedup_mlp_small_batch_100"] == 0.5
     fast = _two_batches({k: v / 10 for k, v in {("mlp_small", 100): 0.4, ("mlp_large", 100): 0.9,
                                                 ("mlp_small", 10000): 0.5, ("mlp_large", 10000): 2.0}.items()})
@@ -362,5 +362,5 @@ def test_a_cuda_run_renders_with_its_gpu_rows():
     r = replace(r, settings=replace(r.settings, device="cuda:1", device_reason="requested with --device cuda:1"))
     html = render_html(r)
     for text in ("1x NVIDIA A100, 1x NVIDIA T4; ran on cuda:1, NVIDIA T4", "12.4 / 9.1.0", "tf32 means",
-                 "bf16 means", "(the training batch)"):
+                 "bf16 means", "(the smallest timed)"):
         assert text in html

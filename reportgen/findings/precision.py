@@ -1,13 +1,15 @@
-"""Findings on lower precision: a matrix unit (a CPU's AMX or AVX-512 BF16, a GPU's tensor cores) makes a training
-step faster in bf16 than in fp32, and what that bf16 training costs in accuracy. Each: check, verdict, words."""
+"""Findings on lower precision: bf16 hardware (a GPU's tensor cores, a CPU's AMX tiles, or the bf16 dot-product
+instructions of AVX-512 BF16 and Arm) makes a training step faster in bf16 than in fp32, and what that bf16 training
+costs in accuracy. Each: check, verdict, words."""
 
 from __future__ import annotations
 
+import math
+import statistics
 from dataclasses import dataclass
 
-from reportgen.findings.curves import noise
-from reportgen.findings.data_scale import across, noise_words
-from reportgen.findings.gains import GPU_GAIN, Gain, pairs_words, speedup, twice_verdict
+from reportgen.findings.data_scale import across
+from reportgen.findings.gains import GPU_GAIN, TWICE_RULE, Gain, pairs_words, speedup, twice_verdict
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, points, times, times_beside
 from reportgen.learners import LABELS
@@ -16,8 +18,14 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread
 
 MATRIX_CLAIM = "Matrix hardware makes a training step much faster: bf16 at least twice as fast as fp32."
-ACCURACY_CLAIM = "Training under bf16 autocast keeps the test accuracy of fp32."
 BARS = (GPU_GAIN, 1.0)
+KEEP_MARGIN = 0.01  # bf16 keeps fp32's accuracy where it moves it by less than this, either way
+MARGIN_WORDS = "1 point"  # KEEP_MARGIN in words
+ACCURACY_CLAIM = f"Training under bf16 autocast keeps the test accuracy of fp32, within {MARGIN_WORDS}."
+T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}  # Student's t, 95%, by df
+T95_LARGE = 2.23  # 10 degrees of freedom or more: t at 10, a little wider than past it (the safe side)
+TILE_UNITS = ("AMX",)  # CPU units that multiply tiles of numbers per instruction; AVX-512 BF16 and Arm BF16 are
+# vector instructions (dot products along a vector), not tile units
 
 
 @dataclass(frozen=True)
@@ -25,9 +33,26 @@ class MatrixCheck:
     """bf16 against fp32 on one device: the step gains per batch and model, and the matrix-product peaks."""
 
     device: str  # "cpu" or the GPU
-    unit: str  # what multiplies in bf16 there, in words
+    unit_name: str | None  # the CPU's bf16 unit (AMX, AVX-512 BF16, Arm BF16); None on a GPU or where not recorded
     gains: dict[int, dict[str, Gain]]  # batch -> model -> fp32 time / bf16 time, same-round pairs
     peaks: dict[str, float]  # precision -> the highest GFLOP/s of its matrix-product sweep on that device
+
+    @property
+    def unit(self) -> str:
+        """What multiplies in bf16 there, in words: 'tensor cores', 'AMX unit'."""
+        return "tensor cores" if self.device != "cpu" else f"{self.unit_name or 'bf16'} unit"
+
+    @property
+    def tiles(self) -> bool:
+        """Whether the unit multiplies whole tiles of numbers per instruction (tensor cores, AMX), rather than dot
+        products along a vector."""
+        return self.device != "cpu" or self.unit_name in TILE_UNITS
+
+    @property
+    def peak_ratio(self) -> float | None:
+        """The matrix product's bf16 peak over its fp32 peak (None: not both timed)."""
+        fp32, bf16 = self.peaks.get("fp32"), self.peaks.get("bf16")
+        return bf16 / fp32 if fp32 and bf16 is not None else None
 
 
 def matrix_check(r: ComputeResult) -> MatrixCheck | None:
@@ -36,7 +61,6 @@ def matrix_check(r: ComputeResult) -> MatrixCheck | None:
     gpu = next((d for d in r.devices if d != "cpu"
                 and any(s.device == d and s.precision == "bf16" and s.timing for s in r.steps)), None)
     device, threads = (gpu, None) if gpu else ("cpu", r.threads)
-    unit = "tensor cores" if gpu else f"its {r.bf16_unit} unit" if r.bf16_unit else "the CPU"
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     gains: dict[int, dict[str, Gain]] = {}
     for b in sorted({s.batch_size for s in r.steps}):
@@ -52,7 +76,7 @@ def matrix_check(r: ComputeResult) -> MatrixCheck | None:
                  and x.threads == threads and x.gflops is not None]
         if found:
             peaks[p] = max(found)
-    return MatrixCheck(device, unit, gains, peaks)
+    return MatrixCheck(device, None if gpu else r.bf16_unit, gains, peaks)
 
 
 def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | None:
@@ -67,8 +91,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
             headline="Not tested: nothing here was timed in bf16 on a native matrix unit, so bf16 against fp32 "
                      "could not be compared.",
             evidence=f"{reason}.",  # reasons begin with "bf16", written in lower case as its name is
-            why=f"The claim is judged on the {LABELS[biggest]} at each batch size: a median same-round pair of bf16 "
-                f"against fp32 of at least {GPU_GAIN:g}× supports it, no pair reaching {GPU_GAIN:g}× contradicts it.",
+            why=f"The claim is judged on the {LABELS[biggest]} at each batch size, bf16 against fp32: {TWICE_RULE}.",
             how_to_test=("Run reportgen build on a CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16 in "
                          "/proc/cpuinfo: Intel Xeon from Sapphire Rapids on, AMD Zen 4; bf16 on Arm), or "
                          "reportgen build --device cuda on an NVIDIA GPU with tensor cores. A bf16 step of the "
@@ -85,7 +108,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
     where = "the CPU" if check.device == "cpu" else check.device
     said = and_list([f"{times_beside(g.median, BARS)} at batch {b}" for b, g in big.items() if g])
     headline = {
-        Verdict.SUPPORTED: f"bf16 on {where}'s {_unit(check)} ran the {LABELS[biggest]}'s training step at least "
+        Verdict.SUPPORTED: f"bf16 on {where}'s {check.unit} ran the {LABELS[biggest]}'s training step at least "
                            f"twice as fast as fp32: {said}.",
         Verdict.CONTRADICTED: f"bf16 on {where} did not make the {LABELS[biggest]}'s training step twice as fast as "
                               f"fp32: {said}.",
@@ -99,25 +122,19 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
                         for b, by in check.gains.items())
     evidence = (f"Speed-up of one training step in bf16 (autocast) over fp32 on {where}"
                 + (f" with {r.threads} threads" if check.device == "cpu" else "") + f", {listing}." + _peaks(check))
-    why = (f"The verdict is the {LABELS[biggest]}'s at each batch size and must be the same at all of them: a median "
-           f"same-round pair of at least {GPU_GAIN:g}× supports it, no pair reaching {GPU_GAIN:g}× contradicts it "
-           f"(the bars of the GPU claim). Both precisions ran on {where}, side by side in each round; bf16 means the "
-           "forward pass under autocast, with weights, gradients and Adam in fp32.")
+    why = (f"The verdict is the {LABELS[biggest]}'s at each batch size and must be the same at all of them: "
+           f"{TWICE_RULE} (the rule of the GPU claim). Both precisions ran on {where}, side by side in each round; "
+           "bf16 means the forward pass under autocast, with weights, gradients and Adam in fp32.")
     undecided = [b for b, v in by_batch.items() if v is Verdict.INCONCLUSIVE]
     if undecided and verdict is Verdict.INCONCLUSIVE:
         why += (" Undecided at " + and_list([f"batch {b}" for b in undecided])
-                + ": pairs on both sides of the bar, a single round, or the model untimed.")
+                + ": a single round, rounds that could not be paired, or the model untimed.")
     numbers = {f"bf16_speedup_{m}_batch_{b}": g.median for b, by in check.gains.items() for m, g in by.items()}
     numbers.update({f"{p}_peak_gflops": v for p, v in check.peaks.items()})
     return Finding(key="matrix_hardware", driver="computation", role="claim", claim=MATRIX_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why, numbers=numbers,
-                   because=(f"a matrix unit made the {LABELS[biggest]}'s training step in bf16 faster than in fp32 "
-                            f"by {said}"
-                            if verdict is Verdict.SUPPORTED else ""))
-
-
-def _unit(check: MatrixCheck) -> str:
-    return check.unit.removeprefix("its ")
+                   because=(f"bf16 on {where}'s {check.unit} made the {LABELS[biggest]}'s training step faster "
+                            f"than fp32 by {said}" if verdict is Verdict.SUPPORTED else ""))
 
 
 def _peaks(check: MatrixCheck) -> str:
@@ -128,9 +145,44 @@ def _peaks(check: MatrixCheck) -> str:
             f"({times_beside(bf16 / fp32, BARS) if fp32 > 0 else 'n/a'}).")
 
 
+@dataclass(frozen=True)
+class AccuracyCheck:
+    """bf16 test accuracy minus fp32's, paired by seed at one m (the same examples, initialisation and
+    minibatches), and the 95% interval of the mean difference from the seeds' spread of it (Student's t): the noise
+    of the paired difference, in which what the two nets share cancels, not that of one accuracy."""
+
+    label: str
+    m: int
+    diff: Spread  # the per-seed differences
+    low: float  # the interval of their mean; the mean itself with one seed
+    high: float
+    fp32: Spread
+    bf16: Spread
+
+
+def accuracy_check(r: DataScaleResult) -> AccuracyCheck | None:
+    """None where no bf16 fit has an fp32 pair."""
+    m, learner = r.bf16_fits[0].m, r.bf16_fits[0].learner
+    fp32 = {f.seed: f for f in r.fits if f.learner == learner and f.m == m}
+    pairs = [(b, fp32[b.seed]) for b in r.bf16_fits if b.seed in fp32]
+    if not pairs:
+        return None
+    diffs = [b.test_accuracy - a.test_accuracy for b, a in pairs]
+    diff = Spread.of(diffs)
+    n = len(diffs)
+    half = T95.get(n - 1, T95_LARGE) * statistics.stdev(diffs) / math.sqrt(n) if n > 1 else 0.0
+    return AccuracyCheck(LABELS.get(learner, learner), m, diff, diff.mean - half, diff.mean + half,
+                         Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]))
+
+
+def accuracy_verdict(c: AccuracyCheck) -> Verdict:
+    """Kept where the interval lies within KEEP_MARGIN of no change, lost where it lies wholly below -KEEP_MARGIN:
+    one margin both ways, so a steady loss in every seed is lost, however small its spread. A single seed has no
+    spread and decides nothing."""
+    return decide(-KEEP_MARGIN < c.low and c.high < KEEP_MARGIN, c.high < -KEEP_MARGIN, c.diff.n)
+
+
 def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
-    """bf16 test accuracy minus fp32's, paired by seed at the check's m (same examples, initialisation and
-    minibatches): kept where every seed lies within the noise margin, lost where every seed falls below it."""
     if not r.bf16_fits and not r.bf16_not_run:
         return None
     if not r.bf16_fits:
@@ -139,40 +191,37 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                        headline="Not tested: the large MLP was not trained in bf16 here.",
                        evidence=f"The bf16 accuracy check was {r.bf16_not_run}.",
                        how_to_test=("Run reportgen build on a CPU with a bf16 matrix unit (amx_bf16 or avx512_bf16, "
-                                    "or bf16 on Arm), with data_scale.bf16_m set in the profile. Every seed's bf16 "
-                                    "accuracy within the noise margin of its fp32 pair would support it; mixed "
-                                    "precision is widely reported to match fp32 accuracy."))
-    m = r.bf16_fits[0].m
-    fp32 = {f.seed: f for f in r.fits if f.learner == r.bf16_fits[0].learner and f.m == m}
-    pairs = [(f, fp32[f.seed]) for f in r.bf16_fits if f.seed in fp32]
-    if not pairs:
+                                    "or bf16 on Arm), with data_scale.bf16_m set in the profile. A 95% interval of "
+                                    f"the mean paired difference (bf16 minus fp32, by seed) within ±{MARGIN_WORDS} "
+                                    "would support it; mixed precision is widely reported to match fp32 accuracy."))
+    c = accuracy_check(r)
+    if c is None:
         return None
-    label = LABELS.get(r.bf16_fits[0].learner, r.bf16_fits[0].learner)
-    diff = Spread.of([b.test_accuracy - a.test_accuracy for b, a in pairs])
-    margin = noise(r)
-    kept = diff.above(-margin) and diff.below(margin)
-    lost = diff.below(-margin)
-    verdict = decide(kept, lost, len(pairs))
-    change = f"{'+' if diff.mean >= 0 else ''}{points(diff.mean)}"
+    verdict = accuracy_verdict(c)
+    change = f"{'+' if c.diff.mean >= 0 else ''}{points(c.diff.mean)}"
+    at = f"against fp32 at m = {c.m:,}"
     headline = {
-        Verdict.SUPPORTED: f"Training the {label} under bf16 autocast kept its test accuracy: {change} against fp32 "
-                           f"at m = {m:,}, within the noise.",
-        Verdict.CONTRADICTED: f"Training the {label} under bf16 autocast cost accuracy: {change} against fp32 at "
-                              f"m = {m:,}.",
-        Verdict.INCONCLUSIVE: f"Not settled whether bf16 training costs the {label} accuracy: {change} against fp32 "
-                              f"at m = {m:,}.",
+        Verdict.SUPPORTED: f"Training the {c.label} under bf16 autocast kept its test accuracy: {change} {at}, "
+                           f"within ±{MARGIN_WORDS}.",
+        Verdict.CONTRADICTED: f"Training the {c.label} under bf16 autocast cost accuracy: {change} {at}, more than "
+                              f"{MARGIN_WORDS}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether bf16 training costs the {c.label} accuracy: {change} {at}.",
     }[verdict]
-    fp32_acc, bf16_acc = (Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]))
-    evidence = (f"Test accuracy of the {label} at m = {m:,}: fp32 {100 * fp32_acc.mean:.1f}%, bf16 autocast "
-                f"{100 * bf16_acc.mean:.1f}%; bf16 minus fp32 {change}{across(diff)}, paired by seed (the same "
-                "examples, initialisation and minibatches)."
+    interval = (f"; the 95% interval of its mean, from the seeds' spread, is {100 * c.low:.2f} to "
+                f"{100 * c.high:.2f} points" if c.diff.n > 1 else "")
+    evidence = (f"Test accuracy of the {c.label} at m = {c.m:,}: fp32 {100 * c.fp32.mean:.1f}%, bf16 autocast "
+                f"{100 * c.bf16.mean:.1f}%; bf16 minus fp32 {change}{across(c.diff)}, paired by seed (the same "
+                f"examples, initialisation and minibatches){interval}."
                 + (f" The check was {r.bf16_not_run}." if r.bf16_not_run else ""))
-    why = (f"Kept means every seed's difference lies within the noise margin of {noise_words(r)}; lost means every "
-           "seed's bf16 accuracy is below its fp32 pair by more than it. Both nets are evaluated in fp32.")
+    why = (f"Kept means the 95% interval of the mean paired difference (Student's t over the seeds' differences) lies "
+           f"within ±{MARGIN_WORDS}; lost means it lies wholly below -{MARGIN_WORDS}; a single seed decides "
+           "nothing. The pairing cancels what the two nets share, so the interval is the difference's own noise, not "
+           "that of one accuracy, and a loss steady in every seed counts as a loss. The seeds share one test set, so the "
+           "interval holds for these nets on it. Both nets are evaluated in fp32.")
     return Finding(key="bf16_accuracy", driver="computation", role="control", claim=ACCURACY_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"bf16_minus_fp32": diff.mean, "low": diff.low, "high": diff.high},
-                   because=(f"bf16 training kept the {label}'s accuracy ({change})"
+                   numbers={"bf16_minus_fp32": c.diff.mean, "interval_low": c.low, "interval_high": c.high},
+                   because=(f"bf16 training kept the {c.label}'s accuracy ({change})"
                             if verdict is Verdict.SUPPORTED else ""))
 
 
@@ -181,27 +230,48 @@ def _batches(by_batch: dict[int, Verdict], verdict: Verdict) -> str:
     return ("batch " if len(found) == 1 else "batches ") + and_list([str(b) for b in found])
 
 
-def matrix_lesson(r: ComputeResult, check: MatrixCheck | None) -> str:
-    """Two or three plain sentences for the computation section: what a matrix unit is and why lower precision
-    is faster, told with this run's numbers ("" where nothing was timed in both precisions on one device)."""
+def matrix_lesson(r: ComputeResult, check: MatrixCheck | None, verdict: Verdict | None,
+                  busy: float | None = None) -> str:
+    """Two to four plain sentences for the computation section: what the bf16 unit is and why lower precision can
+    be faster, told with this run's numbers, each chosen by what they show. verdict: the matrix finding's, which
+    picks what the step's gain is said to show; busy: the share of the CPUs other processes used where the busy
+    rule left it undecided, said before the numbers ("" where nothing was timed in both precisions on one
+    device)."""
     if check is None or not r.steps:
         return ""
+    words = [_unit_words(check)]
+    if busy is not None:
+        words.append(f"Other processes used {busy:.0%} of the CPUs while this run's numbers were timed, so those that "
+                     "follow are of a shared machine and decide nothing.")
+    ratio = check.peak_ratio
+    why = ("bf16 keeps fp32's range but only 8 bits of precision, so a number takes half the memory and the unit can "
+           "fit more multiplications into each step of its clock")
+    peaks = (f"{check.peaks['bf16']:,.0f} GFLOP/s in bf16 against {check.peaks['fp32']:,.0f} in fp32 ({times(ratio)})"
+             if ratio is not None else "")
+    words.append(why + ("." if ratio is None else f": here a matrix product peaked at {peaks}." if ratio > 1 else
+                        f"; here, though, a matrix product was no faster in bf16: it peaked at {peaks}."))
     biggest = r.largest_model
-    unit = (f"this CPU's is its {_unit(check).removesuffix(' unit')} unit" if check.device == "cpu"
-            else f"on {check.device} they are its tensor cores")
-    words = [(f"A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
-              f"row of numbers at a time; {unit}.")]
-    ratio = check.peaks["bf16"] / check.peaks["fp32"] if len(check.peaks) == 2 and check.peaks["fp32"] > 0 else None
-    words.append("bf16 keeps fp32's range but only 8 bits of precision, so a number takes half the memory and the "
-                 "unit fits more multiplications into each step of its clock"
-                 + (f": here a matrix product peaked at {check.peaks['bf16']:,.0f} GFLOP/s in bf16 against "
-                    f"{check.peaks['fp32']:,.0f} in fp32 ({times(ratio)})" if ratio else "") + ".")
     gains = {b: by[biggest] for b, by in check.gains.items() if biggest in by}
     if gains:
         low, high = min(g.median for g in gains.values()), max(g.median for g in gains.values())
         span = times(low) if times(low) == times(high) else f"{times(low)} to {times(high)}"
-        less = ratio is not None and high < ratio
-        words.append(f"A whole training step of the {LABELS[biggest]} ran {span} as fast in bf16"
-                     + (", less than the matrix product alone gained: a step also applies activations, the loss and "
-                        "the Adam update, which stay in fp32" if less else "") + ".")
+        less = (", less than the matrix product alone gained: a step also applies activations, the loss and the Adam "
+                "update, which stay in fp32" if ratio is not None and 1 < ratio and high < ratio else "")
+        words.append(f"A whole training step of the {LABELS[biggest]} ran {span} as fast in bf16" + {
+            Verdict.SUPPORTED: f"{less}.",
+            Verdict.CONTRADICTED: f", short of the {GPU_GAIN:g}× the claim asks{less}.",
+        }.get(verdict, f"{less}; the matrix finding does not decide whether that is twice as fast at every batch."))
     return " ".join(words)
+
+
+def _unit_words(check: MatrixCheck) -> str:
+    """What the unit is: a tile unit (tensor cores, AMX) or vector dot-product instructions."""
+    if check.device != "cpu":
+        return ("A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
+                f"row of numbers at a time; on {check.device} they are its tensor cores.")
+    if check.tiles:
+        return ("A matrix unit is circuitry that multiplies whole tiles of numbers in one instruction, rather than a "
+                f"row of numbers at a time; this CPU's is its {check.unit}.")
+    return (f"This CPU multiplies bf16 with {check.unit_name or 'its bf16'} instructions: each multiplies pairs of "
+            "numbers along a vector and adds the products into fp32 (dot products), more multiplications per "
+            "instruction than in fp32, though not the whole tiles of a matrix unit.")

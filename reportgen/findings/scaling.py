@@ -1,9 +1,12 @@
 """The finding of the scaling experiment: spreading training over more devices makes it faster.
 
-Judged as the computation experiment's timing findings are: same-round pairs of the strong-scaling step (the same
-global batch, so the same training) at the largest world size against one process without DDP, a verdict on the
-median pair for every model, no verdict from a machine other processes kept busy. The all-reduce bandwidth is set
-beside it. Each step: the check, then the verdict, then the words.
+On GPUs each worker adds a device, and the verdict is weak-scaling throughput, as PyTorch's DDP benchmark reads it:
+n workers with a batch each against one process without DDP on one such batch, n × T(1) / T(n). On a CPU the
+workers split one machine's cores and add no device: the lecture's claim is not tested there, and the split is a
+check of its own, judged on strong scaling (the same global batch, so the same training, on the same cores) against
+one process on all of them, T(1) / T(n), whose ideal is 1×. Both on same-round pairs, a verdict on the median pair
+for every model, with the thread finding's bars, and no verdict from a machine other processes kept busy. The
+all-reduce bandwidth is set beside it. Each step: the check, then the verdict, then the words.
 """
 
 from __future__ import annotations
@@ -31,28 +34,34 @@ HOW_TO_TEST = ("Run reportgen build --device cuda on a machine with 2 or more GP
 
 @dataclass(frozen=True)
 class ScalingCheck:
-    """What the verdict rests on: each model's weak-scaling throughput gain at the largest world size (n workers
-    with a batch each, against one process without DDP on one such batch: n x T(1) / T(n) over same-round pairs),
-    whether every replica ended its steps with the same parameters, and the all-reduce that shows the link."""
+    """What the verdict rests on: each model's throughput gain at the largest world size over same-round pairs
+    against one process without DDP (weak scaling on GPUs, n × T(1) / T(n); strong scaling on a CPU's split,
+    T(1) / T(n)), whether every replica ended its steps with the same parameters, and the all-reduce that shows the
+    link."""
 
     world_size: int
+    mode: str  # the scaling judged: "weak" (GPUs) or "strong" (a CPU's split)
     gains: dict[str, Gain]
     link: AllReduceTime | None  # the largest message at the largest world size
     replicas_equal: bool = True  # False: some configuration's ranks ended with different parameters
 
 
 def check(r: ScalingResult) -> ScalingCheck:
-    """Weak scaling, the way PyTorch's DDP benchmark and MLPerf's throughput figures are read: each added device
-    brings its own batch. Strong scaling at the battery's batch of 100 would leave a handful of examples per GPU at
-    8 GPUs, a step bound by kernel launches, and so could only come out one way; it is shown beside it."""
+    """On GPUs weak scaling, the way PyTorch's DDP benchmark and MLPerf's throughput figures are read: each added
+    device brings its own batch. Strong scaling at the battery's batch of 100 would leave a handful of examples per
+    GPU at 8 GPUs, a step bound by kernel launches, and so could only come out one way; it is shown beside it. On a
+    CPU's split strong scaling: with no device added, a doubled global batch on the same cores would count a single
+    process's poor use of its threads as a gain; weak scaling is shown beside it."""
     n, gains = r.largest, {}
+    mode = "strong" if r.split else "weak"
     for model in r.models:
-        single, spread = r.step(model, 1, "single"), r.step(model, n, "weak")
+        single, spread = r.step(model, 1, "single"), r.step(model, n, mode)
         if n > 1 and single and spread:
             g = speedup(single.timing, spread.timing)
-            gains[model] = Gain(n * g.median, n * g.low, n * g.high, g.pairs)
+            work = spread.global_batch / single.global_batch  # n for weak scaling, 1 for strong
+            gains[model] = Gain(work * g.median, work * g.low, work * g.high, g.pairs)
     sizes = r.sizes(n)
-    return ScalingCheck(n, gains, sizes[-1] if sizes and n > 1 else None,
+    return ScalingCheck(n, mode, gains, sizes[-1] if sizes and n > 1 else None,
                         all(s.parameters_equal is not False for s in r.steps))
 
 
@@ -80,31 +89,31 @@ def scaling_findings(r: ScalingResult) -> list[Finding]:
     if v is Verdict.NOT_TESTED:
         return [_untested(r)]
     found = _words(r, c, v)
-    if r.device == "cuda":
+    if not r.split:
         return [found]
     return [_untested(r), replace(found, key="data_parallel_split", role="mechanism", claim=SPLIT_CLAIM, because="")]
 
 
 def _devices(r: ScalingResult, n: int) -> str:
-    return f"{n} GPUs" if r.device == "cuda" else f"{n} worker processes"
+    return f"{n} worker processes" if r.split else f"{n} GPUs"
 
 
 def _one(r: ScalingResult) -> str:
-    return "one GPU" if r.device == "cuda" else f"one process on all {r.threads} threads"
+    return f"one process on all {r.threads} threads" if r.split else "one GPU"
 
 
 def _untested(r: ScalingResult) -> Finding:
-    split = r.device != "cuda" and r.largest > 1
-    if r.device == "cuda" and r.largest == 1:
+    split = r.split and r.largest > 1
+    if not r.split and r.largest == 1:
         why = ("This machine has one GPU: more GPUs are needed to scale, so only world size 1 (NCCL) was timed, "
                "which shows DDP's own cost.")
-    elif r.device == "cuda":
+    elif not r.split:
         why = (f"The step without DDP or the weak-scaling step at {r.largest} GPUs was not timed, so there is no "
                "pair to judge.")
     elif r.largest > 1:
         why = (f"On a CPU the {r.largest} workers split the same {r.threads} threads: no device was added, so the "
-               "claim is not tested here. What the split measured is the check below it: what data parallelism "
-               "itself costs on one machine.")
+               "claim is not tested here. What the split measured is the check below it: the same training split "
+               "among processes on the same cores, which shows what data parallelism itself costs on one machine.")
     else:
         why = f"The run has {r.threads} CPU thread(s): one worker at most, so nothing was spread."
     return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=Verdict.NOT_TESTED,
@@ -128,20 +137,20 @@ def _ddp_cost(r: ScalingResult) -> str:
 
 
 def _series(r: ScalingResult, model: str) -> str:
-    """Every world size of one model: step time, efficiency and the share spent communicating, each scaling mode
-    named."""
+    """Every world size of one model: step time, efficiency and the share of exposed communication, each scaling
+    mode named."""
     parts = []
     for n in r.world_sizes[1:]:
         for mode in ("strong", "weak"):
             s = r.step(model, n, mode)
             if not s:
                 continue
-            share = s.communication_share
+            share = s.exposed_share
             parts.append(f"{mode} scaling at world size {n} ({s.batch_per_worker} per worker"
                          + (f", {counted(s.threads_per_worker, 'thread')} each" if s.threads_per_worker else "")
                          + f"): {duration(s.timing.median_s)}"
                          + (f", efficiency {pct(e)}" if (e := r.efficiency(s)) is not None else "")
-                         + (f", {pct(share)} of it communicating" if share is not None else ""))
+                         + (f", {pct(share)} of it exposed communication" if share is not None else ""))
     return f"{LABELS.get(model, model)}: " + "; ".join(parts)
 
 
@@ -160,16 +169,18 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
     span = (times_beside(lo.median, GAIN_BARS) if lo is hi else
             f"{times_beside(lo.median, GAIN_BARS)} to {times_beside(hi.median, GAIN_BARS)}")
     bus = f"; all-reduce busbw {bandwidth(c.link.busbw)}" if c.link else ""
-    split = r.device != "cuda"
     busy = r.others_busy is not None and r.others_busy > BUSY_SHARE
     unequal = not c.replicas_equal
+    same = f"Split among {n} processes on one CPU, the same training (global batch {r.batch_size}) ran"
     headline = {
-        Verdict.SUPPORTED: f"Spread over {_devices(r, n)}, training processed {span} as many examples per second "
-                           f"as {_one(r)}{bus}.",
-        Verdict.CONTRADICTED: f"Spread over {_devices(r, n)}, training processed "
-                              + (f"fewer examples per second than {_one(r)} ({span})" if hi.median < 1 else
-                                 f"no more examples per second ({span}) than {_one(r)}")
-                              + (": they split the same CPU" if split else "") + f"{bus}.",
+        Verdict.SUPPORTED: (f"{same} {span} as fast as {_one(r)}{bus}." if r.split else
+                            f"Spread over {_devices(r, n)}, training processed {span} as many examples per second "
+                            f"as {_one(r)}{bus}."),
+        Verdict.CONTRADICTED: (f"{same} " + (f"slower than {_one(r)} ({span})" if hi.median < 1 else
+                                             f"no faster ({span}) than {_one(r)}") + f"{bus}." if r.split else
+                               f"Spread over {_devices(r, n)}, training processed "
+                               + (f"fewer examples per second than {_one(r)} ({span})" if hi.median < 1 else
+                                  f"no more examples per second ({span}) than {_one(r)}") + f"{bus}."),
         Verdict.INCONCLUSIVE: (f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while the "
                                f"workers were timed{bus}." if busy else
                                "Not decided: the workers' replicas ended with different parameters, so the "
@@ -179,31 +190,48 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
                                   else "the gain depends on the model") + "."),
     }[v]
     listing = ", ".join(f"{LABELS.get(m, m)} {pairs_words(g, GAIN_BARS)}" for m, g in gains.items())
-    evidence = (f"Weak-scaling throughput (a batch of {r.batch_size} on each worker) at world size {n} against "
-                f"{_one(r)} on one such batch: {listing}. {_ddp_cost(r)} "
-                + " ".join(_series(r, m) + "." for m in r.models) + _link(r, c))
-    why = (f"The verdict is made on weak scaling at world size {n}, the throughput gain n × T(1) / T(n) of {n} "
-           f"workers with a batch each against {_one(r)} without DDP, over every model: {RULE} Strong scaling (the "
-           "same global batch split among the workers) is shown beside it; it gains less where each worker's share "
-           "is small. More examples per second is not yet time to a target accuracy: a larger global batch may "
-           "need more steps (MLPerf Training measures time to train for this reason). Efficiency is "
-           "T(1) / (n × T(n)) for strong scaling and T(1) / T(n) for weak scaling, against one process without "
-           "DDP; 100% is ideal. The communication share compares each synchronised step with the same step under "
-           "no_sync().")
-    if split:
-        why += (f" On a CPU this is a split of one machine, not added hardware: world size n gives each of n "
-                f"processes {r.threads} / n threads of the same {r.threads}, so the ideal is no faster than one "
-                "process, and what data parallelism costs here (the exchange, the smaller work per process) is all "
-                "that changes. On a machine with several GPUs each worker gets a device of its own: reportgen build "
-                "--device cuda there tests the claim on added hardware.")
+    judged = (f"Strong scaling (one global batch of {r.batch_size} split among the workers) at world size {n} "
+              f"against {_one(r)} on the whole batch" if r.split else
+              f"Weak-scaling throughput (a batch of {r.batch_size} on each worker) at world size {n} against "
+              f"{_one(r)} on one such batch")
+    evidence = (f"{judged}: {listing}. {_ddp_cost(r)} " + " ".join(_series(r, m) + "." for m in r.models)
+                + _link(r, c))
+    why = _split_rule(r, n) if r.split else _gpu_rule(r, n)
+    why += (" Exposed communication is 1 − T(no_sync()) / T(synchronised step): the part of the gradient exchange "
+            "not hidden behind the backward pass, with DDP's hooks; the part that overlaps computation is not in "
+            "it.")
     if busy:
         why = (f"While the workers were timed, other processes used {r.others_busy:.0%} of this run's CPUs (more "
                f"than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so no "
                "verdict is made. Rerun on an idle machine. ") + why
-    numbers = {f"throughput_gain_{m}": g.median for m, g in gains.items()}
+    numbers = {f"{'speedup' if r.split else 'throughput_gain'}_{m}": g.median for m, g in gains.items()}
     if c.link:
         numbers["busbw_bytes_per_second"] = c.link.busbw
     return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=v,
                    headline=headline, evidence=evidence.replace("  ", " "), why=why, numbers=numbers,
                    because=(f"spread over {_devices(r, n)}, training processed {span} as many examples per second"
                             if v is Verdict.SUPPORTED else ""))
+
+
+def _gpu_rule(r: ScalingResult, n: int) -> str:
+    return (f"The verdict is made on weak scaling at world size {n}, the throughput gain n × T(1) / T(n) of {n} "
+            f"workers with a batch each against {_one(r)} without DDP, over every model: {RULE} Strong scaling (the "
+            "same global batch split among the workers) is shown beside it; it gains less where each worker's share "
+            "is small. More examples per second is not yet time to a target accuracy: a larger global batch may "
+            "need more steps (MLPerf Training measures time to train for this reason). Efficiency is examples per "
+            "second against one process without DDP times n: T(1) / (n × T(n)) for strong scaling and T(1) / T(n) "
+            "for weak scaling; 100% is ideal.")
+
+
+def _split_rule(r: ScalingResult, n: int) -> str:
+    return (f"On a CPU this is a split of one machine, not added hardware: world size n gives each of n processes "
+            f"{r.threads} / n threads of the same {r.threads}. The verdict is made on strong scaling at world size "
+            f"{n}, one global batch of {r.batch_size} split among the workers, so the same training on the same "
+            f"cores, T(1) / T(n) against {_one(r)} without DDP, over every model: {RULE} The ideal is 1×: only the "
+            "exchange and the smaller work per process change, so a gain would come from the split itself, such as "
+            "one process using its threads poorly. Weak scaling (a batch on each worker, n times the work) is shown "
+            "beside it but not judged: on the same cores a larger global batch would count that poor use as a gain. "
+            "Efficiency is against the split's ideal, one process's examples per second on the same cores: "
+            "T(1) / T(n) for strong scaling and n × T(1) / T(n) for weak scaling; 100% is ideal. On a machine with "
+            "several GPUs each worker gets a device of its own: reportgen build --device cuda there tests the claim "
+            "on added hardware.")

@@ -44,7 +44,8 @@ class DdpStep:
 
     At world size 1 weak and strong scaling are the same configuration, recorded once as "weak". timing: of each
     step, the slowest rank's time, per round; local: the same steps under no_sync() (gradients not exchanged), so
-    that the difference is the time spent communicating.
+    that the difference is what the exchange adds to a step: the communication not hidden behind the backward
+    pass, and DDP's hooks.
     """
 
     model: str
@@ -67,8 +68,10 @@ class DdpStep:
         return self.global_batch / self.timing.median_s if self.timing.median_s > 0 else None
 
     @property
-    def communication_share(self) -> float | None:
-        """The share of a synchronised step not spent in the same step without gradient exchange."""
+    def exposed_share(self) -> float | None:
+        """The share of a synchronised step that the same step under no_sync() does not take: communication not
+        hidden behind computation (exposed) and DDP's hooks' own cost. Not the time spent communicating: the part
+        of it that overlaps the backward pass is not counted."""
         if self.local is None or self.timing.median_s <= 0:
             return None
         return min(1.0, max(0.0, 1 - self.local.median_s / self.timing.median_s))
@@ -109,14 +112,20 @@ class ScalingResult:
         """The DDP steps of one scaling mode, by world size."""
         return [s for n in self.world_sizes if (s := self.step(model, n, scaling))]
 
+    @property
+    def split(self) -> bool:
+        """The workers share one CPU's cores: world size n adds processes, not devices."""
+        return self.device != "cuda"
+
     def efficiency(self, step: DdpStep) -> float | None:
-        """Scaling efficiency against one process without DDP: strong, T(1) / (n × T(n)); weak, T(1) / T(n).
-        1 is ideal (n workers n times as fast, or n times the work in the same time)."""
+        """Examples per second against the ideal, one process without DDP times the devices the workers have: on
+        GPUs n (strong scaling, T(1) / (n × T(n)); weak, T(1) / T(n)), on a CPU's split 1, the same cores (strong,
+        T(1) / T(n); weak, n × T(1) / T(n)). 1 is ideal."""
         single = self.step(step.model, 1, "single")
-        if not single or step.timing.median_s <= 0 or step.scaling == "single":
+        if not single or step.timing.median_s <= 0 or step.scaling == "single" or not single.examples_per_second:
             return None
-        n = step.world_size if step.scaling == "strong" else 1
-        return single.timing.median_s / (n * step.timing.median_s)
+        devices = 1 if self.split else step.world_size
+        return step.examples_per_second / (devices * single.examples_per_second)
 
     def sizes(self, world_size: int) -> list[AllReduceTime]:
         return sorted((a for a in self.allreduce if a.world_size == world_size), key=lambda a: a.bytes)
