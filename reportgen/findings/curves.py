@@ -107,6 +107,8 @@ def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
 
 
 LAW = "the power law"
+SHORTFALLS = ("one seed", "missed", "beaten", "flat", "carried", "rivals", "floor", "exponent")  # the law's
+# conditions, in the order CurveCheck.shortfall checks them and the report explains them
 RIVALS = {"a straight line in log m": fit_log_line, "a saturating exponential": fit_exponential}  # rivals a
 # rising curve does not beat for free: one rises for ever at a constant rate per doubling, one levels off
 
@@ -258,15 +260,11 @@ class CurveCheck:
         "rivals" (not better than every rival by more than the noise, or no forecasts to tell), "floor" (the main
         fit's floor at its bound 0: it is the law without a floor, a·m^b, and the three-parameter law is not
         tested), "exponent"; None where all hold."""
-        if self.seeds < 2:
-            return "one seed"
         f = self.forecasts
-        for name, failed in (("missed", not self.holds), ("beaten", bool(f and f.beaten)), ("flat", self.flat),
-                             ("carried", self.carried_holds), ("rivals", not (f and f.ahead)),
-                             ("floor", self.pinned_everywhere), ("exponent", not self.negative)):
-            if failed:
-                return name
-        return None
+        failed = {"one seed": self.seeds < 2, "missed": not self.holds, "beaten": bool(f and f.beaten),
+                  "flat": self.flat, "carried": self.carried_holds, "rivals": not (f and f.ahead),
+                  "floor": self.pinned_everywhere, "exponent": not self.negative}
+        return next((name for name in SHORTFALLS if failed[name]), None)
 
     @property
     def verdict(self) -> Verdict:
