@@ -8,9 +8,10 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from reportgen.findings.tuning import Edge, tuning
 from reportgen.findings.verdicts import Verdict, decide
 from reportgen.fmt import pct
-from reportgen.learners import MLP_SIZES
+from reportgen.learners import MLP_SIZES, TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import (
     PowerLaw,
@@ -99,11 +100,85 @@ def window(r: DataScaleResult) -> tuple[int, int] | None:
     return max((m for m in ms[:-1] if m <= start), default=ms[-2]), ms[-1]
 
 
+def seed_gains(r: DataScaleResult, learner: str, w: tuple[int, int]) -> dict[int, float]:
+    """Each seed's gain over window w, on its own nested subsets, for the seeds that ran both of its ends."""
+    start, end = per_seed(r, learner, w[0]), per_seed(r, learner, w[1])
+    return {s: end[s] - start[s] for s in r.seeds if s in start and s in end}
+
+
 def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     """The learner's gain over the grid's window; None where it was not run at both of its ends."""
     w = window(r)
-    gain = paired(r, (learner, w[1]), (learner, w[0])) if w else None
-    return LateGain(w[0], w[1], gain, rise(r)) if gain else None
+    gains = seed_gains(r, learner, w) if w else {}
+    return LateGain(w[0], w[1], Spread.of(list(gains.values())), rise(r)) if gains else None
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """The traditional learners' late gains over the grid's window, set against the largest net's seed by seed.
+
+    The lecture's plateau is a contrast: traditional learners level off where the net still gains. Two absolute bars
+    (under PLATEAU_GAIN for one, at least the least rise for the other) can be met by curves 0.2 points apart, so the
+    contrast is judged itself, as the net's gain minus each learner's in each seed, against one margin both ways: more
+    than the noise for the plateau, less than minus the noise (the learner gained more) against it. A learner whose
+    setting was chosen at its grid's edge inside the window may be held level by its grid: that leaves a plateau open.
+    """
+
+    window: tuple[int, int]
+    gains: dict[str, LateGain]  # each traditional learner run at both ends of the window
+    missing: list[str]  # traditional learners not run at both ends
+    net: str | None  # the largest net
+    net_gain: LateGain | None  # None: no net, or not run at both ends
+    gaps: dict[str, Spread]  # the net's gain minus each learner's, over the seeds that ran both
+    margin: float  # the noise a gap must pass
+    edges: list[Edge]  # traditional learners' settings at a grid's edge, chosen at an m inside the window
+
+    @property
+    def seeds(self) -> int:
+        return min(s.n for s in [*(g.per_seed for g in self.gains.values()), *self.gaps.values()])
+
+    @property
+    def levelled(self) -> bool:
+        """Every traditional learner was run over the window and gained under PLATEAU_GAIN in every seed."""
+        return not self.missing and all(g.flat is True for g in self.gains.values())
+
+    @property
+    def rising(self) -> list[str]:
+        """Learners that gained at least the least rise in every seed."""
+        return [x for x, g in self.gains.items() if g.flat is False]
+
+    @property
+    def contrast(self) -> bool:
+        """The net gained more than every traditional learner by more than the noise, in every seed."""
+        return set(self.gaps) == set(self.gains) and all(d.above(self.margin) for d in self.gaps.values())
+
+    @property
+    def outgained(self) -> list[str]:
+        """Learners that gained more than the net by more than the noise, in every seed: the contrast reversed."""
+        return [x for x, d in self.gaps.items() if d.below(-self.margin)]
+
+    @property
+    def verdict(self) -> Verdict:
+        """SUPPORTED: levelled, with the contrast, and no setting at a grid's edge inside the window; CONTRADICTED: a
+        learner still rising, or one that out-gained the net beyond the noise."""
+        verdict = decide(self.levelled and self.contrast, bool(self.rising or self.outgained), self.seeds)
+        return Verdict.INCONCLUSIVE if verdict is Verdict.SUPPORTED and self.edges else verdict
+
+
+def plateau(r: DataScaleResult) -> Plateau | None:
+    """The plateau's check; None where the grid has no window or no traditional learner was run over it."""
+    w, traditional = window(r), [x.name for x in r.learners if x.name in TRADITIONAL]
+    gains = {x: g for x in traditional if (g := late_gain(r, x))} if w else {}
+    if not gains:
+        return None
+    net = largest_net(r)
+    own = seed_gains(r, net, w) if net else {}
+    gaps = {x: Spread.of(d) for x in gains
+            if (d := [own[s] - g for s, g in seed_gains(r, x, w).items() if s in own])}
+    t = tuning(r)
+    edges = [e for e in (t.edges if t else []) if e.learner in gains and any(w[0] <= m <= w[1] for m, _ in e.where)]
+    return Plateau(w, gains, [x for x in traditional if x not in gains], net, late_gain(r, net) if net else None,
+                   gaps, noise(r), edges)
 
 
 LAW = "the power law"

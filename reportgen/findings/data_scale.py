@@ -15,6 +15,7 @@ from reportgen.findings.curves import (
     PLATEAU_GAIN,
     SMALL_DATA_SHARE,
     CurveCheck,
+    Plateau,
     Trend,
     largest_net,
     late_gain,
@@ -22,13 +23,13 @@ from reportgen.findings.curves import (
     levels,
     noise,
     paired,
+    plateau,
     rise,
     trends,
-    window,
 )
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import ranking, stable_from, winners
-from reportgen.findings.tuning import tuning_finding
+from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
 from reportgen.learners import TRADITIONAL
@@ -106,41 +107,86 @@ def _rise_why(r: DataScaleResult) -> str:
 
 
 def _plateau_finding(r: DataScaleResult) -> Finding | None:
-    traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
-    gains = {x: g for x in traditional if (g := late_gain(r, x))}
-    if not gains:
+    p = plateau(r)
+    if p is None:
         return None
-    missing = [x for x in traditional if x not in gains]
-    rising = [x for x, g in gains.items() if g.flat is False]
-    seeds = min(g.per_seed.n for g in gains.values())
-    verdict = decide(not missing and all(g.flat is True for g in gains.values()), bool(rising), seeds)
-    name = lambda x: r.learner(x).label
-    w = window(r)
+    verdict, name, w = p.verdict, lambda x: r.learner(x).label, p.window
+    net = r.learner(p.net).label if p.net else "largest net"
     span, both = f"from m = {w[0]:,} to {w[1]:,}", f"both m = {w[0]:,} and {w[1]:,}"
-    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in gains.items()]
-    said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in gains.items()])
+    said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in p.gains.items()])
+    against = f" while the {net} gained {said_points(p.net_gain.gain)}" if p.net_gain else ""
+    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in p.gains.items()]
+    if p.net_gain:
+        parts.append(f"the {net} gained {points(p.net_gain.gain)}{across(p.net_gain.per_seed)}: "
+                     + and_list([f"{points(abs(d.mean))} {'more' if d.mean >= 0 else 'less'} than {name(x)}"
+                                 f"{across(d)}" for x, d in p.gaps.items()]))
+    evidence = "; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+    against_net = [f"{name(x)} still {_gained(p.gains[x].gain)}" for x in p.rising] + [
+        f"{name(x)} out-gained the net by {said_points(-p.gaps[x].mean)}" for x in p.outgained
+        if x not in p.rising]
     headline = {
-        Verdict.SUPPORTED: f"Traditional learners levelled off: {said} {span}.",
-        Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
-                              + and_list([f"{name(x)} still {_gained(gains[x].gain)}" for x in rising])
-                              + f" {span}.",
-        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off: {said} {span}; "
-                              + ("not every one was run there" if missing else _open_reason(seeds)) + ".",
+        Verdict.SUPPORTED: f"Traditional learners levelled off {span}{against}: {said}.",
+        Verdict.CONTRADICTED: f"Not every traditional learner levelled off {span}: {and_list(against_net)}.",
+        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off {span}: {_open_plateau(r, p)}.",
     }[verdict]
+    rule = (f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed {span} ({LATE} the grid's log-m range, "
+            f"the window every learner is judged over) for every traditional learner, while the {net} gains more "
+            f"than each by more than {points(p.margin)} in every seed (its gain minus theirs, seed by seed); a "
+            f"traditional learner that gains at least {points(rise(r))} in every seed{_rise_why(r)}, or more than "
+            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. A setting chosen at its grid's "
+            "edge inside the window leaves a plateau open: the grid, not the data, may hold the learner level.")
     why = {
-        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed {span}, "
-                           f"{LATE} the grid's log-m range, the window every learner is judged over.",
-        Verdict.CONTRADICTED: f"{and_list([name(x) for x in rising])} gained at least {points(rise(r))} in every "
-                              f"seed {span}, {LATE} the grid's log-m range: no plateau there.",
-        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed {span} "
-                                            f"({LATE} the grid's log-m range); a rise, at least {points(rise(r))} "
-                                            f"in every seed{_rise_why(r)}."),
-    }[verdict] + _unmeasured(r, missing, both)
+        Verdict.SUPPORTED: f"{rule} Here every traditional learner levelled off and the {net} out-gained each "
+                           "beyond the noise.",
+        Verdict.CONTRADICTED: f"{rule} Here {and_list(against_net)}: no plateau against the net there.",
+        Verdict.INCONCLUSIVE: f"{rule} Here {_open_plateau(r, p)}." + (f" {ONE_SEED}" if p.seeds < 2 else ""),
+    }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
-                   claim="Traditional learners plateau as the amount of data m grows.", verdict=verdict,
-                   headline=headline, evidence="; ".join(parts) + "." + _unmeasured(r, missing, both), why=why,
-                   numbers={f"{x}_late_gain": g.gain for x, g in gains.items()},
-                   because=f"traditional learners levelled off ({said})" if verdict is Verdict.SUPPORTED else "")
+                   claim="Traditional learners plateau as the amount of data m grows, where the largest net still "
+                         "gains.", verdict=verdict,
+                   headline=headline, evidence=evidence, why=why,
+                   numbers={f"{x}_late_gain": g.gain for x, g in p.gains.items()}
+                   | {f"net_minus_{x}_late_gain": d.mean for x, d in p.gaps.items()},
+                   because=f"traditional learners levelled off{against} ({said})" if verdict is Verdict.SUPPORTED
+                   else "")
+
+
+def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
+    """Why the plateau's check did not decide, the first reason that applies."""
+    net = r.learner(p.net).label if p.net else "largest net"
+    if p.missing:
+        return "not every one was run there"
+    if p.seeds < 2:
+        return "one seed cannot decide it"
+    if p.levelled and p.contrast and p.edges:
+        return (f"{and_list(list(dict.fromkeys(r.learner(e.learner).label for e in p.edges)))} chose a setting at "
+                "its grid's edge there, which may hold it level")
+    if p.net_gain is None:
+        return f"the {net} was not run there to set them against"
+    if p.levelled:
+        closest = min(p.gaps, key=lambda x: p.gaps[x].mean)
+        return (f"the {net}'s gain and {r.learner(closest).label}'s differ by {said_points(p.gaps[closest].mean)}, "
+                "not beyond the noise")
+    return "the seeds do not all fall on one side of the bars"
+
+
+def _edges(r: DataScaleResult, p: Plateau) -> str:
+    """The traditional learners' settings chosen at a grid's edge inside the window, for the evidence."""
+    if not p.edges:
+        return ""
+    return (f" Inside the window, {and_list([edge_words(r, e) for e in p.edges])}: a value past the grid might "
+            "have kept the curve rising.")
+
+
+def _search_cap(r: DataScaleResult, p: Plateau) -> str:
+    """Where the window reaches past SEARCH_MAX_M, the traditional learners' settings there were not chosen on the
+    whole subset: a best setting that moves with m stays where it was at SEARCH_MAX_M, which can flatten a curve."""
+    chosen = any(f.chosen for f in r.fits if f.learner in p.gains)
+    if not chosen or p.window[1] <= SEARCH_MAX_M:
+        return ""
+    return (f" Above m = {SEARCH_MAX_M:,} the traditional learners' settings are chosen by cross-validation on the "
+            f"subset's first {SEARCH_MAX_M:,} examples, not on all m: a setting whose best value moves with m stays "
+            f"where it was at {SEARCH_MAX_M:,}, which can flatten their curves.")
 
 
 def _rising_finding(r: DataScaleResult) -> Finding | None:
