@@ -10,6 +10,8 @@ from reportgen.findings import Verdict, findings
 from reportgen.findings.ranking import stable_from
 from reportgen.findings.verdicts import HEADLINE_WORDS
 from reportgen.fmt import pct
+from reportgen.overview import sizes
+from reportgen.records.data_scale import FailedFit
 
 S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
 DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
@@ -236,8 +238,26 @@ def test_ranking_stability_across_seeds():
     assert stable_from(r) == 3000  # the SVM leads up to 1000 in STORY, then the large net takes over
 
 
-def test_no_ranking_finding_with_a_single_learner():
-    assert "small_m_ranking" not in data({"logistic": [0.25, 0.30, 0.32, 0.325, 0.326]})
+def test_claims_a_run_cannot_test_are_said_to_be_untested_never_left_out():
+    """A claim whose runs are missing appears as not tested, naming them, so that page one still counts it."""
+    found = data({"logistic": [0.25, 0.30, 0.32, 0.325, 0.326]})
+    assert found["small_m_ranking"].verdict is N and "this run has one learner" in found["small_m_ranking"].headline
+    assert found["large_net_rising"].verdict is N and "no MLP" in found["large_net_rising"].headline
+    r = factories.data_scale()
+    r = dataclasses.replace(r, fits=[f for f in r.fits if not (f.learner == "mlp_large" and f.m == 10000)],
+                            failed=[FailedFit(learner="mlp_large", m=10000, seed=s, reason="out of memory")
+                                    for s in r.seeds])
+    found = by_key(factories.results(data=r))
+    for key in ("large_net_rising", "nets_win_at_scale"):
+        f = found[key]
+        assert f.verdict is N and f.how_to_test and not f.because, key
+        assert "no fit of Large MLP (512x3) at m = 10,000 (failed: out of memory)" in f.headline, key
+    assert sizes(findings(factories.results(data=r))).startswith("The lecture's 9 claims")
+    r = factories.data_scale(m=DENSE, curves={k: [*v, *v[-1:] * 4] for k, v in factories.STORY.items()})
+    r = dataclasses.replace(r, fits=[f for f in r.fits if not (f.learner == "mlp_large" and f.m >= 8000)])
+    f = by_key(factories.results(data=r))["power_law"]  # the grid has the points: the net's fits are missing
+    assert f.verdict is N and "no fit of Large MLP (512x3) at m = 8,000, 16,000 and 32,000" in f.headline
+    assert "Run a profile with more values of m" not in f.how_to_test
 
 # --- the SVM's cost -----------------------------------------------------------------------------------------------
 

@@ -25,7 +25,9 @@ from reportgen.findings.curves import (
     paired,
     plateau,
     rise,
+    small_data_cut,
     trends,
+    window,
 )
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import ranking, stable_from, winners
@@ -106,10 +108,50 @@ def _rise_why(r: DataScaleResult) -> str:
             f"than {points(PLATEAU_GAIN)})" if rise(r) > PLATEAU_GAIN else "")
 
 
-def _plateau_finding(r: DataScaleResult) -> Finding | None:
+PLATEAU_CLAIM = "Traditional learners plateau as the amount of data m grows, where the largest net still gains."
+
+
+def _over(w: tuple[int, int] | None) -> str:
+    return f" from m = {w[0]:,} to {w[1]:,}" if w else ""
+
+
+def _no_fit(r: DataScaleResult, needs: dict[str, list[int]]) -> str:
+    """The runs a finding needs that have no fit in any seed, in words ("" where there are none), learners missing
+    the same m together: 'no fit of Large MLP (512x3) at m = 10,000 (failed: out of memory)'."""
+    by_ms: dict[tuple[int, ...], list[str]] = {}
+    for learner, ms in needs.items():
+        absent = tuple(m for m in ms if r.accuracy(learner, m) is None)
+        if absent:
+            by_ms.setdefault(absent, []).append(learner)
+    said = []
+    for absent, learners in by_ms.items():
+        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m in absent})
+        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = "
+                    f"{and_list([f'{m:,}' for m in absent])}" + (f" (failed: {'; '.join(failed)})" if failed else ""))
+    return and_list(said)
+
+
+def _untested(key: str, claim: str, missing: str, needs: str) -> Finding:
+    """A claim this run could not test, for want of the runs it needs: NOT_TESTED, naming them, so that it is
+    still counted on page one rather than left out."""
+    missing = missing or "no seed that ran every fit the claim needs"
+    return Finding(key=key, driver="data", role="claim", claim=claim, verdict=Verdict.NOT_TESTED,
+                   headline=f"Not tested here: this run has {missing}.",
+                   evidence=f"This run has {missing}, so it could not measure {needs}.",
+                   why=f"The claim is judged on {needs}.",
+                   how_to_test=f"Build again, so that the battery runs what this one lacks; the claim is then "
+                               f"judged on {needs}.")
+
+
+def _plateau_finding(r: DataScaleResult) -> Finding:
     p = plateau(r)
     if p is None:
-        return None
+        traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
+        w = window(r)
+        return _untested("traditional_plateau", PLATEAU_CLAIM,
+                         _no_fit(r, {x: list(w) for x in traditional}) if w and traditional else
+                         "no traditional learner" if w else "one value of m",
+                         f"every traditional learner's late gain{_over(w)}, set against the largest net's")
     verdict, name, w = p.verdict, lambda x: r.learner(x).label, p.window
     net = r.learner(p.net).label if p.net else "largest net"
     span, both = f"from m = {w[0]:,} to {w[1]:,}", f"both m = {w[0]:,} and {w[1]:,}"
@@ -142,8 +184,7 @@ def _plateau_finding(r: DataScaleResult) -> Finding | None:
         Verdict.INCONCLUSIVE: f"{rule} Here {_open_plateau(r, p)}." + (f" {ONE_SEED}" if p.seeds < 2 else ""),
     }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
-                   claim="Traditional learners plateau as the amount of data m grows, where the largest net still "
-                         "gains.", verdict=verdict,
+                   claim=PLATEAU_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
                    numbers={f"{x}_late_gain": g.gain for x, g in p.gains.items()}
                    | {f"net_minus_{x}_late_gain": d.mean for x, d in p.gaps.items()},
@@ -189,11 +230,16 @@ def _search_cap(r: DataScaleResult, p: Plateau) -> str:
             f"where it was at {SEARCH_MAX_M:,}, which can flatten their curves.")
 
 
-def _rising_finding(r: DataScaleResult) -> Finding | None:
-    big = largest_net(r)
+RISING_CLAIM = "The largest neural net keeps improving as m grows."
+
+
+def _rising_finding(r: DataScaleResult) -> Finding:
+    big, w = largest_net(r), window(r)
     late = late_gain(r, big) if big else None
     if not late:
-        return None
+        return _untested("large_net_rising", RISING_CLAIM,
+                         _no_fit(r, {big: list(w)}) if big and w else "no MLP" if w else "one value of m",
+                         f"the largest net's late gain{_over(w)}")
     label = r.learner(big).label
     verdict = decide(late.flat is False, late.flat is True, late.per_seed.n)
     more = f"With {late.m_to / late.m_from:.0f}× more data (m = {late.m_from:,} to {late.m_to:,})"
@@ -209,26 +255,31 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
     why = {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                               "(log scale): more data was still helping where the grid ends.",
            Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
-                                 "range: on this grid and budget the net, not the data, is the limit.",
+                                 "range: on this grid and step budget more data no longer raised its accuracy (what "
+                                 "holds it there, the net, its budget or the task, is not tested here).",
            Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(late.rise)} in every "
                                                f"seed over {LATE} the m range (log scale){_rise_why(r)}; a plateau, "
                                                f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict]
     return Finding(key="large_net_rising", driver="data", role="claim",
-                   claim="The largest neural net keeps improving as m grows.", verdict=verdict, headline=headline,
+                   claim=RISING_CLAIM, verdict=verdict, headline=headline,
                    evidence=evidence, why=why, numbers={"gain": late.gain},
                    because=(f"the {label} still gained {said_points(late.gain)} with {late.m_to / late.m_from:.0f}× "
                             "more data" if verdict is Verdict.SUPPORTED else ""))
 
 
-def _win_finding(r: DataScaleResult) -> Finding | None:
+WIN_CLAIM = "With the most data, the large neural net beats traditional learners."
+
+
+def _win_finding(r: DataScaleResult) -> Finding:
     """The largest net against every traditional learner at the grid's largest m, seed by seed."""
     big, m = largest_net(r), r.m_values[-1]
-    if not big:
-        return None
     traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
-    leads = {x: lead for x in traditional if (lead := paired(r, (big, m), (x, m)))}
+    leads = {x: lead for x in traditional if (lead := paired(r, (big, m), (x, m)))} if big else {}
     if not leads:
-        return None
+        return _untested("nets_win_at_scale", WIN_CLAIM,
+                         _no_fit(r, {big: [m], **{x: [m] for x in traditional}}) if big and traditional else
+                         "no MLP" if traditional else "no traditional learner",
+                         f"the largest net's lead over every traditional learner at the grid's largest m, {m:,}")
     missing = [x for x in traditional if x not in leads]
     label, margin = r.learner(big).label, noise(r)
     beaten = [x for x, d in leads.items() if d.below(-margin)]
@@ -259,17 +310,24 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
                                                f"every traditional learner at the grid's largest m, {m:,}.")
            }[verdict] + _unmeasured(r, missing, f"m = {m:,}") + f" The noise margin is {noise_words(r)}."
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
-                   claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
+                   claim=WIN_CLAIM, verdict=verdict,
                    headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
                    why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
                    because=(f"with the most data it beat every traditional learner by {said_points(lead.mean)} or "
                             "more" if verdict is Verdict.SUPPORTED else ""))
 
 
-def _small_m_finding(r: DataScaleResult) -> Finding | None:
+RANKING_CLAIM = "With little data, the ranking of learners is not settled."
+
+
+def _small_m_finding(r: DataScaleResult) -> Finding:
     rankings = [k for m in r.m_values if (k := ranking(r, m))]
-    if not rankings or rankings[0].m != r.m_values[0]:
-        return None  # a ranking needs two learners at the smallest m
+    if not rankings or rankings[0].m != r.m_values[0]:  # a ranking needs two learners at the smallest m
+        m0 = r.m_values[0]
+        return _untested("small_m_ranking", RANKING_CLAIM,
+                         _no_fit(r, {x.name: [m0] for x in r.learners}) or "no two learners in a common seed"
+                         if len(r.learners) > 1 else "one learner",
+                         f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed")
     k = rankings[0]
     m0, margin, first = k.m, k.margin, k.leader
     verdict = decide(k.unsettled, k.settled, k.seeds)
@@ -306,7 +364,7 @@ def _small_m_finding(r: DataScaleResult) -> Finding | None:
                                                                         "the noise."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
-                   claim="With little data, the ranking of learners is not settled.", verdict=verdict,
+                   claim=RANKING_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
                    numbers={"smallest_lead_at_smallest_m": min(leads),
                             **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
@@ -416,16 +474,21 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
     label = r.learner(big).label
     c = checks.get(big)
     if not c:
+        grid = [m for m in r.m_values if m >= small_data_cut(r.m_values) * (1 - 1e-9)]
+        absent = _no_fit(r, {big: grid}) if len(grid) > FIT_POINTS else ""
+        few = f"The {label}'s curve has too few points past the small-data region to fit and check a power law"
         return Finding(key="power_law", driver="data", role="published", claim=claim, verdict=Verdict.NOT_TESTED,
-                       headline=f"The {label}'s curve has too few points past the small-data region to fit and "
-                                "check a power law.",
-                       evidence=f"The {label}'s curve has too few points past the small-data region to fit and "
-                                "check.", why=rule,
-                       how_to_test=(f"Run a profile with more values of m (reportgen build --profile standard, or "
-                                    f"full): at least {FIT_POINTS + 1} past the lowest {SMALL_DATA_SHARE:.0%} of the "
-                                    "log-m range. A fit that predicts its held-out largest m within the noise, better "
-                                    "than a curve that stopped rising, would support it; Hestness et al. published "
-                                    "exponents between -0.07 and -0.35."))
+                       headline=f"{few}{': this run has ' + absent if absent else ''}.",
+                       evidence=f"{few}: " + (f"this run has {absent}, so the check could not be made." if absent
+                                              else f"{len(grid)} of the grid's m lie past the small-data region, "
+                                                   f"where the check needs {FIT_POINTS + 1}."), why=rule,
+                       how_to_test=("Build again, so that the battery runs what this one lacks. " if absent
+                                    else f"Run a profile with more values of m (reportgen build --profile standard, "
+                                         f"or full): at least {FIT_POINTS + 1} past the lowest "
+                                         f"{SMALL_DATA_SHARE:.0%} of the log-m range. ")
+                       + ("A fit that predicts its held-out largest m within the noise, better than a curve that "
+                          "stopped rising, would support it; Hestness et al. published exponents between -0.07 and "
+                          "-0.35."))
     verdict = c.verdict
     b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
