@@ -31,6 +31,22 @@ class Spread:
         return self.high < margin
 
 
+T_95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23, 15: 2.13,
+        20: 2.09, 30: 2.04}  # Student's t, two-sided 95%, by degrees of freedom
+
+
+def mean_interval(values: list[float]) -> tuple[float, float] | None:
+    """The 95% interval of the mean of independent values, mean ± t·SD/√n with Student's t at n − 1 degrees of
+    freedom (between two rows of T_95, the fewer degrees of freedom: the wider interval); None with under two
+    values. Unlike the values' range, it narrows as values are added, so a rule on it gets no easier to meet on one
+    side than on the other as seeds are added."""
+    if len(values) < 2:
+        return None
+    t = T_95[max(df for df in T_95 if df <= len(values) - 1)]
+    mean, half = statistics.fmean(values), t * statistics.stdev(values) / math.sqrt(len(values))
+    return mean - half, mean + half
+
+
 @dataclass(frozen=True)
 class PowerLaw:
     """Test error against training-set size, err(m) = a * m**b + c (Hestness et al. 2017)."""

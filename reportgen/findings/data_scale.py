@@ -332,45 +332,50 @@ def _small_m_finding(r: DataScaleResult) -> Finding:
     m0, margin, first = k.m, k.margin, k.leader
     verdict = decide(k.unsettled, k.settled, k.seeds)
     name = lambda x: r.learner(x).label
-    leaders = k.leaders
-    leads = [k.lead(s, first) for s in k.per_seed]
+    leaders, leads = k.leaders, k.leads
+    mean = sum(leads) / len(leads)
     since = stable_from(r)
     agreement = "; ".join(f"{x.agreement:.2f} at m = {x.m:,}" for x in rankings if x.agreement is not None)
+    interval = (f"; mean {points(mean)}, 95% interval {points(k.interval[0]).split()[0]} to "
+                f"{points(k.interval[1])}, standard deviation across seeds {points(k.spread)}" if k.interval else "")
     evidence = (f"At m = {m0:,} {name(first)} scored best on average and led in {leaders.count(first)} of "
                 f"{len(leaders)} seed(s); its lead over the best other learner ranged from {points(min(leads))} "
-                f"to {points(max(leads))} across seeds (negative: it trailed)."
+                f"to {points(max(leads))} across seeds (negative: it trailed){interval}."
                 + (f" Share of seed pairs naming the same leader: {agreement}." if agreement else "")
                 + (f" Every seed names the same leader, {name(winners(r, r.m_values[-1])[0])}, from m = {since:,} "
                    "on: the ranking is stable from there." if since is not None and k.seeds > 1 else
                    " The seeds do not agree on the leader even at the largest m." if k.seeds > 1 else ""))
     headline = {
-        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} seeds named different "
-                           f"leaders, each ahead by more than {said_points(margin)}.",
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the best learner's lead "
+                           f"went from {points(min(leads))} to {points(max(leads))} across seeds.",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
-                              f"by more than {said_points(margin)} in every seed.",
-        Verdict.INCONCLUSIVE: f"Undecided whether little data leaves the ranking open: at m = {m0:,} "
+                              f"by {said_points(mean)} on average, beyond the noise.",
+        Verdict.INCONCLUSIVE: f"Undecided whether the ranking at m = {m0:,} is settled: "
                               + ("one seed was run." if k.seeds < 2 else
-                                 "no learner led by more than the noise in every seed, nor did seeds disagree "
-                                 "beyond it."),
+                                 f"{name(first)} led by {said_points(mean)} on average, neither beyond the noise nor "
+                                 "moving beyond it across seeds."),
     }[verdict]
-    rule = (f"Settled means one learner leads every other by more than {points(margin)} in every seed; not "
-            f"settled, two seeds naming different leaders, each ahead of the other's by more than {points(margin)}: "
-            "one margin for both.")
+    rule = (f"The ranking is judged on one number, the best learner on average's lead over the best other learner, "
+            f"seed by seed, with one margin, {points(margin)}: settled means the low end of the lead's 95% interval "
+            "(mean ± t·SD/√n over the seeds) is above the margin; not settled, that the interval includes 0 (no "
+            "leader told apart on average) while the lead's standard deviation across seeds is above the margin "
+            "(the ranking moves with the draw of the data by more than the noise). Adding seeds makes neither side "
+            "easier.")
     why = {
-        Verdict.SUPPORTED: f"{rule} Here seeds disagree on the leader beyond the noise.",
-        Verdict.CONTRADICTED: f"{rule} Here {name(first)} led every other learner by more than {points(margin)} in "
-                              "every seed: at this m the ranking is settled.",
-        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds: the leads are within "
-                                                                        "the noise."),
+        Verdict.SUPPORTED: f"{rule} Here no leader is told apart, and the lead moves from seed to seed beyond the "
+                           "noise.",
+        Verdict.CONTRADICTED: f"{rule} Here {name(first)}'s lead is beyond the noise: at this m the ranking is "
+                              "settled.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
                    claim=RANKING_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"smallest_lead_at_smallest_m": min(leads),
+                   numbers={"smallest_lead_at_smallest_m": min(leads), "mean_lead_at_smallest_m": mean,
                             **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
                             **({"stable_from_m": since} if since is not None else {})},
-                   because=(f"with little data (m = {m0:,}) seeds named different leaders beyond the noise"
-                            if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with little data (m = {m0:,}) the best learner's lead moved from seed to seed beyond "
+                            "the noise" if verdict is Verdict.SUPPORTED else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
