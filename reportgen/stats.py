@@ -59,6 +59,12 @@ class PowerLaw:
     def error(self, m: float) -> float:
         return self.a * m**self.b + self.c
 
+    @property
+    def falls(self) -> bool:
+        """The fit has a fall to describe: a > 0 and b inside EXPONENT_RANGE. With a = 0 (a flat curve) or b at a
+        bound of the scan, b is where the scan stopped, not an exponent the data set."""
+        return self.a > 0 and EXPONENT_RANGE[0] < self.b < EXPONENT_RANGE[1]
+
     def m_for_error(self, error: float) -> float | None:
         """Training examples needed to reach `error`; None where the curve never gets there, infinite where it
         needs more than a float can count (a shallow curve: 1e-5 ** -1000 overflowed)."""
@@ -70,8 +76,11 @@ class PowerLaw:
             return math.inf
 
 
+EXPONENT_RANGE = (-3.0, 0.0)  # the exponents fit_power_law scans
+
+
 def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:
-    """Least-squares fit of err = a * m^b + c with a >= 0, -3 <= b <= 0, 0 <= c <= 1; None with too few points.
+    """Least-squares fit of err = a * m^b + c with a >= 0, b in EXPONENT_RANGE, 0 <= c <= 1; None with too few points.
 
     For a fixed b the best a and c have a closed form, so the fit scans b on ever finer grids: no starting
     guess to get wrong, and fast enough to refit every bootstrap draw.
@@ -100,7 +109,7 @@ def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:
         sse = ((y - a[:, None] * u - c[:, None]) ** 2).sum(1)
         return a, c, sse
 
-    grid = np.linspace(-3, 0, 301)
+    grid = np.linspace(*EXPONENT_RANGE, 301)
     for _ in range(4):  # each pass a 100 times finer grid between the best point's neighbours
         i = int(np.argmin(best(grid)[2]))
         grid = np.linspace(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)], 201)

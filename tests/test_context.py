@@ -62,7 +62,8 @@ def test_the_report_builds_from_records_with_every_new_sentence():
     report = build_report(factories.results(data=factories.data_scale(_law(), m=DENSE)))
     assert any("spread over resamples of the seeds" in t.caption for s in report.sections for t in s.tables)
     rows = [row for s in report.sections for t in s.tables if t.caption.startswith("How each") for row in t.rows]
-    assert "95.2% (95.0% to 95.4%)" in next(row for row in rows if row[0] == LABELS["mlp_large"])
+    assert "95.2% (the fit's asymptote, not a measurement)" in next(row for row in rows if row[0] == LABELS["mlp_large"])
+    assert next(row for row in rows if row[0] == LABELS["logistic"])[5].startswith("none stated")  # flat: no law
 
 
 def test_a_target_above_the_level_is_said_only_up_to_four_times_the_largest_m():

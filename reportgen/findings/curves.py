@@ -33,7 +33,6 @@ LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m 
 SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of the log-m range (Hestness et al.)
 FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
-SAME_CURVE = 5e-4  # two fits whose predictions differ by less than this are the same curve
 
 
 def per_seed(r: DataScaleResult, learner: str, m: int) -> dict[int, float]:
@@ -259,6 +258,7 @@ class CurveCheck:
     per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
     floor: tuple[float, float] | None = None  # lowest and highest floor c over every resample of the seeds
     forecasts: Rolling | None = None  # rolling-origin forecasts against the rivals
+    early: PowerLaw | None = None  # the fit without the held-out point, which made `predicted`
 
     @property
     def seeds(self) -> int:
@@ -315,8 +315,9 @@ class CurveCheck:
 
     @property
     def rival_same(self) -> bool:
-        """The fit without the held-out point put its floor at 0: it is the same curve as the law without one."""
-        return self.rival is not None and abs(self.rival - self.predicted) < SAME_CURVE
+        """The fit without the held-out point put its floor at its bound 0: it is the law without one, so that rival
+        tells nothing more."""
+        return self.rival is not None and self.early is not None and self.early.c < NO_FLOOR
 
     @property
     def rival_holds(self) -> bool:
@@ -340,6 +341,12 @@ class CurveCheck:
                   "flat": self.flat, "carried": self.carried_holds, "rivals": not (f and f.ahead),
                   "floor": self.pinned_everywhere, "exponent": not self.negative}
         return next((name for name in SHORTFALLS if failed[name]), None)
+
+    @property
+    def states_level(self) -> bool:
+        """The fit's asymptote 1 - c may be stated: the law passed its checks and no resample of the seeds puts the
+        floor at its bound 0. Even then it is an extrapolation of the fit to m without end, not a measurement."""
+        return self.verdict is Verdict.SUPPORTED and not self.pinned
 
     @property
     def verdict(self) -> Verdict:
@@ -394,7 +401,7 @@ def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
         m_fit[-1], statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
         interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
         1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2], tolerance, curves,
-        (min(floors), max(floors)) if floors else None, rolling(m_fit, mean, tolerance))
+        (min(floors), max(floors)) if floors else None, rolling(m_fit, mean, tolerance), early)
 
 
 @dataclass(frozen=True)
@@ -426,14 +433,17 @@ def trends(r: DataScaleResult) -> list[Trend]:
     return out
 
 
-def levels(c: CurveCheck) -> str:
-    """The level 1 - c over resamples of the seeds, lowest to highest ("" with one seed)."""
-    return f"{pct(1 - c.floor[1])} to {pct(1 - c.floor[0])}" if c.floor else ""
+def exponent_words(c: CurveCheck) -> str:
+    """b with its spread over resamples of the seeds, or why the fit has none to state."""
+    if not c.fit.falls:
+        return "no exponent (no fall fitted)"
+    return f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else "")
 
 
 def level_words(c: CurveCheck) -> str:
-    """The level the main fit finds, with its spread over resamples of the seeds, or why there is none to state.
-    A main fit with a floor states its level even where some resamples put theirs at the bound 0."""
-    if not c.pinned_everywhere:
-        return pct(1 - c.fit.c) + (f" ({levels(c)})" if c.floor else "")
-    return "none found (the main fit's floor at its bound 0)"
+    """The fit's asymptote where it may be stated (CurveCheck.states_level), as what it is; else why not."""
+    if c.states_level:
+        return f"{pct(1 - c.fit.c)} (the fit's asymptote, not a measurement)"
+    if c.verdict is not Verdict.SUPPORTED:
+        return f"none stated (the law {c.verdict.value})"
+    return "none stated (a floor at its bound 0, in the fit or a resample of the seeds)"

@@ -17,10 +17,10 @@ from reportgen.findings.curves import (
     CurveCheck,
     Plateau,
     Trend,
+    exponent_words,
     largest_net,
     late_gain,
     level_words,
-    levels,
     noise,
     paired,
     plateau,
@@ -409,19 +409,25 @@ OPEN_LAW = {
 
 
 def _level(c: CurveCheck) -> str:
-    if not c.pinned_everywhere:
-        some = " (some put their floor at the bound 0)" if c.pinned else ""
-        return f"levelling off at {pct(1 - c.fit.c)}" + (
-            f" ({levels(c)} over resamples of the seeds{some})" if c.floor else "")
-    return ("its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no level (which "
-            "does not show there is none)")
+    """The fit's exponent and its level: each stated only where the fit has one to state (a fall, and a law that
+    passed with its floor above 0 in every resample), the level as the fit's asymptote, not as a measurement."""
+    b = (f"b = {c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)"
+                                 if c.exponent else "")) if c.fit.falls else "no exponent (no fall fitted)"
+    if c.states_level:
+        return (f"{b}; its fitted asymptote is {pct(1 - c.fit.c)} accuracy, the fit extrapolated to m without end, "
+                "not a measurement")
+    if c.pinned_everywhere:
+        return (f"{b}; its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no "
+                "level (which does not show there is none)")
+    return b
 
 
 def _rival(c: CurveCheck) -> str:
     if c.rival is None:
         return ""
     if c.rival_same:
-        return " Its floor at 0, that fit is the same curve as the power law without a floor."
+        return (" Fitted without the held-out point, the law put its floor at the bound 0: it is the power law "
+                "without a floor, so that rival tells nothing more.")
     if c.rival_holds and c.holds:
         return (f" The power law without a floor predicted {pct(c.rival)}: both are within the noise, so this check "
                 "cannot tell them apart.")
@@ -495,15 +501,13 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                           "stopped rising, would support it; Hestness et al. published exponents between -0.07 and "
                           "-0.35."))
     verdict = c.verdict
-    b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
-    evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
-                f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
+    evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label}'s fit has {_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                 f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
-        Verdict.SUPPORTED: f"The {label}'s test error followed a power law (exponent {c.fit.b:.2f}): fitted without "
-                           f"m = {c.held_out_m:,}, it predicted the accuracy there within {said_points(c.miss)}.",
+        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than a "
+                           "straight line in log m and a saturating exponential did.",
         Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
                                f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
                                if c.shortfall == "missed" else
@@ -513,12 +517,14 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
-    others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
-                       f", level: {level_words(o)}" for n, o in checks.items() if n != big)
+    others = "; ".join(f"{r.learner(n).label}: b = {exponent_words(o)}, held-out miss {points(abs(o.miss))}, "
+                       f"{o.verdict.value}, asymptote {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
                            "point could not have, its rolling-origin forecasts beat every rival's by more than the "
-                           "noise, and its exponent is negative in the central 90% of resamples of the seeds.",
+                           "noise, and its exponent is negative in the central 90% of resamples of the seeds. That is "
+                           "what was tested: the law against these rivals, not against every curve (one sigmoidal in "
+                           "log m, say), and its asymptote is the fit's, not a measured level.",
         Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
                                "region this curve does not follow one power law on this grid." if c.shortfall ==
                                "missed" else
