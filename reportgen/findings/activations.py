@@ -163,10 +163,30 @@ def _under_each(r: ActivationsResult, activation: str, rule) -> dict[str, tuple[
     return {i: (rule(r, c), c) for i in inits if (c := depth_check(r, activation, i))}
 
 
-def _disagree_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+def opposed(judged: dict[str, tuple[Verdict, DepthCheck]]) -> bool:
+    """One initialisation supports the rule and the other contradicts it: only then do they disagree, and the
+    initialisation, not the activation, decides the outcome. One undecided initialisation is only undecided."""
+    return {Verdict.SUPPORTED, Verdict.CONTRADICTED} <= {v for v, _ in judged.values()}
+
+
+def undecided_under(judged: dict[str, tuple[Verdict, DepthCheck]]) -> list[str]:
+    """The initialisations under which the rule decided nothing."""
+    return [i for i, (v, _) in judged.items() if v is Verdict.INCONCLUSIVE]
+
+
+def _split_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+    """Where the initialisations' verdicts differ: a disagreement where they oppose, else what stayed undecided."""
     said = "; ".join(f"under {init_name(i)} {times(c.deepest.ratio)} ({v.value})" for i, (v, c) in judged.items())
-    return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
-            f"{activation}, decides it")
+    if opposed(judged):
+        return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
+                f"{activation}, decides it")
+    return (f"the rule is undecided under {and_list([init_name(i) for i in undecided_under(judged)])} at {deepest} "
+            f"hidden layers ({said}), so the verdict waits on it")
+
+
+def _split_headline(judged: dict[str, tuple[Verdict, DepthCheck]]) -> str:
+    return ("but the two initialisations disagree." if opposed(judged) else
+            f"but it is undecided under {and_list([init_name(i) for i in undecided_under(judged)])}.")
 
 
 SATURATED_FEW = 0.05  # under this share of saturated units, a vanishing gradient is attenuation, not saturation
@@ -210,9 +230,9 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         evidence += (f" At {min(r.depths)} hidden layers too the input layer's gradient underflowed to zero: it "
                      "vanished entirely at both depths.")
     elif check.growth:
-        moved = "grew" if g.ratio > shallow.ratio else "fell"
-        evidence += (f" From {min(r.depths)} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
-                     f"{times(g.ratio)}, by {_pairs_words(check.growth)}.")
+        moved = (f"stayed at {times(g.ratio)}, changing by" if times(g.ratio) == times(shallow.ratio) else
+                 f"{'grew' if g.ratio > shallow.ratio else 'fell'} from {times(shallow.ratio)} to {times(g.ratio)}, by")
+        evidence += f" From {min(r.depths)} to {deepest} hidden layers it {moved} {_pairs_words(check.growth)}."
     if own and own is not g:
         evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
     evidence += saturation_words(r, "default")
@@ -225,7 +245,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
                                (", and the gap did not grow with depth." if check.shrinks else ".")),
         Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
                               + ("in one seed only." if len(r.seeds) < 2 else
-                                 "but the two initialisations disagree." if split else
+                                 _split_headline(judged) if split else
                                  ("but the gap did not grow with depth." if check.shrinks else
                                   "but the gap barely grew with depth.") if vanished else
                                  f"but not every sample reached {VANISH_RATIO}×."),
@@ -241,7 +261,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
              "the one both give, and open where they differ." if len(judged) > 1 else
              " This file has sigmoid under PyTorch's default initialisation only.")
     if split:
-        rule += f" Here {_disagree_words('sigmoid', judged, deepest)}."
+        rule += f" Here {_split_words('sigmoid', judged, deepest)}."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
               f"{r.width}-unit layers and MNIST-1D")
@@ -325,7 +345,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
         Verdict.CONTRADICTED: f"ReLU's gradients did not stay within one order of magnitude: {gap}.",
         Verdict.INCONCLUSIVE: f"Not settled whether ReLU keeps its gradients: {gap}, "
                               + ("in one seed only." if len(r.seeds) < 2 else
-                                 "but the initialisations disagree." if split else
+                                 _split_headline(judged) if split else
                                  "but the ratio grew with depth." if kept else
                                  f"but its samples straddle {KEEP_RATIO}×."),
     }[verdict]
@@ -340,7 +360,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     rule += (" The rule is judged under He's initialisation and under PyTorch's default; the verdict is the one "
              "both give, and open where they differ." if len(judged) > 1 else "")
     if split:
-        rule += f" Here {_disagree_words('ReLU', judged, deepest)}."
+        rule += f" Here {_split_words('ReLU', judged, deepest)}."
     why = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
            Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict] + effect
     return Finding(key="relu_keeps_gradients", driver="algorithms", role="mechanism",
