@@ -115,8 +115,8 @@ def test_a_gain_4_sigmoid_that_keeps_its_gradients_turns_the_activation_story_co
     assert acts()["activation_not_init"].verdict is S  # gain 4 at 900x: still vanished
     f = acts(own_ratios={"sigmoid": {2: 2.0, 5: 4.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
     split = f["activation_not_init"]
-    assert split.verdict is C and "Glorot with gain 4 alone brought sigmoid's gradient ratio down to 4.0×" in \
-        split.headline
+    assert split.verdict is C and "under Glorot with gain 4 sigmoid's gradients did not vanish (4.0× at 5 hidden " \
+        "layers)" in split.headline
     assert "Glorot with gain 4 for sigmoid" in split.evidence
 
 
@@ -266,6 +266,24 @@ def test_the_sigmoid_finding_says_whether_it_measured_attenuation_or_saturation(
     assert "shows saturation: most units sit in sigmoid's flat regions" in f.evidence and "attenuation" not in \
         f.evidence.split("shows")[1].split("(")[0]
     assert "in part" in by_key(factories.results(acts=saturated(0.2)))["sigmoid_vanishing"].evidence
+
+
+
+def test_the_saturation_share_is_read_only_where_the_vanishing_it_would_explain_was_shown():
+    flat = {"sigmoid": {2: 3.0, 5: 3.0}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.0, 5: 3.0}}
+    f = acts(ratios=flat, own_ratios=flat)["sigmoid_vanishing"]  # contradicted: nothing vanished to explain
+    assert f.verdict is C and "0.0% on average over its layers at initialisation" in f.evidence
+    assert "shows attenuation" not in f.evidence and "A measurement only" in f.evidence
+
+
+def test_the_activation_is_not_credited_where_sigmoids_ratio_does_not_grow_with_depth():
+    """150x at 2 and at 5 hidden layers under both initialisations: past the 100x bar, but not by depth. The
+    mechanism is open, so the control that rests on it cannot be supported (it judged the deepest ratio alone)."""
+    same = {"sigmoid": {2: 150.0, 5: 150.0}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.0, 5: 3.0}}
+    found = acts(ratios=same, own_ratios=same)
+    assert found["sigmoid_vanishing"].verdict is I
+    f = found["activation_not_init"]
+    assert f.verdict is I and "sigmoid's vanishing is inconclusive and ReLU's keeping supported" in f.why
 
 
 def test_initialisations_disagree_only_where_one_supports_and_the_other_contradicts():
