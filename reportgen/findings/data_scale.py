@@ -313,8 +313,8 @@ def _win_finding(r: DataScaleResult) -> Finding:
                    claim=WIN_CLAIM, verdict=verdict,
                    headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
                    why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
-                   because=(f"with the most data it beat every traditional learner by {said_points(lead.mean)} or "
-                            "more" if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with the most data the {label} beat every traditional learner by "
+                            f"{said_points(lead.mean)} or more" if verdict is Verdict.SUPPORTED else ""))
 
 
 RANKING_CLAIM = "With little data, the ranking of learners is not settled."
