@@ -181,7 +181,8 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
         Verdict.SUPPORTED: f"{rule} Here every traditional learner levelled off and the {net} out-gained each "
                            "beyond the noise.",
         Verdict.CONTRADICTED: f"{rule} Here {and_list(against_net)}: no plateau against the net there.",
-        Verdict.INCONCLUSIVE: f"{rule} Here {_open_plateau(r, p)}." + (f" {ONE_SEED}" if p.seeds < 2 else ""),
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if p.seeds < 2 and not p.missing else
+                                            f"Here {_open_plateau(r, p)}."),
     }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
                    claim=PLATEAU_CLAIM, verdict=verdict,
