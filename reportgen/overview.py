@@ -104,24 +104,51 @@ def _noise_warning(results: Results) -> str:
 
 
 def answer(found: list[Finding]) -> str:
-    """Page one's answer. Where the tested claims mostly held, the supported ones are the reasons deep learning is
-    taking off here, and any that went against the lecture are named after them; where most went against it, that
-    comes first, and what held after."""
+    """Page one's answer, led by how many of the lecture's claims this run decided. Only where the decided claims
+    mostly held are the supported ones the reasons deep learning is taking off here (any that went against the
+    lecture named after them); where most went against it, that comes first; a tie says the argument is split and
+    opens with no story. Claims left open are counted as not shown either way, never as failed."""
     claims = [f for f in found if f.is_claim]
     held = [f for f in claims if f.verdict is Verdict.SUPPORTED]
     against = [f for f in claims if f.verdict is Verdict.CONTRADICTED]
+    decided = len(held) + len(against)
     reasons = and_list([f.because for f in held if f.because])
     where = and_list([d.title for d in drivers(found) if any(f in against for f in d.claims)]).lower()
-    if len(against) > len(held):
-        return (f"On these numbers, the lecture's argument does not hold here: {len(against)} of its "
-                f"{len(held) + len(against)} decided claims came out contradicted ({where})."
-                + (f" What held: {reasons}." if reasons else ""))
-    said = (f"On these numbers, deep learning is taking off here because {reasons}." if reasons else
-            "On these numbers, none of the lecture's reasons for deep learning's rise held on this machine.")
-    if against:
-        said += (f" But {len(against)} of the lecture's claims came out contradicted ({where}): its argument does "
-                 "not hold in full here.")
-    return said
+    rest = _open_words([f for f in claims if f not in held and f not in against], decided)
+    if not decided:
+        return (f"This run decided none of the lecture's {len(claims)} claims: none was shown to hold or to fail"
+                f"{rest}.")
+    lead = f"Of the lecture's {len(claims)} claims this run decided {decided}"
+    if len(held) > len(against):
+        said = (f"{lead}, and {_how_many(len(held), decided)} held"
+                + (f": on these numbers deep learning is taking off here because {reasons}." if reasons else "."))
+        if against:
+            said += (f" But {len(against)} went against the lecture ({where}): its argument does not hold in full "
+                     "here.")
+    elif len(against) > len(held):
+        said = (f"{lead}, and {_how_many(len(against), decided)} went against the lecture ({where}): on these "
+                "numbers its argument does not hold here." + (f" What held: {reasons}." if reasons else ""))
+    else:
+        said = (f"{lead}: {len(held)} held and {len(against)} went against the lecture ({where}), so on these "
+                "numbers its argument is split here." + (f" What held: {reasons}." if reasons else ""))
+    return said + (f" The other {len(claims) - decided}{rest}." if rest else "")
+
+
+def _how_many(k: int, of: int) -> str:
+    """'it' (one of one), 'all 3', or '2'."""
+    return "it" if k == of == 1 else f"all {k}" if k == of else str(k)
+
+
+def _open_words(undecided: list[Finding], decided: int) -> str:
+    """' (3 inconclusive and 2 not tested here)' where no claim was decided; else ' were not shown either way (…)'
+    for the rest ("" where there is none)."""
+    if not undecided:
+        return ""
+    n = counts(undecided)
+    parts = and_list([f"{k} {v}" + (" here" if v == Verdict.NOT_TESTED.value else "") for v, k in n.items() if k])
+    if not decided:
+        return f" ({parts})"
+    return f" {'was' if len(undecided) == 1 else 'were'} not shown either way ({parts})"
 
 
 @dataclass(frozen=True)

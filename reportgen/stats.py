@@ -31,6 +31,22 @@ class Spread:
         return self.high < margin
 
 
+T_95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23, 15: 2.13,
+        20: 2.09, 30: 2.04}  # Student's t, two-sided 95%, by degrees of freedom
+
+
+def mean_interval(values: list[float]) -> tuple[float, float] | None:
+    """The 95% interval of the mean of independent values, mean ± t·SD/√n with Student's t at n − 1 degrees of
+    freedom (between two rows of T_95, the fewer degrees of freedom: the wider interval); None with under two
+    values. Unlike the values' range, it narrows as values are added, so a rule on it gets no easier to meet on one
+    side than on the other as seeds are added."""
+    if len(values) < 2:
+        return None
+    t = T_95[max(df for df in T_95 if df <= len(values) - 1)]
+    mean, half = statistics.fmean(values), t * statistics.stdev(values) / math.sqrt(len(values))
+    return mean - half, mean + half
+
+
 @dataclass(frozen=True)
 class PowerLaw:
     """Test error against training-set size, err(m) = a * m**b + c (Hestness et al. 2017)."""
@@ -43,6 +59,12 @@ class PowerLaw:
     def error(self, m: float) -> float:
         return self.a * m**self.b + self.c
 
+    @property
+    def falls(self) -> bool:
+        """The fit has a fall to describe: a > 0 and b inside EXPONENT_RANGE. With a = 0 (a flat curve) or b at a
+        bound of the scan, b is where the scan stopped, not an exponent the data set."""
+        return self.a > 0 and EXPONENT_RANGE[0] < self.b < EXPONENT_RANGE[1]
+
     def m_for_error(self, error: float) -> float | None:
         """Training examples needed to reach `error`; None where the curve never gets there, infinite where it
         needs more than a float can count (a shallow curve: 1e-5 ** -1000 overflowed)."""
@@ -54,8 +76,11 @@ class PowerLaw:
             return math.inf
 
 
+EXPONENT_RANGE = (-3.0, 0.0)  # the exponents fit_power_law scans
+
+
 def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:
-    """Least-squares fit of err = a * m^b + c with a >= 0, -3 <= b <= 0, 0 <= c <= 1; None with too few points.
+    """Least-squares fit of err = a * m^b + c with a >= 0, b in EXPONENT_RANGE, 0 <= c <= 1; None with too few points.
 
     For a fixed b the best a and c have a closed form, so the fit scans b on ever finer grids: no starting
     guess to get wrong, and fast enough to refit every bootstrap draw.
@@ -84,7 +109,7 @@ def fit_power_law(m: list[int], error: list[float]) -> PowerLaw | None:
         sse = ((y - a[:, None] * u - c[:, None]) ** 2).sum(1)
         return a, c, sse
 
-    grid = np.linspace(-3, 0, 301)
+    grid = np.linspace(*EXPONENT_RANGE, 301)
     for _ in range(4):  # each pass a 100 times finer grid between the best point's neighbours
         i = int(np.argmin(best(grid)[2]))
         grid = np.linspace(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)], 201)

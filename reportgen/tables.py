@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportgen.findings import Analysis
 from reportgen.findings.activations import steps_to_target
-from reportgen.findings.curves import LATE_SHARE, SMALL_DATA_SHARE, Trend, level_words
+from reportgen.findings.curves import LATE_SHARE, SMALL_DATA_SHARE, Trend, exponent_words, level_words
 from reportgen.fmt import accuracy_spread, config_label, count, duration, pct, points, power_of_m, sci, times
 from reportgen.learners import LABELS
 from reportgen.records.activations import DESIGNED, SATURATION, ActivationsResult
@@ -60,19 +60,18 @@ def trend_table(r: DataScaleResult, measured: list[Trend]) -> Table:
         rows.append([x.label, count(x.parameters) if x.parameters else "",
                      points(t.late_gain.gain) if t.late_gain is not None else "",
                      {True: "plateau", False: "rising", None: "unclear" if t.late_gain else ""}[t.plateaued],
-                     (f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else ""))
-                     if c else "no fit",
+                     exponent_words(c) if c else "no fit",
                      level_words(c) if c else "",
                      f"{points(c.miss)} at m = {c.held_out_m:,}" if c else "",
                      power_of_m(t.time_exponent.mean) if t.time_exponent is not None else ""])
     return Table(f"How each learner moves with m: accuracy gained over the last {LATE_SHARE:.0%} of its m range (log "
                  "scale, mean of the seeds' paired gains); the power law of test error err = a·m^b + c fitted past the "
                  f"small-data region (m from {SMALL_DATA_SHARE:.0%} of the way along each learner's log-m range): "
-                 "exponent b with its spread over resamples of the seeds, the accuracy 1 - c it levels off at with "
-                 "its lowest and highest over every resample (none found where any puts the floor at its bound 0), "
-                 "and how far the largest m landed from the fit made without it (measured minus predicted); and "
+                 "exponent b with its spread over resamples of the seeds, the fit's asymptote 1 - c (stated only "
+                 "where that learner's law passed its checks and no resample puts the floor at its bound 0, and "
+                 "then the fit extrapolated to m without end, not a measurement), and how far the largest m landed from the fit made without it (measured minus predicted); and "
                  "how its fit time grows with m.",
-                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Levels off at", "Held-out miss", "Fit time"],
+                 ["Learner", "Parameters", "Late gain", "Trend", "b", "Fitted asymptote", "Held-out miss", "Fit time"],
                  rows)
 
 

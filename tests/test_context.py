@@ -1,12 +1,15 @@
 """The report context's own sentences, from records: the published-figures table and the projection note."""
 
 import dataclasses
+import math
 
 import factories
+import pytest
 
 from reportgen.context import build_report
+from reportgen.findings import projection
 from reportgen.findings.curves import trends
-from reportgen.findings.projection import data_needed, projection_words
+from reportgen.findings.projection import WITHHELD, data_needed, projection_words
 from reportgen.learners import LABELS
 from reportgen.records.data_scale import Learner
 from reportgen.tables import published_table
@@ -59,7 +62,8 @@ def test_the_report_builds_from_records_with_every_new_sentence():
     report = build_report(factories.results(data=factories.data_scale(_law(), m=DENSE)))
     assert any("spread over resamples of the seeds" in t.caption for s in report.sections for t in s.tables)
     rows = [row for s in report.sections for t in s.tables if t.caption.startswith("How each") for row in t.rows]
-    assert "95.2% (95.0% to 95.4%)" in next(row for row in rows if row[0] == LABELS["mlp_large"])
+    assert "95.2% (the fit's asymptote, not a measurement)" in next(row for row in rows if row[0] == LABELS["mlp_large"])
+    assert next(row for row in rows if row[0] == LABELS["logistic"])[5].startswith("none stated")  # flat: no law
 
 
 def test_a_target_above_the_level_is_said_only_up_to_four_times_the_largest_m():
@@ -82,3 +86,24 @@ def test_a_curve_whose_nets_ran_out_their_steps_is_said_to_be_the_step_budgets()
     report = build_report(dataclasses.replace(results, settings=dataclasses.replace(results.settings,
                                                                                     profile_table=table)))
     assert any(n.endswith(budget) for s in report.sections for n in s.notes)
+
+
+def _notes(results):
+    return [n for s in build_report(results).sections for n in s.notes]
+
+
+def test_a_curve_linear_in_log_m_withholds_the_projection_and_the_report_still_builds():
+    """The log-line rival forecasts this curve as well as the law: the projection is withheld as "rivals", which had
+    no words and crashed the report."""
+    line = {**_law(), "mlp_large": [0.2 + 0.07 * math.log(m / 100) for m in DENSE]}
+    notes = _notes(factories.results(data=factories.data_scale(line, m=DENSE)))
+    assert any(n.startswith("No projection") and "a straight line in log m" in n for n in notes)
+
+
+@pytest.mark.parametrize("reason", WITHHELD)
+def test_every_reason_to_withhold_a_projection_has_words_in_the_report(monkeypatch, reason):
+    r = factories.data_scale(_law(), m=DENSE)
+    monkeypatch.setattr(projection, "withheld", lambda trend, law: reason)
+    words = _projection(r, trends(r))
+    assert words.startswith("No projection") and not words.endswith(": .")
+    assert words in _notes(factories.results(data=r))

@@ -60,7 +60,7 @@ def test_a_relu_ratio_under_ten_that_grows_with_depth_is_not_kept_across_depth()
     steady = {"sigmoid": {2: 80.0, 5: 4.1e4}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.8, 5: 5.0}}
     assert acts(ratios=steady)["relu_keeps_gradients"].verdict is S  # 2.0x to 3.0x under He, 3.8x to 5.0x default
     f = acts()["relu_keeps_gradients"]  # under the default 3.8x to 8.9x: grew 2.3x with depth, so not kept there
-    assert f.verdict is I and "the initialisations disagree" in f.headline
+    assert f.verdict is I and "but it is undecided under PyTorch's default." in f.headline
     assert "(under PyTorch's default 8.9× (inconclusive); under He 3.0× (supported))" in f.why
 
 
@@ -115,8 +115,8 @@ def test_a_gain_4_sigmoid_that_keeps_its_gradients_turns_the_activation_story_co
     assert acts()["activation_not_init"].verdict is S  # gain 4 at 900x: still vanished
     f = acts(own_ratios={"sigmoid": {2: 2.0, 5: 4.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
     split = f["activation_not_init"]
-    assert split.verdict is C and "Glorot with gain 4 alone brought sigmoid's gradient ratio down to 4.0×" in \
-        split.headline
+    assert split.verdict is C and "under Glorot with gain 4 sigmoid's gradients did not vanish (4.0× at 5 hidden " \
+        "layers)" in split.headline
     assert "Glorot with gain 4 for sigmoid" in split.evidence
 
 
@@ -152,7 +152,7 @@ def test_vanishing_must_grow_with_depth():
     already = acts(ratios=fell, own_ratios=fell)["sigmoid_vanishing"]
     assert already.verdict is I and "it fell from 5.0×10⁴ to 4.1×10⁴" in already.evidence  # vanished, not growing
     split = acts(ratios=fell)["sigmoid_vanishing"]  # under gain 4, 20x to 900x: vanished and grew
-    assert split.verdict is I and "the two initialisations disagree" in split.headline
+    assert split.verdict is I and "but it is undecided under PyTorch's default." in split.headline
     little = acts(ratios={"sigmoid": {2: 3e4, 5: 4.1e4}, "relu": {2: 3.8, 5: 8.9}})["sigmoid_vanishing"]
     assert little.verdict is I  # 1.4x in every sample: growing, but by under DEPTH_GROWTH
     one_depth = acts(ratios={"sigmoid": {5: 4.1e4}, "relu": {5: 8.9}}, own_ratios={"sigmoid": {5: 900.0},
@@ -266,3 +266,40 @@ def test_the_sigmoid_finding_says_whether_it_measured_attenuation_or_saturation(
     assert "shows saturation: most units sit in sigmoid's flat regions" in f.evidence and "attenuation" not in \
         f.evidence.split("shows")[1].split("(")[0]
     assert "in part" in by_key(factories.results(acts=saturated(0.2)))["sigmoid_vanishing"].evidence
+
+
+
+def test_the_saturation_share_is_read_only_where_the_vanishing_it_would_explain_was_shown():
+    flat = {"sigmoid": {2: 3.0, 5: 3.0}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.0, 5: 3.0}}
+    f = acts(ratios=flat, own_ratios=flat)["sigmoid_vanishing"]  # contradicted: nothing vanished to explain
+    assert f.verdict is C and "0.0% on average over its layers at initialisation" in f.evidence
+    assert "shows attenuation" not in f.evidence and "A measurement only" in f.evidence
+
+
+def test_the_activation_is_not_credited_where_sigmoids_ratio_does_not_grow_with_depth():
+    """150x at 2 and at 5 hidden layers under both initialisations: past the 100x bar, but not by depth. The
+    mechanism is open, so the control that rests on it cannot be supported (it judged the deepest ratio alone)."""
+    same = {"sigmoid": {2: 150.0, 5: 150.0}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.0, 5: 3.0}}
+    found = acts(ratios=same, own_ratios=same)
+    assert found["sigmoid_vanishing"].verdict is I
+    f = found["activation_not_init"]
+    assert f.verdict is I and "sigmoid's vanishing is inconclusive and ReLU's keeping supported" in f.why
+
+
+def test_initialisations_disagree_only_where_one_supports_and_the_other_contradicts():
+    """An initialisation under which the rule is merely undecided does not 'decide it' against the other."""
+    undecided = acts(own_ratios={"sigmoid": {2: 20.0, 5: 100.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    f = undecided["sigmoid_vanishing"]  # Glorot with gain 4: samples 91x to 110x straddle 100x
+    assert f.verdict is I and "undecided under Glorot with gain 4" in f.headline
+    assert "disagree" not in f.headline + f.why and "decides it" not in f.why
+    opposite = acts(own_ratios={"sigmoid": {2: 3.0, 5: 3.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    f = opposite["sigmoid_vanishing"]  # supported under the default, contradicted under gain 4
+    assert f.verdict is I and "the two initialisations disagree" in f.headline
+    assert "the initialisation, not sigmoid, decides it" in f.why
+
+
+def test_a_ratio_that_does_not_move_with_depth_is_said_to_stay():
+    flat = {"sigmoid": {2: 3.0, 5: 3.0}, "tanh": {2: 3.5, 5: 6.0}, "relu": {2: 3.0, 5: 3.0}}
+    f = acts(ratios=flat, own_ratios=flat)["sigmoid_vanishing"]
+    assert "it stayed at 3.0×, changing by 1.0× in every pair of samples" in f.evidence
+    assert "from 3.0× to 3.0×" not in f.evidence

@@ -11,6 +11,7 @@ from reportgen.findings import Verdict, findings
 from reportgen.findings.curves import CLEAR_MARGIN, LAW, PROJECT_FACTOR, Rolling, curve_check, noise, trends
 from reportgen.findings.projection import data_needed, projection_words
 from reportgen.fmt import pct, points
+from reportgen.tables import trend_table
 
 S, C, I, N = Verdict.SUPPORTED, Verdict.CONTRADICTED, Verdict.INCONCLUSIVE, Verdict.NOT_TESTED
 DENSE = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
@@ -51,8 +52,28 @@ def test_a_curve_that_follows_the_law_predicts_its_held_out_point():
     assert "Fitted on m = 1,000 to 32,000" in f.evidence  # the lowest third of the log-m range left out
     assert "Fitted without m = 32,000" in f.evidence and "a miss of 0.0 points" in f.evidence
     assert "over resamples of the seeds" in f.evidence
-    # The seeds score 0, 0.2 and 0.4 points above the curve: the level, with its spread over resamples of them.
-    assert "levelling off at 95.2% (95.0% to 95.4% over resamples of the seeds)" in f.evidence
+    assert "forecast the Large MLP (512x3)'s test error better than a straight line in log m and a saturating " \
+           "exponential" in f.headline
+    # The level is the fit's asymptote, said as such, without a spread over seeds that would make it look measured.
+    assert "its fitted asymptote is 95.2% accuracy, the fit extrapolated to m without end, not a measurement" \
+        in f.evidence and "95.0% to 95.4%" not in f.evidence
+
+
+def test_no_level_is_stated_where_the_law_did_not_pass():
+    for curves in (_law(bend_at=32000, bend=0.06), _law(c=0.04, a=50.0, b=-1.2)):  # contradicted, inconclusive
+        f = data(curves, m=DENSE)["power_law"]
+        assert f.verdict in (C, I) and "asymptote" not in f.evidence and "levelling off" not in f.evidence
+    bent = factories.data_scale(_law(bend_at=32000, bend=0.06), m=DENSE)
+    rows = trend_table(bent, trends(bent)).rows
+    assert next(row for row in rows if row[0] == "Large MLP (512x3)")[5].startswith("none stated")
+
+
+def test_a_flat_curve_states_no_exponent_and_no_floor_it_did_not_fit():
+    """A flat curve's fit has a = 0, and b sits where the scan stopped: no exponent to print. Its fit without the
+    held-out point has a floor above 0, so it is not 'the same curve as the law without a floor'."""
+    f = data({**_law(), "mlp_large": [0.7] * len(DENSE)}, m=DENSE)["power_law"]
+    assert "no exponent (no fall fitted)" in f.evidence and "b = -3.00" not in f.evidence
+    assert "floor at the bound 0" not in f.evidence and "asymptote" not in f.evidence
 
 
 def test_a_held_out_point_off_the_curve_contradicts_the_law():
@@ -65,7 +86,7 @@ def test_a_held_out_point_off_the_curve_contradicts_the_law():
 def test_a_pinned_floor_is_reported_as_no_level_found_not_as_no_level():
     f = data(_law(c=0.0), m=DENSE)["power_law"]
     assert "floor sits at the bound 0" in f.evidence and "levelling off" not in f.evidence
-    assert "the same curve as the power law without a floor" in f.evidence
+    assert "it is the power law without a floor, so that rival tells nothing more" in f.evidence
     # The held-out point predicted, yet the floor at its bound: a·m^b + c has become a·m^b, so the three-parameter
     # law is not tested (it was supported before).
     assert f.verdict is I and "three-parameter law is not tested" in f.headline
@@ -89,9 +110,8 @@ def test_a_floor_that_some_resample_of_the_seeds_puts_at_0_is_pinned():
     r = dataclasses.replace(_seed_curve(factories.data_scale(_law(c=0.04), m=DENSE), "mlp_large", 0,
                                         factories.power_law_curve(DENSE, a=2.4, b=-0.25, c=0.0)), target_accuracy=0.85)
     f = by_key(factories.results(data=r))["power_law"]
-    # The main fit has a floor: its level is stated, with the resamples' spread and the word that some find none.
-    assert "levelling off at 97.4% (96.2% to 100.0% over resamples of the seeds (some put their floor at the bound " \
-           "0))" in f.evidence
+    # The main fit has a floor, but a resample puts it at 0: no level is stated (it used to be, with a range).
+    assert "asymptote" not in f.evidence and "97.4%" not in f.evidence
     p = data_needed(r, trends(r))
     assert not p.made and p.withheld == "pinned"
     assert "floor sits at its bound 0 in some resamples of the seeds" in projection_words(r, p, trends(r), None)
@@ -188,7 +208,7 @@ def test_leads_are_judged_against_the_test_sets_noise():
     found = by_key(factories.results(data=r))
     assert found["small_m_ranking"].verdict is C and found["nets_win_at_scale"].verdict is S
     small = by_key(factories.results(data=dataclasses.replace(r, test_size=300)))
-    assert small["small_m_ranking"].verdict is I and "more than 5.7 points" in small["small_m_ranking"].why
+    assert small["small_m_ranking"].verdict is I and "one margin, 5.7 points" in small["small_m_ranking"].why
     assert small["nets_win_at_scale"].verdict is I and "more than 5.7 points" in small["nets_win_at_scale"].why
     assert "the 95% half-width of one accuracy on the 300 test examples" in small["nets_win_at_scale"].why
 

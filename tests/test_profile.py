@@ -1,5 +1,7 @@
 """Profiles: the built-in ones load; bad ones are refused with one clear reason."""
 
+from pathlib import Path
+
 import pytest
 
 from reportgen.profile import BUILT_IN, ProfileError, load_profile
@@ -93,3 +95,11 @@ def test_a_value_that_would_run_for_days_or_exhaust_the_memory_is_refused_naming
     with pytest.raises(ProfileError, match=message) as refused:
         parse_profile(raw, "p.toml")
     assert "\n" not in str(refused.value)
+
+
+def test_the_standard_profile_says_its_rates_were_chosen_on_rows_its_largest_m_trains_on():
+    """benchmarks/select_learning_rates.py validates on the last 4,000 examples of seed 0's order of a pool of the
+    largest m: every fit at that m trains on them, which the words that the report prints must say."""
+    s = load_profile(str(Path(__file__).parent.parent / "experiments" / "standard.toml"))[0].data_scale
+    assert "4,000 validation examples" in s.learning_rate_selection
+    assert f"the fits at m = {max(s.m):,} train on them" in s.learning_rate_selection

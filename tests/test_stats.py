@@ -1,10 +1,11 @@
 """Statistics of learning curves: the power-law fit, its inverse, and growth exponents."""
 
 import math
+import statistics
 
 import pytest
 
-from reportgen.stats import Spread, fit_power_law, growth_exponent
+from reportgen.stats import Spread, fit_power_law, growth_exponent, mean_interval
 
 M = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
 
@@ -53,3 +54,13 @@ def test_the_rivals_of_the_power_law_recover_their_own_curves_and_not_each_other
     assert (f.a, f.b, f.c) == pytest.approx((0.5, 3000, 0.1), rel=1e-3)
     assert fit_exponential(m, line).error(32000) > fit_log_line(m, line).error(32000) + 0.01  # it levels off
     assert fit_log_line(m[:1], line[:1]) is None and fit_exponential(m[:2], line[:2]) is None
+
+
+def test_the_interval_of_a_mean_narrows_with_more_values_where_a_range_widens():
+    assert mean_interval([0.5]) is None
+    low, high = mean_interval([1.0, 2.0, 3.0])
+    assert (low, high) == pytest.approx((2 - 4.30 / 3**0.5, 2 + 4.30 / 3**0.5))
+    ten = mean_interval([1.0, 2.0, 3.0] * 4)  # 12 values, 11 degrees of freedom: t read at the 10 row, the wider
+    assert ten == pytest.approx((2 - 2.23 * statistics.stdev([1.0, 2.0, 3.0] * 4) / 12**0.5,
+                                 2 + 2.23 * statistics.stdev([1.0, 2.0, 3.0] * 4) / 12**0.5))
+    assert ten[1] - ten[0] < high - low

@@ -153,7 +153,8 @@ def keeping(r: ActivationsResult, check: DepthCheck) -> Verdict:
 
 def both(verdicts: dict[str, Verdict]) -> Verdict:
     """One verdict from the same rule judged under each initialisation run: the one they share, else inconclusive
-    (where they disagree, the initialisation and not the activation decides the outcome)."""
+    (where they oppose, the initialisation and not the activation decides the outcome; where one is undecided, the
+    verdict waits on it)."""
     return next(iter(verdicts.values())) if len(set(verdicts.values())) == 1 else Verdict.INCONCLUSIVE
 
 
@@ -163,35 +164,80 @@ def _under_each(r: ActivationsResult, activation: str, rule) -> dict[str, tuple[
     return {i: (rule(r, c), c) for i in inits if (c := depth_check(r, activation, i))}
 
 
-def _disagree_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+def opposed(judged: dict[str, tuple[Verdict, DepthCheck]]) -> bool:
+    """One initialisation supports the rule and the other contradicts it: only then do they disagree, and the
+    initialisation, not the activation, decides the outcome. One undecided initialisation is only undecided."""
+    return {Verdict.SUPPORTED, Verdict.CONTRADICTED} <= {v for v, _ in judged.values()}
+
+
+def undecided_under(judged: dict[str, tuple[Verdict, DepthCheck]]) -> list[str]:
+    """The initialisations under which the rule decided nothing."""
+    return [i for i, (v, _) in judged.items() if v is Verdict.INCONCLUSIVE]
+
+
+def _split_words(activation: str, judged: dict[str, tuple[Verdict, DepthCheck]], deepest: int) -> str:
+    """Where the initialisations' verdicts differ: a disagreement where they oppose, else what stayed undecided."""
     said = "; ".join(f"under {init_name(i)} {times(c.deepest.ratio)} ({v.value})" for i, (v, c) in judged.items())
-    return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
-            f"{activation}, decides it")
+    if opposed(judged):
+        return (f"the two initialisations disagree at {deepest} hidden layers ({said}): the initialisation, not "
+                f"{activation}, decides it")
+    return (f"the rule is undecided under {and_list([init_name(i) for i in undecided_under(judged)])} at {deepest} "
+            f"hidden layers ({said}), so the verdict waits on it")
+
+
+def _split_headline(judged: dict[str, tuple[Verdict, DepthCheck]]) -> str:
+    return ("but the two initialisations disagree." if opposed(judged) else
+            f"but it is undecided under {and_list([init_name(i) for i in undecided_under(judged)])}.")
 
 
 SATURATED_FEW = 0.05  # under this share of saturated units, a vanishing gradient is attenuation, not saturation
 SATURATED_MANY = 0.5  # from this share on, saturation
 
 
-def saturation_words(r: ActivationsResult, init: str) -> str:
-    """What the sigmoid's deepest net shows, attenuation or saturation, from its share of saturated units (slope
-    under SATURATION of the maximum) at initialisation and after training: a measurement, not a verdict."""
+@dataclass(frozen=True)
+class Saturation:
+    """The share of saturated units (slope under SATURATION of the maximum) in sigmoid's deepest net under one
+    initialisation, averaged over its layers (the saturation table gives each layer): a measurement. What it shows,
+    attenuation or saturation, is read only where the vanishing it would explain was shown."""
+
+    init: str
+    depth: int
+    at_init: float
+    trained: float | None  # after the run's training steps; None: not recorded
+
+    @property
+    def reading(self) -> str:
+        return ("attenuation" if self.at_init < SATURATED_FEW else "saturation" if self.at_init >= SATURATED_MANY
+                else "both")
+
+
+def saturation(r: ActivationsResult, init: str) -> Saturation | None:
     deepest = max(r.depths)
     shares = {stage: statistics.fmean(g.saturated) for stage in ("init", "trained")
               if (g := r.gradient("sigmoid", deepest, stage, init)) and g.saturated}
-    if "init" not in shares:
-        return ""
-    share = shares["init"]
-    what = ("attenuation, not saturation: the backward signal shrinks because sigmoid's slope is at most 1/4 and "
-            "the weights' scale multiplies it layer by layer, not because units sit in sigmoid's flat regions"
-            if share < SATURATED_FEW else
-            "saturation: most units sit in sigmoid's flat regions" if share >= SATURATED_MANY else
-            "attenuation in part and saturation in part")
-    after = (f", {pct(shares['trained'])} after {r.trained_steps} training steps" if "trained" in shares else "")
-    return (f" Saturated units (slope under {SATURATION:.0%} of its maximum) in the {deepest}-hidden-layer net under "
-            f"{init_name(init)} initialisation: {pct(share)} on average over its layers at initialisation{after}. "
-            f"At initialisation this measurement shows {what} (under {pct(SATURATED_FEW)} of units saturated is "
-            f"read as attenuation, {pct(SATURATED_MANY)} or more as saturation).")
+    return Saturation(init, deepest, shares["init"], shares.get("trained")) if "init" in shares else None
+
+
+READINGS = {
+    "attenuation": ("attenuation, not saturation: the backward signal shrinks because sigmoid's slope is at most 1/4 "
+                    "and the weights' scale multiplies it layer by layer, not because units sit in sigmoid's flat "
+                    "regions"),
+    "saturation": "saturation: most units sit in sigmoid's flat regions",
+    "both": "attenuation in part and saturation in part",
+}
+
+
+def saturation_words(r: ActivationsResult, s: Saturation, read: bool) -> str:
+    """The share measured, and what it shows only where `read` (the vanishing finding is supported)."""
+    after = f", {pct(s.trained)} after {r.trained_steps} training steps" if s.trained is not None else ""
+    words = (f" Saturated units (slope under {SATURATION:.0%} of its maximum) in the {s.depth}-hidden-layer net under "
+             f"{init_name(s.init)} initialisation: {pct(s.at_init)} on average over its layers at initialisation"
+             f"{after} (each layer in the saturation table).")
+    if not read:
+        return words + (" A measurement only: the vanishing it would explain is not shown here, so it is not read "
+                        "as attenuation or saturation.")
+    return (words + f" At initialisation this shows {READINGS[s.reading]} (under {pct(SATURATED_FEW)} of units "
+            f"saturated is read as attenuation, {pct(SATURATED_MANY)} or more as saturation).")
 
 
 def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
@@ -210,12 +256,13 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
         evidence += (f" At {min(r.depths)} hidden layers too the input layer's gradient underflowed to zero: it "
                      "vanished entirely at both depths.")
     elif check.growth:
-        moved = "grew" if g.ratio > shallow.ratio else "fell"
-        evidence += (f" From {min(r.depths)} to {deepest} hidden layers it {moved} from {times(shallow.ratio)} to "
-                     f"{times(g.ratio)}, by {_pairs_words(check.growth)}.")
+        moved = (f"stayed at {times(g.ratio)}, changing by" if times(g.ratio) == times(shallow.ratio) else
+                 f"{'grew' if g.ratio > shallow.ratio else 'fell'} from {times(shallow.ratio)} to {times(g.ratio)}, by")
+        evidence += f" From {min(r.depths)} to {deepest} hidden layers it {moved} {_pairs_words(check.growth)}."
     if own and own is not g:
         evidence += f" Under {init_name(own_init(r, 'sigmoid'))} initialisation: {_ratio(own)}."
-    evidence += saturation_words(r, "default")
+    if sat := saturation(r, "default"):
+        evidence += saturation_words(r, sat, verdict is Verdict.SUPPORTED)
     gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input's"
     if own and own is not g:
         gap += f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})"
@@ -225,7 +272,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
                                (", and the gap did not grow with depth." if check.shrinks else ".")),
         Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
                               + ("in one seed only." if len(r.seeds) < 2 else
-                                 "but the two initialisations disagree." if split else
+                                 _split_headline(judged) if split else
                                  ("but the gap did not grow with depth." if check.shrinks else
                                   "but the gap barely grew with depth.") if vanished else
                                  f"but not every sample reached {VANISH_RATIO}×."),
@@ -241,7 +288,7 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
              "the one both give, and open where they differ." if len(judged) > 1 else
              " This file has sigmoid under PyTorch's default initialisation only.")
     if split:
-        rule += f" Here {_disagree_words('sigmoid', judged, deepest)}."
+        rule += f" Here {_split_words('sigmoid', judged, deepest)}."
     source = ("Glorot and Bengio (2010) published shrinking gradients with sigmoid units and this same standard "
               "initialisation (5 hidden layers of 1,000 units, MNIST and Shapeset); ours is measured on "
               f"{r.width}-unit layers and MNIST-1D")
@@ -325,7 +372,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
         Verdict.CONTRADICTED: f"ReLU's gradients did not stay within one order of magnitude: {gap}.",
         Verdict.INCONCLUSIVE: f"Not settled whether ReLU keeps its gradients: {gap}, "
                               + ("in one seed only." if len(r.seeds) < 2 else
-                                 "but the initialisations disagree." if split else
+                                 _split_headline(judged) if split else
                                  "but the ratio grew with depth." if kept else
                                  f"but its samples straddle {KEEP_RATIO}×."),
     }[verdict]
@@ -340,7 +387,7 @@ def _relu_finding(r: ActivationsResult) -> Finding | None:
     rule += (" The rule is judged under He's initialisation and under PyTorch's default; the verdict is the one "
              "both give, and open where they differ." if len(judged) > 1 else "")
     if split:
-        rule += f" Here {_disagree_words('ReLU', judged, deepest)}."
+        rule += f" Here {_split_words('ReLU', judged, deepest)}."
     why = {Verdict.SUPPORTED: rule, Verdict.CONTRADICTED: rule,
            Verdict.INCONCLUSIVE: rule if split else _undecided_seeds(r, rule)}[verdict] + effect
     return Finding(key="relu_keeps_gradients", driver="algorithms", role="mechanism",
@@ -359,8 +406,13 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
     if not (sig and relu and sig0 and relu0) or sig_init == "default" or relu_init == "default" or any(
             not math.isfinite(g.ratio) or g.ratio == 0 for g in (sig, relu, sig0, relu0)):
         return None
-    verdict = decide(min(sig.samples) >= VANISH_RATIO and within_order(relu.samples),
-                     max(sig.samples) < KEEP_RATIO, len(r.seeds))
+    # The mechanism's own rules, depth growth included, under the designed initialisations: an absolute ratio at
+    # the deepest net also carries the input layer's scale, which is not depth.
+    sig_check, relu_check = depth_check(r, "sigmoid", sig_init), depth_check(r, "relu", relu_init)
+    vanished = vanishing(r, sig_check) if sig_check else Verdict.INCONCLUSIVE
+    kept = keeping(r, relu_check) if relu_check else Verdict.INCONCLUSIVE
+    verdict = decide(vanished is Verdict.SUPPORTED and kept is Verdict.SUPPORTED, vanished is Verdict.CONTRADICTED,
+                     len(r.seeds))
     moved = [f"from {times(sig0.ratio)} to {times(sig.ratio)} for sigmoid",
              f"from {times(relu0.ratio)} to {times(relu.ratio)} for ReLU"]
     if (tanh0 := r.gradient("tanh", deepest)) and (tanh := r.gradient("tanh", deepest, init=own_init(r, "tanh"))) \
@@ -375,15 +427,19 @@ def _init_finding(r: ActivationsResult) -> Finding | None:
         Verdict.SUPPORTED: f"The activation, not the initialisation, causes the vanishing: with each one's own "
                            f"initialisation sigmoid's gradient ratio was still {multiple(sig.ratio / relu.ratio)} "
                            "ReLU's.",
-        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: {init_name(sig_init)} alone brought "
-                              f"sigmoid's gradient ratio down to {times(sig.ratio)}.",
+        Verdict.CONTRADICTED: f"The initialisation, not the activation, decided it: under {init_name(sig_init)} "
+                              f"sigmoid's gradients did not vanish ({times(sig.ratio)} at {deepest} hidden layers).",
         Verdict.INCONCLUSIVE: f"Not settled whether the activation or the initialisation causes the vanishing: with "
                               f"each one's own initialisation sigmoid's ratio was {times(sig.ratio)}, ReLU's "
                               f"{times(relu.ratio)}.",
     }[verdict]
-    rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid still reaches "
-            f"{VANISH_RATIO}× in every sample while ReLU stays under {KEEP_RATIO}×; the initialisation is, if "
-            f"{init_name(sig_init)} alone brings sigmoid under {KEEP_RATIO}×.")
+    rule = (f"The activation is the cause if, with each activation's own initialisation, sigmoid's gradients still "
+            f"vanish by the mechanism's rule ({VANISH_RATIO}× or more in every sample at {deepest} hidden layers, and "
+            f"growing with depth by {DEPTH_GROWTH:g}× or more in the median pair) while ReLU keeps its own (under "
+            f"{KEEP_RATIO}× and not growing with depth); the initialisation is, if under {init_name(sig_init)} "
+            f"sigmoid's gradients do not vanish by that rule (under {KEEP_RATIO}× in every sample, or no growth with "
+            f"depth short of {VANISH_RATIO}×). Here, under their own initialisations, sigmoid's vanishing is "
+            f"{vanished.value} and ReLU's keeping {kept.value}.")
     why = {Verdict.SUPPORTED: rule + " Here the activation's effect survives the change of initialisation.",
            Verdict.CONTRADICTED: rule + " Here the initialisation, not the activation, decided it.",
            Verdict.INCONCLUSIVE: _undecided_seeds(r, rule)}[verdict] + (

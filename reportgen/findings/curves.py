@@ -8,9 +8,10 @@ import math
 import statistics
 from dataclasses import dataclass
 
+from reportgen.findings.tuning import Edge, tuning
 from reportgen.findings.verdicts import Verdict, decide
 from reportgen.fmt import pct
-from reportgen.learners import MLP_SIZES
+from reportgen.learners import MLP_SIZES, TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import (
     PowerLaw,
@@ -32,7 +33,6 @@ LATE_SHARE = 0.25  # a learner's late gain is over this last share of its log-m 
 SMALL_DATA_SHARE = 1 / 3  # the power law is fitted past this lowest share of the log-m range (Hestness et al.)
 FIT_POINTS = 4  # the power law's three parameters need four points to leave a residual, besides the held-out one
 PROJECT_FACTOR = 4  # a projection of the data needed goes at most this many times past the largest m measured
-SAME_CURVE = 5e-4  # two fits whose predictions differ by less than this are the same curve
 
 
 def per_seed(r: DataScaleResult, learner: str, m: int) -> dict[int, float]:
@@ -99,14 +99,90 @@ def window(r: DataScaleResult) -> tuple[int, int] | None:
     return max((m for m in ms[:-1] if m <= start), default=ms[-2]), ms[-1]
 
 
+def seed_gains(r: DataScaleResult, learner: str, w: tuple[int, int]) -> dict[int, float]:
+    """Each seed's gain over window w, on its own nested subsets, for the seeds that ran both of its ends."""
+    start, end = per_seed(r, learner, w[0]), per_seed(r, learner, w[1])
+    return {s: end[s] - start[s] for s in r.seeds if s in start and s in end}
+
+
 def late_gain(r: DataScaleResult, learner: str) -> LateGain | None:
     """The learner's gain over the grid's window; None where it was not run at both of its ends."""
     w = window(r)
-    gain = paired(r, (learner, w[1]), (learner, w[0])) if w else None
-    return LateGain(w[0], w[1], gain, rise(r)) if gain else None
+    gains = seed_gains(r, learner, w) if w else {}
+    return LateGain(w[0], w[1], Spread.of(list(gains.values())), rise(r)) if gains else None
+
+
+@dataclass(frozen=True)
+class Plateau:
+    """The traditional learners' late gains over the grid's window, set against the largest net's seed by seed.
+
+    The lecture's plateau is a contrast: traditional learners level off where the net still gains. Two absolute bars
+    (under PLATEAU_GAIN for one, at least the least rise for the other) can be met by curves 0.2 points apart, so the
+    contrast is judged itself, as the net's gain minus each learner's in each seed, against one margin both ways: more
+    than the noise for the plateau, less than minus the noise (the learner gained more) against it. A learner whose
+    setting was chosen at its grid's edge inside the window may be held level by its grid: that leaves a plateau open.
+    """
+
+    window: tuple[int, int]
+    gains: dict[str, LateGain]  # each traditional learner run at both ends of the window
+    missing: list[str]  # traditional learners not run at both ends
+    net: str | None  # the largest net
+    net_gain: LateGain | None  # None: no net, or not run at both ends
+    gaps: dict[str, Spread]  # the net's gain minus each learner's, over the seeds that ran both
+    margin: float  # the noise a gap must pass
+    edges: list[Edge]  # traditional learners' settings at a grid's edge, chosen at an m inside the window
+
+    @property
+    def seeds(self) -> int:
+        return min(s.n for s in [*(g.per_seed for g in self.gains.values()), *self.gaps.values()])
+
+    @property
+    def levelled(self) -> bool:
+        """Every traditional learner was run over the window and gained under PLATEAU_GAIN in every seed."""
+        return not self.missing and all(g.flat is True for g in self.gains.values())
+
+    @property
+    def rising(self) -> list[str]:
+        """Learners that gained at least the least rise in every seed."""
+        return [x for x, g in self.gains.items() if g.flat is False]
+
+    @property
+    def contrast(self) -> bool:
+        """The net gained more than every traditional learner by more than the noise, in every seed."""
+        return set(self.gaps) == set(self.gains) and all(d.above(self.margin) for d in self.gaps.values())
+
+    @property
+    def outgained(self) -> list[str]:
+        """Learners that gained more than the net by more than the noise, in every seed: the contrast reversed."""
+        return [x for x, d in self.gaps.items() if d.below(-self.margin)]
+
+    @property
+    def verdict(self) -> Verdict:
+        """SUPPORTED: levelled, with the contrast, and no setting at a grid's edge inside the window; CONTRADICTED: a
+        learner still rising, or one that out-gained the net beyond the noise."""
+        verdict = decide(self.levelled and self.contrast, bool(self.rising or self.outgained), self.seeds)
+        return Verdict.INCONCLUSIVE if verdict is Verdict.SUPPORTED and self.edges else verdict
+
+
+def plateau(r: DataScaleResult) -> Plateau | None:
+    """The plateau's check; None where the grid has no window or no traditional learner was run over it."""
+    w, traditional = window(r), [x.name for x in r.learners if x.name in TRADITIONAL]
+    gains = {x: g for x in traditional if (g := late_gain(r, x))} if w else {}
+    if not gains:
+        return None
+    net = largest_net(r)
+    own = seed_gains(r, net, w) if net else {}
+    gaps = {x: Spread.of(d) for x in gains
+            if (d := [own[s] - g for s, g in seed_gains(r, x, w).items() if s in own])}
+    t = tuning(r)
+    edges = [e for e in (t.edges if t else []) if e.learner in gains and any(w[0] <= m <= w[1] for m, _ in e.where)]
+    return Plateau(w, gains, [x for x in traditional if x not in gains], net, late_gain(r, net) if net else None,
+                   gaps, noise(r), edges)
 
 
 LAW = "the power law"
+SHORTFALLS = ("one seed", "missed", "beaten", "flat", "carried", "rivals", "floor", "exponent")  # the law's
+# conditions, in the order CurveCheck.shortfall checks them and the report explains them
 RIVALS = {"a straight line in log m": fit_log_line, "a saturating exponential": fit_exponential}  # rivals a
 # rising curve does not beat for free: one rises for ever at a constant rate per doubling, one levels off
 
@@ -182,6 +258,7 @@ class CurveCheck:
     per_seed: list[list[float]]  # each seed's test error at m_fit, for resamples of what the fit implies
     floor: tuple[float, float] | None = None  # lowest and highest floor c over every resample of the seeds
     forecasts: Rolling | None = None  # rolling-origin forecasts against the rivals
+    early: PowerLaw | None = None  # the fit without the held-out point, which made `predicted`
 
     @property
     def seeds(self) -> int:
@@ -238,8 +315,9 @@ class CurveCheck:
 
     @property
     def rival_same(self) -> bool:
-        """The fit without the held-out point put its floor at 0: it is the same curve as the law without one."""
-        return self.rival is not None and abs(self.rival - self.predicted) < SAME_CURVE
+        """The fit without the held-out point put its floor at its bound 0: it is the law without one, so that rival
+        tells nothing more."""
+        return self.rival is not None and self.early is not None and self.early.c < NO_FLOOR
 
     @property
     def rival_holds(self) -> bool:
@@ -258,15 +336,17 @@ class CurveCheck:
         "rivals" (not better than every rival by more than the noise, or no forecasts to tell), "floor" (the main
         fit's floor at its bound 0: it is the law without a floor, a·m^b, and the three-parameter law is not
         tested), "exponent"; None where all hold."""
-        if self.seeds < 2:
-            return "one seed"
         f = self.forecasts
-        for name, failed in (("missed", not self.holds), ("beaten", bool(f and f.beaten)), ("flat", self.flat),
-                             ("carried", self.carried_holds), ("rivals", not (f and f.ahead)),
-                             ("floor", self.pinned_everywhere), ("exponent", not self.negative)):
-            if failed:
-                return name
-        return None
+        failed = {"one seed": self.seeds < 2, "missed": not self.holds, "beaten": bool(f and f.beaten),
+                  "flat": self.flat, "carried": self.carried_holds, "rivals": not (f and f.ahead),
+                  "floor": self.pinned_everywhere, "exponent": not self.negative}
+        return next((name for name in SHORTFALLS if failed[name]), None)
+
+    @property
+    def states_level(self) -> bool:
+        """The fit's asymptote 1 - c may be stated: the law passed its checks and no resample of the seeds puts the
+        floor at its bound 0. Even then it is an extrapolation of the fit to m without end, not a measurement."""
+        return self.verdict is Verdict.SUPPORTED and not self.pinned
 
     @property
     def verdict(self) -> Verdict:
@@ -321,7 +401,7 @@ def curve_check(r: DataScaleResult, learner: str) -> CurveCheck | None:
         m_fit[-1], statistics.fmean(at_held_out), 1 - early.error(m_fit[-1]),
         interval(bootstrap([c[:-1] for c in curves], predict)) if many else None,
         1 - rival.error(m_fit[-1]) if rival else None, 1 - mean[-2], tolerance, curves,
-        (min(floors), max(floors)) if floors else None, rolling(m_fit, mean, tolerance))
+        (min(floors), max(floors)) if floors else None, rolling(m_fit, mean, tolerance), early)
 
 
 @dataclass(frozen=True)
@@ -353,14 +433,17 @@ def trends(r: DataScaleResult) -> list[Trend]:
     return out
 
 
-def levels(c: CurveCheck) -> str:
-    """The level 1 - c over resamples of the seeds, lowest to highest ("" with one seed)."""
-    return f"{pct(1 - c.floor[1])} to {pct(1 - c.floor[0])}" if c.floor else ""
+def exponent_words(c: CurveCheck) -> str:
+    """b with its spread over resamples of the seeds, or why the fit has none to state."""
+    if not c.fit.falls:
+        return "no exponent (no fall fitted)"
+    return f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else "")
 
 
 def level_words(c: CurveCheck) -> str:
-    """The level the main fit finds, with its spread over resamples of the seeds, or why there is none to state.
-    A main fit with a floor states its level even where some resamples put theirs at the bound 0."""
-    if not c.pinned_everywhere:
-        return pct(1 - c.fit.c) + (f" ({levels(c)})" if c.floor else "")
-    return "none found (the main fit's floor at its bound 0)"
+    """The fit's asymptote where it may be stated (CurveCheck.states_level), as what it is; else why not."""
+    if c.states_level:
+        return f"{pct(1 - c.fit.c)} (the fit's asymptote, not a measurement)"
+    if c.verdict is not Verdict.SUPPORTED:
+        return f"none stated (the law {c.verdict.value})"
+    return "none stated (a floor at its bound 0, in the fit or a resample of the seeds)"

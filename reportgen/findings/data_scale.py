@@ -15,20 +15,23 @@ from reportgen.findings.curves import (
     PLATEAU_GAIN,
     SMALL_DATA_SHARE,
     CurveCheck,
+    Plateau,
     Trend,
+    exponent_words,
     largest_net,
     late_gain,
     level_words,
-    levels,
     noise,
     paired,
+    plateau,
     rise,
+    small_data_cut,
     trends,
     window,
 )
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import ranking, stable_from, winners
-from reportgen.findings.tuning import tuning_finding
+from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
 from reportgen.learners import TRADITIONAL
@@ -105,49 +108,139 @@ def _rise_why(r: DataScaleResult) -> str:
             f"than {points(PLATEAU_GAIN)})" if rise(r) > PLATEAU_GAIN else "")
 
 
-def _plateau_finding(r: DataScaleResult) -> Finding | None:
-    traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
-    gains = {x: g for x in traditional if (g := late_gain(r, x))}
-    if not gains:
-        return None
-    missing = [x for x in traditional if x not in gains]
-    rising = [x for x, g in gains.items() if g.flat is False]
-    seeds = min(g.per_seed.n for g in gains.values())
-    verdict = decide(not missing and all(g.flat is True for g in gains.values()), bool(rising), seeds)
-    name = lambda x: r.learner(x).label
-    w = window(r)
+PLATEAU_CLAIM = "Traditional learners plateau as the amount of data m grows, where the largest net still gains."
+
+
+def _over(w: tuple[int, int] | None) -> str:
+    return f" from m = {w[0]:,} to {w[1]:,}" if w else ""
+
+
+def _no_fit(r: DataScaleResult, needs: dict[str, list[int]]) -> str:
+    """The runs a finding needs that have no fit in any seed, in words ("" where there are none), learners missing
+    the same m together: 'no fit of Large MLP (512x3) at m = 10,000 (failed: out of memory)'."""
+    by_ms: dict[tuple[int, ...], list[str]] = {}
+    for learner, ms in needs.items():
+        absent = tuple(m for m in ms if r.accuracy(learner, m) is None)
+        if absent:
+            by_ms.setdefault(absent, []).append(learner)
+    said = []
+    for absent, learners in by_ms.items():
+        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m in absent})
+        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = "
+                    f"{and_list([f'{m:,}' for m in absent])}" + (f" (failed: {'; '.join(failed)})" if failed else ""))
+    return and_list(said)
+
+
+def _untested(key: str, claim: str, missing: str, needs: str) -> Finding:
+    """A claim this run could not test, for want of the runs it needs: NOT_TESTED, naming them, so that it is
+    still counted on page one rather than left out."""
+    missing = missing or "no seed that ran every fit the claim needs"
+    return Finding(key=key, driver="data", role="claim", claim=claim, verdict=Verdict.NOT_TESTED,
+                   headline=f"Not tested here: this run has {missing}.",
+                   evidence=f"This run has {missing}, so it could not measure {needs}.",
+                   why=f"The claim is judged on {needs}.",
+                   how_to_test=f"Build again, so that the battery runs what this one lacks; the claim is then "
+                               f"judged on {needs}.")
+
+
+def _plateau_finding(r: DataScaleResult) -> Finding:
+    p = plateau(r)
+    if p is None:
+        traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
+        w = window(r)
+        return _untested("traditional_plateau", PLATEAU_CLAIM,
+                         _no_fit(r, {x: list(w) for x in traditional}) if w and traditional else
+                         "no traditional learner" if w else "one value of m",
+                         f"every traditional learner's late gain{_over(w)}, set against the largest net's")
+    verdict, name, w = p.verdict, lambda x: r.learner(x).label, p.window
+    net = r.learner(p.net).label if p.net else "largest net"
     span, both = f"from m = {w[0]:,} to {w[1]:,}", f"both m = {w[0]:,} and {w[1]:,}"
-    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in gains.items()]
-    said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in gains.items()])
+    said = and_list([f"{name(x)} {_gained(g.gain)}" for x, g in p.gains.items()])
+    against = f" while the {net} gained {said_points(p.net_gain.gain)}" if p.net_gain else ""
+    parts = [f"{name(x)} gained {points(g.gain)}{across(g.per_seed)} {span}" for x, g in p.gains.items()]
+    if p.net_gain:
+        parts.append(f"the {net} gained {points(p.net_gain.gain)}{across(p.net_gain.per_seed)}: "
+                     + and_list([f"{points(abs(d.mean))} {'more' if d.mean >= 0 else 'less'} than {name(x)}"
+                                 f"{across(d)}" for x, d in p.gaps.items()]))
+    evidence = "; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+    against_net = [f"{name(x)} still {_gained(p.gains[x].gain)}" for x in p.rising] + [
+        f"{name(x)} out-gained the net by {said_points(-p.gaps[x].mean)}" for x in p.outgained
+        if x not in p.rising]
     headline = {
-        Verdict.SUPPORTED: f"Traditional learners levelled off: {said} {span}.",
-        Verdict.CONTRADICTED: "Not every traditional learner levelled off: "
-                              + and_list([f"{name(x)} still {_gained(gains[x].gain)}" for x in rising])
-                              + f" {span}.",
-        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off: {said} {span}; "
-                              + ("not every one was run there" if missing else _open_reason(seeds)) + ".",
+        Verdict.SUPPORTED: f"Traditional learners levelled off {span}{against}: {said}.",
+        Verdict.CONTRADICTED: f"Not every traditional learner levelled off {span}: {and_list(against_net)}.",
+        Verdict.INCONCLUSIVE: f"Undecided whether traditional learners level off {span}: {_open_plateau(r, p)}.",
     }[verdict]
+    rule = (f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed {span} ({LATE} the grid's log-m range, "
+            f"the window every learner is judged over) for every traditional learner, while the {net} gains more "
+            f"than each by more than {points(p.margin)} in every seed (its gain minus theirs, seed by seed); a "
+            f"traditional learner that gains at least {points(rise(r))} in every seed{_rise_why(r)}, or more than "
+            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. A setting chosen at its grid's "
+            "edge inside the window leaves a plateau open: the grid, not the data, may hold the learner level.")
     why = {
-        Verdict.SUPPORTED: f"Every traditional learner gained under {points(PLATEAU_GAIN)} in every seed {span}, "
-                           f"{LATE} the grid's log-m range, the window every learner is judged over.",
-        Verdict.CONTRADICTED: f"{and_list([name(x) for x in rising])} gained at least {points(rise(r))} in every "
-                              f"seed {span}, {LATE} the grid's log-m range: no plateau there.",
-        Verdict.INCONCLUSIVE: _undecided(r, f"A plateau is a gain under {points(PLATEAU_GAIN)} in every seed {span} "
-                                            f"({LATE} the grid's log-m range); a rise, at least {points(rise(r))} "
-                                            f"in every seed{_rise_why(r)}."),
-    }[verdict] + _unmeasured(r, missing, both)
+        Verdict.SUPPORTED: f"{rule} Here every traditional learner levelled off and the {net} out-gained each "
+                           "beyond the noise.",
+        Verdict.CONTRADICTED: f"{rule} Here {and_list(against_net)}: no plateau against the net there.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if p.seeds < 2 and not p.missing else
+                                            f"Here {_open_plateau(r, p)}."),
+    }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
-                   claim="Traditional learners plateau as the amount of data m grows.", verdict=verdict,
-                   headline=headline, evidence="; ".join(parts) + "." + _unmeasured(r, missing, both), why=why,
-                   numbers={f"{x}_late_gain": g.gain for x, g in gains.items()},
-                   because=f"traditional learners levelled off ({said})" if verdict is Verdict.SUPPORTED else "")
+                   claim=PLATEAU_CLAIM, verdict=verdict,
+                   headline=headline, evidence=evidence, why=why,
+                   numbers={f"{x}_late_gain": g.gain for x, g in p.gains.items()}
+                   | {f"net_minus_{x}_late_gain": d.mean for x, d in p.gaps.items()},
+                   because=f"traditional learners levelled off{against} ({said})" if verdict is Verdict.SUPPORTED
+                   else "")
 
 
-def _rising_finding(r: DataScaleResult) -> Finding | None:
-    big = largest_net(r)
+def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
+    """Why the plateau's check did not decide, the first reason that applies."""
+    net = r.learner(p.net).label if p.net else "largest net"
+    if p.missing:
+        return "not every one was run there"
+    if p.seeds < 2:
+        return "one seed cannot decide it"
+    if p.levelled and p.contrast and p.edges:
+        return (f"{and_list(list(dict.fromkeys(r.learner(e.learner).label for e in p.edges)))} chose a setting at "
+                "its grid's edge there, which may hold it level")
+    if p.net_gain is None:
+        return f"the {net} was not run there to set them against"
+    if p.levelled:
+        closest = min(p.gaps, key=lambda x: p.gaps[x].mean)
+        return (f"the {net}'s gain and {r.learner(closest).label}'s differ by {said_points(p.gaps[closest].mean)}, "
+                "not beyond the noise")
+    return "the seeds do not all fall on one side of the bars"
+
+
+def _edges(r: DataScaleResult, p: Plateau) -> str:
+    """The traditional learners' settings chosen at a grid's edge inside the window, for the evidence."""
+    if not p.edges:
+        return ""
+    return (f" Inside the window, {and_list([edge_words(r, e) for e in p.edges])}: a value past the grid might "
+            "have kept the curve rising.")
+
+
+def _search_cap(r: DataScaleResult, p: Plateau) -> str:
+    """Where the window reaches past SEARCH_MAX_M, the traditional learners' settings there were not chosen on the
+    whole subset: a best setting that moves with m stays where it was at SEARCH_MAX_M, which can flatten a curve."""
+    chosen = any(f.chosen for f in r.fits if f.learner in p.gains)
+    if not chosen or p.window[1] <= SEARCH_MAX_M:
+        return ""
+    return (f" Above m = {SEARCH_MAX_M:,} the traditional learners' settings are chosen by cross-validation on the "
+            f"subset's first {SEARCH_MAX_M:,} examples, not on all m: a setting whose best value moves with m stays "
+            f"where it was at {SEARCH_MAX_M:,}, which can flatten their curves.")
+
+
+RISING_CLAIM = "The largest neural net keeps improving as m grows."
+
+
+def _rising_finding(r: DataScaleResult) -> Finding:
+    big, w = largest_net(r), window(r)
     late = late_gain(r, big) if big else None
     if not late:
-        return None
+        return _untested("large_net_rising", RISING_CLAIM,
+                         _no_fit(r, {big: list(w)}) if big and w else "no MLP" if w else "one value of m",
+                         f"the largest net's late gain{_over(w)}")
     label = r.learner(big).label
     verdict = decide(late.flat is False, late.flat is True, late.per_seed.n)
     more = f"With {late.m_to / late.m_from:.0f}× more data (m = {late.m_from:,} to {late.m_to:,})"
@@ -163,26 +256,31 @@ def _rising_finding(r: DataScaleResult) -> Finding | None:
     why = {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                               "(log scale): more data was still helping where the grid ends.",
            Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
-                                 "range: on this grid and budget the net, not the data, is the limit.",
+                                 "range: on this grid and step budget more data no longer raised its accuracy (what "
+                                 "holds it there, the net, its budget or the task, is not tested here).",
            Verdict.INCONCLUSIVE: _undecided(r, f"Rising means a gain of at least {points(late.rise)} in every "
                                                f"seed over {LATE} the m range (log scale){_rise_why(r)}; a plateau, "
                                                f"under {points(PLATEAU_GAIN)} in every seed.")}[verdict]
     return Finding(key="large_net_rising", driver="data", role="claim",
-                   claim="The largest neural net keeps improving as m grows.", verdict=verdict, headline=headline,
+                   claim=RISING_CLAIM, verdict=verdict, headline=headline,
                    evidence=evidence, why=why, numbers={"gain": late.gain},
                    because=(f"the {label} still gained {said_points(late.gain)} with {late.m_to / late.m_from:.0f}× "
                             "more data" if verdict is Verdict.SUPPORTED else ""))
 
 
-def _win_finding(r: DataScaleResult) -> Finding | None:
+WIN_CLAIM = "With the most data, the large neural net beats traditional learners."
+
+
+def _win_finding(r: DataScaleResult) -> Finding:
     """The largest net against every traditional learner at the grid's largest m, seed by seed."""
     big, m = largest_net(r), r.m_values[-1]
-    if not big:
-        return None
     traditional = [x.name for x in r.learners if x.name in TRADITIONAL]
-    leads = {x: lead for x in traditional if (lead := paired(r, (big, m), (x, m)))}
+    leads = {x: lead for x in traditional if (lead := paired(r, (big, m), (x, m)))} if big else {}
     if not leads:
-        return None
+        return _untested("nets_win_at_scale", WIN_CLAIM,
+                         _no_fit(r, {big: [m], **{x: [m] for x in traditional}}) if big and traditional else
+                         "no MLP" if traditional else "no traditional learner",
+                         f"the largest net's lead over every traditional learner at the grid's largest m, {m:,}")
     missing = [x for x in traditional if x not in leads]
     label, margin = r.learner(big).label, noise(r)
     beaten = [x for x, d in leads.items() if d.below(-margin)]
@@ -213,60 +311,72 @@ def _win_finding(r: DataScaleResult) -> Finding | None:
                                                f"every traditional learner at the grid's largest m, {m:,}.")
            }[verdict] + _unmeasured(r, missing, f"m = {m:,}") + f" The noise margin is {noise_words(r)}."
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
-                   claim="With the most data, the large neural net beats traditional learners.", verdict=verdict,
+                   claim=WIN_CLAIM, verdict=verdict,
                    headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
                    why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
-                   because=(f"with the most data it beat every traditional learner by {said_points(lead.mean)} or "
-                            "more" if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with the most data the {label} beat every traditional learner by "
+                            f"{said_points(lead.mean)} or more" if verdict is Verdict.SUPPORTED else ""))
 
 
-def _small_m_finding(r: DataScaleResult) -> Finding | None:
+RANKING_CLAIM = "With little data, the ranking of learners is not settled."
+
+
+def _small_m_finding(r: DataScaleResult) -> Finding:
     rankings = [k for m in r.m_values if (k := ranking(r, m))]
-    if not rankings or rankings[0].m != r.m_values[0]:
-        return None  # a ranking needs two learners at the smallest m
+    if not rankings or rankings[0].m != r.m_values[0]:  # a ranking needs two learners at the smallest m
+        m0 = r.m_values[0]
+        return _untested("small_m_ranking", RANKING_CLAIM,
+                         _no_fit(r, {x.name: [m0] for x in r.learners}) or "no two learners in a common seed"
+                         if len(r.learners) > 1 else "one learner",
+                         f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed")
     k = rankings[0]
     m0, margin, first = k.m, k.margin, k.leader
     verdict = decide(k.unsettled, k.settled, k.seeds)
     name = lambda x: r.learner(x).label
-    leaders = k.leaders
-    leads = [k.lead(s, first) for s in k.per_seed]
+    leaders, leads = k.leaders, k.leads
+    mean = sum(leads) / len(leads)
     since = stable_from(r)
     agreement = "; ".join(f"{x.agreement:.2f} at m = {x.m:,}" for x in rankings if x.agreement is not None)
+    interval = (f"; mean {points(mean)}, 95% interval {points(k.interval[0]).split()[0]} to "
+                f"{points(k.interval[1])}, standard deviation across seeds {points(k.spread)}" if k.interval else "")
     evidence = (f"At m = {m0:,} {name(first)} scored best on average and led in {leaders.count(first)} of "
                 f"{len(leaders)} seed(s); its lead over the best other learner ranged from {points(min(leads))} "
-                f"to {points(max(leads))} across seeds (negative: it trailed)."
+                f"to {points(max(leads))} across seeds (negative: it trailed){interval}."
                 + (f" Share of seed pairs naming the same leader: {agreement}." if agreement else "")
                 + (f" Every seed names the same leader, {name(winners(r, r.m_values[-1])[0])}, from m = {since:,} "
                    "on: the ranking is stable from there." if since is not None and k.seeds > 1 else
                    " The seeds do not agree on the leader even at the largest m." if k.seeds > 1 else ""))
     headline = {
-        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} seeds named different "
-                           f"leaders, each ahead by more than {said_points(margin)}.",
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the best learner's lead "
+                           f"went from {points(min(leads))} to {points(max(leads))} across seeds.",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
-                              f"by more than {said_points(margin)} in every seed.",
-        Verdict.INCONCLUSIVE: f"Undecided whether little data leaves the ranking open: at m = {m0:,} "
+                              f"by {said_points(mean)} on average, beyond the noise.",
+        Verdict.INCONCLUSIVE: f"Undecided whether the ranking at m = {m0:,} is settled: "
                               + ("one seed was run." if k.seeds < 2 else
-                                 "no learner led by more than the noise in every seed, nor did seeds disagree "
-                                 "beyond it."),
+                                 f"{name(first)} led by {said_points(mean)} on average, neither beyond the noise nor "
+                                 "moving beyond it across seeds."),
     }[verdict]
-    rule = (f"Settled means one learner leads every other by more than {points(margin)} in every seed; not "
-            f"settled, two seeds naming different leaders, each ahead of the other's by more than {points(margin)}: "
-            "one margin for both.")
+    rule = (f"The ranking is judged on one number, the best learner on average's lead over the best other learner, "
+            f"seed by seed, with one margin, {points(margin)}: settled means the low end of the lead's 95% interval "
+            "(mean ± t·SD/√n over the seeds) is above the margin; not settled, that the interval includes 0 (no "
+            "leader told apart on average) while the lead's standard deviation across seeds is above the margin "
+            "(the ranking moves with the draw of the data by more than the noise). Adding seeds makes neither side "
+            "easier.")
     why = {
-        Verdict.SUPPORTED: f"{rule} Here seeds disagree on the leader beyond the noise.",
-        Verdict.CONTRADICTED: f"{rule} Here {name(first)} led every other learner by more than {points(margin)} in "
-                              "every seed: at this m the ranking is settled.",
-        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds: the leads are within "
-                                                                        "the noise."),
+        Verdict.SUPPORTED: f"{rule} Here no leader is told apart, and the lead moves from seed to seed beyond the "
+                           "noise.",
+        Verdict.CONTRADICTED: f"{rule} Here {name(first)}'s lead is beyond the noise: at this m the ranking is "
+                              "settled.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
-                   claim="With little data, the ranking of learners is not settled.", verdict=verdict,
+                   claim=RANKING_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
-                   numbers={"smallest_lead_at_smallest_m": min(leads),
+                   numbers={"smallest_lead_at_smallest_m": min(leads), "mean_lead_at_smallest_m": mean,
                             **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
                             **({"stable_from_m": since} if since is not None else {})},
-                   because=(f"with little data (m = {m0:,}) seeds named different leaders beyond the noise"
-                            if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with little data (m = {m0:,}) the best learner's lead moved from seed to seed beyond "
+                            "the noise" if verdict is Verdict.SUPPORTED else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
@@ -300,19 +410,25 @@ OPEN_LAW = {
 
 
 def _level(c: CurveCheck) -> str:
-    if not c.pinned_everywhere:
-        some = " (some put their floor at the bound 0)" if c.pinned else ""
-        return f"levelling off at {pct(1 - c.fit.c)}" + (
-            f" ({levels(c)} over resamples of the seeds{some})" if c.floor else "")
-    return ("its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no level (which "
-            "does not show there is none)")
+    """The fit's exponent and its level: each stated only where the fit has one to state (a fall, and a law that
+    passed with its floor above 0 in every resample), the level as the fit's asymptote, not as a measurement."""
+    b = (f"b = {c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)"
+                                 if c.exponent else "")) if c.fit.falls else "no exponent (no fall fitted)"
+    if c.states_level:
+        return (f"{b}; its fitted asymptote is {pct(1 - c.fit.c)} accuracy, the fit extrapolated to m without end, "
+                "not a measurement")
+    if c.pinned_everywhere:
+        return (f"{b}; its floor sits at the bound 0, so the fit is the law without a floor, a·m^b, and finds no "
+                "level (which does not show there is none)")
+    return b
 
 
 def _rival(c: CurveCheck) -> str:
     if c.rival is None:
         return ""
     if c.rival_same:
-        return " Its floor at 0, that fit is the same curve as the power law without a floor."
+        return (" Fitted without the held-out point, the law put its floor at the bound 0: it is the power law "
+                "without a floor, so that rival tells nothing more.")
     if c.rival_holds and c.holds:
         return (f" The power law without a floor predicted {pct(c.rival)}: both are within the noise, so this check "
                 "cannot tell them apart.")
@@ -370,26 +486,29 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
     label = r.learner(big).label
     c = checks.get(big)
     if not c:
+        grid = [m for m in r.m_values if m >= small_data_cut(r.m_values) * (1 - 1e-9)]
+        absent = _no_fit(r, {big: grid}) if len(grid) > FIT_POINTS else ""
+        few = f"The {label}'s curve has too few points past the small-data region to fit and check a power law"
         return Finding(key="power_law", driver="data", role="published", claim=claim, verdict=Verdict.NOT_TESTED,
-                       headline=f"The {label}'s curve has too few points past the small-data region to fit and "
-                                "check a power law.",
-                       evidence=f"The {label}'s curve has too few points past the small-data region to fit and "
-                                "check.", why=rule,
-                       how_to_test=(f"Run a profile with more values of m (reportgen build --profile standard, or "
-                                    f"full): at least {FIT_POINTS + 1} past the lowest {SMALL_DATA_SHARE:.0%} of the "
-                                    "log-m range. A fit that predicts its held-out largest m within the noise, better "
-                                    "than a curve that stopped rising, would support it; Hestness et al. published "
-                                    "exponents between -0.07 and -0.35."))
+                       headline=f"{few}{': this run has ' + absent if absent else ''}.",
+                       evidence=f"{few}: " + (f"this run has {absent}, so the check could not be made." if absent
+                                              else f"{len(grid)} of the grid's m lie past the small-data region, "
+                                                   f"where the check needs {FIT_POINTS + 1}."), why=rule,
+                       how_to_test=("Build again, so that the battery runs what this one lacks. " if absent
+                                    else f"Run a profile with more values of m (reportgen build --profile standard, "
+                                         f"or full): at least {FIT_POINTS + 1} past the lowest "
+                                         f"{SMALL_DATA_SHARE:.0%} of the log-m range. ")
+                       + ("A fit that predicts its held-out largest m within the noise, better than a curve that "
+                          "stopped rising, would support it; Hestness et al. published exponents between -0.07 and "
+                          "-0.35."))
     verdict = c.verdict
-    b_range = f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)" if c.exponent else ""
     p_range = f" ({pct(c.predicted_range[0])} to {pct(c.predicted_range[1])})" if c.predicted_range else ""
-    evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label} has b = {c.fit.b:.2f}{b_range}, "
-                f"{_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
+    evidence = (f"Fitted on m = {c.m_fit[0]:,} to {c.m_fit[-1]:,}, the {label}'s fit has {_level(c)}. Fitted without m = {c.held_out_m:,}, it predicted {pct(c.predicted)}{p_range} there "
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                 f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
-        Verdict.SUPPORTED: f"The {label}'s test error followed a power law (exponent {c.fit.b:.2f}): fitted without "
-                           f"m = {c.held_out_m:,}, it predicted the accuracy there within {said_points(c.miss)}.",
+        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than a "
+                           "straight line in log m and a saturating exponential did.",
         Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
                                f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
                                if c.shortfall == "missed" else
@@ -399,12 +518,14 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
-    others = "; ".join(f"{r.learner(n).label}: b = {o.fit.b:.2f}, held-out miss {points(abs(o.miss))}"
-                       f", level: {level_words(o)}" for n, o in checks.items() if n != big)
+    others = "; ".join(f"{r.learner(n).label}: b = {exponent_words(o)}, held-out miss {points(abs(o.miss))}, "
+                       f"{o.verdict.value}, asymptote {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
                            "point could not have, its rolling-origin forecasts beat every rival's by more than the "
-                           "noise, and its exponent is negative in the central 90% of resamples of the seeds.",
+                           "noise, and its exponent is negative in the central 90% of resamples of the seeds. That is "
+                           "what was tested: the law against these rivals, not against every curve (one sigmoidal in "
+                           "log m, say), and its asymptote is the fit's, not a measured level.",
         Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
                                "region this curve does not follow one power law on this grid." if c.shortfall ==
                                "missed" else

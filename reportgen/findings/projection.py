@@ -10,14 +10,18 @@ from reportgen.findings.curves import (
     LATE_SHARE,
     PLATEAU_GAIN,
     PROJECT_FACTOR,
+    SHORTFALLS,
     CurveCheck,
     Trend,
     largest_net,
 )
 from reportgen.findings.verdicts import Verdict
-from reportgen.fmt import count, pct, points
+from reportgen.fmt import and_list, count, pct, points
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread, bootstrap, fit_power_law, interval
+
+WITHHELD = tuple(dict.fromkeys(("no fit", "one seed", "levelled", *SHORTFALLS, "law unsupported", "pinned")))
+# why no projection is made, in the order `withheld` checks them: every one has its words in _withheld_words
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,10 @@ def _withheld_words(r: DataScaleResult, p: Projection, measured: list[Trend]) ->
                  "from no change"),
         "carried": (f"the {label}'s curve gains too little after m = {c.m_fit[-2]:,}: its power law cannot be told "
                     "from a curve that stopped rising there") if c else "",
+        "beaten": (f"{and_list(c.forecasts.beaten)} forecast the {label}'s later points better than its power "
+                   "law, by more than the noise") if c and c.forecasts else "",
+        "rivals": (f"the {label}'s power law did not forecast its later points better than a straight line in log m "
+                   "and a saturating exponential by more than the noise, so it cannot be told from them"),
         "floor": (f"the {label}'s fitted floor sits at its bound 0: the fit is the law without a floor, which "
                   "would let the error fall without end"),
         "exponent": f"the {label}'s power-law exponent is not negative in the central 90% of resamples of the seeds",

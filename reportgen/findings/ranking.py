@@ -1,18 +1,22 @@
 """The ranking of learners as m grows, as a check record: at each m, which learner each seed names best, how far
 the seeds agree on it, and whether the ranking is settled or unsettled by more than the noise.
 
-Settled and unsettled are decided symmetrically, with one margin: settled, one learner leads every other by more
-than the margin in every seed; unsettled, two seeds each name a different leader ahead of the other's by more than
-the margin. A seed that names another leader by less than the margin unsettles nothing: two learners within a
-point of each other would otherwise turn the ranking "unsettled" whenever enough seeds are run."""
+Settled and unsettled are decided on one statistic, the best learner on average's lead over the best other learner
+seed by seed, with one margin: settled, the low end of the lead's 95% interval is above the margin; unsettled, the
+interval includes 0 (no leader told apart on average) while the lead's standard deviation across seeds is above the
+margin (the ranking moves with the draw of the data by more than the noise). Both narrow or hold as seeds are added,
+so neither side gets easier with more seeds: "any seed disagreeing" would unsettle a ranking nine seeds of ten
+agree on, and a lead within the noise in every seed is absence of evidence, so it unsettles nothing."""
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from itertools import combinations
 
 from reportgen.findings.curves import noise
 from reportgen.records.data_scale import DataScaleResult
+from reportgen.stats import mean_interval
 
 
 def scores(r: DataScaleResult, m: int) -> dict[int, dict[str, float]]:
@@ -62,15 +66,30 @@ class Ranking:
         return seed[first] - max(v for x, v in seed.items() if x != first)
 
     @property
+    def leads(self) -> list[float]:
+        """The leader's lead over the best other learner, seed by seed (negative: it trailed)."""
+        return [self.lead(s, self.leader) for s in self.per_seed]
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% interval of the leader's mean lead over the seeds (None with one seed)."""
+        return mean_interval(self.leads)
+
+    @property
+    def spread(self) -> float:
+        """The standard deviation of the lead across seeds (0 with one seed)."""
+        return statistics.stdev(self.leads) if self.seeds > 1 else 0.0
+
+    @property
     def settled(self) -> bool:
-        """One learner leads every other by more than the margin in every seed."""
-        return all(self.lead(s, self.leader) > self.margin for s in self.per_seed)
+        """The leader's lead is above the margin at the low end of its interval."""
+        return self.interval is not None and self.interval[0] > self.margin
 
     @property
     def unsettled(self) -> bool:
-        """Two seeds name different leaders, each ahead of the other's leader by more than the margin in its seed."""
-        return any(a != b and sa[a] - sa[b] > self.margin and sb[b] - sb[a] > self.margin
-                   for (sa, a), (sb, b) in combinations(zip(self.per_seed, self.leaders), 2))
+        """No leader told apart on average (the interval includes 0) while the lead moves from seed to seed by more
+        than the margin."""
+        return self.interval is not None and self.interval[0] <= 0 <= self.interval[1] and self.spread > self.margin
 
 
 def ranking(r: DataScaleResult, m: int) -> Ranking | None:

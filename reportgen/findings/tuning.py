@@ -13,6 +13,8 @@ from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list
 from reportgen.records.data_scale import DataScaleResult
 
+SEARCH_MAX_M = 2000  # above this m the traditional learners' settings are chosen on the subset's first this many
+# examples (reportgen/experiments/data_scale.py, which imports torch and scikit-learn, so the number is kept here too)
 SETTING_WORDS = {"C": "C", "gamma_scale": "gamma (× 'scale')", "learning_rate": "learning rate"}
 
 
@@ -79,7 +81,7 @@ def _where(r: DataScaleResult, e: Edge) -> str:
             f"{', '.join(f'{m:,}' for m in ms)})")
 
 
-def _edge_words(r: DataScaleResult, e: Edge) -> str:
+def edge_words(r: DataScaleResult, e: Edge) -> str:
     return (f"{r.learner(e.learner).label}'s {SETTING_WORDS.get(e.setting, e.setting)} at the "
             f"{'top' if e.top else 'bottom'} of its grid ({e.value:.3g}){_where(r, e)}")
 
@@ -91,7 +93,7 @@ def tuning_finding(r: DataScaleResult) -> Finding | None:
     grids = "; ".join(f"{r.learner(n).label}: " + ", ".join(f"{SETTING_WORDS.get(k, k)} out of "
                                                             + ", ".join(f"{v:.3g}" for v in vs) for k, vs in g.items())
                       for n, g in r.grids.items() if any(x.name == n for x in r.learners))
-    said = and_list([_edge_words(r, e) for e in t.edges])
+    said = and_list([edge_words(r, e) for e in t.edges])
     headline = {
         Verdict.SUPPORTED: f"Every one of the {t.choices} settings chosen lies inside its searched grid.",
         Verdict.CONTRADICTED: f"{t.at_edge} of the {t.choices} settings chosen sit at an edge of their grid ("
