@@ -23,10 +23,20 @@ class Driver:
     checks: list[Finding]
 
     @property
+    def tested(self) -> list[Finding]:
+        """The claims this run measured: page one gives each its verdict and headline."""
+        return [f for f in self.claims if f.verdict.tested]
+
+    @property
+    def untested(self) -> list[Finding]:
+        """The claims this run could not test: page one names them together, and the closing says how to test each."""
+        return [f for f in self.claims if not f.verdict.tested]
+
+    @property
     def verdict(self) -> Verdict:
         """Contradicted where any claim is; supported where every claim tested is (and one was); not tested where
         none was; inconclusive otherwise."""
-        tested = [f.verdict for f in self.claims if f.verdict.tested]
+        tested = [f.verdict for f in self.tested]
         if not tested:
             return Verdict.NOT_TESTED
         if Verdict.CONTRADICTED in tested:
