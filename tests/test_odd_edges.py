@@ -51,3 +51,22 @@ def test_a_claim_missing_every_learner_at_the_smallest_m_keeps_its_headline_with
     f = by_key(r)["small_m_ranking"]
     assert f.verdict is N and len(f.headline.split()) <= HEADLINE_WORDS, f.headline
     assert "CNN" in f.evidence and "Logistic regression" in f.evidence  # the evidence still names them all
+
+
+def test_a_ratio_far_under_one_is_not_printed_as_zero():
+    from reportgen.fmt import times, times_beside
+
+    assert times(0.046) == "0.046×" and times_beside(0.046, (1.2, 1.1)) == "0.046×"
+    assert times(0.0012) == "0.0012×" and times(0.5) == "0.5×" and times(0.0) == "0.0×"
+    # all threads 20 times slower than one (a loaded machine): the headline gives the ratio, not '0.0×'
+    comp = factories.compute({("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 4.3,
+                              ("mlp_large", 2): 80.0})
+    f = {f.key: f for f in findings(factories.results(comp=comp))}["threads_speedup"]
+    assert "0.0×" not in f.headline and "0.047× to 0.05×" in f.headline, f.headline
+
+
+def test_two_models_whose_thread_gains_round_alike_are_said_once():
+    comp = factories.compute({("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.105,
+                              ("mlp_large", 2): 2.1})
+    f = {f.key: f for f in findings(factories.results(comp=comp))}["threads_speedup"]
+    assert "1.9× faster" in f.headline and "1.9× to 1.9×" not in f.headline, f.headline

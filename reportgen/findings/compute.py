@@ -128,8 +128,8 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
                         for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
     verdict = _gain_verdict(list(at.values()))
     lo, hi = min(at.values(), key=lambda g: g.median), max(at.values(), key=lambda g: g.median)
-    span = (times_beside(lo.median, GAIN_BARS) if lo is hi else
-            f"{times_beside(lo.median, GAIN_BARS)} to {times_beside(hi.median, GAIN_BARS)}")
+    low, high = times_beside(lo.median, GAIN_BARS), times_beside(hi.median, GAIN_BARS)
+    span = low if low == high else f"{low} to {high}"  # not '1.9× to 1.9×' where two models round alike
     headline = {
         Verdict.SUPPORTED: f"{r.threads} CPU threads made a training step {span} faster than 1 thread, for every "
                            f"model at batch {batch}.",
