@@ -70,3 +70,32 @@ def test_two_models_whose_thread_gains_round_alike_are_said_once():
                               ("mlp_large", 2): 2.1})
     f = {f.key: f for f in findings(factories.results(comp=comp))}["threads_speedup"]
     assert "1.9× faster" in f.headline and "1.9× to 1.9×" not in f.headline, f.headline
+
+
+def _edited(edit):
+    import json
+
+    from reportgen import results as R
+
+    raw = json.loads(R.dumps(factories.results()))
+    edit(raw["data_scale"])
+    return lambda: R.loads(json.dumps(raw), "results.json")
+
+
+def test_a_second_fit_of_one_learner_m_and_seed_is_refused_at_load_in_one_line():
+    import pytest
+
+    from reportgen.results import ResultsError
+
+    def twice(ds):  # the same fit again, with another accuracy: which one a seed's pair took was arbitrary
+        ds["fits"].append({**ds["fits"][0], "test_accuracy": 0.9})
+
+    with pytest.raises(ResultsError, match=r"fits\[\d+\]: a second fit of 'logistic' at m = 100 in seed 0"):
+        _edited(twice)()
+
+    def stray(ds):  # a seed the file does not list: counted in a mean, never paired
+        ds["fits"][0]["seed"] = 99
+
+    with pytest.raises(ResultsError, match=r"fits\[0\]\.seed: 99 is not among \$\.data_scale\.seeds"):
+        _edited(stray)()
+    _edited(lambda ds: None)()  # the file as written loads
