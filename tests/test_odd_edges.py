@@ -99,3 +99,19 @@ def test_a_second_fit_of_one_learner_m_and_seed_is_refused_at_load_in_one_line()
     with pytest.raises(ResultsError, match=r"fits\[0\]\.seed: 99 is not among \$\.data_scale\.seeds"):
         _edited(stray)()
     _edited(lambda ds: None)()  # the file as written loads
+
+
+def _bf16(ds, at):
+    """ds with the large MLP's fits at each (m, seed) of `at` again as bf16 fits, a point lower."""
+    fp32 = {(f.m, f.seed): f for f in ds.fits if f.learner == "mlp_large"}
+    bf16 = [dataclasses.replace(fp32[m, s], test_accuracy=fp32[m, s].test_accuracy - 0.001, m=m_said)
+            for (m, s), m_said in at]
+    return dataclasses.replace(ds, bf16_fits=bf16)
+
+
+def test_bf16_fits_are_paired_with_fp32_at_their_own_m():
+    ds = factories.data_scale(SIX)
+    # seed 0's bf16 fit at m = 300, seeds 1 and 2 at 1,000: each pairs with the fp32 fit at its own m
+    mixed = _bf16(ds, [((300, 0), 300), ((1000, 1), 1000), ((1000, 2), 1000)])
+    f = {f.key: f for f in findings(factories.results(data=mixed))}["bf16_accuracy"]
+    assert "-0.1 points" in f.headline, f.headline  # not bf16 at 1,000 against fp32 at 300 (+18 points)
