@@ -115,3 +115,25 @@ def test_bf16_fits_are_paired_with_fp32_at_their_own_m():
     mixed = _bf16(ds, [((300, 0), 300), ((1000, 1), 1000), ((1000, 2), 1000)])
     f = {f.key: f for f in findings(factories.results(data=mixed))}["bf16_accuracy"]
     assert "-0.1 points" in f.headline, f.headline  # not bf16 at 1,000 against fp32 at 300 (+18 points)
+
+
+TINY_SCALE = ('name = "x"\ndescription = "x"\n[data]\ntest_size = 500\n[data_scale]\nm = [100, 300]\nseeds = 1\n'
+              'steps = 5\nbatch_size = 50\n')
+
+
+def test_a_profile_whose_svm_would_never_run_is_refused_and_a_missing_rate_is_named(tmp_path):
+    import pytest
+
+    from reportgen.profile import ProfileError, load_profile
+
+    path = tmp_path / "p.toml"
+    path.write_text(TINY_SCALE + 'learners = ["logistic", "svm_rbf"]\nsvm_max_m = 50\nlearning_rates = {}\n')
+    with pytest.raises(ProfileError, match=r"svm_max_m \(50\) is below every m, so the RBF SVM would never run: set "
+                                           "it to at least 100"):
+        load_profile(str(path))
+    path.write_text(TINY_SCALE + 'learners = ["logistic", "svm_rbf"]\nsvm_max_m = 100\nlearning_rates = {}\n')
+    load_profile(str(path))  # run at m = 100 only: fine
+    path.write_text(TINY_SCALE + 'learners = ["mlp_small", "mlp_large"]\nsvm_max_m = 0\n'
+                    'learning_rates = { mlp_small = 0.001 }\n')
+    with pytest.raises(ProfileError, match="has none for mlp_large$"):
+        load_profile(str(path))
