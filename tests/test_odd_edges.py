@@ -137,3 +137,12 @@ def test_a_profile_whose_svm_would_never_run_is_refused_and_a_missing_rate_is_na
                     'learning_rates = { mlp_small = 0.001 }\n')
     with pytest.raises(ProfileError, match="has none for mlp_large$"):
         load_profile(str(path))
+
+
+def test_a_loop_a_little_shorter_on_other_hardware_is_not_said_to_be_no_shorter():
+    comp = factories.compute(gpu_ms={"mlp_small": 0.2, "mlp_large": 2.55})  # 2.6 ms on the CPU's 2 threads
+    f = {f.key: f for f in findings(factories.results(comp=comp))}["iteration_loop"]
+    assert f.verdict is Verdict.CONTRADICTED and f.headline.startswith("Faster hardware barely shortened"), f.headline
+    comp = factories.compute(gpu_ms={"mlp_small": 0.2, "mlp_large": 5.0})
+    f = {f.key: f for f in findings(factories.results(comp=comp))}["iteration_loop"]
+    assert f.verdict is Verdict.CONTRADICTED and f.headline.startswith("Faster hardware did not shorten"), f.headline

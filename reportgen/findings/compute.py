@@ -312,8 +312,8 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     headline = {
         Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
                            f"{duration(fast)} on {fast_label}.",
-        Verdict.CONTRADICTED: f"Faster hardware did not shorten {experiment}: {duration(slow)} on {slow_label}, "
-                              f"{duration(fast)} on {fast_label}.",
+        Verdict.CONTRADICTED: f"Faster hardware {'barely shortened' if fast < slow else 'did not shorten'} "
+                              f"{experiment}: {duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}.",
         Verdict.INCONCLUSIVE: f"Not settled whether {fast_label} shortens the loop: {times(gain.median)} against "
                               f"{slow_label}, and {open_why}.",
     }[verdict]
