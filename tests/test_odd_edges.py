@@ -146,3 +146,20 @@ def test_a_loop_a_little_shorter_on_other_hardware_is_not_said_to_be_no_shorter(
     comp = factories.compute(gpu_ms={"mlp_small": 0.2, "mlp_large": 5.0})
     f = {f.key: f for f in findings(factories.results(comp=comp))}["iteration_loop"]
     assert f.verdict is Verdict.CONTRADICTED and f.headline.startswith("Faster hardware did not shorten"), f.headline
+
+
+def test_benchmarks_refuse_a_bad_file_profile_or_count_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    for args, said in [(["verdicts.py", str(tmp_path / "missing.json")], "cannot read"),
+                       (["repeatability.py", "no-such-profile"], "profile 'no-such-profile' not found"),
+                       (["render_time.py", str(tmp_path / "r.json"), "--repeats", "0"], "must be at least 1, not 0"),
+                       (["match_serial.py", str(tmp_path / "a.json"), str(tmp_path / "b.json")], "cannot compare")]:
+        done = subprocess.run([sys.executable, str(root / "benchmarks" / args[0]), *args[1:]], check=False,
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
