@@ -163,3 +163,9 @@ def test_benchmarks_refuse_a_bad_file_profile_or_count_in_one_line(tmp_path):
         done = subprocess.run([sys.executable, str(root / "benchmarks" / args[0]), *args[1:]], check=False,
                               capture_output=True, text=True, env=env, timeout=120)
         assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, (args, done.stderr)
+
+
+def test_page_one_says_both_of_two_decided_claims_not_all_2():
+    from reportgen.overview import _how_many
+
+    assert [_how_many(k, of) for k, of in [(1, 1), (2, 2), (3, 3), (2, 3)]] == ["it", "both", "all 3", "2"]
