@@ -169,3 +169,12 @@ def test_page_one_says_both_of_two_decided_claims_not_all_2():
     from reportgen.overview import _how_many
 
     assert [_how_many(k, of) for k, of in [(1, 1), (2, 2), (3, 3), (2, 3)]] == ["it", "both", "all 3", "2"]
+
+
+def test_sigmoid_left_open_under_its_own_initialisation_keeps_its_headline_within_the_word_limit():
+    own = {**factories.OWN_RATIOS, "sigmoid": {2: 60.0, 5: 62.5}}  # past the bar at both depths, not growing
+    acts = factories.activations(seeds=(0, 1, 2), own_ratios=own)
+    f = {f.key: f for f in findings(factories.results(acts=acts))}["sigmoid_vanishing"]
+    assert f.verdict is I and "undecided under Glorot with gain 4" in f.headline, f.headline
+    assert len(f.headline.split()) <= HEADLINE_WORDS, f.headline
+    assert "62.5×" in f.evidence
