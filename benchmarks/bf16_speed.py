@@ -34,10 +34,18 @@ def look(fn, seconds: float) -> float:
     return statistics.median(times)
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--threads", type=at_least_one, default=2)
+    parser.add_argument("--rounds", type=at_least_one, default=3)
     parser.add_argument("--seconds", type=float, default=0.5)
     args = parser.parse_args()
     info = describe_system("cpu")

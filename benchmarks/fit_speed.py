@@ -93,8 +93,16 @@ def parallel(rounds: int) -> None:
     print(f"data-scale wall, median of {rounds}: serial {a:.1f} s, parallel {b:.1f} s, ratio {a / b:.2f}")
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def sizes(text: str) -> list[int]:
-    return [int(s) for s in text.split(",")]
+    return [at_least_one(s) for s in text.split(",")]
 
 
 if __name__ == "__main__":
@@ -102,8 +110,8 @@ if __name__ == "__main__":
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("which", nargs="*", metavar="{ensemble,parallel}", help="default: both")
     parser.add_argument("--members", type=sizes, default="3,9", help="ensemble sizes, comma-separated")
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=at_least_one, default=200)
+    parser.add_argument("--rounds", type=at_least_one, default=3)
     args = parser.parse_intermixed_args()
     # checked here, not with choices=: before Python 3.12, choices on nargs="*" refuse an empty list
     if bad := [w for w in args.which if w not in ("ensemble", "parallel")]:

@@ -108,9 +108,17 @@ def reduced(ms: list[int] | None, seeds: int, keep: str | None = None) -> bool:
     return compare(serial, fast) & verdicts_match(serial, fast)
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def grid(text: str) -> list[int] | str:
     """--m: comma-separated sizes, or "standard" (the profile's whole grid)."""
-    return text if text == "standard" else [int(m) for m in text.split(",")]
+    return text if text == "standard" else [at_least_one(m) for m in text.split(",")]
 
 
 if __name__ == "__main__":
@@ -120,14 +128,17 @@ if __name__ == "__main__":
     parser.add_argument("--reduced", action="store_true", help="run the data-scale experiment twice, compare")
     parser.add_argument("--m", type=grid, help="with --reduced: comma-separated m, or standard "
                         "(default: 100,1000,8000)")
-    parser.add_argument("--seeds", type=int, help="with --reduced (default: 3)")
+    parser.add_argument("--seeds", type=at_least_one, help="with --reduced (default: 3)")
     parser.add_argument("--keep", metavar="DIR", help="with --reduced: write serial.json and new.json to DIR")
     args = parser.parse_args()
     if args.reduced and not args.files:
         ms = args.m or [100, 1000, 8000]
         ok = reduced(None if ms == "standard" else ms, 3 if args.seeds is None else args.seeds, args.keep)
     elif not args.reduced and len(args.files) == 2 and (args.m, args.seeds, args.keep) == (None, None, None):
-        ok = files(*args.files)
+        try:
+            ok = files(*args.files)
+        except (OSError, ValueError) as error:  # a file missing or not results: one line (UserError is a ValueError)
+            parser.exit(2, f"{parser.prog}: error: cannot compare {' and '.join(args.files)}: {error}\n")
     else:
         parser.error("give REFERENCE.json CANDIDATE.json, or --reduced [--m ...] [--seeds N] [--keep DIR]")
     sys.exit(0 if ok else 1)

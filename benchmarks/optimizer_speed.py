@@ -36,10 +36,18 @@ def make_step(net: nn.Module, optimizer: str, fused: bool):
     return step
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--threads", type=at_least_one, default=1)
+    parser.add_argument("--rounds", type=at_least_one, default=7)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)

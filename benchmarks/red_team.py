@@ -476,10 +476,18 @@ def micro_run(work: Path, name: str) -> Path:
     return folder
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("output/red_team"))
-    parser.add_argument("--jobs", type=int, default=2, help="forked cases run side by side")
+    parser.add_argument("--jobs", type=at_least_one, default=2, help="forked cases run side by side")
     parser.add_argument("--only", action="append", help="run only the cases of this class (a prefix of its name; "
                         "may be given again)")
     args = parser.parse_args()

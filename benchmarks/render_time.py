@@ -30,10 +30,18 @@ def timed(executable: str, args: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("results", type=Path)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=at_least_one, default=5)
     parser.add_argument("--against", help="another reportgen executable to time interleaved with this one")
     args = parser.parse_args()
     here = shutil.which("reportgen", path=str(Path(sys.executable).parent)) or "reportgen"

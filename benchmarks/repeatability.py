@@ -13,6 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from reportgen.profile import ProfileError, load_profile
 from reportgen.results import load
 
 
@@ -50,10 +51,22 @@ def main(profile: str = "quick", builds: str = "3") -> int:
     return 0 if worst < 0.15 else 1
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("profile", nargs="?", default="quick")
-    parser.add_argument("builds", nargs="?", type=int, default=3)
+    parser.add_argument("builds", nargs="?", type=at_least_one, default=3)
     args = parser.parse_args()
+    try:
+        load_profile(args.profile)  # a bad profile: one line now, not a failed build's traceback later
+    except ProfileError as error:
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     sys.exit(main(args.profile, args.builds))

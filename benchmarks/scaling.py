@@ -13,16 +13,27 @@ from reportgen.cpus import thread_choice
 from reportgen.experiments import scaling
 from reportgen.findings.scaling import scaling_findings
 from reportgen.fmt import bandwidth, duration, message_size, pct
-from reportgen.profile import load_profile
+from reportgen.profile import ProfileError, load_profile
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("profile", nargs="?", default="standard")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--threads", type=int)
+    parser.add_argument("--threads", type=at_least_one)
     args = parser.parse_args()
-    settings = load_profile(args.profile)[0].scaling
+    try:
+        settings = load_profile(args.profile)[0].scaling
+    except ProfileError as error:  # one line, as reportgen build says it
+        parser.exit(2, f"{parser.prog}: error: {error}\n")
     if settings is None:
         raise SystemExit(f"profile {args.profile} has no [scaling] table")
     threads = args.threads or thread_choice(None)[0]

@@ -22,7 +22,7 @@ from reportgen.data import mnist1d
 from reportgen.experiments.data_scale import _order
 from reportgen.learners import MODELS
 from reportgen.models import build_model
-from reportgen.profile import load_profile
+from reportgen.profile import ProfileError, load_profile
 from reportgen.training import accuracy, seed_everything, train_steps
 
 RATES = (3e-4, 1e-3, 3e-3, 1e-2)  # Adam: a factor of about 3 apart, around its default 1e-3 and the paper's 1e-2
@@ -68,4 +68,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("profile", nargs="?", default="standard")
-    main(parser.parse_args().profile)
+    try:
+        main(parser.parse_args().profile)
+    except ProfileError as error:  # one line, as reportgen build says it
+        parser.exit(2, f"{parser.prog}: error: {error}\n")

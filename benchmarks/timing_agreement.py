@@ -41,8 +41,16 @@ def main(repeats: str = "3") -> int:
     return 0 if worst < 0.10 else 1
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: a count of 1 or more (0 or less would time nothing, then fail on an empty median)."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {n}")
+    return n
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("repeats", nargs="?", type=int, default=3)
+    parser.add_argument("repeats", nargs="?", type=at_least_one, default=3)
     sys.exit(main(parser.parse_args().repeats))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from reportgen.errors import UserError
 from reportgen.findings import findings
 from reportgen.results import load
 
@@ -26,4 +27,7 @@ if __name__ == "__main__":
     parser.add_argument("results", metavar="RESULTS.json")
     parser.add_argument("--short", action="store_true", help="key and verdict only, one line each")
     args = parser.parse_args()
-    main(args.results, args.short)
+    try:
+        main(args.results, args.short)
+    except UserError as error:  # a file it cannot read or load: one line
+        parser.exit(2, f"{parser.prog}: error: {error}\n")

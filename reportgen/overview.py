@@ -145,8 +145,8 @@ def answer(found: list[Finding]) -> str:
 
 
 def _how_many(k: int, of: int) -> str:
-    """'it' (one of one), 'all 3', or '2'."""
-    return "it" if k == of == 1 else f"all {k}" if k == of else str(k)
+    """'it' (one of one), 'both' (two of two, not 'all 2'), 'all 3', or '2'."""
+    return "it" if k == of == 1 else "both" if k == of == 2 else f"all {k}" if k == of else str(k)
 
 
 def _open_words(undecided: list[Finding], decided: int) -> str:

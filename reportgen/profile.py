@@ -194,10 +194,14 @@ def _check(p: Profile) -> None:
         once(s.learners, "data_scale.learners")
         need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
         nets = [x for x in s.learners if x in MODELS]
-        need(all(s.learning_rates.get(x, 0) > 0 for x in nets),
-             f"data_scale.learning_rates needs a positive rate for each net: {', '.join(nets)}")
+        unrated = [x for x in nets if not s.learning_rates.get(x, 0) > 0]
+        need(not unrated, f"data_scale.learning_rates needs a positive rate for each net, and has none for "
+                          f"{', '.join(unrated)}")
         need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
+        need("svm_rbf" not in s.learners or not s.m or s.svm_max_m >= s.m[0],  # else listed, and never fitted
+             f"data_scale.svm_max_m ({s.svm_max_m:,}) is below every m, so the RBF SVM would never run: set it to "
+             f"at least {s.m[0] if s.m else 0:,}, or leave svm_rbf out of data_scale.learners")
         need(s.stop_window >= 0, "data_scale.stop_window must not be negative")
         need(s.bf16_m == 0 or s.bf16_m in s.m, "data_scale.bf16_m must be 0 or one of data_scale.m")
     if p.activations:

@@ -206,6 +206,29 @@ def unknown_learner(raw: dict) -> str | None:
     return None
 
 
+def clashing_fit(raw: dict) -> str | None:
+    """The first fit that a seed-paired comparison would misread: a second fit of the same learner, m and seed
+    (which of the two a pair takes would be arbitrary), or a fit of a seed not among $.data_scale.seeds (counted in a
+    mean, never paired)."""
+    r = raw.get("data_scale")
+    if not isinstance(r, dict) or not isinstance(r.get("seeds"), list):
+        return None
+    seeds = set(r["seeds"])
+    for kind in ("fits", "failed", "bf16_fits"):
+        seen = set()
+        for i, fit in enumerate(r.get(kind, [])):
+            if not isinstance(fit, dict):
+                continue
+            key = (fit.get("learner"), fit.get("m"), fit.get("seed"))
+            if fit.get("seed") not in seeds:
+                return f"$.data_scale.{kind}[{i}].seed: {str(fit.get('seed'))[:20]} is not among $.data_scale.seeds"
+            if key in seen and kind != "failed":
+                return (f"$.data_scale.{kind}[{i}]: a second fit of {str(key[0])[:40]!r} at m = {key[1]} in seed "
+                        f"{key[2]}")
+            seen.add(key)
+    return None
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -232,7 +255,7 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} has schema version {version}, newer than this reportgen reads "
                            f"({SCHEMA_VERSION}): upgrade reportgen to read it")
     raw = migrate(raw, source)
-    bad = schema.problem(raw) or implausible(raw) or unknown_learner(raw)
+    bad = schema.problem(raw) or implausible(raw) or unknown_learner(raw) or clashing_fit(raw)
     if bad:
         raise ResultsError(f"{source} is invalid: {bad}")
     try:

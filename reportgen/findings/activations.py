@@ -11,7 +11,7 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.findings.verdicts import HEADLINE_WORDS, Finding, Verdict, decide
 from reportgen.fmt import and_list, cap, duration, multiple, pct, times
 from reportgen.records.activations import (
     DESIGNED,
@@ -277,6 +277,9 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
                                   "but the gap barely grew with depth.") if vanished else
                                  f"but not every sample reached {VANISH_RATIO}×."),
     }[verdict]
+    if len(headline.split()) > HEADLINE_WORDS and own and own is not g:  # the own initialisation's ratio is in the
+        headline = headline.replace(f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})", "", 1)
+        # evidence; the headline keeps the default's gap and why the verdict is open (34 words with both)
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
             f"least {DEPTH_GROWTH:g} times what it is at {min(r.depths)} in the median pair of samples from the same "
             "seed and batch (the nets at two depths are different draws, so single pairs are noisy); no growth in the "

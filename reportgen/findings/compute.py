@@ -128,8 +128,8 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
                         for b, by in sorted(gains.items(), key=lambda kv: kv[0] != batch))
     verdict = _gain_verdict(list(at.values()))
     lo, hi = min(at.values(), key=lambda g: g.median), max(at.values(), key=lambda g: g.median)
-    span = (times_beside(lo.median, GAIN_BARS) if lo is hi else
-            f"{times_beside(lo.median, GAIN_BARS)} to {times_beside(hi.median, GAIN_BARS)}")
+    low, high = times_beside(lo.median, GAIN_BARS), times_beside(hi.median, GAIN_BARS)
+    span = low if low == high else f"{low} to {high}"  # not '1.9× to 1.9×' where two models round alike
     headline = {
         Verdict.SUPPORTED: f"{r.threads} CPU threads made a training step {span} faster than 1 thread, for every "
                            f"model at batch {batch}.",
@@ -312,8 +312,8 @@ def _loop_finding(r: ComputeResult, models: list[str], sweep: list[int], train_b
     headline = {
         Verdict.SUPPORTED: f"Faster hardware shortened {experiment} from {duration(slow)} on {slow_label} to "
                            f"{duration(fast)} on {fast_label}.",
-        Verdict.CONTRADICTED: f"Faster hardware did not shorten {experiment}: {duration(slow)} on {slow_label}, "
-                              f"{duration(fast)} on {fast_label}.",
+        Verdict.CONTRADICTED: f"Faster hardware {'barely shortened' if fast < slow else 'did not shorten'} "
+                              f"{experiment}: {duration(slow)} on {slow_label}, {duration(fast)} on {fast_label}.",
         Verdict.INCONCLUSIVE: f"Not settled whether {fast_label} shortens the loop: {times(gain.median)} against "
                               f"{slow_label}, and {open_why}.",
     }[verdict]

@@ -32,7 +32,7 @@ from reportgen.findings.curves import (
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import ranking, stable_from, winners
 from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
-from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.findings.verdicts import HEADLINE_WORDS, Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
 from reportgen.learners import TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
@@ -94,7 +94,7 @@ def _gained(x: float) -> str:
 
 def _open_reason(seeds: int) -> str:
     """Why a seed-by-seed rule did not decide, for a headline."""
-    return "one seed cannot decide it" if seeds < 2 else "the seeds do not all fall on one side of the bars"
+    return "one seed cannot decide it" if seeds < 2 else "the seeds do not agree on either bar"
 
 
 def _undecided(r: DataScaleResult, rule: str) -> str:
@@ -135,8 +135,11 @@ def _untested(key: str, claim: str, missing: str, needs: str) -> Finding:
     """A claim this run could not test, for want of the runs it needs: NOT_TESTED, naming them, so that it is
     still counted on page one rather than left out."""
     missing = missing or "no seed that ran every fit the claim needs"
+    headline = f"Not tested here: this run has {missing}."
+    if len(headline.split()) > HEADLINE_WORDS:  # many learners missing, or a long failure: the evidence names them
+        headline = "Not tested here: this run lacks fits the claim needs, which its evidence names."
     return Finding(key=key, driver="data", role="claim", claim=claim, verdict=Verdict.NOT_TESTED,
-                   headline=f"Not tested here: this run has {missing}.",
+                   headline=headline,
                    evidence=f"This run has {missing}, so it could not measure {needs}.",
                    why=f"The claim is judged on {needs}.",
                    how_to_test=f"Build again, so that the battery runs what this one lacks; the claim is then "
@@ -247,8 +250,8 @@ def _rising_finding(r: DataScaleResult) -> Finding:
     headline = {
         Verdict.SUPPORTED: f"{more} the {label} still gained {said_points(late.gain)}: more data kept helping.",
         Verdict.CONTRADICTED: f"{more} the {label} {_gained(late.gain)}: it stopped improving.",
-        Verdict.INCONCLUSIVE: f"Not settled whether the {label} keeps improving: {more[0].lower() + more[1:]} it "
-                              f"{_gained(late.gain)}, and {_open_reason(late.per_seed.n)}.",
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label} keeps improving: from m = {late.m_from:,} to "
+                              f"{late.m_to:,} it {_gained(late.gain)}, and {_open_reason(late.per_seed.n)}.",
     }[verdict]
     evidence = (f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
                 f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
@@ -297,7 +300,7 @@ def _win_finding(r: DataScaleResult) -> Finding:
                            f"{name(closest)}, the closest, by {said_points(lead.mean)}.",
         Verdict.CONTRADICTED: f"With the most data (m = {m:,}) the {label} did not win: "
                               + and_list([f"{name(x)} led it by {said_points(leads[x].mean)}" for x in beaten]) + ".",
-        Verdict.INCONCLUSIVE: f"Not settled whether the {label} wins with the most data: at m = {m:,} it "
+        Verdict.INCONCLUSIVE: f"Not settled whether the {label} wins at the largest m, {m:,}: it "
                               f"{'led' if lead.mean >= 0 else 'trailed'} {name(closest)} by "
                               f"{said_points(lead.mean)}, "
                               + ("and not every traditional learner was run there" if missing else

@@ -164,7 +164,7 @@ def accuracy_check(r: DataScaleResult) -> AccuracyCheck | None:
     """None where no bf16 fit has an fp32 pair."""
     m, learner = r.bf16_fits[0].m, r.bf16_fits[0].learner
     fp32 = {f.seed: f for f in r.fits if f.learner == learner and f.m == m}
-    pairs = [(b, fp32[b.seed]) for b in r.bf16_fits if b.seed in fp32]
+    pairs = [(b, fp32[b.seed]) for b in r.bf16_fits if (b.learner, b.m) == (learner, m) and b.seed in fp32]
     if not pairs:
         return None
     diffs = [b.test_accuracy - a.test_accuracy for b, a in pairs]
