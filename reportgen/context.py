@@ -9,6 +9,8 @@ decisions about what the data means.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, field
 
 from reportgen import charts, methods, tables
@@ -198,11 +200,12 @@ def _algorithm_sentences(r) -> list[str]:
     if r.runs:
         said.append("With each activation's own initialisation, the median seed reached it: " + and_list(reached) + ".")
     deepest = max(r.depths, default=None)
-    ratios = [(a, g.ratio) for a in r.activations if deepest and (g := r.gradient(a, deepest))]
+    ratios = [(a, g.ratio) for a in r.activations
+              if deepest and (g := r.gradient(a, deepest)) and not math.isnan(g.ratio)]  # NaN: no gradient at all
     if ratios:
         said.append(f"Behind the race, the gradient figure shows each weight layer's mean gradient at initialisation: "
-                    f"at {deepest} hidden layers the output layer's exceeded the input layer's "
-                    + and_list([f"{times(x)} for {'ReLU' if a == 'relu' else a}" for a, x in ratios])
+                    f"at {deepest} hidden layers the output layer's gradient was "
+                    + and_list([f"{times(x)} the input layer's for {'ReLU' if a == 'relu' else a}" for a, x in ratios])
                     + " (PyTorch's default initialisation).")
     return said
 

@@ -178,3 +178,16 @@ def test_sigmoid_left_open_under_its_own_initialisation_keeps_its_headline_withi
     assert f.verdict is I and "undecided under Glorot with gain 4" in f.headline, f.headline
     assert len(f.headline.split()) <= HEADLINE_WORDS, f.headline
     assert "62.5×" in f.evidence
+
+
+def test_gradients_that_are_all_zero_leave_no_undefined_ratio_in_the_algorithms_sentences():
+    """A file whose gradients are all 0 (0/0: no ratio) read 'the output layer's exceeded the input layer's
+    undefined for sigmoid'; the sentence now names only ratios there are, and none where there are none."""
+    from reportgen.context import _algorithm_sentences
+
+    r = factories.activations()
+    zero = [dataclasses.replace(g, mean_abs_grad=[0.0] * len(g.mean_abs_grad), ratios=[]) for g in r.gradients]
+    said = " ".join(_algorithm_sentences(dataclasses.replace(r, gradients=zero)))
+    assert "undefined" not in said and "Behind the race" not in said, said
+    said = " ".join(_algorithm_sentences(r))
+    assert "the output layer's gradient was " in said and "the input layer's for sigmoid" in said, said
