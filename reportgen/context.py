@@ -10,7 +10,6 @@ decisions about what the data means.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass, field
 
 from reportgen import charts, methods, tables
