@@ -12,10 +12,14 @@ from dataclasses import dataclass, replace
 
 from reportgen.findings.gains import (
     GPU_GAIN,
+    TWICE_BARS,
+    TWICE_FLOOR,
     TWICE_RULE,
     Gain,
+    near_twice,
     pairs_words,
     speedup,
+    twice_open,
     twice_verdict,
 )
 from reportgen.findings.precision import matrix_check, matrix_finding, matrix_lesson
@@ -186,7 +190,7 @@ def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -
     name = {train: "the battery's training batch" if train == train_batch else "the smallest timed",
             largest: "the largest timed"} if len(gains) > 1 else {}
     at = {b: f"batch {b}" + (f" ({name[b]})" if b in name else "") for b in gains}
-    bars = (GPU_GAIN, 1.0)
+    bars = TWICE_BARS
     evidence = (f"Speed-up of one fp32 training step on {gpu} over the CPU with {r.threads} threads, "
                 + "; ".join(f"at {at[b]}: " + ", ".join(f"{LABELS[m]}: {pairs_words(gain, bars)}"
                                                         for m, gain in timed.items())
@@ -201,7 +205,7 @@ def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -
         Verdict.SUPPORTED: f"The GPU trained the {LABELS[biggest]} much faster than the CPU: {said}.",
         Verdict.CONTRADICTED: f"The GPU was not much faster than the CPU for the {LABELS[biggest]}: {said}.",
         Verdict.INCONCLUSIVE: f"Not settled whether the GPU trains the {LABELS[biggest]} much faster: "
-                              + (f"{said}, " if said else "") + "and the batches or the rounds disagree.",
+                              + (f"{said}, " if said else "") + f"and {twice_open(by_batch, big)}.",
     }[verdict]
     numbers = {f"speedup_{m}_batch_{b}": g.median for b, timed in gains.items() for m, g in timed.items()}
     numbers.update({f"speedup_{m}": g.median for m, g in gains[max(gains)].items()})
@@ -218,6 +222,9 @@ def _gpu_undecided(by_batch: dict[int, Verdict], gains: dict[int, Gain | None], 
     for b, v in by_batch.items():
         if gains[b] is None:
             words.append(f"At {at[b]} the {model} was not timed on both devices.")
+        elif near_twice(gains[b]):
+            words.append(f"At {at[b]} the {model}'s median pair, {times_beside(gains[b].median, TWICE_BARS)}, lies "
+                         f"between {TWICE_FLOOR:g}× and {GPU_GAIN:g}×, within the noise of the bar.")
         elif v is Verdict.INCONCLUSIVE:
             words.append(f"At {at[b]} the {model}'s timings are a single round or rounds that could not be "
                          "paired, which decide nothing.")

@@ -9,7 +9,18 @@ import statistics
 from dataclasses import dataclass
 
 from reportgen.findings.data_scale import across
-from reportgen.findings.gains import GPU_GAIN, TWICE_RULE, Gain, pairs_words, speedup, twice_verdict
+from reportgen.findings.gains import (
+    GPU_GAIN,
+    TWICE_BARS,
+    TWICE_FLOOR,
+    TWICE_RULE,
+    Gain,
+    near_twice,
+    pairs_words,
+    speedup,
+    twice_open,
+    twice_verdict,
+)
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, points, times, times_beside
 from reportgen.learners import LABELS
@@ -18,7 +29,7 @@ from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread
 
 MATRIX_CLAIM = "Matrix hardware makes a training step much faster: bf16 at least twice as fast as fp32."
-BARS = (GPU_GAIN, 1.0)
+BARS = TWICE_BARS
 KEEP_MARGIN = 0.01  # bf16 keeps fp32's accuracy where it moves it by less than this, either way
 MARGIN_WORDS = "1 point"  # KEEP_MARGIN in words
 ACCURACY_CLAIM = f"Training under bf16 autocast keeps the test accuracy of fp32, within {MARGIN_WORDS}."
@@ -116,7 +127,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
                                f"{_batches(by_batch, Verdict.SUPPORTED)} but not at "
                                f"{_batches(by_batch, Verdict.CONTRADICTED)}: {said}." if split else
                                f"Not settled whether bf16 on {where} doubles the {LABELS[biggest]}'s training speed: "
-                               + (f"{said}, " if said else "") + "and the rounds do not decide it."),
+                               + (f"{said}, " if said else "") + f"and {twice_open(by_batch, big)}."),
     }[verdict]
     listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {pairs_words(g, BARS)}" for m, g in by.items())
                         for b, by in check.gains.items())
@@ -127,8 +138,14 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
            "bf16 means the forward pass under autocast, with weights, gradients and Adam in fp32.")
     undecided = [b for b, v in by_batch.items() if v is Verdict.INCONCLUSIVE]
     if undecided and verdict is Verdict.INCONCLUSIVE:
-        why += (" Undecided at " + and_list([f"batch {b}" for b in undecided])
-                + ": a single round, rounds that could not be paired, or the model untimed.")
+        near = [b for b in undecided if near_twice(big[b])]
+        rest = [b for b in undecided if b not in near]
+        if near:
+            why += (" Undecided at " + and_list([f"batch {b}" for b in near]) + f": the median pair lies between "
+                    f"{TWICE_FLOOR:g}× and {GPU_GAIN:g}×, within the noise of the bar.")
+        if rest:
+            why += (" Undecided at " + and_list([f"batch {b}" for b in rest])
+                    + ": a single round, rounds that could not be paired, or the model untimed.")
     numbers = {f"bf16_speedup_{m}_batch_{b}": g.median for b, by in check.gains.items() for m, g in by.items()}
     numbers.update({f"{p}_peak_gflops": v for p, v in check.peaks.items()})
     return Finding(key="matrix_hardware", driver="computation", role="claim", claim=MATRIX_CLAIM, verdict=verdict,
