@@ -141,12 +141,14 @@ def with_bf16(shifts, m=3000, not_run=""):
 
 
 @pytest.mark.parametrize("shifts, verdict", [
-    ((0.003, -0.004, 0.0), S),  # the interval of the mean, -0.90 to 0.84 points, within the 1-point margin
+    ((0.003, -0.004, 0.0), S),  # the interval of the mean, -0.90 to 0.84 points: its low end above -1 point
     ((-0.05, -0.04, -0.06), C),  # every seed lost more than the margin
     ((-0.017, -0.019, -0.018), C),  # a steady loss inside the 2 points of one accuracy's noise is still a loss
-    ((0.014, 0.016, 0.015), I),  # a steady gain past the margin: not kept, and not lost
-    ((0.008, -0.009, 0.0), I),  # every seed within a point, but the interval (-2.1 to 2.0 points) is not
+    ((0.014, 0.016, 0.015), S),  # a steady gain is no cost
+    ((0.022, 0.021, 0.023), S),  # +2.2 points in every seed once read 'not settled whether bf16 costs accuracy'
+    ((0.008, -0.009, 0.0), I),  # every seed within a point, but the interval (-2.1 to 2.0 points) reaches past -1
     ((-0.05, 0.0, -0.01), I),  # one seed lost, two kept
+    ((-0.009, -0.011, -0.010), I),  # a steady loss of 1 point: the interval straddles the bar
     ((0.0,), I),  # a single seed decides nothing
 ])
 def test_the_accuracy_check_is_kept_lost_or_open(shifts, verdict):
@@ -157,11 +159,40 @@ def test_the_accuracy_check_is_kept_lost_or_open(shifts, verdict):
     assert (f.because != "") == (verdict is S) and len(f.headline.split()) <= 30
 
 
+def test_the_accuracy_claim_is_one_sided_with_one_bound_both_ways():
+    """Kept where the interval's low end is above -1 point, lost where its high end is below it: mirror images
+    about the one bound, at the same spread."""
+    from reportgen.findings.precision import ACCURACY_CLAIM
+
+    assert ACCURACY_CLAIM == "Training under bf16 autocast costs at most 1 point of fp32's test accuracy."
+    kept = by_key(data=with_bf16((-0.004, -0.005, -0.006)))["bf16_accuracy"]  # -0.5 +- 0.25: low end -0.75
+    lost = by_key(data=with_bf16((-0.014, -0.015, -0.016)))["bf16_accuracy"]  # -1.5 +- 0.25: high end -1.25
+    assert (kept.verdict, lost.verdict) == (S, C)
+    assert kept.numbers["interval_low"] + 0.01 == pytest.approx(-0.01 - lost.numbers["interval_high"])
+    assert kept.headline.startswith("Training the Large MLP (512x3) under bf16 autocast cost at most 1 point of test")
+    assert lost.headline.startswith("Training the Large MLP (512x3) under bf16 autocast cost more than 1 point")
+    assert "low end of the 95% interval" in kept.why and "one bound both ways" in kept.why
+
+
 def test_the_accuracy_interval_is_student_s_t_over_the_seeds_paired_differences():
     f = by_key(data=with_bf16((-0.017, -0.019, -0.018)))["bf16_accuracy"]  # mean -1.8, SD 0.1, t(2) 4.30
     assert f.numbers["interval_low"] == pytest.approx(-0.018 - 4.30 * 0.001 / 3 ** 0.5)
-    assert "the 95% interval of its mean, from the seeds' spread, is -2.05 to -1.55 points" in f.evidence
-    assert f.headline.endswith("cost accuracy: -1.8 points against fp32 at m = 3,000, more than 1 point.")
+    assert f.numbers["seed_sd"] == pytest.approx(0.001)
+    assert ("the differences' standard deviation across seeds is 0.10 points, and the 95% interval of their mean "
+            "from it is -2.05 to -1.55 points") in f.evidence
+    assert f.headline.endswith("cost more than 1 point of test accuracy: -1.8 points against fp32 at m = 3,000.")
+
+
+def test_an_accuracy_change_too_small_to_show_never_reads_minus_zero():
+    f = by_key(data=with_bf16((0.0002, -0.0006, 0.0001)))["bf16_accuracy"]  # mean -0.01 points
+    assert "-0.0" not in f.headline + f.evidence and "+0.0 points against fp32" in f.headline
+
+
+def test_an_interval_end_is_never_printed_on_the_wrong_side_of_the_bar():
+    from reportgen.findings.precision import _beside_margin
+
+    assert _beside_margin(-0.010004) == "-1.0004" and _beside_margin(-0.009996) == "-0.9996"
+    assert _beside_margin(-0.0123) == "-1.23" and _beside_margin(-0.00001) == "0.00"
 
 
 def test_an_accuracy_check_not_run_says_why_and_one_never_asked_for_is_absent():
