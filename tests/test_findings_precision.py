@@ -195,6 +195,24 @@ def test_an_interval_end_is_never_printed_on_the_wrong_side_of_the_bar():
     assert _beside_margin(-0.0123) == "-1.23" and _beside_margin(-0.00001) == "0.00"
 
 
+def test_a_held_speed_up_is_never_a_reason_on_page_one_while_its_accuracy_cost_is_hidden():
+    """bf16 at 2.5x on an AMX unit while bf16 training lost 2.2 points: page one once gave the speed-up as a reason
+    deep learning is taking off and never said 'accuracy'."""
+    from reportgen.overview import answer, closing
+
+    lost = findings(factories.results(comp=machine({100: 2.5, 1000: 2.5}), data=with_bf16((-0.022, -0.020, -0.025))))
+    by = {f.key: f for f in lost}
+    assert by["bf16_accuracy"].verdict is C and by["matrix_hardware"].verdict is S
+    cost = "though bf16 training lost 2.2 points of test accuracy"
+    assert by["matrix_hardware"].because.endswith(", " + cost)
+    said = answer(lost)
+    assert ("bf16 on the CPU's AMX unit made the Large MLP (512x3)'s training step faster than fp32 by 2.5× at batch "
+            f"100 and 2.5× at batch 1000, {cost}") in said
+    assert any(cost in words for _, words in closing(lost).drivers)
+    kept = findings(factories.results(comp=machine({100: 2.5, 1000: 2.5}), data=with_bf16((-0.002, 0.0, 0.001))))
+    assert "accuracy" not in {f.key: f for f in kept}["matrix_hardware"].because  # nothing lost, nothing to say
+
+
 def test_an_accuracy_check_not_run_says_why_and_one_never_asked_for_is_absent():
     why = "not run: this CPU has no native bf16 unit, and emulated bf16 would say nothing of the hardware"
     f = by_key(data=dataclasses.replace(factories.data_scale(), bf16_not_run=why))["bf16_accuracy"]

@@ -22,7 +22,7 @@ from reportgen.findings.gains import (
     twice_verdict,
 )
 from reportgen.findings.verdicts import Finding, Verdict, decide
-from reportgen.fmt import and_list, points, times, times_beside
+from reportgen.fmt import and_list, points, said_points, times, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data_scale import DataScaleResult
@@ -270,6 +270,12 @@ def bf16_accuracy_finding(r: DataScaleResult) -> Finding | None:
                             "seed_sd": c.sd},
                    because=(f"bf16 training cost the {c.label} at most {MARGIN_WORDS} of accuracy ({change})"
                             if verdict is Verdict.SUPPORTED else ""))
+
+
+def cost_words(lost: Finding) -> str:
+    """What bf16 training cost, from a contradicted bf16_accuracy finding, to be said beside a speed it bought:
+    'bf16 training lost 2.2 points of test accuracy'."""
+    return f"bf16 training lost {said_points(-lost.numbers['bf16_minus_fp32'])} of test accuracy"
 
 
 def _batches(by_batch: dict[int, Verdict], verdict: Verdict) -> str:
