@@ -59,6 +59,10 @@ def test_thread_verdicts_need_every_model_at_the_training_batch():
     between = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.18,
                             ("mlp_large", 2): 2.6})["threads_speedup"]  # the small MLP gains 1.11x
     assert between.verdict is I and "between the two for Small MLP (32)" in between.why
+    assert between.headline.endswith("and the gain depends on the model.")
+    both = comp(step_ms={("mlp_small", 1): 0.2, ("mlp_large", 1): 4.0, ("mlp_small", 2): 0.18,
+                         ("mlp_large", 2): 3.6})["threads_speedup"]  # both gain 1.11x: no model differs
+    assert both.verdict is I and both.headline.endswith("and the gain lies between 1.05× and 1.2×.")
 
 
 def test_the_median_same_round_pair_decides():

@@ -109,9 +109,12 @@ def _which_won(gains: dict[str, Gain]) -> str:
 
 
 def _open_gain(gains: dict[str, Gain]) -> str:
-    """Why a gain verdict is open, for a headline."""
+    """Why a gain verdict is open, for a headline: a single round, every model between the bars (one model
+    included), or the models on both sides of them."""
     if min(g.pairs for g in gains.values()) < 2:
         return "a single round of timings cannot decide it"
+    if all(NO_GAIN <= g.median < THREAD_GAIN for g in gains.values()):
+        return f"the gain lies between {NO_GAIN:g}× and {THREAD_GAIN:g}×"
     return "the gain depends on the model"
 
 
