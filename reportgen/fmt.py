@@ -13,8 +13,10 @@ def pct(x: float) -> str:
 
 
 def points(x: float) -> str:
-    """A difference of accuracies in percentage points: 0.213 -> '21.3 points'."""
-    return f"{100 * x:.1f} points"
+    """A difference of accuracies in percentage points: 0.213 -> '21.3 points'; never '-0.0 points' (a loss too
+    small to show is no loss)."""
+    text = f"{100 * x:.1f}"
+    return f"{'0.0' if text == '-0.0' else text} points"
 
 
 def times(x: float) -> str:

@@ -63,7 +63,7 @@ def test_the_scaling_record_has_gloo_all_reduce_and_ddp_steps_at_world_sizes_1_a
     assert {a["world_size"] for a in scaling["allreduce"]} == set(sizes)
     assert {(s["world_size"], s["scaling"]) for s in scaling["steps"]} >= {(1, "single"), (1, "weak")}
     assert all(s["parameters_equal"] is not False for s in scaling["steps"])
-    assert "Data-parallel training" in text and "Spreading training over more devices makes it faster" in page
+    assert "Data-parallel training" in text and "Spread over n devices, training reaches at least 60% of n times one device" in page
 
 
 def test_the_pdf_has_the_three_experiment_sections_each_with_a_chart(built):

@@ -270,7 +270,7 @@ def test_claims_a_run_cannot_test_are_said_to_be_untested_never_left_out():
         f = found[key]
         assert f.verdict is N and f.how_to_test and not f.because, key
         assert "no fit of Large MLP (512x3) at m = 10,000 (failed: out of memory)" in f.headline, key
-    assert sizes(findings(factories.results(data=r))).startswith("The lecture's 9 claims")
+    assert sizes(findings(factories.results(data=r))).startswith("The lecture's 8 claims")
     r = factories.data_scale(m=DENSE, curves={k: [*v, *v[-1:] * 4] for k, v in factories.STORY.items()})
     r = dataclasses.replace(r, fits=[f for f in r.fits if not (f.learner == "mlp_large" and f.m >= 8000)])
     f = by_key(factories.results(data=r))["power_law"]  # the grid has the points: the net's fits are missing

@@ -87,7 +87,9 @@ def test_gpus_that_spread_the_step_faster_support_it_with_a_reason_and_the_link(
                            ("mlp_large", 2, "weak"): 4.4, ("mlp_large", 2, "strong"): 2.2}, device="cuda")
     f = _finding(r)
     assert f.verdict is Verdict.SUPPORTED and "2 GPUs" in f.headline and "1.8×" in f.headline
-    assert f.because.startswith("spread over 2 GPUs, training processed 1.8× as many examples per second") and "peer-to-peer" in f.evidence
+    assert f.because.startswith("spread over 2 GPUs, training reached 90.9% of 2 times one GPU's examples per second "
+                                "(1.8×)") and "peer-to-peer" in f.evidence
+    assert "Large MLP (512x3) 1.8×, efficiency 90.9%" in f.evidence and f.numbers["efficiency_mlp_large"] == 4.0 / 4.4
     assert "split of one machine" not in f.why
 
 
@@ -111,8 +113,53 @@ def test_the_verdict_is_weak_scaling_throughput_so_a_split_small_batch_cannot_de
     times = {("mlp_large", 1, "single"): 4.0, ("mlp_large", 1, "weak"): 4.2, ("mlp_large", 8, "weak"): 4.8,
              ("mlp_large", 8, "strong"): 3.9}
     f = _finding(factories.scaling(times, device="cuda", world_sizes=(1, 8)))
-    assert f.verdict is Verdict.SUPPORTED and "6.7× as many examples per second" in f.headline
+    assert f.verdict is Verdict.SUPPORTED
+    assert f.headline.startswith("Spread over 8 GPUs, training reached 83.3% of 8 times one GPU's examples per second "
+                                 "(6.7×)")
     assert "strong scaling at world size 8" in f.evidence
+
+
+@pytest.mark.parametrize("n", [2, 4, 8])
+@pytest.mark.parametrize("efficiency, verdict", [(0.61, Verdict.SUPPORTED), (0.56, Verdict.INCONCLUSIVE),
+                                                 (0.52, Verdict.CONTRADICTED)])
+def test_gpus_are_judged_on_weak_scaling_efficiency_with_one_margin_at_every_n(n, efficiency, verdict):
+    """8 GPUs at 15% of their ideal were once supported on a fixed 1.2x bar, and contradiction needed an all-reduce
+    under 0.6 GB/s. The bars are 60% and 52.5% of n times one GPU's throughput, the thread finding's at n = 2."""
+    r = factories.scaling({("mlp_large", 1, "single"): 1.0, ("mlp_large", 1, "weak"): 1.05,
+                           ("mlp_large", n, "weak"): 1.0 / efficiency}, device="cuda", world_sizes=(1, n))
+    f = _finding(r)
+    assert f.verdict is verdict and f.numbers["efficiency_mlp_large"] == pytest.approx(efficiency)
+    assert f"{100 * efficiency:.1f}% of {n} times one GPU's examples per second" in f.headline or verdict is Verdict.INCONCLUSIVE
+    assert "60% for every model supports it, under 52.5% for every model contradicts it" in f.why
+    if verdict is Verdict.INCONCLUSIVE:
+        assert f.headline.endswith("and it lies between 52.5% and 60%.")
+
+
+@pytest.mark.parametrize("t8, verdict", [(6.5, Verdict.CONTRADICTED), (7.7, Verdict.CONTRADICTED),
+                                         (1.6, Verdict.SUPPORTED)])
+def test_eight_gpus_far_from_their_ideal_contradict_the_claim(t8, verdict):
+    r = factories.scaling({("mlp_large", 1, "single"): 1.0, ("mlp_large", 1, "weak"): 1.05,
+                           ("mlp_large", 8, "weak"): t8, ("mlp_large", 8, "strong"): t8 - 0.5}, device="cuda",
+                          world_sizes=(1, 8))
+    f = _finding(r)
+    assert f.verdict is verdict, f.headline
+    if verdict is Verdict.CONTRADICTED:
+        assert f.headline.startswith(f"Spread over 8 GPUs, training reached only {100 / t8:.1f}% of 8 times one GPU's")
+
+
+def test_an_efficiency_beside_its_bar_is_never_printed_past_it():
+    r = factories.scaling({("mlp_large", 1, "single"): 1.0, ("mlp_large", 2, "weak"): 1.0 / 0.59996},
+                          device="cuda")
+    f = _finding(r)
+    assert f.verdict is Verdict.INCONCLUSIVE and "59.996% (1.199×)" in f.headline and "60.0%" not in f.headline
+
+
+def test_a_split_between_the_bars_with_one_model_says_so_rather_than_that_it_depends_on_the_model():
+    r = factories.scaling({("mlp_large", 1, "single"): 3.7, ("mlp_large", 1, "weak"): 3.9,
+                           ("mlp_large", 2, "weak"): 6.5, ("mlp_large", 2, "strong"): 3.5})  # 1.06x
+    f = _finding(r)
+    assert f.verdict is Verdict.INCONCLUSIVE and "depends on the model" not in f.headline
+    assert f.headline.endswith("and the gain lies between 1.05× and 1.2×.")
 
 
 def test_replicas_that_drift_apart_decide_nothing():

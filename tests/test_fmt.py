@@ -15,6 +15,11 @@ def test_formats_read_as_a_person_writes_them():
     assert duration(3 * 86400) == "3 days"
 
 
+def test_a_difference_of_accuracies_near_zero_never_reads_minus_zero():
+    assert points(-0.0001) == "0.0 points" and points(-0.0) == "0.0 points" and points(-0.0006) == "-0.1 points"
+    assert points(0.0004) == "0.0 points"
+
+
 def test_a_growth_exponent_near_zero_never_reads_minus_zero():
     from reportgen.fmt import power_of_m
 

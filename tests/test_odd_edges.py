@@ -139,13 +139,13 @@ def test_a_profile_whose_svm_would_never_run_is_refused_and_a_missing_rate_is_na
         load_profile(str(path))
 
 
-def test_a_loop_a_little_shorter_on_other_hardware_is_not_said_to_be_no_shorter():
+def test_a_loop_a_little_shorter_on_other_hardware_states_both_times_as_they_are():
+    """Once read 'did not shorten: 12.6 s ... 12.5 s'; the loop now states the measurement in its units, with no
+    verdict of its own (the hardware findings judge the pair)."""
     comp = factories.compute(gpu_ms={"mlp_small": 0.2, "mlp_large": 2.55})  # 2.6 ms on the CPU's 2 threads
     f = {f.key: f for f in findings(factories.results(comp=comp))}["iteration_loop"]
-    assert f.verdict is Verdict.CONTRADICTED and f.headline.startswith("Faster hardware barely shortened"), f.headline
-    comp = factories.compute(gpu_ms={"mlp_small": 0.2, "mlp_large": 5.0})
-    f = {f.key: f for f in findings(factories.results(comp=comp))}["iteration_loop"]
-    assert f.verdict is Verdict.CONTRADICTED and f.headline.startswith("Faster hardware did not shorten"), f.headline
+    assert f.verdict is N and not f.is_claim and "shorten" not in f.headline, f.headline
+    assert f.numbers["fastest_seconds"] < f.numbers["base_seconds"]
 
 
 def test_benchmarks_refuse_a_bad_file_profile_or_count_in_one_line(tmp_path):

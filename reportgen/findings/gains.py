@@ -10,14 +10,17 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from reportgen.findings.verdicts import Verdict
+from reportgen.findings.verdicts import Verdict, decide
 from reportgen.fmt import times_beside
 from reportgen.stats import paired_ratios
 from reportgen.timing import Timing
 
 GPU_GAIN = 2.0  # "much faster": a GPU (or a matrix unit) under twice the other's speed does not make the point
-TWICE_RULE = (f"a median same-round pair of at least {GPU_GAIN:g}× supports it and a median under {GPU_GAIN:g}× "
-              "contradicts it, on two pairs or more")
+TWICE_FLOOR = 0.95 * GPU_GAIN  # not much faster: a median under this, 5% under the bar, a band of noise between
+TWICE_BARS = (GPU_GAIN, TWICE_FLOOR, 1.0)  # the bars a ratio beside them is written against (1×: faster at all)
+TWICE_RULE = (f"a median same-round pair of at least {GPU_GAIN:g}× supports it and a median under {TWICE_FLOOR:g}× "
+              f"(5% under the bar) contradicts it, on two pairs or more; a median between {TWICE_FLOOR:g}× and "
+              f"{GPU_GAIN:g}× is within the noise of the bar and decides nothing")
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,29 @@ def spread_words(gain: Gain, bars: tuple[float, ...]) -> str:
 
 def twice_verdict(gain: Gain | None) -> Verdict:
     """Much faster (a GPU over the CPU, bf16 over fp32) where the median same-round pair reaches GPU_GAIN, not
-    much faster where it is under it: one quantifier both ways, so the claim is as easy to contradict as to
-    support, and one disturbed round does not decide. A single round, or rounds that cannot be paired, decide
-    nothing."""
-    if gain is None or gain.pairs < 2:
+    much faster where it is under TWICE_FLOOR, 5% under it; between the two the bar sits inside the noise of a
+    few rounds (pairs of 1.98, 2.01 and 2.03 against 1.97, 1.99 and 2.02), and it is left open. One margin
+    both ways on one quantity, so the claim is as easy to contradict as to support, and one disturbed round does not
+    decide. A single round, or rounds that cannot be paired, decide nothing."""
+    if gain is None:
         return Verdict.INCONCLUSIVE
-    return Verdict.SUPPORTED if gain.median >= GPU_GAIN else Verdict.CONTRADICTED
+    return decide(gain.median >= GPU_GAIN, gain.median < TWICE_FLOOR, gain.pairs)
+
+
+def near_twice(gain: Gain | None) -> bool:
+    """The median pair of a gain on two pairs or more lies in the band between TWICE_FLOOR and GPU_GAIN: why a
+    twice_verdict is open, where it is for that reason."""
+    return gain is not None and gain.pairs >= 2 and TWICE_FLOOR <= gain.median < GPU_GAIN
+
+
+def twice_open(by_batch: dict[int, Verdict], gains: dict[int, Gain | None]) -> str:
+    """Why a verdict on the 2× bar over several batches is open, in a few words for the end of a headline: the
+    batches disagreeing, a median pair within the band under the bar, the model untimed somewhere, or rounds that
+    decide nothing (gains: the model's at each batch, None or missing where it was not timed)."""
+    if len({v for v in by_batch.values() if v is not Verdict.INCONCLUSIVE}) > 1:
+        return "the batches disagree"
+    if any(near_twice(g) for g in gains.values()):
+        return f"within {1 - TWICE_FLOOR / GPU_GAIN:.0%} under {GPU_GAIN:g}× decides nothing"
+    if len(gains) < len(by_batch) or any(g is None for g in gains.values()):
+        return "a batch went untimed"
+    return "its rounds decide nothing"
