@@ -191,3 +191,24 @@ def test_gradients_that_are_all_zero_leave_no_undefined_ratio_in_the_algorithms_
     assert "undefined" not in said and "Behind the race" not in said, said
     said = " ".join(_algorithm_sentences(r))
     assert "the output layer's gradient was " in said and "the input layer's for sigmoid" in said, said
+
+
+def test_computation_claims_whose_timings_are_missing_are_counted_as_not_tested_never_left_out():
+    """With no 1-thread timings, one thread, no step timed at all, or no scaling step, the thread, GPU, matrix and
+    data-parallel claims vanished and page one's count of claims moved between 10, 9 and 6 (odd-inputs pass)."""
+    r = factories.results(scal=factories.scaling())
+    c = r.compute
+    keys = {"threads_speedup", "gpu_speedup", "matrix_hardware", "data_parallel"}
+    full = {f.key for f in findings(r) if f.is_claim}
+    assert keys <= full
+    for comp, reason in [(dataclasses.replace(c, steps=[]), "the computation experiment timed no training step"),
+                         (dataclasses.replace(c, threads=1), "this run had 1 CPU thread"),
+                         (dataclasses.replace(c, steps=[s for s in c.steps if s.threads != 1]),
+                          "no training step was timed both on 1 thread and on all 2 at batch 100")]:
+        found = {f.key: f for f in findings(dataclasses.replace(r, compute=comp)) if f.is_claim}
+        assert set(found) == full, reason
+        assert found["threads_speedup"].verdict is N and reason in found["threads_speedup"].headline
+    scal = dataclasses.replace(r.scaling, steps=[])
+    found = {f.key: f for f in findings(dataclasses.replace(r, scaling=scal)) if f.is_claim}
+    assert set(found) == full and found["data_parallel"].verdict is N
+    assert "timed no training step" in found["data_parallel"].headline

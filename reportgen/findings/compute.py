@@ -22,8 +22,8 @@ from reportgen.findings.gains import (
     twice_open,
     twice_verdict,
 )
-from reportgen.findings.precision import matrix_check, matrix_finding, matrix_lesson
-from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.findings.precision import MATRIX_CLAIM, matrix_check, matrix_finding, matrix_lesson
+from reportgen.findings.verdicts import Finding, Verdict, decide, untested
 from reportgen.fmt import and_list, config_label, duration, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult, StepTime
@@ -35,6 +35,7 @@ GAIN_BARS = (THREAD_GAIN, NO_GAIN)
 GAIN_RULE = (f"a median same-round pair of at least {THREAD_GAIN:g}× for all of them, or under {NO_GAIN:g}× for all "
              f"of them; otherwise it depends on the model.")
 GPU_CLAIM = "A GPU trains large models much faster than a CPU."
+THREADS_CLAIM = "Parallel hardware makes a training step faster."
 LOOP_CLAIM = ("One experiment of the idea, code, experiment loop takes its steps times the step time, so "
               "a faster step shortens it in proportion.")
 
@@ -55,8 +56,11 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
     """sweep: the steps each fit of the learning curve's largest net took, where the computation experiment timed
     that net at its budget (else empty); train_batch: the batch the battery trains with (the data-scale
     experiment's), where the verdicts are made."""
-    if not r.steps:
-        return ComputeFindings([], [])  # nothing was timed: no claim about computation can be tested
+    if not r.steps:  # nothing was timed: each claim is still counted, as one this run could not test
+        none = "the computation experiment timed no training step"
+        return ComputeFindings([untested("threads_speedup", THREADS_CLAIM, none),
+                                untested("gpu_speedup", GPU_CLAIM, none),
+                                untested("matrix_hardware", MATRIX_CLAIM, none)], [])
     models = sorted({s.model for s in r.steps}, key=lambda m: max(s.parameters for s in r.steps if s.model == m))
     matrix = matrix_check(r)
     out = [f for f in (_threads_finding(r, models, train_batch), _gpu_finding(r, models, train_batch),
@@ -118,9 +122,10 @@ def _open_gain(gains: dict[str, Gain]) -> str:
     return "the gain depends on the model"
 
 
-def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding | None:
+def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding:
     if r.threads < 2:
-        return None
+        return untested("threads_speedup", THREADS_CLAIM, "this run had 1 CPU thread, so no more threads could be "
+                        "set against 1", "reportgen build --threads 2 (or more) on a machine with two or more cores")
     batch, words = _the_batch(r, train_batch)
     gains: dict[int, dict[str, Gain]] = {}
     for m in models:
@@ -129,7 +134,8 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
             if one and full and one.timing and full.timing:
                 gains.setdefault(b, {})[m] = speedup(one.timing, full.timing)
     if batch not in gains:
-        return None
+        return untested("threads_speedup", THREADS_CLAIM, f"no training step was timed both on 1 thread and on all "
+                        f"{r.threads} at batch {batch}")
     at = gains[batch]
     listing = "; ".join(f"at batch {b}: " + ", ".join(f"{LABELS[m]} {pairs_words(gain, GAIN_BARS)}"
                                                       for m, gain in by.items())
@@ -148,7 +154,7 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
     }[verdict]
     return Finding(
         key="threads_speedup", driver="computation", role="claim",
-        claim="Parallel hardware makes a training step faster.", verdict=verdict, headline=headline,
+        claim=THREADS_CLAIM, verdict=verdict, headline=headline,
         evidence=f"A training step on {r.threads} CPU threads against 1, {listing}.",
         why=f"The verdict is made at {words} over every model: {GAIN_RULE} There, {_which_won(at)}. "
             f"The ideal with {r.threads} threads is {r.threads}×.",
@@ -156,7 +162,7 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
         because=f"{r.threads} CPU threads made a training step {span} faster" if verdict is Verdict.SUPPORTED else "")
 
 
-def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding | None:
+def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding:
     """The GPU against all CPU threads for every model, at the battery's training batch (where it was timed, else
     the smallest timed) and at the largest: a GPU that wins only at a batch nobody trains with has not made the
     lecture's point. The verdict is the largest model's, and it must hold at both batches."""
@@ -186,7 +192,8 @@ def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -
         if timed:
             gains[batch] = timed
     if not gains:
-        return None
+        return untested("gpu_speedup", GPU_CLAIM, f"no training step was timed both on {gpu} and on the CPU's "
+                        f"{r.threads} threads at batch {train} or {largest}")
     by_batch = {b: twice_verdict(timed.get(biggest)) for b, timed in gains.items()}
     verdicts = set(by_batch.values())
     verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE

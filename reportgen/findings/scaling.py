@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from reportgen.findings.compute import BUSY_SHARE, NO_GAIN, THREAD_GAIN
 from reportgen.findings.gains import Gain, pairs_words, speedup
-from reportgen.findings.verdicts import Finding, Verdict, decide
+from reportgen.findings.verdicts import Finding, Verdict, decide, untested
 from reportgen.fmt import bandwidth, counted, duration, message_size, pct, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.scaling import AllReduceTime, ScalingResult
@@ -123,8 +123,8 @@ def scaling_findings(r: ScalingResult) -> list[Finding]:
     """On GPUs, the claim. On a CPU the workers split the same cores, so no device was added: the lecture's claim
     is not tested, and what the split measured (DDP's cost on one machine) is a check behind it, verdict and all,
     which cannot count against a claim about added hardware."""
-    if not r.steps:
-        return []  # nothing was timed: the claim cannot be tested
+    if not r.steps:  # nothing was timed: the claim is still counted, as one this run could not test
+        return [untested("data_parallel", CLAIM, "the scaling experiment timed no training step")]
     c = check(r)
     v = verdict(r, c)
     if v is Verdict.NOT_TESTED:

@@ -62,3 +62,12 @@ class Finding:
 
 
 HEADLINE_WORDS = 30
+
+
+def untested(key: str, claim: str, reason: str, command: str = "reportgen build") -> Finding:
+    """A computation claim this run could not test (`reason`: what it lacked), NOT_TESTED and so still counted on
+    page one, never left out; `command`: what would test it."""
+    return Finding(key=key, driver="computation", role="claim", claim=claim, verdict=Verdict.NOT_TESTED,
+                   headline=f"Not tested here: {reason}.", evidence=f"Not tested: {reason}.",
+                   why=f"This run could not test the claim: {reason}.",
+                   how_to_test=f"Run {command}, so that the claim is timed and judged as the rules in Appendix B say.")
