@@ -208,7 +208,8 @@ def test_leads_are_judged_against_the_test_sets_noise():
     found = by_key(factories.results(data=r))
     assert found["small_m_ranking"].verdict is C and found["nets_win_at_scale"].verdict is S
     small = by_key(factories.results(data=dataclasses.replace(r, test_size=300)))
-    assert small["small_m_ranking"].verdict is I and "one margin, 5.7 points" in small["small_m_ranking"].why
+    # A 4-point lead in every seed is within 5.7 points of noise: no learner leads beyond it, so not settled.
+    assert small["small_m_ranking"].verdict is S and "one margin, 5.7 points" in small["small_m_ranking"].why
     assert small["nets_win_at_scale"].verdict is I and "more than 5.7 points" in small["nets_win_at_scale"].why
     assert "the 95% half-width of one accuracy on the 300 test examples" in small["nets_win_at_scale"].why
 

@@ -30,7 +30,7 @@ from reportgen.findings.curves import (
     window,
 )
 from reportgen.findings.projection import Projection, data_needed
-from reportgen.findings.ranking import ranking, stable_from, winners
+from reportgen.findings.ranking import missing_at, ranking, stable_from, winners
 from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
@@ -321,62 +321,88 @@ def _win_finding(r: DataScaleResult) -> Finding:
 RANKING_CLAIM = "With little data, the ranking of learners is not settled."
 
 
+def _no_fit_in_seeds(r: DataScaleResult, m: int, missing: dict[str, list[int]]) -> str:
+    """The fits at m a finding needs that are missing in some seeds, in `_no_fit`'s words with the seeds named:
+    'no fit of SVM (RBF kernel) at m = 100 in seed 2 (failed: out of memory)'; a learner missing in every seed
+    reads as `_no_fit` says it."""
+    by_seeds: dict[tuple[int, ...], list[str]] = {}
+    for learner, seeds in missing.items():
+        by_seeds.setdefault(tuple(seeds), []).append(learner)
+    said = []
+    for seeds, learners in by_seeds.items():
+        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m == m and f.seed in seeds})
+        where = "" if set(seeds) >= set(r.seeds) else \
+            f" in seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
+        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = {m:,}{where}"
+                    + (f" (failed: {'; '.join(failed)})" if failed else ""))
+    return and_list(said)
+
+
 def _small_m_finding(r: DataScaleResult) -> Finding:
-    rankings = [k for m in r.m_values if (k := ranking(r, m))]
-    if not rankings or rankings[0].m != r.m_values[0]:  # a ranking needs two learners at the smallest m
-        m0 = r.m_values[0]
-        return _untested("small_m_ranking", RANKING_CLAIM,
-                         _no_fit(r, {x.name: [m0] for x in r.learners}) or "no two learners in a common seed"
-                         if len(r.learners) > 1 else "one learner",
-                         f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed")
-    k = rankings[0]
-    m0, margin, first = k.m, k.margin, k.leader
+    m0 = r.m_values[0]
+    needs = f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed"
+    missing = missing_at(r, m0)
+    k = ranking(r, m0)
+    if len(r.learners) < 2:
+        return _untested("small_m_ranking", RANKING_CLAIM, "one learner", needs)
+    if missing or k is None:  # a ranking over the learners that ran would drop the missing one without a word
+        return _untested("small_m_ranking", RANKING_CLAIM, _no_fit_in_seeds(r, m0, missing), needs)
+    rankings = [x for m in r.m_values if (x := ranking(r, m))]
+    margin, first = k.margin, k.leader
     verdict = decide(k.unsettled, k.settled, k.seeds)
     name = lambda x: r.learner(x).label
     leaders, leads = k.leaders, k.leads
     mean = sum(leads) / len(leads)
     since = stable_from(r)
     agreement = "; ".join(f"{x.agreement:.2f} at m = {x.m:,}" for x in rankings if x.agreement is not None)
-    interval = (f"; mean {points(mean)}, 95% interval {points(k.interval[0]).split()[0]} to "
-                f"{points(k.interval[1])}, standard deviation across seeds {points(k.spread)}" if k.interval else "")
+    low, high = k.interval if k.interval else (mean, mean)
+    span = f"{points(low).split()[0]} to {points(high)}"
+    interval = (f"; mean {points(mean)}, 95% interval {span}, standard deviation across seeds {points(k.spread)}"
+                if k.interval else "")
     evidence = (f"At m = {m0:,} {name(first)} scored best on average and led in {leaders.count(first)} of "
                 f"{len(leaders)} seed(s); its lead over the best other learner ranged from {points(min(leads))} "
                 f"to {points(max(leads))} across seeds (negative: it trailed){interval}."
-                + (f" Share of seed pairs naming the same leader: {agreement}." if agreement else "")
+                + (f" Share of seed pairs naming the same leader: {agreement}."
+                   if agreement else "")
                 + (f" Every seed names the same leader, {name(winners(r, r.m_values[-1])[0])}, from m = {since:,} "
                    "on: the ranking is stable from there." if since is not None and k.seeds > 1 else
                    " The seeds do not agree on the leader even at the largest m." if k.seeds > 1 else ""))
     headline = {
-        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the best learner's lead "
-                           f"went from {points(min(leads))} to {points(max(leads))} across seeds.",
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} no learner led by more "
+                           f"than the noise (the best's lead, 95% interval {span}).",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
                               f"by {said_points(mean)} on average, beyond the noise.",
         Verdict.INCONCLUSIVE: f"Undecided whether the ranking at m = {m0:,} is settled: "
                               + ("one seed was run." if k.seeds < 2 else
-                                 f"{name(first)} led by {said_points(mean)} on average, neither beyond the noise nor "
-                                 "moving beyond it across seeds."),
+                                 f"{name(first)} led by {said_points(mean)}, 95% interval {span}: on both sides of the "
+                                 "margin."),
     }[verdict]
-    rule = (f"The ranking is judged on one number, the best learner on average's lead over the best other learner, "
-            f"seed by seed, with one margin, {points(margin)}: settled means the low end of the lead's 95% interval "
-            "(mean ± t·SD/√n over the seeds) is above the margin; not settled, that the interval includes 0 (no "
-            "leader told apart on average) while the lead's standard deviation across seeds is above the margin "
-            "(the ranking moves with the draw of the data by more than the noise). Adding seeds makes neither side "
-            "easier.")
+    rule = (f"The ranking is judged on one interval against one margin, {points(margin)}: the 95% interval (mean ± "
+            "t·SD/√n over the seeds) of the best learner on average's lead over the best other learner, seed by "
+            "seed. Settled: its low end is above the margin. Not settled: its high end is below the margin, so no "
+            "learner leads by more than the noise (one behind the best on average has a mean lead of at most 0). "
+            "Otherwise the run does not decide it. The interval narrows as "
+            "seeds are added, towards both bars alike, so neither side gets easier; how many seeds name the same "
+            "leader is described, not judged.")
     why = {
-        Verdict.SUPPORTED: f"{rule} Here no leader is told apart, and the lead moves from seed to seed beyond the "
-                           "noise.",
-        Verdict.CONTRADICTED: f"{rule} Here {name(first)}'s lead is beyond the noise: at this m the ranking is "
-                              "settled.",
-        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds."),
+        Verdict.SUPPORTED: f"{rule} Here the high end, {points(high)}, is below the margin: no learner is told "
+                           "apart from the others.",
+        Verdict.CONTRADICTED: f"{rule} Here the low end, {points(low)}, is above the margin: {name(first)}'s lead "
+                              "is beyond the noise, and at this m the ranking is settled.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else
+                                            f"Here the interval, {span}, reaches both sides of the margin: the "
+                                            "seeds do not tell a lead beyond the noise from none."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
                    claim=RANKING_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
                    numbers={"smallest_lead_at_smallest_m": min(leads), "mean_lead_at_smallest_m": mean,
+                            **({"lead_interval_low_at_smallest_m": low, "lead_interval_high_at_smallest_m": high}
+                               if k.interval else {}),
                             **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
                             **({"stable_from_m": since} if since is not None else {})},
-                   because=(f"with little data (m = {m0:,}) the best learner's lead moved from seed to seed beyond "
-                            "the noise" if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with little data (m = {m0:,}) no learner led the others by more than the noise"
+                            if verdict is Verdict.SUPPORTED else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
