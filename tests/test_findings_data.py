@@ -205,6 +205,22 @@ def test_a_verdict_counts_the_seeds_actually_paired_not_the_seeds_run():
         assert found[key].verdict is I and "(one seed)" in found[key].evidence, key
 
 
+def test_a_fit_failed_in_one_seed_is_named_where_rising_win_and_plateau_rest_on_the_others():
+    """The large net failed at the largest m in seed 2 only: rising, the win and the plateau are judged on the two
+    seeds that ran both ends, and the evidence says so, naming the failed fit (before, 'in each of 2 seeds' and
+    nothing about why)."""
+    r = factories.data_scale(FLAT_SVM)
+    r = dataclasses.replace(r, fits=[f for f in r.fits if (f.learner, f.m, f.seed) != ("mlp_large", 10000, 2)],
+                            failed=[FailedFit(learner="mlp_large", m=10000, seed=2, reason="out of memory")])
+    found = by_key(factories.results(data=r))
+    for key in ("large_net_rising", "nets_win_at_scale", "traditional_plateau"):
+        assert found[key].verdict is S, key
+        assert ("Judged on 2 of 3 seeds (seed 2's fit failed: Large MLP (512x3) at m = 10,000, out of memory)."
+                in found[key].evidence), key
+    assert "Judged on" not in by_key(factories.results(data=factories.data_scale(FLAT_SVM)))[
+        "large_net_rising"].evidence  # every seed ran
+
+
 def _reversed(lead: float):
     """The SVM 3 points over logistic regression at m = 100 in seeds 0 and 2; in seed 1 logistic regression
     `lead` points over the SVM."""

@@ -131,6 +131,44 @@ def _no_fit(r: DataScaleResult, needs: dict[str, list[int]]) -> str:
     return and_list(said)
 
 
+def _short_seeds(r: DataScaleResult, needs: dict[str, list[int]]) -> dict[int, list[tuple[str, int]]]:
+    """The fits a finding needs that some seeds ran and others did not: {seed: [(learner, m), ...]} for each seed
+    short of one (a fit missing in every seed is `_no_fit`'s or `_unmeasured`'s to name)."""
+    ran = {(f.learner, f.m, f.seed) for f in r.fits}
+    out: dict[int, list[tuple[str, int]]] = {}
+    for learner, ms in needs.items():
+        for m in ms:
+            if any((learner, m, s) in ran for s in r.seeds):
+                for s in r.seeds:
+                    if (learner, m, s) not in ran:
+                        out.setdefault(s, []).append((learner, m))
+    return {s: out[s] for s in r.seeds if s in out}
+
+
+def _seeds_left_out(r: DataScaleResult, needs: dict[str, list[int]], judged: int) -> str:
+    """' Judged on 2 of 3 seeds (seed 2's fit failed: Large MLP (512x3) at m = 32,000, out of memory).' where a
+    fit the finding needs is missing in some seeds but not all, so its verdict rests on the others ("" where none
+    is). `judged`: the seeds the verdict rests on."""
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    for seed, cells in _short_seeds(r, needs).items():
+        reasons = {(f.learner, f.m): f.reason for f in r.failed if f.seed == seed}
+        at = lambda x, m: f"{r.learner(x).label} at m = {m:,}"
+        failed = tuple(f"{at(x, m)}, {reasons[x, m]}" for x, m in cells if (x, m) in reasons)
+        absent = tuple(at(x, m) for x, m in cells if (x, m) not in reasons)
+        groups.setdefault((failed, absent), []).append(seed)
+    if not groups:
+        return ""
+    said = []
+    for (failed, absent), seeds in groups.items():
+        who = f"seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
+        if failed:
+            said.append(f"{who}'s fit{'s' if len(failed) > 1 or len(seeds) > 1 else ''} failed: "
+                        + "; ".join(failed))
+        if absent:
+            said.append(f"{who} {'have' if len(seeds) > 1 else 'has'} no fit of {and_list(list(absent))}")
+    return f" Judged on {judged} of {len(r.seeds)} seeds ({'; '.join(said)})."
+
+
 def _untested(key: str, claim: str, missing: str, needs: str) -> Finding:
     """A claim this run could not test, for want of the runs it needs: NOT_TESTED, naming them, so that it is
     still counted on page one rather than left out."""
@@ -162,7 +200,9 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
         parts.append(f"the {net} gained {points(p.net_gain.gain)}{across(p.net_gain.per_seed)}: "
                      + and_list([f"{points(abs(d.mean))} {'more' if d.mean >= 0 else 'less'} than {name(x)}"
                                  f"{across(d)}" for x, d in p.gaps.items()]))
-    evidence = "; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+    evidence = ("; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+                + _seeds_left_out(r, {x: list(w) for x in [*p.gains, *p.missing, *([p.net] if p.net else [])]},
+                                  p.seeds))
     against_net = [f"{name(x)} still {_gained(p.gains[x].gain)}" for x in p.rising] + [
         f"{name(x)} out-gained the net by {said_points(-p.gaps[x].mean)}" for x in p.outgained
         if x not in p.rising]
@@ -252,7 +292,7 @@ def _rising_finding(r: DataScaleResult) -> Finding:
     }[verdict]
     evidence = (f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
                 f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
-                f"{across(late.per_seed)}.")
+                f"{across(late.per_seed)}." + _seeds_left_out(r, {big: [late.m_from, late.m_to]}, late.per_seed.n))
     why = {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                               "(log scale): more data was still helping where the grid ends.",
            Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
@@ -312,7 +352,8 @@ def _win_finding(r: DataScaleResult) -> Finding:
            }[verdict] + _unmeasured(r, missing, f"m = {m:,}") + f" The noise margin is {noise_words(r)}."
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
                    claim=WIN_CLAIM, verdict=verdict,
-                   headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
+                   headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}")
+                   + _seeds_left_out(r, {x: [m] for x in [big, *traditional]}, seeds),
                    why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
                    because=(f"with the most data the {label} beat every traditional learner by "
                             f"{said_points(lead.mean)} or more" if verdict is Verdict.SUPPORTED else ""))
