@@ -215,14 +215,18 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
             f"the window every learner is judged over) for every traditional learner, while the {net} gains more "
             f"than each by more than {points(p.margin)} in every seed (its gain minus theirs, seed by seed); a "
             f"traditional learner that gains at least {points(rise(r))} in every seed{_rise_why(r)}, or more than "
-            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. A setting chosen at its grid's "
-            "edge inside the window leaves a plateau open: the grid, not the data, may hold the learner level.")
+            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. The {net} must itself be "
+            f"rising by the rising rule (at least {points(rise(r))} in every seed), or where it still gains is not "
+            "shown. A setting chosen at its grid's edge inside the window, or settings frozen at the search cap over "
+            f"the whole window (every fit there reusing the cross-validation on the subset's first "
+            f"{SEARCH_MAX_M:,} examples), leaves a plateau open: the grid or the search, not the data, may hold the "
+            "learner level; a learner still rising despite them contradicts it all the same.")
     why = {
         Verdict.SUPPORTED: f"{rule} Here every traditional learner levelled off and the {net} out-gained each "
                            "beyond the noise.",
         Verdict.CONTRADICTED: f"{rule} Here {and_list(against_net)}: no plateau against the net there.",
         Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if p.seeds < 2 and not p.missing else
-                                            f"Here {_open_plateau(r, p)}."),
+                                            f"Here {_open_plateau(r, p)}.{_open_detail(r, p)}"),
     }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
                    claim=PLATEAU_CLAIM, verdict=verdict,
@@ -233,6 +237,10 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
                    else "")
 
 
+FROZEN = (f"settings chosen on {SEARCH_MAX_M:,} examples may hold a learner down, so a level there is not "
+          "evidence")
+
+
 def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
     """Why the plateau's check did not decide, the first reason that applies."""
     net = r.learner(p.net).label if p.net else "largest net"
@@ -240,16 +248,38 @@ def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
         return "not every one was run there"
     if p.seeds < 2:
         return "one seed cannot decide it"
-    if p.levelled and p.contrast and p.edges:
+    if p.holds and p.edges:
         return (f"{and_list(list(dict.fromkeys(r.learner(e.learner).label for e in p.edges)))} chose a setting at "
                 "its grid's edge there, which may hold it level")
+    if p.holds and p.frozen:
+        return FROZEN
     if p.net_gain is None:
         return f"the {net} was not run there to set them against"
+    if p.levelled and p.contrast:
+        return f"the {net} gained {said_points(p.net_gain.gain)}, which is not a rise by the rising rule"
     if p.levelled:
         closest = min(p.gaps, key=lambda x: p.gaps[x].mean)
         return (f"the {net}'s gain and {r.learner(closest).label}'s differ by {said_points(p.gaps[closest].mean)}, "
                 "not beyond the noise")
     return "the seeds do not all fall on one side of the bars"
+
+
+def _open_detail(r: DataScaleResult, p: Plateau) -> str:
+    """What lies behind the plateau's open reason, where a sentence says more than the headline can."""
+    net = r.learner(p.net).label if p.net else "largest net"
+    if p.holds and not p.edges and p.frozen:
+        return (f" Every fit of {and_list([r.learner(x).label for x in p.frozen])} from m = {p.window[0]:,} to "
+                f"{p.window[1]:,} reuses settings chosen by cross-validation on the subset's first {SEARCH_MAX_M:,} "
+                "examples: a setting whose best value moves with m stays where it was, so these learners may have "
+                "levelled off because of the search, and the measured levels are not evidence of a plateau.")
+    if p.net_gain is not None and p.levelled and p.contrast and not p.net_rising:
+        g = p.net_gain
+        return (f" The {net} gained {points(g.gain)}{across(g.per_seed)}: "
+                + (f"under {points(PLATEAU_GAIN)} in every seed, so by the rising rule it stopped improving"
+                   if g.flat else f"not at least {points(g.rise)} in every seed, so by the rising rule it is not "
+                   "shown to keep improving")
+                + "; the traditional learners levelled off, but not where the net still gains.")
+    return ""
 
 
 def _edges(r: DataScaleResult, p: Plateau) -> str:
