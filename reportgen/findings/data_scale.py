@@ -13,6 +13,7 @@ from reportgen.findings.curves import (
     FIT_POINTS,
     LATE_SHARE,
     PLATEAU_GAIN,
+    RIVAL_NAMES,
     SMALL_DATA_SHARE,
     CurveCheck,
     Plateau,
@@ -481,7 +482,7 @@ def _small_m_finding(r: DataScaleResult) -> Finding:
 LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
             "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
             "better than no gain after the last fitted point (its accuracy carried forward) could, forecasting the "
-            "later points from rolling origins better than a straight line in log m and a saturating exponential by "
+            f"later points from rolling origins better than {RIVAL_NAMES} (its midpoint inside the fitted range) by "
             "more than the noise (mean miss in log error), with a floor above its bound 0 and an exponent negative in "
             "the central 90% of resamples of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
             "better by more than it, contradicts the law.")
@@ -604,8 +605,8 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                 f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
-        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than a "
-                           "straight line in log m and a saturating exponential did.",
+        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than "
+                           f"{RIVAL_NAMES} did.",
         Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
                                f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
                                if c.shortfall == "missed" else
@@ -621,8 +622,9 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
                            "point could not have, its rolling-origin forecasts beat every rival's by more than the "
                            "noise, and its exponent is negative in the central 90% of resamples of the seeds. That is "
-                           "what was tested: the law against these rivals, not against every curve (one sigmoidal in "
-                           "log m, say), and its asymptote is the fit's, not a measured level.",
+                           "what was tested: the law against these rivals, not against every curve (a sigmoid in log m "
+                           "whose midpoint lies below the data, say, which past its midpoint is itself a power law "
+                           "with a floor), and its asymptote is the fit's, not a measured level.",
         Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
                                "region this curve does not follow one power law on this grid." if c.shortfall ==
                                "missed" else
