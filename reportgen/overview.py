@@ -114,11 +114,14 @@ def _noise_warning(results: Results) -> str:
 
 
 def answer(found: list[Finding]) -> str:
-    """Page one's answer, led by how many of the lecture's claims this run decided. Only where the decided claims
-    mostly held are the supported ones the reasons deep learning is taking off here (any that went against the
-    lecture named after them); where most went against it, that comes first; a tie says the argument is split and
-    opens with no story. Claims left open are counted as not shown either way, never as failed."""
+    """Page one's answer, led by how many of the lecture's claims this run decided. Only where the supported claims
+    are more than half of the claims this run tested (inconclusive ones count among the tested, not only the decided)
+    are they the reasons deep learning is taking off here, any that went against the lecture named after them;
+    otherwise what held is listed without that story. Where most decided claims went against it, that comes first; a
+    tie says the argument is split and opens with no story. Claims left open are counted as not shown either way,
+    never as failed."""
     claims = [f for f in found if f.is_claim]
+    tested = [f for f in claims if f.verdict.tested]
     held = [f for f in claims if f.verdict is Verdict.SUPPORTED]
     against = [f for f in claims if f.verdict is Verdict.CONTRADICTED]
     decided = len(held) + len(against)
@@ -130,8 +133,13 @@ def answer(found: list[Finding]) -> str:
                 f"{rest}.")
     lead = f"Of the lecture's {len(claims)} claims this run decided {decided}"
     if len(held) > len(against):
-        said = (f"{lead}, and {_how_many(len(held), decided)} held"
-                + (f": on these numbers deep learning is taking off here because {reasons}." if reasons else "."))
+        if 2 * len(held) > len(tested):
+            said = (f"{lead}, and {_how_many(len(held), decided)} held"
+                    + (f": on these numbers deep learning is taking off here because {reasons}." if reasons else "."))
+        else:
+            said = (f"{lead}, and {_how_many(len(held), decided)} held" + (f": {reasons}." if reasons else ".")
+                    + f" That is {len(held)} of the {len(tested)} claims it tested, not more than half: too few to "
+                    "tell the lecture's story on these numbers.")
         if against:
             said += (f" But {len(against)} went against the lecture ({where}): its argument does not hold in full "
                      "here.")

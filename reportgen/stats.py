@@ -191,18 +191,66 @@ def paired_ratios(slow: list[float], fast: list[float]) -> list[float]:
 
 @dataclass(frozen=True)
 class Curve:
-    """A rival to the power law, err(m) = f(m) with its fitted parameters: a straight line in log m, or a
-    saturating exponential c + a·exp(-m/scale)."""
+    """A rival to the power law, err(m) = f(m) with its fitted parameters: a straight line in log m, a saturating
+    exponential c + a·exp(-m/scale), or a sigmoid in log m, 1 - c / (1 + exp(-(ln m - a) / b))."""
 
-    kind: str  # "log line" or "exponential"
-    a: float
-    b: float  # the slope in log m (log line), or the scale of m (exponential)
-    c: float
+    kind: str  # "log line", "exponential" or "log sigmoid"
+    a: float  # the intercept (log line), the scale of the fall (exponential), the midpoint in ln m (log sigmoid)
+    b: float  # the slope in log m (log line), the scale of m (exponential), the width in ln m (log sigmoid)
+    c: float  # the floor of error (exponential), the ceiling of accuracy (log sigmoid)
 
     def error(self, m: float) -> float:
         if self.kind == "log line":
             return self.a + self.b * math.log(m)
+        if self.kind == "log sigmoid":
+            return 1 - self.c * 0.5 * (1 + math.tanh((math.log(m) - self.a) / self.b / 2))  # logistic, no overflow
         return self.c + self.a * math.exp(-m / self.b)
+
+
+def fit_log_sigmoid(m: list[int], error: list[float]) -> Curve | None:
+    """Least-squares err = 1 - c / (1 + exp(-(ln m - mu) / s)) with 0 <= c <= 1: accuracy a logistic function of
+    ln m, which rises slowly, then fast, then levels off at c, a curve that can look like a power law over part of
+    its range. The midpoint mu is kept inside the fitted range of ln m: well past its midpoint the sigmoid is a power
+    law with a floor (error - (1 - c) falls like m^(-1/s)), so a rival free to put mu below the data would contain the
+    law itself, and no forecast could ever put the law ahead of it. With its midpoint inside, it is the shape a power
+    law is not: error concave in ln m below the midpoint, convex above. For fixed mu and s, c has a closed form, so mu
+    and s (0.1 to 10, log grid) are scanned on a grid, then four times on a grid 5 times finer round the best
+    point, then polished by bounded least squares from there: no starting guess to get wrong. Needs four points (three parameters and a residual)."""
+    import numpy as np
+
+    if len(m) < 4:
+        return None
+    x, y = np.log(np.asarray(m, dtype=float)), 1 - np.asarray(error, dtype=float)
+    if not (np.isfinite(x).all() and np.isfinite(y).all()):
+        return None
+
+    def best(mus, widths):
+        mu, w = np.meshgrid(np.asarray(mus, dtype=float), np.asarray(widths, dtype=float), indexing="ij")
+        g = 0.5 * (1 + np.tanh((x[None, None, :] - mu[..., None]) / w[..., None] / 2))  # the logistic function
+        gg = (g * g).sum(-1)
+        c = np.clip(np.where(gg > 0, (g * y).sum(-1) / np.where(gg > 0, gg, 1), 0.0), 0.0, 1.0)
+        return c, ((y - c[..., None] * g) ** 2).sum(-1)
+
+    mus, widths = np.linspace(x.min(), x.max(), 61), np.geomspace(0.1, 10, 41)
+    for _ in range(4):  # the best point's cell and two on each side, on a grid 5 times finer each pass
+        c, sse = best(mus, widths)
+        i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
+        mus = np.linspace(mus[max(i - 2, 0)], mus[min(i + 2, len(mus) - 1)], 21)
+        widths = np.geomspace(widths[max(j - 2, 0)], widths[min(j + 2, len(widths) - 1)], 21)
+    c, sse = best(mus, widths)
+    i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
+    start = np.array([mus[i], widths[j], c[i, j]])
+    residual = lambda p: y - p[2] * 0.5 * (1 + np.tanh((x - p[0]) / p[1] / 2))
+    low, high = np.array([x.min(), 0.1, 0.0]), np.array([x.max(), 10.0, 1.0])
+    try:  # the valley of (mu, s, c) can be long and flat: a bounded least-squares polish from the grid's best
+        from scipy.optimize import least_squares
+
+        polished = least_squares(residual, np.clip(start, low, high), bounds=(low, high), xtol=1e-12, ftol=1e-14)
+        if polished.success and (polished.fun**2).sum() <= float(sse[i, j]):
+            start = polished.x
+    except (ImportError, ValueError):
+        pass
+    return Curve("log sigmoid", float(start[0]), float(start[1]), float(start[2]))
 
 
 def fit_log_line(m: list[int], error: list[float]) -> Curve | None:

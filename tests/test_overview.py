@@ -1,5 +1,5 @@
 """Page one's answer, from the verdicts of the lecture's claims: led by how many this run decided, the story of
-deep learning taking off told only where the decided claims mostly held."""
+deep learning taking off told only where more than half of the tested claims held."""
 
 from dataclasses import replace
 
@@ -21,11 +21,25 @@ def _with(verdicts: dict[str, Verdict], others: Verdict | None = None):
     return out
 
 
-def test_one_held_claim_among_undecided_ones_is_said_as_one_of_how_many():
+def test_one_held_claim_among_undecided_ones_is_listed_without_the_story():
+    """1 held of 6 tested (5 inconclusive): a majority of the decided, not of the tested, so no story is told."""
     said = answer(_with({"relu_faster": S}, others=I))
-    assert said.startswith("Of the lecture's 8 claims this run decided 1, and it held: on these numbers deep "
-                           "learning is taking off here because ReLU reached the target")
+    assert said.startswith("Of the lecture's 8 claims this run decided 1, and it held: ReLU reached the target")
+    assert "taking off" not in said
+    assert ("That is 1 of the 6 claims it tested, not more than half: too few to tell the lecture's story on these "
+            "numbers.") in said
     assert said.endswith("The other 7 were not shown either way (5 inconclusive and 2 not tested here).")
+
+
+def test_the_story_is_told_only_where_the_held_claims_are_more_than_half_of_the_tested():
+    """4 held and 2 against of 6 tested: the story, with what went against it. 3 held, 1 against and 2 open of 6
+    tested: a majority of the decided, but only half of the tested, so what held is listed without the story."""
+    said = answer(FOUND)
+    assert "this run decided 6, and 4 held: on these numbers deep learning is taking off here because" in said
+    said = answer(_with({"large_net_rising": I, "small_m_ranking": I}))
+    assert "this run decided 4, and 3 held: with the most data" in said
+    assert "taking off" not in said and "That is 3 of the 6 claims it tested, not more than half" in said
+    assert "But 1 went against the lecture" in said and "The other 4 were not shown either way" in said
 
 
 def test_a_tie_does_not_open_with_the_story_of_deep_learning_taking_off():

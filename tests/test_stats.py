@@ -56,6 +56,20 @@ def test_the_rivals_of_the_power_law_recover_their_own_curves_and_not_each_other
     assert fit_log_line(m[:1], line[:1]) is None and fit_exponential(m[:2], line[:2]) is None
 
 
+def test_the_sigmoid_in_log_m_recovers_its_own_curve_with_its_midpoint_kept_inside_the_data():
+    from reportgen.stats import fit_log_sigmoid
+
+    m = [1000, 2000, 4000, 8000, 16000]
+    error = [1 - 0.8 / (1 + math.exp(-(math.log(x) - math.log(3000)) / 1.2)) for x in m]
+    f = fit_log_sigmoid(m, error)
+    assert (f.a, f.b, f.c) == pytest.approx((math.log(3000), 1.2, 0.8), rel=1e-3)
+    assert f.error(32000) == pytest.approx(1 - 0.8 / (1 + math.exp(-(math.log(32000 / 3000)) / 1.2)), abs=1e-4)
+    # Past its midpoint a sigmoid is a power law with a floor: the rival may not put its midpoint below the data.
+    law = [2.0 * x**-0.4 + 0.05 for x in m]
+    assert math.log(1000) <= fit_log_sigmoid(m, law).a <= math.log(16000)
+    assert fit_log_sigmoid(m[:3], error[:3]) is None
+
+
 def test_the_interval_of_a_mean_narrows_with_more_values_where_a_range_widens():
     assert mean_interval([0.5]) is None
     low, high = mean_interval([1.0, 2.0, 3.0])

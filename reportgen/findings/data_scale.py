@@ -13,6 +13,7 @@ from reportgen.findings.curves import (
     FIT_POINTS,
     LATE_SHARE,
     PLATEAU_GAIN,
+    RIVAL_NAMES,
     SMALL_DATA_SHARE,
     CurveCheck,
     Plateau,
@@ -30,7 +31,7 @@ from reportgen.findings.curves import (
     window,
 )
 from reportgen.findings.projection import Projection, data_needed
-from reportgen.findings.ranking import ranking, stable_from, winners
+from reportgen.findings.ranking import missing_at, ranking, stable_from, winners
 from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
 from reportgen.findings.verdicts import HEADLINE_WORDS, Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
@@ -131,6 +132,44 @@ def _no_fit(r: DataScaleResult, needs: dict[str, list[int]]) -> str:
     return and_list(said)
 
 
+def _short_seeds(r: DataScaleResult, needs: dict[str, list[int]]) -> dict[int, list[tuple[str, int]]]:
+    """The fits a finding needs that some seeds ran and others did not: {seed: [(learner, m), ...]} for each seed
+    short of one (a fit missing in every seed is `_no_fit`'s or `_unmeasured`'s to name)."""
+    ran = {(f.learner, f.m, f.seed) for f in r.fits}
+    out: dict[int, list[tuple[str, int]]] = {}
+    for learner, ms in needs.items():
+        for m in ms:
+            if any((learner, m, s) in ran for s in r.seeds):
+                for s in r.seeds:
+                    if (learner, m, s) not in ran:
+                        out.setdefault(s, []).append((learner, m))
+    return {s: out[s] for s in r.seeds if s in out}
+
+
+def _seeds_left_out(r: DataScaleResult, needs: dict[str, list[int]], judged: int) -> str:
+    """' Judged on 2 of 3 seeds (seed 2's fit failed: Large MLP (512x3) at m = 32,000, out of memory).' where a
+    fit the finding needs is missing in some seeds but not all, so its verdict rests on the others ("" where none
+    is). `judged`: the seeds the verdict rests on."""
+    groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list[int]] = {}
+    for seed, cells in _short_seeds(r, needs).items():
+        reasons = {(f.learner, f.m): f.reason for f in r.failed if f.seed == seed}
+        at = lambda x, m: f"{r.learner(x).label} at m = {m:,}"
+        failed = tuple(f"{at(x, m)}, {reasons[x, m]}" for x, m in cells if (x, m) in reasons)
+        absent = tuple(at(x, m) for x, m in cells if (x, m) not in reasons)
+        groups.setdefault((failed, absent), []).append(seed)
+    if not groups:
+        return ""
+    said = []
+    for (failed, absent), seeds in groups.items():
+        who = f"seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
+        if failed:
+            said.append(f"{who}'s fit{'s' if len(failed) > 1 or len(seeds) > 1 else ''} failed: "
+                        + "; ".join(failed))
+        if absent:
+            said.append(f"{who} {'have' if len(seeds) > 1 else 'has'} no fit of {and_list(list(absent))}")
+    return f" Judged on {judged} of {len(r.seeds)} seeds ({'; '.join(said)})."
+
+
 def _untested(key: str, claim: str, missing: str, needs: str) -> Finding:
     """A claim this run could not test, for want of the runs it needs: NOT_TESTED, naming them, so that it is
     still counted on page one rather than left out."""
@@ -165,7 +204,9 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
         parts.append(f"the {net} gained {points(p.net_gain.gain)}{across(p.net_gain.per_seed)}: "
                      + and_list([f"{points(abs(d.mean))} {'more' if d.mean >= 0 else 'less'} than {name(x)}"
                                  f"{across(d)}" for x, d in p.gaps.items()]))
-    evidence = "; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+    evidence = ("; ".join(parts) + "." + _edges(r, p) + _search_cap(r, p) + _unmeasured(r, p.missing, both)
+                + _seeds_left_out(r, {x: list(w) for x in [*p.gains, *p.missing, *([p.net] if p.net else [])]},
+                                  p.seeds))
     against_net = [f"{name(x)} still {_gained(p.gains[x].gain)}" for x in p.rising] + [
         f"{name(x)} out-gained the net by {said_points(-p.gaps[x].mean)}" for x in p.outgained
         if x not in p.rising]
@@ -178,14 +219,18 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
             f"the window every learner is judged over) for every traditional learner, while the {net} gains more "
             f"than each by more than {points(p.margin)} in every seed (its gain minus theirs, seed by seed); a "
             f"traditional learner that gains at least {points(rise(r))} in every seed{_rise_why(r)}, or more than "
-            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. A setting chosen at its grid's "
-            "edge inside the window leaves a plateau open: the grid, not the data, may hold the learner level.")
+            f"the {net} by more than {points(p.margin)} in every seed, contradicts it. The {net} must itself be "
+            f"rising by the rising rule (at least {points(rise(r))} in every seed), or where it still gains is not "
+            "shown. A setting chosen at its grid's edge inside the window, or settings frozen at the search cap over "
+            f"the whole window (every fit there reusing the cross-validation on the subset's first "
+            f"{SEARCH_MAX_M:,} examples), leaves a plateau open: the grid or the search, not the data, may hold the "
+            "learner level; a learner still rising despite them contradicts it all the same.")
     why = {
         Verdict.SUPPORTED: f"{rule} Here every traditional learner levelled off and the {net} out-gained each "
                            "beyond the noise.",
         Verdict.CONTRADICTED: f"{rule} Here {and_list(against_net)}: no plateau against the net there.",
         Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if p.seeds < 2 and not p.missing else
-                                            f"Here {_open_plateau(r, p)}."),
+                                            f"Here {_open_plateau(r, p)}.{_open_detail(r, p)}"),
     }[verdict] + f" The noise margin is {noise_words(r)}." + _unmeasured(r, p.missing, both)
     return Finding(key="traditional_plateau", driver="data", role="claim",
                    claim=PLATEAU_CLAIM, verdict=verdict,
@@ -196,6 +241,10 @@ def _plateau_finding(r: DataScaleResult) -> Finding:
                    else "")
 
 
+FROZEN = (f"settings chosen on {SEARCH_MAX_M:,} examples may hold a learner down, so a level there is not "
+          "evidence")
+
+
 def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
     """Why the plateau's check did not decide, the first reason that applies."""
     net = r.learner(p.net).label if p.net else "largest net"
@@ -203,16 +252,38 @@ def _open_plateau(r: DataScaleResult, p: Plateau) -> str:
         return "not every one was run there"
     if p.seeds < 2:
         return "one seed cannot decide it"
-    if p.levelled and p.contrast and p.edges:
+    if p.holds and p.edges:
         return (f"{and_list(list(dict.fromkeys(r.learner(e.learner).label for e in p.edges)))} chose a setting at "
                 "its grid's edge there, which may hold it level")
+    if p.holds and p.frozen:
+        return FROZEN
     if p.net_gain is None:
         return f"the {net} was not run there to set them against"
+    if p.levelled and p.contrast:
+        return f"the {net} gained {said_points(p.net_gain.gain)}, which is not a rise by the rising rule"
     if p.levelled:
         closest = min(p.gaps, key=lambda x: p.gaps[x].mean)
         return (f"the {net}'s gain and {r.learner(closest).label}'s differ by {said_points(p.gaps[closest].mean)}, "
                 "not beyond the noise")
     return "the seeds do not all fall on one side of the bars"
+
+
+def _open_detail(r: DataScaleResult, p: Plateau) -> str:
+    """What lies behind the plateau's open reason, where a sentence says more than the headline can."""
+    net = r.learner(p.net).label if p.net else "largest net"
+    if p.holds and not p.edges and p.frozen:
+        return (f" Every fit of {and_list([r.learner(x).label for x in p.frozen])} from m = {p.window[0]:,} to "
+                f"{p.window[1]:,} reuses settings chosen by cross-validation on the subset's first {SEARCH_MAX_M:,} "
+                "examples: a setting whose best value moves with m stays where it was, so these learners may have "
+                "levelled off because of the search, and the measured levels are not evidence of a plateau.")
+    if p.net_gain is not None and p.levelled and p.contrast and not p.net_rising:
+        g = p.net_gain
+        return (f" The {net} gained {points(g.gain)}{across(g.per_seed)}: "
+                + (f"under {points(PLATEAU_GAIN)} in every seed, so by the rising rule it stopped improving"
+                   if g.flat else f"not at least {points(g.rise)} in every seed, so by the rising rule it is not "
+                   "shown to keep improving")
+                + "; the traditional learners levelled off, but not where the net still gains.")
+    return ""
 
 
 def _edges(r: DataScaleResult, p: Plateau) -> str:
@@ -255,7 +326,7 @@ def _rising_finding(r: DataScaleResult) -> Finding:
     }[verdict]
     evidence = (f"The {label} went from {pct(r.accuracy(big, late.m_from).mean)} at m = {late.m_from:,} to "
                 f"{pct(r.accuracy(big, late.m_to).mean)} at m = {late.m_to:,}, a gain of {points(late.gain)}"
-                f"{across(late.per_seed)}.")
+                f"{across(late.per_seed)}." + _seeds_left_out(r, {big: [late.m_from, late.m_to]}, late.per_seed.n))
     why = {Verdict.SUPPORTED: f"Every seed gained at least {points(late.rise)} over {LATE} the m range "
                               "(log scale): more data was still helping where the grid ends.",
            Verdict.CONTRADICTED: f"Every seed gained under {points(PLATEAU_GAIN)} over {LATE} the m "
@@ -315,7 +386,8 @@ def _win_finding(r: DataScaleResult) -> Finding:
            }[verdict] + _unmeasured(r, missing, f"m = {m:,}") + f" The noise margin is {noise_words(r)}."
     return Finding(key="nets_win_at_scale", driver="data", role="claim",
                    claim=WIN_CLAIM, verdict=verdict,
-                   headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}"),
+                   headline=headline, evidence=f"At m = {m:,}, " + "; ".join(parts) + "." + _unmeasured(r, missing, f"m = {m:,}")
+                   + _seeds_left_out(r, {x: [m] for x in [big, *traditional]}, seeds),
                    why=why, numbers={f"lead_over_{x}": d.mean for x, d in leads.items()},
                    because=(f"with the most data the {label} beat every traditional learner by "
                             f"{said_points(lead.mean)} or more" if verdict is Verdict.SUPPORTED else ""))
@@ -324,62 +396,88 @@ def _win_finding(r: DataScaleResult) -> Finding:
 RANKING_CLAIM = "With little data, the ranking of learners is not settled."
 
 
+def _no_fit_in_seeds(r: DataScaleResult, m: int, missing: dict[str, list[int]]) -> str:
+    """The fits at m a finding needs that are missing in some seeds, in `_no_fit`'s words with the seeds named:
+    'no fit of SVM (RBF kernel) at m = 100 in seed 2 (failed: out of memory)'; a learner missing in every seed
+    reads as `_no_fit` says it."""
+    by_seeds: dict[tuple[int, ...], list[str]] = {}
+    for learner, seeds in missing.items():
+        by_seeds.setdefault(tuple(seeds), []).append(learner)
+    said = []
+    for seeds, learners in by_seeds.items():
+        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m == m and f.seed in seeds})
+        where = "" if set(seeds) >= set(r.seeds) else \
+            f" in seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
+        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = {m:,}{where}"
+                    + (f" (failed: {'; '.join(failed)})" if failed else ""))
+    return and_list(said)
+
+
 def _small_m_finding(r: DataScaleResult) -> Finding:
-    rankings = [k for m in r.m_values if (k := ranking(r, m))]
-    if not rankings or rankings[0].m != r.m_values[0]:  # a ranking needs two learners at the smallest m
-        m0 = r.m_values[0]
-        return _untested("small_m_ranking", RANKING_CLAIM,
-                         _no_fit(r, {x.name: [m0] for x in r.learners}) or "no two learners in a common seed"
-                         if len(r.learners) > 1 else "one learner",
-                         f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed")
-    k = rankings[0]
-    m0, margin, first = k.m, k.margin, k.leader
+    m0 = r.m_values[0]
+    needs = f"the learners' ranking at the grid's smallest m, {m0:,}, seed by seed"
+    missing = missing_at(r, m0)
+    k = ranking(r, m0)
+    if len(r.learners) < 2:
+        return _untested("small_m_ranking", RANKING_CLAIM, "one learner", needs)
+    if missing or k is None:  # a ranking over the learners that ran would drop the missing one without a word
+        return _untested("small_m_ranking", RANKING_CLAIM, _no_fit_in_seeds(r, m0, missing), needs)
+    rankings = [x for m in r.m_values if (x := ranking(r, m))]
+    margin, first = k.margin, k.leader
     verdict = decide(k.unsettled, k.settled, k.seeds)
     name = lambda x: r.learner(x).label
     leaders, leads = k.leaders, k.leads
     mean = sum(leads) / len(leads)
     since = stable_from(r)
     agreement = "; ".join(f"{x.agreement:.2f} at m = {x.m:,}" for x in rankings if x.agreement is not None)
-    interval = (f"; mean {points(mean)}, 95% interval {points(k.interval[0]).split()[0]} to "
-                f"{points(k.interval[1])}, standard deviation across seeds {points(k.spread)}" if k.interval else "")
+    low, high = k.interval if k.interval else (mean, mean)
+    span = f"{points(low).split()[0]} to {points(high)}"
+    interval = (f"; mean {points(mean)}, 95% interval {span}, standard deviation across seeds {points(k.spread)}"
+                if k.interval else "")
     evidence = (f"At m = {m0:,} {name(first)} scored best on average and led in {leaders.count(first)} of "
                 f"{len(leaders)} seed(s); its lead over the best other learner ranged from {points(min(leads))} "
                 f"to {points(max(leads))} across seeds (negative: it trailed){interval}."
-                + (f" Share of seed pairs naming the same leader: {agreement}." if agreement else "")
+                + (f" Share of seed pairs naming the same leader: {agreement}."
+                   if agreement else "")
                 + (f" Every seed names the same leader, {name(winners(r, r.m_values[-1])[0])}, from m = {since:,} "
                    "on: the ranking is stable from there." if since is not None and k.seeds > 1 else
                    " The seeds do not agree on the leader even at the largest m." if k.seeds > 1 else ""))
     headline = {
-        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} the best learner's lead "
-                           f"went from {points(min(leads))} to {points(max(leads))} across seeds.",
+        Verdict.SUPPORTED: f"With little data the ranking was not settled: at m = {m0:,} no learner led by more "
+                           f"than the noise (the best's lead, 95% interval {span}).",
         Verdict.CONTRADICTED: f"Even at m = {m0:,} the ranking was settled: {name(first)} led every other learner "
                               f"by {said_points(mean)} on average, beyond the noise.",
         Verdict.INCONCLUSIVE: f"Undecided whether the ranking at m = {m0:,} is settled: "
                               + ("one seed was run." if k.seeds < 2 else
-                                 f"{name(first)} led by {said_points(mean)} on average, neither beyond the noise nor "
-                                 "moving beyond it across seeds."),
+                                 f"{name(first)} led by {said_points(mean)}, 95% interval {span}: on both sides of the "
+                                 "margin."),
     }[verdict]
-    rule = (f"The ranking is judged on one number, the best learner on average's lead over the best other learner, "
-            f"seed by seed, with one margin, {points(margin)}: settled means the low end of the lead's 95% interval "
-            "(mean ± t·SD/√n over the seeds) is above the margin; not settled, that the interval includes 0 (no "
-            "leader told apart on average) while the lead's standard deviation across seeds is above the margin "
-            "(the ranking moves with the draw of the data by more than the noise). Adding seeds makes neither side "
-            "easier.")
+    rule = (f"The ranking is judged on one interval against one margin, {points(margin)}: the 95% interval (mean ± "
+            "t·SD/√n over the seeds) of the best learner on average's lead over the best other learner, seed by "
+            "seed. Settled: its low end is above the margin. Not settled: its high end is below the margin, so no "
+            "learner leads by more than the noise (one behind the best on average has a mean lead of at most 0). "
+            "Otherwise the run does not decide it. The interval narrows as "
+            "seeds are added, towards both bars alike, so neither side gets easier; how many seeds name the same "
+            "leader is described, not judged.")
     why = {
-        Verdict.SUPPORTED: f"{rule} Here no leader is told apart, and the lead moves from seed to seed beyond the "
-                           "noise.",
-        Verdict.CONTRADICTED: f"{rule} Here {name(first)}'s lead is beyond the noise: at this m the ranking is "
-                              "settled.",
-        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else "Neither holds."),
+        Verdict.SUPPORTED: f"{rule} Here the high end, {points(high)}, is below the margin: no learner is told "
+                           "apart from the others.",
+        Verdict.CONTRADICTED: f"{rule} Here the low end, {points(low)}, is above the margin: {name(first)}'s lead "
+                              "is beyond the noise, and at this m the ranking is settled.",
+        Verdict.INCONCLUSIVE: f"{rule} " + (ONE_SEED if k.seeds < 2 else
+                                            f"Here the interval, {span}, reaches both sides of the margin: the "
+                                            "seeds do not tell a lead beyond the noise from none."),
     }[verdict] + f" The noise margin is {noise_words(r)}."
     return Finding(key="small_m_ranking", driver="data", role="claim",
                    claim=RANKING_CLAIM, verdict=verdict,
                    headline=headline, evidence=evidence, why=why,
                    numbers={"smallest_lead_at_smallest_m": min(leads), "mean_lead_at_smallest_m": mean,
+                            **({"lead_interval_low_at_smallest_m": low, "lead_interval_high_at_smallest_m": high}
+                               if k.interval else {}),
                             **({"leader_agreement_at_smallest_m": k.agreement} if k.agreement is not None else {}),
                             **({"stable_from_m": since} if since is not None else {})},
-                   because=(f"with little data (m = {m0:,}) the best learner's lead moved from seed to seed beyond "
-                            "the noise" if verdict is Verdict.SUPPORTED else ""))
+                   because=(f"with little data (m = {m0:,}) no learner led the others by more than the noise"
+                            if verdict is Verdict.SUPPORTED else ""))
 
 
 # --- the power law ---------------------------------------------------------------------------------------------
@@ -387,7 +485,7 @@ def _small_m_finding(r: DataScaleResult) -> Finding:
 LAW_RULE = ("Following the law means predicting the held-out point within the noise (the seeds' range there, at "
             "least the test set's noise margin), with a fitted fall over the fitted range larger than the noise, "
             "better than no gain after the last fitted point (its accuracy carried forward) could, forecasting the "
-            "later points from rolling origins better than a straight line in log m and a saturating exponential by "
+            f"later points from rolling origins better than {RIVAL_NAMES} (its midpoint inside the fitted range) by "
             "more than the noise (mean miss in log error), with a floor above its bound 0 and an exponent negative in "
             "the central 90% of resamples of the seeds; missing the held-out point by more than the noise, or a rival forecasting "
             "better by more than it, contradicts the law.")
@@ -510,8 +608,8 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
                 f"against {pct(c.measured)} measured: a miss of {points(abs(c.miss))}, against a noise of "
                 f"{points(c.tolerance)}.{_no_change(c)}{_rival(c)}{_forecast_words(c)}")
     headline = {
-        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than a "
-                           "straight line in log m and a saturating exponential did.",
+        Verdict.SUPPORTED: f"A power law (exponent {c.fit.b:.2f}) forecast the {label}'s test error better than "
+                           f"{RIVAL_NAMES} did.",
         Verdict.CONTRADICTED: (f"The {label}'s test error did not follow one power law: fitted without m = "
                                f"{c.held_out_m:,}, it missed the accuracy there by {said_points(c.miss)}."
                                if c.shortfall == "missed" else
@@ -527,8 +625,9 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
                            "point could not have, its rolling-origin forecasts beat every rival's by more than the "
                            "noise, and its exponent is negative in the central 90% of resamples of the seeds. That is "
-                           "what was tested: the law against these rivals, not against every curve (one sigmoidal in "
-                           "log m, say), and its asymptote is the fit's, not a measured level.",
+                           "what was tested: the law against these rivals, not against every curve (a sigmoid in log m "
+                           "whose midpoint lies below the data, say, which past its midpoint is itself a power law "
+                           "with a floor), and its asymptote is the fit's, not a measured level.",
         Verdict.CONTRADICTED: ("The fit missed the held-out point by more than the noise: past the small-data "
                                "region this curve does not follow one power law on this grid." if c.shortfall ==
                                "missed" else

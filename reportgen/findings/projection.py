@@ -10,6 +10,7 @@ from reportgen.findings.curves import (
     LATE_SHARE,
     PLATEAU_GAIN,
     PROJECT_FACTOR,
+    RIVAL_NAMES,
     SHORTFALLS,
     CurveCheck,
     Trend,
@@ -121,8 +122,8 @@ def _withheld_words(r: DataScaleResult, p: Projection, measured: list[Trend]) ->
                     "from a curve that stopped rising there") if c else "",
         "beaten": (f"{and_list(c.forecasts.beaten)} forecast the {label}'s later points better than its power "
                    "law, by more than the noise") if c and c.forecasts else "",
-        "rivals": (f"the {label}'s power law did not forecast its later points better than a straight line in log m "
-                   "and a saturating exponential by more than the noise, so it cannot be told from them"),
+        "rivals": (f"the {label}'s power law did not forecast its later points better than {RIVAL_NAMES} by more "
+                   "than the noise, so it cannot be told from them"),
         "floor": (f"the {label}'s fitted floor sits at its bound 0: the fit is the law without a floor, which "
                   "would let the error fall without end"),
         "exponent": f"the {label}'s power-law exponent is not negative in the central 90% of resamples of the seeds",

@@ -1,12 +1,13 @@
 """The ranking of learners as m grows, as a check record: at each m, which learner each seed names best, how far
-the seeds agree on it, and whether the ranking is settled or unsettled by more than the noise.
+the seeds agree on it, and whether the ranking is settled or not settled by more than the noise.
 
-Settled and unsettled are decided on one statistic, the best learner on average's lead over the best other learner
-seed by seed, with one margin: settled, the low end of the lead's 95% interval is above the margin; unsettled, the
-interval includes 0 (no leader told apart on average) while the lead's standard deviation across seeds is above the
-margin (the ranking moves with the draw of the data by more than the noise). Both narrow or hold as seeds are added,
-so neither side gets easier with more seeds: "any seed disagreeing" would unsettle a ranking nine seeds of ten
-agree on, and a lead within the noise in every seed is absence of evidence, so it unsettles nothing."""
+Both sides are decided on one interval against one margin: the 95% interval of the best learner on average's lead
+over the best other learner, seed by seed (mean ± t·SD/√n). Settled: its low end is above the margin (the leader is
+ahead by more than the noise). Not settled: its high end is below the margin (no learner leads by more than the
+noise). Otherwise the run does not decide it. The interval narrows as seeds are added, and it narrows towards both
+bars alike, so neither side gets easier with more seeds. How many seeds name the same leader is described, not
+judged: it moves with the number of seeds, and a leader named in every seed by a lead within the noise settles
+nothing."""
 
 from __future__ import annotations
 
@@ -77,19 +78,19 @@ class Ranking:
 
     @property
     def spread(self) -> float:
-        """The standard deviation of the lead across seeds (0 with one seed)."""
+        """The standard deviation of the lead across seeds (0 with one seed): a description, not a test."""
         return statistics.stdev(self.leads) if self.seeds > 1 else 0.0
 
     @property
     def settled(self) -> bool:
-        """The leader's lead is above the margin at the low end of its interval."""
+        """The leader is ahead by more than the noise: the low end of its lead's interval is above the margin."""
         return self.interval is not None and self.interval[0] > self.margin
 
     @property
     def unsettled(self) -> bool:
-        """No leader told apart on average (the interval includes 0) while the lead moves from seed to seed by more
-        than the margin."""
-        return self.interval is not None and self.interval[0] <= 0 <= self.interval[1] and self.spread > self.margin
+        """No learner leads by more than the noise: the high end of the leader's lead's interval is below the
+        margin (a learner behind the leader on average has a mean lead of at most 0)."""
+        return self.interval is not None and self.interval[1] < self.margin
 
 
 def ranking(r: DataScaleResult, m: int) -> Ranking | None:
@@ -99,6 +100,14 @@ def ranking(r: DataScaleResult, m: int) -> Ranking | None:
     if len(common) < 2:
         return None
     return Ranking(m, [{x: v for x, v in s.items() if x in common} for s in by_seed.values()], noise(r))
+
+
+def missing_at(r: DataScaleResult, m: int) -> dict[str, list[int]]:
+    """The seeds each learner has no fit at m in (learners with a fit in every seed left out): a ranking over the
+    learners that ran would silently drop one, and a leader missing in one seed changes the ranking."""
+    ran = {(f.learner, f.seed) for f in r.fits if f.m == m}
+    out = {x.name: [s for s in r.seeds if (x.name, s) not in ran] for x in r.learners}
+    return {x: seeds for x, seeds in out.items() if seeds}
 
 
 def stable_from(r: DataScaleResult) -> int | None:
