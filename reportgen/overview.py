@@ -126,7 +126,8 @@ def answer(found: list[Finding]) -> str:
     against = [f for f in claims if f.verdict is Verdict.CONTRADICTED]
     decided = len(held) + len(against)
     reasons = and_list([f.because for f in held if f.because])
-    where = and_list([d.title for d in drivers(found) if any(f in against for f in d.claims)]).lower()
+    # a driver's title has an 'and' of its own ('Scale of data and of nets'): titles are set apart by semicolons
+    where = "; ".join(d.title for d in drivers(found) if any(f in against for f in d.claims)).lower()
     rest = _open_words([f for f in claims if f not in held and f not in against], decided)
     if not decided:
         return (f"This run decided none of the lecture's {len(claims)} claims: none was shown to hold or to fail"

@@ -68,3 +68,9 @@ def test_every_reason_names_its_own_subject():
     assert "with the most data the Large MLP (512x3) beat every traditional learner" in said
     for f in FOUND:
         assert " it " not in f" {f.because} ", (f.key, f.because)
+
+
+def test_the_drivers_that_went_against_the_lecture_are_told_apart():
+    """'(scale of data and of nets and computation)' read as one driver; each now stands apart."""
+    said = answer(_with({"traditional_plateau": C, "threads_speedup": C, "relu_faster": S}, others=I))
+    assert "(scale of data and of nets; computation)" in said, said
