@@ -4,7 +4,6 @@ costs in accuracy. Each: check, verdict, words."""
 
 from __future__ import annotations
 
-import math
 import statistics
 from dataclasses import dataclass
 
@@ -26,15 +25,13 @@ from reportgen.fmt import and_list, points, said_points, times, times_beside
 from reportgen.learners import LABELS
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data_scale import DataScaleResult
-from reportgen.stats import Spread
+from reportgen.stats import Spread, mean_interval
 
 MATRIX_CLAIM = "Matrix hardware makes a training step much faster: bf16 at least twice as fast as fp32."
 BARS = TWICE_BARS
 KEEP_MARGIN = 0.01  # the most test accuracy bf16 training may cost against fp32 for the claim to hold
 MARGIN_WORDS = "1 point"  # KEEP_MARGIN in words
 ACCURACY_CLAIM = f"Training under bf16 autocast costs at most {MARGIN_WORDS} of fp32's test accuracy."
-T95 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26}  # Student's t, 95%, by df
-T95_LARGE = 2.23  # 10 degrees of freedom or more: t at 10, a little wider than past it (the safe side)
 TILE_UNITS = ("AMX",)  # CPU units that multiply tiles of numbers per instruction; AVX-512 BF16 and Arm BF16 are
 # vector instructions (dot products along a vector), not tile units
 
@@ -187,10 +184,9 @@ def accuracy_check(r: DataScaleResult) -> AccuracyCheck | None:
         return None
     diffs = [b.test_accuracy - a.test_accuracy for b, a in pairs]
     diff = Spread.of(diffs)
-    n = len(diffs)
-    sd = statistics.stdev(diffs) if n > 1 else 0.0
-    half = T95.get(n - 1, T95_LARGE) * sd / math.sqrt(n)
-    return AccuracyCheck(LABELS.get(learner, learner), m, diff, diff.mean - half, diff.mean + half,
+    sd = statistics.stdev(diffs) if len(diffs) > 1 else 0.0
+    low, high = mean_interval(diffs) or (diff.mean, diff.mean)
+    return AccuracyCheck(LABELS.get(learner, learner), m, diff, low, high,
                          Spread.of([a.test_accuracy for _, a in pairs]), Spread.of([b.test_accuracy for b, _ in pairs]),
                          sd)
 
