@@ -13,6 +13,8 @@ CLASSES = 10
 MLP_SIZES = {"mlp_small": (32,), "mlp_medium": (128, 128), "mlp_large": (512, 512, 512)}
 MODELS = (*MLP_SIZES, "cnn")
 TRADITIONAL = ("logistic", "svm_rbf")
+SEARCH_MAX_M = 2000  # above this m a traditional learner's settings are chosen by cross-validation on the
+# subset's first this many examples (experiments/data_scale.py), which the findings must know to judge a plateau
 LEARNERS = (*TRADITIONAL, *MODELS)
 class _Labels(dict):
     """Names as the report shows them; a name this version does not know (from a newer or edited results file)

@@ -178,13 +178,6 @@ def test_a_plateau_on_settings_frozen_at_the_search_cap_is_left_open_and_a_rise_
     assert _searched(under, m=UNDER_CAP)["traditional_plateau"].verdict is S
 
 
-def test_the_search_cap_the_findings_state_is_the_experiments():
-    from reportgen.experiments.data_scale import SEARCH_MAX_M as experiment
-    from reportgen.findings.tuning import SEARCH_MAX_M
-
-    assert SEARCH_MAX_M == experiment
-
-
 # --- the largest net keeps rising ------------------------------------------------------------------------------
 
 def test_rising_net_supported_flat_net_contradicted_and_mixed_seeds_inconclusive():

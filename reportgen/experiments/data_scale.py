@@ -13,7 +13,7 @@ import torch
 from reportgen.data import Dataset
 from reportgen.devices import failure_reason, synchronizer
 from reportgen.ensemble import Member, train_ensemble
-from reportgen.learners import LABELS, MODELS, TRADITIONAL
+from reportgen.learners import LABELS, MODELS, SEARCH_MAX_M, TRADITIONAL
 from reportgen.models import build_model, parameter_count
 from reportgen.precision import tf32_mode
 from reportgen.profile import DataScaleSettings
@@ -214,7 +214,6 @@ def _order(y: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 # any choice at a grid's edge.
 GRIDS = {"svm_rbf": {"C": [1.0, 10.0, 100.0], "gamma_scale": [1 / 3, 1.0, 3.0, 9.0]},  # gamma: × scikit-learn's 'scale'
          "logistic": {"C": [0.001, 0.01, 0.1, 1.0, 10.0, 100.0]}}
-SEARCH_MAX_M = 2000
 TRAIN_SCORE_MAX_M = 2000  # a traditional learner's training accuracy is taken on its subset's first this many
 # examples: scoring 32,000 training examples costs the SVM more than scoring the test set, for a number no finding
 # reads

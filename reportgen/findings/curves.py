@@ -8,10 +8,10 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
-from reportgen.findings.tuning import SEARCH_MAX_M, Edge, tuning
+from reportgen.findings.tuning import Edge, tuning
 from reportgen.findings.verdicts import Verdict, decide
 from reportgen.fmt import and_list, pct
-from reportgen.learners import MLP_SIZES, TRADITIONAL
+from reportgen.learners import MLP_SIZES, SEARCH_MAX_M, TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import (
     PowerLaw,

@@ -32,10 +32,10 @@ from reportgen.findings.curves import (
 )
 from reportgen.findings.projection import Projection, data_needed
 from reportgen.findings.ranking import missing_at, ranking, stable_from, winners
-from reportgen.findings.tuning import SEARCH_MAX_M, edge_words, tuning_finding
+from reportgen.findings.tuning import edge_words, tuning_finding
 from reportgen.findings.verdicts import HEADLINE_WORDS, Finding, Verdict, decide
 from reportgen.fmt import and_list, pct, points, power_of_m, said_points
-from reportgen.learners import TRADITIONAL
+from reportgen.learners import SEARCH_MAX_M, TRADITIONAL
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.stats import Spread, resamples
 

@@ -13,8 +13,6 @@ from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list
 from reportgen.records.data_scale import DataScaleResult
 
-SEARCH_MAX_M = 2000  # above this m the traditional learners' settings are chosen on the subset's first this many
-# examples (reportgen/experiments/data_scale.py, which imports torch and scikit-learn, so the number is kept here too)
 SETTING_WORDS = {"C": "C", "gamma_scale": "gamma (× 'scale')", "learning_rate": "learning rate"}
 
 
