@@ -124,12 +124,18 @@ def _no_fit(r: DataScaleResult, needs: dict[str, list[int]]) -> str:
         absent = tuple(m for m in ms if r.accuracy(learner, m) is None)
         if absent:
             by_ms.setdefault(absent, []).append(learner)
-    said = []
-    for absent, learners in by_ms.items():
-        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m in absent})
-        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = "
-                    f"{and_list([f'{m:,}' for m in absent])}" + (f" (failed: {'; '.join(failed)})" if failed else ""))
-    return and_list(said)
+    return and_list([_no_fit_of(r, learners, list(absent)) for absent, learners in by_ms.items()])
+
+
+def _no_fit_of(r: DataScaleResult, learners: list[str], ms: list[int], seeds: tuple[int, ...] | None = None) -> str:
+    """'no fit of SVM (RBF kernel) at m = 100 in seed 2 (failed: out of memory)': `learners` have no fit at `ms`, in
+    `seeds` (None: in any), the seeds named only where they are not all of the run's, with why those fits failed."""
+    failed = sorted({f.reason for f in r.failed
+                     if f.learner in learners and f.m in ms and (seeds is None or f.seed in seeds)})
+    where = "" if seeds is None or set(seeds) >= set(r.seeds) else \
+        f" in seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
+    return (f"no fit of {and_list([r.learner(x).label for x in learners])} at m = {and_list([f'{m:,}' for m in ms])}"
+            f"{where}" + (f" (failed: {'; '.join(failed)})" if failed else ""))
 
 
 def _short_seeds(r: DataScaleResult, needs: dict[str, list[int]]) -> dict[int, list[tuple[str, int]]]:
@@ -403,14 +409,7 @@ def _no_fit_in_seeds(r: DataScaleResult, m: int, missing: dict[str, list[int]]) 
     by_seeds: dict[tuple[int, ...], list[str]] = {}
     for learner, seeds in missing.items():
         by_seeds.setdefault(tuple(seeds), []).append(learner)
-    said = []
-    for seeds, learners in by_seeds.items():
-        failed = sorted({f.reason for f in r.failed if f.learner in learners and f.m == m and f.seed in seeds})
-        where = "" if set(seeds) >= set(r.seeds) else \
-            f" in seed{'s' if len(seeds) > 1 else ''} {and_list([str(x) for x in seeds])}"
-        said.append(f"no fit of {and_list([r.learner(x).label for x in learners])} at m = {m:,}{where}"
-                    + (f" (failed: {'; '.join(failed)})" if failed else ""))
-    return and_list(said)
+    return and_list([_no_fit_of(r, learners, [m], seeds) for seeds, learners in by_seeds.items()])
 
 
 def _small_m_finding(r: DataScaleResult) -> Finding:
