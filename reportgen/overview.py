@@ -57,9 +57,14 @@ def counts(found: list[Finding]) -> dict[str, int]:
 
 def counts_words(found: list[Finding], noun: str) -> str:
     """'9 claims: 5 supported, 1 contradicted, 1 inconclusive and 2 not tested here'."""
-    n = counts(found)
-    parts = [f"{k} {v}" + (" here" if v == Verdict.NOT_TESTED.value else "") for v, k in n.items() if k]
-    return f"{len(found)} {noun}{'s' if len(found) != 1 else ''}" + (f": {and_list(parts)}" if parts else "")
+    parts = _tally(found)
+    return f"{len(found)} {noun}{'s' if len(found) != 1 else ''}" + (f": {parts}" if parts else "")
+
+
+def _tally(found: list[Finding]) -> str:
+    """'5 supported, 1 contradicted and 2 not tested here': each verdict that occurs, with its count."""
+    return and_list([f"{k} {v}" + (" here" if v == Verdict.NOT_TESTED.value else "")
+                     for v, k in counts(found).items() if k])
 
 
 @dataclass(frozen=True)
@@ -163,8 +168,7 @@ def _open_words(undecided: list[Finding], decided: int) -> str:
     for the rest ("" where there is none)."""
     if not undecided:
         return ""
-    n = counts(undecided)
-    parts = and_list([f"{k} {v}" + (" here" if v == Verdict.NOT_TESTED.value else "") for v, k in n.items() if k])
+    parts = _tally(undecided)
     if not decided:
         return f" ({parts})"
     return f" {'was' if len(undecided) == 1 else 'were'} not shown either way ({parts})"
