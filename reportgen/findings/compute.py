@@ -67,11 +67,11 @@ def compute_findings(r: ComputeResult, sweep: list[int] | None = None,
                        matrix_finding(r, matrix), _loop_finding(r, models, sweep or [], train_batch)) if f]
     busy = r.others_busy is not None and r.others_busy > BUSY_SHARE
     if busy:
-        busy = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
-                f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, so "
-                "this run decides nothing about computation. Rerun on an idle machine. ")
+        shared = (f"While these steps were timed, other processes used {r.others_busy:.0%} of this run's CPUs "
+                  f"(more than {BUSY_SHARE:.0%}): timings of a shared machine say nothing sure about its hardware, "
+                  "so this run decides nothing about computation. Rerun on an idle machine. ")
         out = [f if not f.verdict.tested else
-               replace(f, verdict=Verdict.INCONCLUSIVE, why=busy + f.why, because="",
+               replace(f, verdict=Verdict.INCONCLUSIVE, why=shared + f.why, because="",
                        headline=f"Not decided: other processes used {r.others_busy:.0%} of the CPUs while this "
                                 "was timed, so the timings are of a shared machine.")
                for f in out]
