@@ -286,3 +286,14 @@ def test_no_projection_without_a_law_that_passed_every_check():
     assert p.learner == "cnn" and not p.made and p.withheld == "law unsupported"
     p = _projection({**_law(), "cnn": cnn}, target_accuracy=0.88)
     assert p.learner == "cnn" and p.made and p.m is not None
+
+
+def test_another_learners_flat_fit_is_said_to_have_no_exponent_not_b_equal_to_none():
+    """The power law's reasoning lists the other learners' fits: a flat one read 'b = no exponent (no fall
+    fitted)'."""
+    m = [100, 250, 500, 1000, 2000, 4000, 8000, 16000, 32000]
+    curves = {"logistic": [0.3] * 9, "svm_rbf": [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.74, 0.8, 0.86],
+              "mlp_large": [0.3, 0.4, 0.5, 0.6, 0.66, 0.72, 0.78, 0.83, 0.87]}
+    f = {x.key: x for x in findings(factories.results(data=factories.data_scale(curves, m=m, jitter=0.002)))}
+    why = f["power_law"].why
+    assert "Logistic regression: no exponent (no fall fitted)" in why and "b = no exponent" not in why, why

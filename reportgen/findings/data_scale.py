@@ -618,7 +618,8 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
-    others = "; ".join(f"{r.learner(n).label}: b = {exponent_words(o)}, held-out miss {points(abs(o.miss))}, "
+    others = "; ".join(f"{r.learner(n).label}: {'b = ' if o.fit.falls else ''}{exponent_words(o)}, held-out miss "
+                       f"{points(abs(o.miss))}, "
                        f"{o.verdict.value}, asymptote {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
         Verdict.SUPPORTED: "The fit predicted the held-out point within the noise, no gain after the last fitted "
