@@ -69,14 +69,21 @@ def activations_method(results: Results) -> str:
             f"are measured at initialisation for {', '.join(map(str, r.depths))} hidden layers over "
             f"{max((len(g.samples) for g in r.gradients), default=0)} (seed, batch) sample(s); then a "
             f"{r.train_depth}-hidden-layer net is trained on {r.train_examples:,} examples ({r.optimizer}) until it "
-            f"reaches {pct(r.target_accuracy)} training accuracy or {r.max_steps:,} steps. "
+            f"reaches {pct(r.target_accuracy)} training accuracy or {r.max_steps:,} steps, at each learning rate "
+            f"of the grid and each seed. "
+            + ("The rates are run in rounds from the middle of the grid outwards; once one rate has brought every "
+               "seed to the target, a later run stops after as many steps as that rate's runs took together, as its "
+               "own rate's mean could then no longer be the lowest: the best rate, and everything measured at it, "
+               "are what running every run out would give. "
+               if any(run.outpaced_by is not None for run in r.runs) else "")
             + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training "
                "runs side by side, every run under the same conditions." if r.workers > 1 else
                f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."))
 
 
 def activations_notes(results: Results) -> list[str]:
-    return [f"The run of {f.activation} at learning rate {f.learning_rate:g} (seed {f.seed}) failed ({f.reason})."
+    return [f"The run of {f.activation}{f' ({f.init} init)' if f.init else ''} at learning rate {f.learning_rate:g} (seed {f.seed}) failed "
+            f"({f.reason})."
             for f in results.activations.failed]
 
 

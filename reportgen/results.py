@@ -25,7 +25,7 @@ from reportgen.records.system import SystemInfo
 from reportgen.serde import RecordError, from_jsonable, member, to_jsonable
 from reportgen.text import printable_tree
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _v3_to_v4(raw: dict) -> dict:
@@ -50,6 +50,14 @@ def _v5_to_v6(raw: dict) -> dict:
     return raw
 
 
+def _v6_to_v7(raw: dict) -> dict:
+    """Version 7 stops a training run of the activations experiment once its rate can no longer be the best, and
+    records the rate that outpaced it (`outpaced_by`), and names a failed run's initialisation (`init`). A
+    version-6 file ran every run to the target or the step budget, and takes None for both: not stopped so, and
+    not recorded."""
+    return raw
+
+
 # version N -> the function that turns a version-N file (its raw JSON object) into version N + 1. A format change
 # bumps SCHEMA_VERSION and adds the step from the previous version here, so that older files still load.
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {
@@ -67,6 +75,7 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     3: _v3_to_v4,
     4: _v4_to_v5,
     5: _v5_to_v6,
+    6: _v6_to_v7,
 }
 
 

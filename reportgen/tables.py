@@ -10,7 +10,7 @@ from reportgen.findings.activations import steps_to_target
 from reportgen.findings.curves import LATE_SHARE, SMALL_DATA_SHARE, Trend, exponent_words, level_words
 from reportgen.fmt import accuracy_spread, config_label, count, duration, pct, points, power_of_m, sci, times
 from reportgen.learners import LABELS
-from reportgen.records.activations import DESIGNED, SATURATION, ActivationsResult
+from reportgen.records.activations import DESIGNED, SATURATION, ActivationsResult, ConvergenceRun
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.references import (
@@ -162,13 +162,23 @@ def saturation_table(r: ActivationsResult) -> Table:
 
 
 def runs_table(r: ActivationsResult) -> Table:
-    rows = [[f"{run.activation}", run.init, f"{run.learning_rate:g}", str(run.seed),
-             f"{run.steps_to_target:,}" if run.steps_to_target is not None else
-             ("diverged" if run.diverged else "not reached"),
+    rows = [[f"{run.activation}", run.init, f"{run.learning_rate:g}", str(run.seed), _outcome(run),
              pct(run.curve[-1].train_accuracy) if run.curve else "not measured"] for run in r.runs]
     return Table("Every training run: activation, initialisation, learning rate, seed, steps to target, final "
-                 "training accuracy.",
+                 "training accuracy. A run marked 'stopped' was outpaced: the rate named had brought every seed to "
+                 "the target in fewer steps together than this run had taken, so its own rate could no longer be "
+                 "the best.",
                  ["Activation", "Initialisation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], rows)
+
+
+def _outcome(run: ConvergenceRun) -> str:
+    if run.steps_to_target is not None:
+        return f"{run.steps_to_target:,}"
+    if run.diverged:
+        return "diverged"
+    if run.outpaced_by is not None and run.curve:
+        return f"stopped at {run.curve[-1].step:,} (rate {run.outpaced_by:g} faster)"
+    return "not reached"
 
 
 def step_table(r: ComputeResult) -> Table:

@@ -141,9 +141,11 @@ def test_a_failed_activation_run_is_recorded(monkeypatch):
     build.calls = 0
     monkeypatch.setattr(activations, "mlp", build)
     r = activations.run(settings, dataset(), "cpu", 0, 1, lambda label: None)
-    assert [(f.activation, f.learning_rate, f.reason) for f in r.failed] == [("relu", 0.1, "out of memory")]
-    assert [run.learning_rate for run in r.runs if run.init == "default"] == [0.01]  # He-initialised runs too
-    assert r.best_learning_rate("relu") == 0.01
+    first, other = activations.search_order(settings.learning_rates)  # the first run built is the one that fails
+    assert [(f.activation, f.init, f.learning_rate, f.reason) for f in r.failed] == [
+        ("relu", "default", first, "out of memory")]
+    assert [run.learning_rate for run in r.runs if run.init == "default"] == [other]  # He-initialised runs too
+    assert r.best_learning_rate("relu") == other
 
 
 def test_the_bf16_check_trains_the_large_mlp_again_on_its_fp32_pairs_examples():

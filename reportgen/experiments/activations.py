@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
+from functools import partial
 
 import numpy as np
 import torch
@@ -28,7 +29,7 @@ from reportgen.records.activations import (
 )
 from reportgen.records.precision import TRAINING_PRECISION
 from reportgen.training import accuracy, index_generator, seed_everything, sgd, train_steps
-from reportgen.workers import run_tasks, schedule
+from reportgen.workers import Schedule, run_tasks, schedule
 
 INIT = "; ".join(f"{name}: {INITS[name]}" for name in dict.fromkeys(["default", *DESIGNED.values()]))  # those run
 GRADIENT_BATCHES = 3  # disjoint probe batches per seed: a ratio from one batch of one draw of weights can mislead
@@ -65,17 +66,14 @@ def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, t
          advance) -> ActivationsResult:
     n = min(settings.train_examples, len(data.y_pool))
     seeds = list(range(seed, seed + settings.seeds))
-    keys = [(activation, init, lr, s) for activation in settings.activations
-            for init in ("default", DESIGNED[activation]) for lr in settings.learning_rates for s in seeds]
-    tasks = [(train_run, (*key, data.x_pool[:n], data.y_pool[:n], settings, device)) for key in keys]
-    chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
-    outcomes = run_tasks(chosen, tasks, lambda i, _: advance(
-        f"training: {keys[i][0]}, {keys[i][1]} init, learning rate {keys[i][2]:g}"),
-        lambda i, error: _failed(keys[i][0], keys[i][2], keys[i][3], error))
+    groups = [(activation, init) for activation in settings.activations for init in ("default", DESIGNED[activation])]
+    outcomes, chosen = _race(groups, seeds, data.x_pool[:n], data.y_pool[:n], settings, device, threads, advance)
+    rank = {(activation, init, lr): i for i, (activation, init, lr) in enumerate(
+        (activation, init, lr) for activation, init in groups for lr in settings.learning_rates)}
+    outcomes.sort(key=lambda o: (rank[o.activation, o.init, o.learning_rate], o.seed))  # the grid's order
     runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
     blocks = [(activation, init, depth, best_learning_rate(runs, activation, settings.learning_rates, init))
-              for activation in settings.activations for init in ("default", DESIGNED[activation])
-              for depth in settings.depths]
+              for activation, init in groups for depth in settings.depths]
     probes = [(gradient_profiles, (activation, init, depth, best, seeds, data.x_pool[:n], data.y_pool[:n],
                                    settings, device)) for activation, init, depth, best in blocks]
 
@@ -102,17 +100,68 @@ def _run(settings: ActivationsSettings, data: Dataset, device: str, seed: int, t
                              worker_threads=chosen.threads)
 
 
+def _race(groups: list[tuple[str, str]], seeds: list[int], x: np.ndarray, y: np.ndarray,
+          settings: ActivationsSettings, device: str, threads: int,
+          advance) -> tuple[list[ConvergenceRun | FailedRun], Schedule]:
+    """Every (activation, init) group's runs towards the target, one round per rate in search_order, each round's
+    runs side by side; a run is capped by the rounds before it (cap)."""
+    outcomes: list[ConvergenceRun | FailedRun] = []
+    for lr in search_order(settings.learning_rates):
+        runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
+        keys = [(activation, init, lr, s) for activation, init in groups for s in seeds]
+        tasks = [(train_run, (*key, x, y, settings, device, *cap(runs, *key[:2], seeds, settings.max_steps)))
+                 for key in keys]
+        chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
+        outcomes += run_tasks(chosen, tasks, partial(_trained, keys, advance), partial(_failed_task, keys))
+    return outcomes, chosen
+
+
+def _trained(keys: list[tuple], advance, i: int, _) -> None:
+    advance(f"training: {keys[i][0]}, {keys[i][1]} init, learning rate {keys[i][2]:g}")
+
+
+def _failed_task(keys: list[tuple], i: int, error: BaseException) -> FailedRun:
+    return _failed(*keys[i], error)
+
+
+def search_order(rates: list[float]) -> list[float]:
+    """The grid from its middle outwards, in log rate (the lower first on a tie): a rate near the middle usually
+    wins, and the sooner one brings every seed to the target, the sooner the runs at other rates can stop (cap)."""
+    centre = statistics.fmean(math.log(x) for x in rates)
+    return sorted(rates, key=lambda x: (round(abs(math.log(x) - centre), 9), x))  # rounded: a tie stays one
+
+
+def cap(runs: list[ConvergenceRun], activation: str, init: str, seeds: list[int],
+        max_steps: int) -> tuple[int, float | None]:
+    """The steps a further run of (activation, init) may take, and the rate that set that cap (None: the budget).
+
+    The cap is the fewest steps that one rate's runs took together where every seed reached the target. A run
+    still short of the target after that many steps would leave its own rate's mean steps above that rate's, so
+    its rate cannot be the best (best_learning_rate: every seed reached first, then the fewest mean steps), and
+    stopping it there changes no choice of rate, nor anything measured at the best rate."""
+    totals = {}
+    for lr in dict.fromkeys(r.learning_rate for r in runs if (r.activation, r.init) == (activation, init)):
+        mine = [r for r in runs if (r.activation, r.init, r.learning_rate) == (activation, init, lr)]
+        if sorted(r.seed for r in mine if r.steps_to_target is not None) == sorted(seeds):
+            totals[lr] = sum(r.steps_to_target for r in mine)
+    best = min(totals, key=totals.get, default=None)
+    return (totals[best], best) if best is not None and totals[best] < max_steps else (max_steps, None)
+
+
 def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y: np.ndarray,
-              settings: ActivationsSettings, device: str) -> ConvergenceRun | FailedRun:
-    """One net of `activation`, initialised as `init`, trained at rate `lr` towards the target; a failure is
-    recorded, not raised."""
+              settings: ActivationsSettings, device: str, limit: int | None = None,
+              rival: float | None = None) -> ConvergenceRun | FailedRun:
+    """One net of `activation`, initialised as `init`, trained at rate `lr` towards the target for at most `limit`
+    steps (the profile's max_steps when None; a cap set by the rate `rival` otherwise); a failure is recorded, not
+    raised."""
     try:
         seed_everything(seed)
         model = initialise(mlp([settings.width] * settings.train_depth, activation), init).to(device)
         return _train_to_target(model, activation, lr, seed, torch.tensor(x, device=device),  # copies of
-                                torch.tensor(y, device=device), settings, init)  # a worker's read-only arrays
+                                torch.tensor(y, device=device), settings, init,  # a worker's read-only arrays
+                                limit or settings.max_steps, rival)
     except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
-        return _failed(activation, lr, seed, error)
+        return _failed(activation, init, lr, seed, error)
 
 
 def gradient_profiles(activation: str, init: str, depth: int, rate: float, seeds: list[int], x: np.ndarray,
@@ -184,15 +233,16 @@ def _slope(activation: str, z: torch.Tensor) -> torch.Tensor:
     return (z > 0).float()
 
 
-def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings, init: str) -> ConvergenceRun:
+def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSettings, init: str, limit: int,
+                     rival: float | None) -> ConvergenceRun:
     optimizer = sgd(model.parameters(), lr, MOMENTUM)
     draws = index_generator(x.device, seed)
     sync = synchronizer(device=str(x.device))
     curve = [CurvePoint(step=0, seconds=0.0, train_accuracy=accuracy(model, x, y))]
     step, seconds = 0, 0.0
     diverged = False
-    while step < settings.max_steps and curve[-1].train_accuracy < settings.target_accuracy and not diverged:
-        chunk = min(settings.eval_every, settings.max_steps - step)
+    while step < limit and curve[-1].train_accuracy < settings.target_accuracy and not diverged:
+        chunk = min(settings.eval_every, limit - step)
         start = time.perf_counter()
         train_steps(model, optimizer, x, y, chunk, BATCH, draws)
         sync()
@@ -203,8 +253,9 @@ def _train_to_target(model, activation, lr, seed, x, y, settings: ActivationsSet
                                 train_accuracy=0.0 if diverged else accuracy(model, x, y)))
     reached = curve[-1].train_accuracy >= settings.target_accuracy
     return ConvergenceRun(activation=activation, learning_rate=lr, seed=seed, steps_to_target=step if reached else None,
-                          seconds_to_target=seconds if reached else None, curve=curve, diverged=diverged, init=init)
+                          seconds_to_target=seconds if reached else None, curve=curve, diverged=diverged, init=init,
+                          outpaced_by=rival if not (reached or diverged) and step < settings.max_steps else None)
 
 
-def _failed(activation: str, lr: float, seed: int, error: BaseException) -> FailedRun:
-    return FailedRun(activation=activation, learning_rate=lr, seed=seed, reason=failure_reason(error))
+def _failed(activation: str, init: str, lr: float, seed: int, error: BaseException) -> FailedRun:
+    return FailedRun(activation=activation, learning_rate=lr, seed=seed, reason=failure_reason(error), init=init)

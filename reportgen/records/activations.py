@@ -73,6 +73,9 @@ class ConvergenceRun:
     curve: list[CurvePoint]
     diverged: bool  # the weights went non-finite: the rate is too high for this activation
     init: str = "default"  # a key of INITS
+    # The rate whose runs all reached the target in fewer steps together than this run had taken, where it was
+    # stopped: its own rate could no longer be the best (see reportgen/experiments/activations.py, _caps).
+    outpaced_by: float | None = None  # the rate that outpaced this run, which stopped there (None: not stopped)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +84,7 @@ class FailedRun:
     learning_rate: float
     seed: int
     reason: str  # "out of memory", or the error in one line
+    init: str | None = None  # a key of INITS (None: not recorded, in files before schema 7)
 
 
 @dataclass(frozen=True, kw_only=True)
