@@ -103,6 +103,34 @@ def training_work(results: dict) -> str | None:
     return line
 
 
+def cpu_by_learner(results: dict) -> list[str]:
+    """Where the data-scale phase's CPU time went, learner by learner (a fit shared by seeds counted once), and
+    each net's rate per core against the one-thread matrix product: the phase's rate above mixes in the
+    traditional learners, whose work is not counted, and the side-by-side workers of one thread each."""
+    ds, compute = results.get("data_scale"), results.get("compute")
+    if not ds:
+        return []
+    settings = results["settings"]["profile_table"]["data_scale"]
+    info = ds.get("data") or {"features": 40, "classes": 10}
+    core = max((2 * m["n"] ** 3 / m["timing"]["median_s"] / 1e9 for m in (compute or {}).get("matmuls", [])
+                if m["device"] == "cpu" and m["precision"] == "fp32" and m["timing"] and m["threads"] == 1),
+               default=None)
+    lines = []
+    for learner in dict.fromkeys(f["learner"] for f in ds["fits"]):
+        fits = {(f["m"], f["cpu_seconds"], f["test_accuracy"]): f for f in ds["fits"]  # a shared fit once
+                if f["learner"] == learner and f.get("cpu_seconds") is not None}.values()
+        cpu = sum(f["cpu_seconds"] for f in fits)
+        line = f"  {learner:<12} {cpu:6.0f} CPU-s in {len(fits)} fits"
+        if all(f.get("steps") is not None for f in fits) and cpu:
+            flops = sum(f["steps"] * step_flops(learner, min(settings["batch_size"], f["m"]), info["features"],
+                                                info["classes"]) for f in fits)
+            line += f", {flops / cpu / 1e9:.0f} GFLOP/s per core"
+            if core:
+                line += f" ({100 * flops / cpu / 1e9 / core:.0f}% of the one-thread matrix product, {core:.0f})"
+        lines.append(line)
+    return lines
+
+
 def main(profiles: list[str], keep: str | None = None, threads: int = 2) -> None:
     for name in profiles:
         with tempfile.TemporaryDirectory() as scratch, tempfile.TemporaryFile("w+") as out:
@@ -118,13 +146,16 @@ def main(profiles: list[str], keep: str | None = None, threads: int = 2) -> None
                 raise SystemExit(f"the {name} build failed with exit code {build.returncode}")
             out.seek(0)
             *_, line, path = out.read().strip().splitlines()
-            work = training_work(json.loads(Path(path).read_text()))
+            results = json.loads(Path(path).read_text())
+            work, learners = training_work(results), cpu_by_learner(results)
         largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20  # KiB -> GiB, one process
         phases = json.loads(line)
         print(f"profile {name}: wall {wall:.1f} s (process, imports included), peak RSS {together / 2**30:.2f} GiB "
               f"(build and workers together; largest single process {largest:.2f} GiB)")
         for phase, seconds in phases.items():
             print(f"  {phase:<12} {seconds:8.2f} s" + (f"   {work}" if phase == "data_scale" and work else ""))
+            if phase == "data_scale":
+                print("\n".join(f"  {line}" for line in learners))
 
 
 if __name__ == "__main__":
