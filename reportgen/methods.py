@@ -34,8 +34,8 @@ def data_method(results: Results) -> str:
 
 def data_notes(results: Results) -> list[str]:
     r = results.data_scale
-    return [*r.notes, *[f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) failed "
-                        f"({f.reason}); its point stands on the other seeds, if any." for f in r.failed]]
+    return [*r.notes, *[f"The fit of {LABELS.get(f.learner, f.learner)} at m = {f.m:,} (seed {f.seed}) did not "
+                        f"finish ({f.reason}); its point stands on the other seeds, if any." for f in r.failed]]
 
 
 def _pool_words(r) -> str:
@@ -71,20 +71,19 @@ def activations_method(results: Results) -> str:
             f"{r.train_depth}-hidden-layer net is trained on {r.train_examples:,} examples ({r.optimizer}) until it "
             f"reaches {pct(r.target_accuracy)} training accuracy or {r.max_steps:,} steps, at each learning rate "
             f"of the grid and each seed. "
-            + ("The rates are run in rounds from the middle of the grid outwards; once one rate has brought every "
-               "seed to the target, a later run stops after as many steps as that rate's runs took together, as its "
-               "own rate's mean could then no longer be the lowest: the best rate, and everything measured at it, "
-               "are what running every run out would give. "
+            + ("The rates are run in rounds from the middle of the grid outwards; once a rate has brought every "
+               "seed to the target, a later run still short of it stops after as many steps as the fastest such "
+               "rate's runs took together, as its own rate's mean could then no longer be the lowest: the best rate, "
+               "and the steps and accuracies of its runs, are what running every run out would give. "
                if any(run.outpaced_by is not None for run in r.runs) else "")
             + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training "
-               "runs side by side, every run under the same conditions." if r.workers > 1 else
+               "runs side by side." if r.workers > 1 else
                f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."))
 
 
 def activations_notes(results: Results) -> list[str]:
-    return [f"The run of {f.activation}{f' ({f.init} init)' if f.init else ''} at learning rate {f.learning_rate:g} (seed {f.seed}) failed "
-            f"({f.reason})."
-            for f in results.activations.failed]
+    return [f"The run of {f.activation}{f' ({f.init} init)' if f.init else ''} at learning rate "
+            f"{f.learning_rate:g} (seed {f.seed}) did not finish ({f.reason})." for f in results.activations.failed]
 
 
 def compute_method(results: Results) -> str:

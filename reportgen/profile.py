@@ -24,6 +24,9 @@ from reportgen.text import printable
 
 BUILT_IN = ("quick", "standard", "full")
 MAX_PROFILE_BYTES = 1 << 20  # a profile is a page of settings
+# float32's smallest normal number: training flushes denormals to 0 (training.prepare_cpu), so a smaller learning
+# rate would train at 0, and the activations experiment's search order takes its logarithm
+SMALLEST_RATE = 1.1754943508222875e-38
 # A profile's tables besides [data], in run order, each with the title the report and the terminal give it.
 EXPERIMENTS = {"data_scale": "Scale of data", "activations": "Sigmoid against ReLU", "compute": "Computation",
                "scaling": "Data-parallel training"}
@@ -194,9 +197,9 @@ def _check(p: Profile) -> None:
         once(s.learners, "data_scale.learners")
         need(s.steps >= 1 and s.batch_size >= 1, "data_scale budgets must be positive")
         nets = [x for x in s.learners if x in MODELS]
-        unrated = [x for x in nets if not s.learning_rates.get(x, 0) > 0]
-        need(not unrated, f"data_scale.learning_rates needs a positive rate for each net, and has none for "
-                          f"{', '.join(unrated)}")
+        unrated = [x for x in nets if not s.learning_rates.get(x, 0) >= SMALLEST_RATE]
+        need(not unrated, f"data_scale.learning_rates needs a positive rate (at least {SMALLEST_RATE:.2g}) for each "
+                          f"net, and has none for {', '.join(unrated)}")
         need(s.target_accuracy is None or 0 < s.target_accuracy < 1, "data_scale.target_accuracy must lie in (0, 1)")
         need(s.svm_max_m >= 0, "data_scale.svm_max_m must not be negative")
         need("svm_rbf" not in s.learners or not s.m or s.svm_max_m >= s.m[0],  # else listed, and never fitted
@@ -217,8 +220,9 @@ def _check(p: Profile) -> None:
         need(a.train_examples >= 10 and a.max_steps >= 1 and a.eval_every >= 1,
              "activations budgets must be positive")
         need(0 < a.target_accuracy <= 1, "activations.target_accuracy must lie in (0, 1]")
-        need(bool(a.learning_rates) and all(lr > 0 for lr in a.learning_rates),
-             "activations.learning_rates must be positive")
+        need(bool(a.learning_rates), "activations.learning_rates must not be empty")
+        need(all(lr >= SMALLEST_RATE for lr in a.learning_rates),
+             f"activations.learning_rates must be positive (at least {SMALLEST_RATE:.2g})")
         need(a.seeds >= 1, "activations.seeds must be at least 1")
     if p.compute:
         c = p.compute

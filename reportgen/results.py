@@ -16,7 +16,7 @@ from reportgen import schema
 from reportgen.errors import UserError
 from reportgen.files import read_regular, write_atomically
 from reportgen.limits import results_past_limits
-from reportgen.records.activations import ActivationsResult
+from reportgen.records.activations import INITS, ActivationsResult
 from reportgen.records.compute import ComputeResult
 from reportgen.records.data import DataInfo
 from reportgen.records.data_scale import DataScaleResult
@@ -238,6 +238,37 @@ def clashing_fit(raw: dict) -> str | None:
     return None
 
 
+def misread_run(raw: dict) -> str | None:
+    """The first training run of the activations experiment that the report would misstate: an initialisation it
+    has no words for, or a run marked stopped (outpaced_by) that cannot have been: one that reached the target,
+    diverged or ran its whole budget, or one outpaced by a rate off the grid, by its own, or by a rate whose runs
+    did not all reach the target in no more steps together than it took."""
+    r = raw.get("activations")
+    if not isinstance(r, dict) or not all(isinstance(r.get(k), list) for k in ("runs", "failed", "seeds")):
+        return None
+    for kind in ("runs", "failed"):
+        for i, run in enumerate(r[kind]):
+            if isinstance(run, dict) and run.get("init") not in (*INITS, *((None,) if kind == "failed" else ())):
+                return f"$.activations.{kind}[{i}].init: {str(run.get('init'))[:40]!r} is not an initialisation"
+    runs = [x for x in r["runs"] if isinstance(x, dict)]
+    for i, run in enumerate(runs):
+        rival = run.get("outpaced_by")
+        if rival is None:
+            continue
+        where = f"$.activations.runs[{i}].outpaced_by"
+        if rival not in r.get("learning_rates", []) or rival == run.get("learning_rate"):
+            return f"{where}: {rival} is not another rate of $.activations.learning_rates"
+        last = run["curve"][-1]["step"] if run.get("curve") else 0
+        if run.get("steps_to_target") is not None or run.get("diverged") or last >= r.get("max_steps", 0):
+            return f"{where}: a run that reached the target, diverged or ran its whole budget was not stopped"
+        steps = [x.get("steps_to_target") for x in runs if (x.get("activation"), x.get("init"), x.get("learning_rate"))
+                 == (run.get("activation"), run.get("init"), rival)]
+        if len(steps) < len(r["seeds"]) or None in steps or sum(steps) > last:
+            return (f"{where}: the runs at rate {rival} did not all reach the target in at most {last:,} steps "
+                    "together, so they cannot have stopped this run")
+    return None
+
+
 def _is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -264,7 +295,8 @@ def loads(text: str, source: str = "results") -> Results:
         raise ResultsError(f"{source} has schema version {version}, newer than this reportgen reads "
                            f"({SCHEMA_VERSION}): upgrade reportgen to read it")
     raw = migrate(raw, source)
-    bad = schema.problem(raw) or implausible(raw) or unknown_learner(raw) or clashing_fit(raw)
+    bad = (schema.problem(raw) or implausible(raw) or unknown_learner(raw) or clashing_fit(raw)
+           or misread_run(raw))
     if bad:
         raise ResultsError(f"{source} is invalid: {bad}")
     try:

@@ -164,8 +164,10 @@ def saturation_table(r: ActivationsResult) -> Table:
 def runs_table(r: ActivationsResult) -> Table:
     rows = [[f"{run.activation}", run.init, f"{run.learning_rate:g}", str(run.seed), _outcome(run),
              pct(run.curve[-1].train_accuracy) if run.curve else "not measured"] for run in r.runs]
-    stopped = (" A run marked 'stopped' was outpaced: the rate named had brought every seed to the target in fewer "
-               "steps together than this run had taken, so its own rate could no longer be the best."
+    stopped = (" A run marked 'stopped' was outpaced: the rate named had brought every seed to the target in no more "
+               "steps together than this run took without reaching it, so its own rate could no longer be the best; "
+               "its final accuracy is the one at the stop (run on, it might still have reached the target, or "
+               "diverged)."
                if any(run.outpaced_by is not None for run in r.runs) else "")
     return Table("Every training run: activation, initialisation, learning rate, seed, steps to target, final "
                  f"training accuracy.{stopped}",

@@ -1,12 +1,17 @@
 """The activations experiment's race to the target: rates tried from the middle out, and runs stopped once their
 rate can no longer be the best, without changing which rate is."""
 
+import json
+
 import factories
+import pytest
+import torch
 from test_fits import dataset
 
+from reportgen import results as R
 from reportgen import tables
 from reportgen.experiments import activations
-from reportgen.profile import ActivationsSettings
+from reportgen.profile import ActivationsSettings, ProfileError, load_profile, parse_profile
 from reportgen.records.activations import ConvergenceRun, CurvePoint
 
 
@@ -76,3 +81,75 @@ def test_the_runs_table_says_a_stopped_run_was_outpaced():
     rows = tables.runs_table(r).rows
     assert rows[-1][4] == "stopped at 475 (rate 0.1 faster)"
     assert "not reached" not in rows[-1][4]
+
+
+def test_the_workers_are_chosen_for_all_the_runs_not_for_one_round(monkeypatch):
+    plans = []
+
+    def serial(plan, tasks, done, failed, here=()):  # the runs in this process, noting the plan they were given
+        plans.append(plan)
+        return [fn(*args) for fn, args in tasks]
+
+    monkeypatch.setattr(activations, "run_tasks", serial)
+    monkeypatch.setattr("reportgen.workers.usable_cpus", lambda: 16)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        r = activations.run(SETTINGS, dataset(separable=True), "cpu", 0, 16, lambda label: None)
+    finally:
+        torch.set_num_threads(threads)
+    # 32 runs in rounds of 8: one round's 8 would have got 8 workers of 2 threads, unlike a build of old
+    assert (r.workers, r.worker_threads) == (16, 1)
+    assert {(p.workers, p.threads) for p in plans[:len(SETTINGS.learning_rates)]} == {(16, 1)}
+
+
+def _with_stopped_run(edit=lambda run: None, failed_init="he"):
+    """A results file whose ReLU (default init) has a run at 0.3 stopped by rate 0.1's runs (175 + 185 = 360
+    steps together), after `edit`; and a failed run under `failed_init`."""
+    raw = json.loads(R.dumps(factories.results()))
+    a = raw["activations"]
+    run = {"activation": "relu", "learning_rate": 0.3, "seed": 0, "steps_to_target": None,
+           "seconds_to_target": None, "diverged": False, "init": "default", "outpaced_by": 0.1,
+           "curve": [{"step": 0, "seconds": 0.0, "train_accuracy": 0.1},
+                     {"step": 400, "seconds": 0.2, "train_accuracy": 0.3}]}
+    edit(run)
+    a["runs"].append(run)
+    a["failed"] = [{"activation": "relu", "learning_rate": 0.03, "seed": 1, "reason": "out of memory",
+                    "init": failed_init}]
+    return json.dumps(raw)
+
+
+def test_a_stopped_run_loads_and_reads_as_stopped():
+    r = R.loads(_with_stopped_run(), "results.json").activations
+    assert tables.runs_table(r).rows[-1][4] == "stopped at 400 (rate 0.1 faster)"
+
+
+@pytest.mark.parametrize("edit, failed_init, message", [
+    (lambda run: run.update(outpaced_by=0.5), "he", "outpaced_by: 0.5 is not another rate"),
+    (lambda run: run.update(outpaced_by=0.3), "he", "outpaced_by: 0.3 is not another rate"),
+    (lambda run: run.update(steps_to_target=400, seconds_to_target=0.2), "he", "reached the target, diverged or ran"),
+    (lambda run: run.update(diverged=True), "he", "reached the target, diverged or ran its whole budget"),
+    (lambda run: run["curve"][-1].update(step=800), "he", "ran its whole budget was not stopped"),
+    (lambda run: run["curve"][-1].update(step=300), "he",
+     "the runs at rate 0.1 did not all reach the target in at most 300 steps together"),
+    (lambda run: run.update(outpaced_by=0.03), "he", "the runs at rate 0.03 did not all reach the target"),
+    (lambda run: None, "nonsense", "$.activations.failed[0].init: 'nonsense' is not an initialisation"),
+    (lambda run: run.update(init="nonsense", outpaced_by=None), "he", "runs[12].init: 'nonsense' is not an"),
+])
+def test_a_run_the_report_would_misstate_is_refused_at_load_in_one_line(edit, failed_init, message):
+    with pytest.raises(R.ResultsError) as refused:
+        R.loads(_with_stopped_run(edit, failed_init), "results.json")
+    assert message in str(refused.value) and len(str(refused.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("rate", [0.0, 1e-320, 1e-39])
+def test_a_learning_rate_training_would_flush_to_zero_is_refused(rate):
+    raw = load_profile("quick")[1]
+    raw["activations"]["learning_rates"] = [rate, 0.1]
+    with pytest.raises(ProfileError, match=r"activations.learning_rates must be positive \(at least 1.2e-38\)"):
+        parse_profile(raw, "p.toml")
+    raw = load_profile("quick")[1]
+    raw["data_scale"]["learning_rates"]["mlp_small"] = rate
+    with pytest.raises(ProfileError, match=r"needs a positive rate \(at least 1.2e-38\) for each net, and has none "
+                                           r"for mlp_small"):
+        parse_profile(raw, "p.toml")

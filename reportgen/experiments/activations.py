@@ -106,12 +106,15 @@ def _race(groups: list[tuple[str, str]], seeds: list[int], x: np.ndarray, y: np.
     """Every (activation, init) group's runs towards the target, one round per rate in search_order, each round's
     runs side by side; a run is capped by the rounds before it (cap)."""
     outcomes: list[ConvergenceRun | FailedRun] = []
+    # The schedule of all the runs, as when they ran in one go: a round's fewer runs would get fewer workers of
+    # more threads each, and so timings and rounding unlike earlier builds'.
+    chosen = schedule(threads, len(groups) * len(seeds) * len(settings.learning_rates),
+                      None if device == "cpu" else 1)
     for lr in search_order(settings.learning_rates):
         runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
         keys = [(activation, init, lr, s) for activation, init in groups for s in seeds]
         tasks = [(train_run, (*key, x, y, settings, device, *cap(runs, *key[:2], seeds, settings.max_steps)))
                  for key in keys]
-        chosen = schedule(threads, len(tasks), None if device == "cpu" else 1)
         outcomes += run_tasks(chosen, tasks, partial(_trained, keys, advance), partial(_failed_task, keys))
     return outcomes, chosen
 
@@ -159,7 +162,7 @@ def train_run(activation: str, init: str, lr: float, seed: int, x: np.ndarray, y
         model = initialise(mlp([settings.width] * settings.train_depth, activation), init).to(device)
         return _train_to_target(model, activation, lr, seed, torch.tensor(x, device=device),  # copies of
                                 torch.tensor(y, device=device), settings, init,  # a worker's read-only arrays
-                                limit or settings.max_steps, rival)
+                                settings.max_steps if limit is None else limit, rival)
     except Exception as error:  # noqa: BLE001 - one failed run is recorded; the experiment goes on
         return _failed(activation, init, lr, seed, error)
 

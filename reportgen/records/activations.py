@@ -68,13 +68,13 @@ class ConvergenceRun:
     activation: str
     learning_rate: float
     seed: int
-    steps_to_target: int | None  # None: not reached within the budget
+    steps_to_target: int | None  # None: not reached within the budget, or before the run was stopped (outpaced_by)
     seconds_to_target: float | None
     curve: list[CurvePoint]
     diverged: bool  # the weights went non-finite: the rate is too high for this activation
     init: str = "default"  # a key of INITS
-    # The rate whose runs all reached the target in fewer steps together than this run had taken, where it was
-    # stopped: its own rate could no longer be the best (see reportgen/experiments/activations.py, _caps).
+    # The rate whose runs all reached the target in no more steps together than this run took without reaching
+    # it, where it was stopped: its own rate could no longer be the best (reportgen/experiments/activations.py, cap).
     outpaced_by: float | None = None  # the rate that outpaced this run, which stopped there (None: not stopped)
 
 
