@@ -9,6 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from reportgen import __version__
+from reportgen.compare import compare
 from reportgen.context import build_report
 from reportgen.records.data_scale import DataScaleResult
 from reportgen.render import render_html, render_pdf
@@ -61,6 +62,20 @@ def test_letter_pages(tmp_path):
     path.write_bytes(render_pdf(factories.results(), page_size="Letter"))
     box = PdfReader(path).pages[0].mediabox
     assert (round(box.width), round(box.height)) == (612, 792)
+
+
+def test_every_chart_spec_is_valid_vega_lite():
+    """charts.finish skips altair's own check, for speed; the check is made here, on every chart of a report and
+    of a comparison, with the fonts merged in as the renderers get them."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema.core import load_schema
+
+    figures = [*build_report(factories.results()).figures,
+               *compare([factories.results(), factories.results(hostname="other")]).figures]
+    specs = [f.spec for f in figures if f.spec is not None]
+    assert len(specs) >= 10
+    for spec in specs:
+        validate_jsonschema(spec, load_schema())
 
 
 def _losing_story():
