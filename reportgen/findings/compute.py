@@ -17,6 +17,7 @@ from reportgen.findings.gains import (
     TWICE_RULE,
     Gain,
     near_twice,
+    open_gain,
     pairs_words,
     speedup,
     twice_open,
@@ -112,16 +113,6 @@ def _which_won(gains: dict[str, Gain]) -> str:
     return "the median pair is " + "; ".join(words)
 
 
-def _open_gain(gains: dict[str, Gain]) -> str:
-    """Why a gain verdict is open, for a headline: a single round, every model between the bars (one model
-    included), or the models on both sides of them."""
-    if min(g.pairs for g in gains.values()) < 2:
-        return "a single round of timings cannot decide it"
-    if all(NO_GAIN <= g.median < THREAD_GAIN for g in gains.values()):
-        return f"the gain lies between {NO_GAIN:g}× and {THREAD_GAIN:g}×"
-    return "the gain depends on the model"
-
-
 def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | None) -> Finding:
     if r.threads < 2:
         return untested("threads_speedup", THREADS_CLAIM, "this run had 1 CPU thread, so no more threads could be "
@@ -150,7 +141,7 @@ def _threads_finding(r: ComputeResult, models: list[str], train_batch: int | Non
         Verdict.CONTRADICTED: f"{r.threads} CPU threads made a training step no faster than 1 thread ({span}) at "
                               f"batch {batch}.",
         Verdict.INCONCLUSIVE: f"Not settled whether more CPU threads speed up training: {r.threads} threads gave "
-                              f"{span} against 1 at batch {batch}, and {_open_gain(at)}.",
+                              f"{span} against 1 at batch {batch}, and {open_gain(at.values(), THREAD_GAIN, NO_GAIN)}.",
     }[verdict]
     return Finding(
         key="threads_speedup", driver="computation", role="claim",

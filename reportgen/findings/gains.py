@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reportgen.findings.verdicts import Verdict, decide
@@ -91,3 +92,16 @@ def twice_open(by_batch: dict[int, Verdict], gains: dict[int, Gain | None]) -> s
     if len(gains) < len(by_batch) or any(g is None for g in gains.values()):
         return "a batch went untimed"
     return "its rounds decide nothing"
+
+
+def open_gain(gains: Iterable[Gain], up: float, down: float, between: str = "") -> str:
+    """Why a verdict on gains against two bars (up supports, under down contradicts) is open, for the end of a
+    headline: a single round, every gain between the bars (one gain included), or the gains on both sides of them.
+    between: the words for gains between the bars where they are not the gain's in ×, such as an efficiency's in %
+    (default: 'the gain lies between {down}× and {up}×')."""
+    gains = list(gains)
+    if min(g.pairs for g in gains) < 2:
+        return "a single round of timings cannot decide it"
+    if all(down <= g.median < up for g in gains):
+        return between or f"the gain lies between {down:g}× and {up:g}×"
+    return "the gain depends on the model"

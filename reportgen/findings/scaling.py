@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from reportgen.findings.compute import BUSY_SHARE, NO_GAIN, THREAD_GAIN
-from reportgen.findings.gains import Gain, pairs_words, speedup
+from reportgen.findings.gains import Gain, open_gain, pairs_words, speedup
 from reportgen.findings.verdicts import Finding, Verdict, decide, untested
 from reportgen.fmt import bandwidth, counted, duration, message_size, pct, times_beside
 from reportgen.learners import LABELS
@@ -108,15 +108,10 @@ def verdict(r: ScalingResult, c: ScalingCheck) -> Verdict:
 
 
 def _open(c: ScalingCheck) -> str:
-    """Why a verdict on timings that were not disturbed is open, for a headline: a single round, every model's gain
-    between the bars, or the models on both sides of them."""
-    up, down = c.bars
-    if min(g.pairs for g in c.gains.values()) < 2:
-        return "a single round cannot decide it"
-    if all(down <= g.median < up for g in c.gains.values()):
-        return (f"it lies between {NO_EFFICIENCY:.1%} and {EFFICIENCY:.0%}" if c.mode == "weak" else
-                f"the gain lies between {NO_GAIN:g}× and {THREAD_GAIN:g}×")
-    return "the gain depends on the model"
+    """Why a verdict on timings that were not disturbed is open, for a headline: on GPUs an efficiency between its
+    bars is said in %, as the headline gives it."""
+    return open_gain(c.gains.values(), *c.bars,
+                     f"it lies between {NO_EFFICIENCY:.1%} and {EFFICIENCY:.0%}" if c.mode == "weak" else "")
 
 
 def scaling_findings(r: ScalingResult) -> list[Finding]:
