@@ -68,7 +68,9 @@ class ScalingCheck:
         return ((EFFICIENCY * self.ideal, NO_EFFICIENCY * self.ideal) if self.mode == "weak" else
                 (THREAD_GAIN, NO_GAIN))
 
-    def efficiency(self, gain: Gain) -> float:
+    def pair_efficiency(self, gain: Gain) -> float:
+        """The verdict's efficiency: a model's median same-round pair over the ideal. Not ScalingResult.efficiency,
+        the table's, which sets the rounds' medians of one step against one process's."""
         return gain.median / self.ideal
 
 
@@ -202,7 +204,8 @@ def _link(r: ScalingResult, c: ScalingCheck) -> str:
 
 def _share(c: ScalingCheck, gain: Gain) -> str:
     """A weak-scaling efficiency as a percentage, with the digits its bars need ('59.96%', not '60.0%')."""
-    return times_beside(100 * c.efficiency(gain), (100 * EFFICIENCY, 100 * NO_EFFICIENCY)).removesuffix("×") + "%"
+    share = times_beside(100 * c.pair_efficiency(gain), (100 * EFFICIENCY, 100 * NO_EFFICIENCY))
+    return share.removesuffix("×") + "%"
 
 
 def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
@@ -249,7 +252,7 @@ def _words(r: ScalingResult, c: ScalingCheck, v: Verdict) -> Finding:
                "verdict is made. Rerun on an idle machine. ") + why
     numbers = {f"{'speedup' if r.split else 'throughput_gain'}_{m}": g.median for m, g in gains.items()}
     if not r.split:
-        numbers.update({f"efficiency_{m}": c.efficiency(g) for m, g in gains.items()})
+        numbers.update({f"efficiency_{m}": c.pair_efficiency(g) for m, g in gains.items()})
     if c.link:
         numbers["busbw_bytes_per_second"] = c.link.busbw
     return Finding(key="data_parallel", driver="computation", role="claim", claim=CLAIM, verdict=v,
