@@ -303,3 +303,16 @@ def test_a_ratio_that_does_not_move_with_depth_is_said_to_stay():
     f = acts(ratios=flat, own_ratios=flat)["sigmoid_vanishing"]
     assert "it stayed at 3.0×, changing by 1.0× in every pair of samples" in f.evidence
     assert "from 3.0× to 3.0×" not in f.evidence
+
+
+def test_the_sigmoid_headline_drops_the_own_initialisation_s_ratio_only_where_it_would_pass_the_word_limit():
+    """The ratio under sigmoid's own initialisation stands beside the default's in the headline while the sentence
+    keeps to HEADLINE_WORDS; past it the headline leaves it to the evidence and keeps why the verdict is open."""
+    fits = acts()["sigmoid_vanishing"]
+    assert fits.headline == ("Sigmoid's gradients vanished: at 5 hidden layers the output layer's gradient was "
+                             "4.1×10⁴ times the input's (900× under Glorot with gain 4), and the gap grew with depth.")
+    f = acts(own_ratios={"sigmoid": {2: 2.0, 5: 40.0}, "tanh": {2: 1.5, 5: 1.6}, "relu": {2: 2.0, 5: 3.0}})
+    short = f["sigmoid_vanishing"]
+    assert short.headline == ("Not settled whether sigmoid's gradients vanish: at 5 hidden layers the output layer's "
+                              "gradient was 4.1×10⁴ times the input's, but it is undecided under Glorot with gain 4.")
+    assert "Under Glorot with gain 4 initialisation:" in short.evidence  # the ratio left out is in the evidence

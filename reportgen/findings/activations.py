@@ -264,22 +264,24 @@ def _sigmoid_finding(r: ActivationsResult) -> Finding | None:
     if sat := saturation(r, "default"):
         evidence += saturation_words(r, sat, verdict is Verdict.SUPPORTED)
     gap = f"at {deepest} hidden layers the output layer's gradient was {multiple(g.ratio)} the input's"
-    if own and own is not g:
-        gap += f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})"
-    headline = {
-        Verdict.SUPPORTED: f"Sigmoid's gradients vanished: {gap}, and the gap grew with depth.",
-        Verdict.CONTRADICTED: (f"Sigmoid's gradients did not vanish here: {gap}" +
-                               (", and the gap did not grow with depth." if check.shrinks else ".")),
-        Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
-                              + ("in one seed only." if len(r.seeds) < 2 else
-                                 _split_headline(judged) if split else
-                                 ("but the gap did not grow with depth." if check.shrinks else
-                                  "but the gap barely grew with depth.") if vanished else
-                                 f"but not every sample reached {VANISH_RATIO}×."),
-    }[verdict]
-    if len(headline.split()) > HEADLINE_WORDS and own and own is not g:  # the own initialisation's ratio is in the
-        headline = headline.replace(f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})", "", 1)
-        # evidence; the headline keeps the default's gap and why the verdict is open (34 words with both)
+    beside = f" ({times(own.ratio)} under {init_name(own_init(r, 'sigmoid'))})" if own and own is not g else ""
+
+    def said(gap: str) -> str:
+        return {
+            Verdict.SUPPORTED: f"Sigmoid's gradients vanished: {gap}, and the gap grew with depth.",
+            Verdict.CONTRADICTED: (f"Sigmoid's gradients did not vanish here: {gap}" +
+                                   (", and the gap did not grow with depth." if check.shrinks else ".")),
+            Verdict.INCONCLUSIVE: f"Not settled whether sigmoid's gradients vanish: {gap}, "
+                                  + ("in one seed only." if len(r.seeds) < 2 else
+                                     _split_headline(judged) if split else
+                                     ("but the gap did not grow with depth." if check.shrinks else
+                                      "but the gap barely grew with depth.") if vanished else
+                                     f"but not every sample reached {VANISH_RATIO}×."),
+        }[verdict]
+
+    headline = said(gap + beside)
+    if beside and len(headline.split()) > HEADLINE_WORDS:  # the own initialisation's ratio is in the evidence; the
+        headline = said(gap)  # headline keeps the default's gap and why the verdict is open (34 words with both)
     rule = (f"{_gradient_rule()} Vanishing also means the ratio grows with depth: at {deepest} hidden layers at "
             f"least {DEPTH_GROWTH:g} times what it is at {min(r.depths)} in the median pair of samples from the same "
             "seed and batch (the nets at two depths are different draws, so single pairs are noisy); no growth in the "
