@@ -462,11 +462,12 @@ def trends(r: DataScaleResult) -> list[Trend]:
     return out
 
 
-def exponent_words(c: CurveCheck) -> str:
-    """b with its spread over resamples of the seeds, or why the fit has none to state."""
+def exponent_words(c: CurveCheck, name: str = "", over: str = "") -> str:
+    """b with its spread over resamples of the seeds, or why the fit has none to state. In a sentence, `name`
+    ("b = ") goes before b and `over` (" over resamples of the seeds") after the spread; a table's column says both."""
     if not c.fit.falls:
         return "no exponent (no fall fitted)"
-    return f"{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f})" if c.exponent else "")
+    return f"{name}{c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f}{over})" if c.exponent else "")
 
 
 def level_words(c: CurveCheck) -> str:

@@ -512,8 +512,7 @@ OPEN_LAW = {
 def _level(c: CurveCheck) -> str:
     """The fit's exponent and its level: each stated only where the fit has one to state (a fall, and a law that
     passed with its floor above 0 in every resample), the level as the fit's asymptote, not as a measurement."""
-    b = (f"b = {c.fit.b:.2f}" + (f" ({c.exponent[0]:.2f} to {c.exponent[1]:.2f} over resamples of the seeds)"
-                                 if c.exponent else "")) if c.fit.falls else "no exponent (no fall fitted)"
+    b = exponent_words(c, "b = ", " over resamples of the seeds")
     if c.states_level:
         return (f"{b}; its fitted asymptote is {pct(1 - c.fit.c)} accuracy, the fit extrapolated to m without end, "
                 "not a measurement")
@@ -618,7 +617,7 @@ def _power_law_finding(r: DataScaleResult, measured: list[Trend]) -> Finding | N
         Verdict.INCONCLUSIVE: f"Not settled whether the {label}'s error follows a power law: "
                               f"{OPEN_LAW[c.shortfall][0] if c.shortfall in OPEN_LAW else 'the check is open'}.",
     }[verdict]
-    others = "; ".join(f"{r.learner(n).label}: {'b = ' if o.fit.falls else ''}{exponent_words(o)}, held-out miss "
+    others = "; ".join(f"{r.learner(n).label}: {exponent_words(o, 'b = ')}, held-out miss "
                        f"{points(abs(o.miss))}, "
                        f"{o.verdict.value}, asymptote {level_words(o)}" for n, o in checks.items() if n != big)
     why = {
