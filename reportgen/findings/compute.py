@@ -20,8 +20,8 @@ from reportgen.findings.gains import (
     open_gain,
     pairs_words,
     speedup,
+    twice_at_every_batch,
     twice_open,
-    twice_verdict,
 )
 from reportgen.findings.precision import MATRIX_CLAIM, matrix_check, matrix_finding, matrix_lesson
 from reportgen.findings.verdicts import Finding, Verdict, decide, untested
@@ -185,9 +185,7 @@ def _gpu_finding(r: ComputeResult, models: list[str], train_batch: int | None) -
     if not gains:
         return untested("gpu_speedup", GPU_CLAIM, f"no training step was timed both on {gpu} and on the CPU's "
                         f"{r.threads} threads at batch {train} or {largest}")
-    by_batch = {b: twice_verdict(timed.get(biggest)) for b, timed in gains.items()}
-    verdicts = set(by_batch.values())
-    verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    by_batch, verdict = twice_at_every_batch({b: timed.get(biggest) for b, timed in gains.items()})
     name = {train: "the battery's training batch" if train == train_batch else "the smallest timed",
             largest: "the largest timed"} if len(gains) > 1 else {}
     at = {b: f"batch {b}" + (f" ({name[b]})" if b in name else "") for b in gains}

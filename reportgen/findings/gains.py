@@ -75,6 +75,14 @@ def twice_verdict(gain: Gain | None) -> Verdict:
     return decide(gain.median >= GPU_GAIN, gain.median < TWICE_FLOOR, gain.pairs)
 
 
+def twice_at_every_batch(gains: dict[int, Gain | None]) -> tuple[dict[int, Verdict], Verdict]:
+    """The 2× rule at each batch size (gains: the model's there, None where it was not timed), and the claim's
+    verdict: the one every batch gives, else open."""
+    by_batch = {b: twice_verdict(g) for b, g in gains.items()}
+    verdicts = set(by_batch.values())
+    return by_batch, verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+
+
 def near_twice(gain: Gain | None) -> bool:
     """The median pair of a gain on two pairs or more lies in the band between TWICE_FLOOR and GPU_GAIN: why a
     twice_verdict is open, where it is for that reason."""

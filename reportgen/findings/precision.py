@@ -17,8 +17,8 @@ from reportgen.findings.gains import (
     near_twice,
     pairs_words,
     speedup,
+    twice_at_every_batch,
     twice_open,
-    twice_verdict,
 )
 from reportgen.findings.verdicts import Finding, Verdict, decide
 from reportgen.fmt import and_list, points, said_points, times, times_beside
@@ -107,9 +107,7 @@ def matrix_finding(r: ComputeResult, check: MatrixCheck | None) -> Finding | Non
                          "vendors describe these units as running bf16 matrix products several times faster than "
                          "fp32, and small matrices gain less."))
     big = {b: by.get(biggest) for b, by in check.gains.items()}
-    by_batch = {b: twice_verdict(g) for b, g in big.items()}
-    verdicts = set(by_batch.values())
-    verdict = verdicts.pop() if len(verdicts) == 1 else Verdict.INCONCLUSIVE
+    by_batch, verdict = twice_at_every_batch(big)
     # A clean split: decided both ways at different batches, every batch decided. Matrix units gain with bigger
     # matrices, so this is the common outcome on a CPU, and the words say where each way came out.
     split = set(by_batch.values()) == {Verdict.SUPPORTED, Verdict.CONTRADICTED}
