@@ -81,23 +81,32 @@ def step_flops(model: str, batch: int, inputs: int, classes: int) -> float:
     return float(counter.get_total_flops())
 
 
+def fit_flops(results: dict, fit: dict) -> float:
+    """A net fit's floating-point work: its steps (the profile's, where a file did not record them) times a step's."""
+    settings = results["settings"]["profile_table"]["data_scale"]
+    info = results["data_scale"].get("data") or {"features": 40, "classes": 10}
+    return ((fit.get("steps") or settings["steps"])
+            * step_flops(fit["learner"], min(settings["batch_size"], fit["m"]), info["features"], info["classes"]))
+
+
+def matmul_peak(results: dict, threads: int) -> float | None:
+    """The build's fastest fp32 matrix product on the CPU with `threads` threads, GFLOP/s (None: not timed)."""
+    return max((2 * m["n"] ** 3 / m["timing"]["median_s"] / 1e9 for m in (results.get("compute") or {}).get("matmuls", [])
+                if m["device"] == "cpu" and m["precision"] == "fp32" and m["timing"] and m["threads"] == threads),
+               default=None)
+
+
 def training_work(results: dict) -> str | None:
     """The data-scale nets' floating-point work, and its rate against the machine's matrix-product rate."""
-    ds, compute = results.get("data_scale"), results.get("compute")
+    ds = results.get("data_scale")
     if not ds:
         return None
-    settings = results["settings"]["profile_table"]["data_scale"]
-    info = ds.get("data") or {"features": 40, "classes": 10}
-    nets = [f for f in ds["fits"] if f.get("steps") is not None or f["learner"] not in ("logistic", "svm_rbf")]
-    flops = sum((f.get("steps") or settings["steps"])
-                * step_flops(f["learner"], min(settings["batch_size"], f["m"]), info["features"], info["classes"])
-                for f in nets)
+    flops = sum(fit_flops(results, f) for f in ds["fits"]
+                if f.get("steps") is not None or f["learner"] not in ("logistic", "svm_rbf"))
     seconds = results["phases"]["data_scale"]
     line = f"net training {flops / 1e12:.2f} TFLOP, {flops / seconds / 1e9:.1f} GFLOP/s over the phase"
     threads = results["settings"]["threads"]
-    peak = max((2 * m["n"] ** 3 / m["timing"]["median_s"] / 1e9 for m in (compute or {}).get("matmuls", [])
-                if m["device"] == "cpu" and m["precision"] == "fp32" and m["timing"] and m["threads"] == threads),
-               default=None)
+    peak = matmul_peak(results, threads)
     if peak:
         line += f": {100 * flops / seconds / 1e9 / peak:.0f}% of the {peak:.0f} GFLOP/s matrix product ({threads} threads)"
     return line
@@ -107,14 +116,10 @@ def cpu_by_learner(results: dict) -> list[str]:
     """Where the data-scale phase's CPU time went, learner by learner (a fit shared by seeds counted once), and
     each net's rate per core against the one-thread matrix product: the phase's rate above mixes in the
     traditional learners, whose work is not counted, and the side-by-side workers of one thread each."""
-    ds, compute = results.get("data_scale"), results.get("compute")
+    ds = results.get("data_scale")
     if not ds:
         return []
-    settings = results["settings"]["profile_table"]["data_scale"]
-    info = ds.get("data") or {"features": 40, "classes": 10}
-    core = max((2 * m["n"] ** 3 / m["timing"]["median_s"] / 1e9 for m in (compute or {}).get("matmuls", [])
-                if m["device"] == "cpu" and m["precision"] == "fp32" and m["timing"] and m["threads"] == 1),
-               default=None)
+    core = matmul_peak(results, 1)
     lines = []
     for learner in dict.fromkeys(f["learner"] for f in ds["fits"]):
         fits = {(f["m"], f["cpu_seconds"], f["test_accuracy"]): f for f in ds["fits"]  # a shared fit once
@@ -122,8 +127,7 @@ def cpu_by_learner(results: dict) -> list[str]:
         cpu = sum(f["cpu_seconds"] for f in fits)
         line = f"  {learner:<12} {cpu:6.0f} CPU-s in {len(fits)} fits"
         if all(f.get("steps") is not None for f in fits) and cpu:
-            flops = sum(f["steps"] * step_flops(learner, min(settings["batch_size"], f["m"]), info["features"],
-                                                info["classes"]) for f in fits)
+            flops = sum(fit_flops(results, f) for f in fits)
             line += f", {flops / cpu / 1e9:.0f} GFLOP/s per core"
             if core:
                 line += f" ({100 * flops / cpu / 1e9 / core:.0f}% of the one-thread matrix product, {core:.0f})"
