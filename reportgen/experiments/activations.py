@@ -112,9 +112,9 @@ def _race(groups: list[tuple[str, str]], seeds: list[int], x: np.ndarray, y: np.
                       None if device == "cpu" else 1)
     for lr in search_order(settings.learning_rates):
         runs = [o for o in outcomes if isinstance(o, ConvergenceRun)]
+        caps = {group: cap(runs, *group, seeds, settings.max_steps) for group in groups}  # one per group, all seeds
         keys = [(activation, init, lr, s) for activation, init in groups for s in seeds]
-        tasks = [(train_run, (*key, x, y, settings, device, *cap(runs, *key[:2], seeds, settings.max_steps)))
-                 for key in keys]
+        tasks = [(train_run, (*key, x, y, settings, device, *caps[key[:2]])) for key in keys]
         outcomes += run_tasks(chosen, tasks, partial(_trained, keys, advance), partial(_failed_task, keys))
     return outcomes, chosen
 
