@@ -75,7 +75,7 @@ def activations_method(results: Results) -> str:
                "seed to the target, a later run still short of it stops after as many steps as the fastest such "
                "rate's runs took together, as its own rate's mean could then no longer be the lowest: the best rate, "
                "and the steps and accuracies of its runs, are what running every run out would give. "
-               if any(run.outpaced_by is not None for run in r.runs) else "")
+               if r.stopped else "")
             + (f"{r.workers} worker processes of {r.worker_threads or r.threads} thread(s) each ran these training "
                "runs side by side." if r.workers > 1 else
                f"The training runs ran one at a time on {r.worker_threads or r.threads} thread(s)."))

@@ -168,7 +168,7 @@ def runs_table(r: ActivationsResult) -> Table:
                "steps together than this run took without reaching it, so its own rate could no longer be the best; "
                "its final accuracy is the one at the stop (run on, it might still have reached the target, or "
                "diverged)."
-               if any(run.outpaced_by is not None for run in r.runs) else "")
+               if r.stopped else "")
     return Table("Every training run: activation, initialisation, learning rate, seed, steps to target, final "
                  f"training accuracy.{stopped}",
                  ["Activation", "Initialisation", "Learning rate", "Seed", "Steps to target", "Final accuracy"], rows)

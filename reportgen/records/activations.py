@@ -121,6 +121,11 @@ class ActivationsResult:
         lr = self.best_learning_rate(activation, init)
         return [r for r in self.runs if (r.activation, r.learning_rate, r.init) == (activation, lr, init)]
 
+    @property
+    def stopped(self) -> bool:
+        """Some run was stopped once its rate could no longer be the best (ConvergenceRun.outpaced_by)."""
+        return any(run.outpaced_by is not None for run in self.runs)
+
     def has_init(self, activation: str, init: str) -> bool:
         return any(r.activation == activation and r.init == init for r in self.runs)
 
